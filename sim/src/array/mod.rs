@@ -1,0 +1,273 @@
+//! The simulated storage array: the source of truth about targets, portal
+//! groups and portals. Providers reach it only through an
+//! [`ArrayLink`](link::ArrayLink); operations on it take simulated time.
+
+pub mod link;
+pub mod protocol;
+pub mod state;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+pub use protocol::{ArrayError, ArrayReply, ArrayRequest, ArrayResult};
+pub use state::{ArraySnapshot, GroupRecord, PortalRecord, TargetRecord};
+
+use crate::props::{VDS_IPADDRESS, VDS_ISCSI_PORTAL_STATUS, VDS_OBJECT_ID};
+use crate::runtime;
+
+/// The shape and timing of an array, built with setters that state their defaults.
+///
+/// ```
+/// use vds_sim::array::ArrayConfig;
+/// let cfg = ArrayConfig::new().group_limit(2).target("t1").portal("10.0.0.1", 3260);
+/// assert_eq!(cfg.targets.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArrayConfig {
+    /// Portal groups a target may have. Default 4.
+    pub group_limit: u16,
+    /// Simulated time one mutating operation takes. Default 20 ms.
+    pub op_time: Duration,
+    /// Extra random time added to each operation, up to this much. Default 10 ms.
+    pub op_jitter: Duration,
+    /// Targets present at the start, by friendly name.
+    pub targets: Vec<InitialTarget>,
+    /// Portals present at the start: address and TCP port.
+    pub portals: Vec<(String, u32)>,
+}
+
+/// A target present when the run starts.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InitialTarget {
+    /// Its friendly name; scenarios refer to it by this name.
+    pub name: String,
+    /// Portal groups it starts with.
+    pub groups: u16,
+    /// LUNs associated with it (blocks Delete).
+    pub luns: u16,
+    /// Initiators logged in to it.
+    pub initiators: Vec<String>,
+}
+
+impl Default for ArrayConfig {
+    fn default() -> Self {
+        Self {
+            group_limit: 4,
+            op_time: Duration::from_millis(20),
+            op_jitter: Duration::from_millis(10),
+            targets: Vec::new(),
+            portals: Vec::new(),
+        }
+    }
+}
+
+impl ArrayConfig {
+    /// The defaults: an empty array, 4 groups per target, 20–30 ms per operation.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets how many portal groups a target may have.
+    pub fn group_limit(mut self, n: u16) -> Self {
+        self.group_limit = n;
+        self
+    }
+    /// Sets the time one operation takes.
+    pub fn op_time(mut self, d: Duration) -> Self {
+        self.op_time = d;
+        self
+    }
+    /// Sets the random extra time per operation.
+    pub fn op_jitter(mut self, d: Duration) -> Self {
+        self.op_jitter = d;
+        self
+    }
+    /// Adds a target with no groups and no LUNs.
+    pub fn target(mut self, name: &str) -> Self {
+        self.targets.push(InitialTarget {
+            name: name.to_string(),
+            groups: 0,
+            luns: 0,
+            initiators: Vec::new(),
+        });
+        self
+    }
+    /// Adds a fully described target.
+    pub fn initial_target(mut self, t: InitialTarget) -> Self {
+        self.targets.push(t);
+        self
+    }
+    /// Adds a portal with a dotted IPv4 address (or host name) and port.
+    pub fn portal(mut self, address: &str, port: u32) -> Self {
+        self.portals.push((address.to_string(), port));
+        self
+    }
+}
+
+struct ArrayInner {
+    state: ArraySnapshot,
+    ids: ChaCha8Rng,
+    timing: ChaCha8Rng,
+    /// Fault: the next mutating request is refused as invalid.
+    reject_next: bool,
+    /// Fault: operations take this many times longer.
+    slow_factor: u32,
+}
+
+/// The array. Cheap to clone: clones share one array.
+#[derive(Clone)]
+pub struct Array {
+    inner: Arc<Mutex<ArrayInner>>,
+    config: Arc<ArrayConfig>,
+}
+
+impl std::fmt::Debug for Array {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Array").finish_non_exhaustive()
+    }
+}
+
+fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
+    let parts: Vec<u8> = s
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    parts.try_into().ok()
+}
+
+impl Array {
+    /// Builds the array from its configuration; `seed` drives its ids and timing.
+    pub fn new(config: ArrayConfig, seed: u64) -> Self {
+        let mut ids = ChaCha8Rng::seed_from_u64(seed);
+        let mut timing = ChaCha8Rng::seed_from_u64(seed);
+        timing.set_stream(1);
+        let subsystem = VDS_OBJECT_ID::from_rng(&mut ids);
+        let mut state = ArraySnapshot {
+            subsystem,
+            subsystem_name: "SimArray iSCSI subsystem".to_string(),
+            group_limit: config.group_limit,
+            targets: Default::default(),
+            groups: Default::default(),
+            portals: Default::default(),
+        };
+        for (address, port) in &config.portals {
+            let id = VDS_OBJECT_ID::from_rng(&mut ids);
+            let address = match parse_ipv4(address) {
+                Some(ip) => VDS_IPADDRESS::ipv4(ip, *port),
+                None => VDS_IPADDRESS::text(address, *port),
+            };
+            state.portals.insert(
+                id,
+                PortalRecord {
+                    id,
+                    address,
+                    status: VDS_ISCSI_PORTAL_STATUS::VDS_IPS_ONLINE,
+                },
+            );
+        }
+        for t in &config.targets {
+            let mut new_id = || VDS_OBJECT_ID::from_rng(&mut ids);
+            let reply = state
+                .apply(
+                    &ArrayRequest::CreateTarget {
+                        iscsi_name: Some(format!("iqn.1991-05.com.example:{}", t.name)),
+                        friendly_name: t.name.clone(),
+                    },
+                    &mut new_id,
+                )
+                .expect("initial targets have distinct names");
+            let ArrayReply::Target { target, .. } = reply else {
+                unreachable!("CreateTarget answers with a target")
+            };
+            for _ in 0..t.groups.min(config.group_limit) {
+                state
+                    .apply(
+                        &ArrayRequest::CreatePortalGroup { target: target.id },
+                        &mut new_id,
+                    )
+                    .expect("initial groups fit the limit");
+            }
+            let rec = state.targets.get_mut(&target.id).expect("just created");
+            rec.luns = (0..t.luns)
+                .map(|_| VDS_OBJECT_ID::from_rng(&mut ids))
+                .collect();
+            rec.connected_initiators = t.initiators.clone();
+        }
+        Self {
+            inner: Arc::new(Mutex::new(ArrayInner {
+                state,
+                ids,
+                timing,
+                reject_next: false,
+                slow_factor: 1,
+            })),
+            config: Arc::new(config),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ArrayInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Serves one request: waits the operation's simulated time (mutating
+    /// requests only), then applies it.
+    pub async fn execute(&self, req: ArrayRequest) -> ArrayResult {
+        if req.mutates() {
+            let delay = {
+                let mut inner = self.lock();
+                let jitter = self.config.op_jitter.as_micros() as u64;
+                let extra = if jitter == 0 {
+                    0
+                } else {
+                    inner.timing.random_range(0..=jitter)
+                };
+                (self.config.op_time + Duration::from_micros(extra)) * inner.slow_factor
+            };
+            runtime::sleep(delay).await;
+        }
+        self.apply_now(&req)
+    }
+
+    /// Applies a request at once, without simulated time.
+    pub fn apply_now(&self, req: &ArrayRequest) -> ArrayResult {
+        let mut inner = self.lock();
+        if req.mutates() && std::mem::take(&mut inner.reject_next) {
+            return Err(ArrayError::InvalidParameter);
+        }
+        let ArrayInner { state, ids, .. } = &mut *inner;
+        let mut new_id = || VDS_OBJECT_ID::from_rng(ids);
+        state.apply(req, &mut new_id)
+    }
+
+    /// A copy of everything the array holds now.
+    pub fn snapshot(&self) -> ArraySnapshot {
+        self.lock().state.clone()
+    }
+
+    /// The id of the target with this friendly name, if any.
+    pub fn target_named(&self, name: &str) -> Option<VDS_OBJECT_ID> {
+        self.lock()
+            .state
+            .targets
+            .values()
+            .find(|t| t.friendly_name == name)
+            .map(|t| t.id)
+    }
+
+    /// Fault: refuse the next mutating request as malformed.
+    pub fn reject_next_request(&self) {
+        self.lock().reject_next = true;
+    }
+
+    /// Fault: make operations `factor` times slower (1 restores).
+    pub fn set_slow_factor(&self, factor: u32) {
+        self.lock().slow_factor = factor.max(1);
+    }
+
+    /// The configuration the array was built from.
+    pub fn config(&self) -> &ArrayConfig {
+        &self.config
+    }
+}

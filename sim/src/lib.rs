@@ -1,0 +1,35 @@
+//! A deterministic simulation of the Microsoft Virtual Disk Service (VDS)
+//! iSCSI hardware-provider contract, centred on
+//! `IVdsIscsiTarget::CreatePortalGroup` and the `IVdsAsync` object it returns.
+//!
+//! The crate gives a provider author the contract as Rust types and traits
+//! ([`interfaces`]), a storage array that is the single source of truth
+//! ([`array`]), a reference provider that keeps the contract ([`provider`]),
+//! faults to inject ([`faults`]), and two seeded engines ([`runtime`]) that
+//! run the same world. Every run is a pure function of its seed.
+
+#[cfg(not(madsim))]
+compile_error!(
+    "vds-sim needs `--cfg madsim` (and `--cfg tokio_unstable`). They are set in \
+     .cargo/config.toml, but a RUSTFLAGS environment variable replaces that file's \
+     build.rustflags. Fix: `unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS`, or run with \
+     RUSTFLAGS=\"--cfg madsim --cfg tokio_unstable\"."
+);
+#[cfg(not(tokio_unstable))]
+compile_error!(
+    "vds-sim needs `--cfg tokio_unstable` (and `--cfg madsim`) for turmoil to be \
+     deterministic. They are set in .cargo/config.toml, but a RUSTFLAGS environment \
+     variable replaces that file's build.rustflags. Fix: `unset RUSTFLAGS \
+     CARGO_ENCODED_RUSTFLAGS`, or run with RUSTFLAGS=\"--cfg madsim --cfg tokio_unstable\"."
+);
+
+pub mod array;
+pub mod async_output;
+pub mod com;
+pub mod hresult;
+pub mod interfaces;
+pub mod ledger;
+pub mod output_type;
+pub mod props;
+pub mod provider;
+pub mod runtime;

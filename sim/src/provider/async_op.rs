@@ -1,0 +1,241 @@
+//! The reference provider's `IVdsAsync`: one asynchronous operation, from
+//! the call that starts it to the result Wait hands back.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::sync::watch;
+
+use super::Shared;
+use super::objects::{PortalGroup, Target};
+use crate::async_output::VDS_ASYNC_OUTPUT;
+use crate::com::{ComPtr, HrResult, ok};
+use crate::hresult::HResult;
+use crate::interfaces::{
+    AsyncStatus, IVdsAsync, IVdsIscsiPortalGroup, IVdsIscsiTarget, WaitOutput,
+};
+use crate::output_type::VDS_ASYNC_OUTPUT_TYPE;
+use crate::props::VDS_OBJECT_ID;
+use crate::runtime;
+
+/// The object an operation produced, handed out afresh by each Wait.
+#[derive(Clone)]
+pub enum Produced {
+    /// Nothing (delete, add, remove).
+    Nothing,
+    /// A portal group (CreatePortalGroup).
+    PortalGroup(Arc<PortalGroup>),
+    /// A target (CreateTarget).
+    Target(Arc<Target>),
+}
+
+/// The work an operation does once it is past the point of no return.
+pub type Work = Pin<Box<dyn Future<Output = (HResult, Produced)> + Send>>;
+
+#[derive(Clone)]
+enum Phase {
+    /// Queued in the provider; Cancel still stops it.
+    Preparing,
+    /// Sent to the array; too late to cancel.
+    Committed,
+    /// Finished with this result.
+    Done(HResult, Produced),
+}
+
+struct OpState {
+    phase: Phase,
+    /// The target this operation holds busy, until it ends.
+    lock: Option<VDS_OBJECT_ID>,
+    last_percent: u32,
+}
+
+/// One asynchronous operation of the reference provider.
+pub struct AsyncOp {
+    shared: Weak<Shared>,
+    output_type: VDS_ASYNC_OUTPUT_TYPE,
+    state: Mutex<OpState>,
+    done: watch::Sender<bool>,
+    started: Duration,
+    estimate: Duration,
+}
+
+impl AsyncOp {
+    fn new(
+        shared: &Arc<Shared>,
+        output_type: VDS_ASYNC_OUTPUT_TYPE,
+        lock: Option<VDS_OBJECT_ID>,
+    ) -> Arc<Self> {
+        let op = Arc::new(Self {
+            shared: Arc::downgrade(shared),
+            output_type,
+            state: Mutex::new(OpState {
+                phase: Phase::Preparing,
+                lock,
+                last_percent: 0,
+            }),
+            done: watch::channel(false).0,
+            started: runtime::now(),
+            estimate: shared.config.progress_estimate,
+        });
+        shared.track(&op);
+        op
+    }
+
+    /// An operation that is already finished (for example the
+    /// `VDS_S_ALREADY_EXISTS` case, where nothing needs doing).
+    pub fn finished(
+        shared: &Arc<Shared>,
+        output_type: VDS_ASYNC_OUTPUT_TYPE,
+        hr: HResult,
+        produced: Produced,
+    ) -> Arc<Self> {
+        let op = Self::new(shared, output_type, None);
+        op.finish(hr, produced);
+        op
+    }
+
+    /// Starts an operation: it waits in the provider for the configured
+    /// cancel window, then runs `work`. `lock` is the target it holds busy.
+    pub fn start(
+        shared: &Arc<Shared>,
+        output_type: VDS_ASYNC_OUTPUT_TYPE,
+        lock: Option<VDS_OBJECT_ID>,
+        work: Work,
+    ) -> Arc<Self> {
+        let op = Self::new(shared, output_type, lock);
+        let runner = op.clone();
+        let window = shared.config.cancel_window;
+        runtime::spawn(async move {
+            runtime::sleep(window).await;
+            if !runner.commit() {
+                return;
+            }
+            let (hr, produced) = work.await;
+            runner.finish(hr, produced);
+        });
+        op
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, OpState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Moves from Preparing to Committed; false if the operation already ended.
+    fn commit(&self) -> bool {
+        let mut s = self.lock();
+        match s.phase {
+            Phase::Preparing => {
+                s.phase = Phase::Committed;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ends the operation with `hr` (the first end wins) and frees its target.
+    pub fn finish(&self, hr: HResult, produced: Produced) {
+        let lock = {
+            let mut s = self.lock();
+            if matches!(s.phase, Phase::Done(..)) {
+                return;
+            }
+            s.phase = Phase::Done(hr, produced);
+            s.lock.take()
+        };
+        if let (Some(target), Some(shared)) = (lock, self.shared.upgrade()) {
+            shared.unlock(target);
+        }
+        self.done.send_replace(true);
+    }
+
+    /// True while the operation has not ended.
+    pub fn pending(&self) -> bool {
+        !matches!(self.lock().phase, Phase::Done(..))
+    }
+
+    fn output(&self, hr: HResult, produced: &Produced) -> VDS_ASYNC_OUTPUT {
+        if hr.failed() {
+            return VDS_ASYNC_OUTPUT::null_of(self.output_type);
+        }
+        let Some(shared) = self.shared.upgrade() else {
+            return VDS_ASYNC_OUTPUT::null_of(self.output_type);
+        };
+        match produced {
+            Produced::PortalGroup(g) => VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                pPortalGroupUnk: Some(ComPtr::issue(
+                    &shared.ledger,
+                    g.clone() as Arc<dyn IVdsIscsiPortalGroup>,
+                    Some(g.id()),
+                    "IVdsAsync::Wait",
+                )),
+            },
+            Produced::Target(t) => VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
+                pTargetUnk: Some(ComPtr::issue(
+                    &shared.ledger,
+                    t.clone() as Arc<dyn IVdsIscsiTarget>,
+                    Some(t.id()),
+                    "IVdsAsync::Wait",
+                )),
+            },
+            Produced::Nothing => VDS_ASYNC_OUTPUT::null_of(self.output_type),
+        }
+    }
+}
+
+#[async_trait]
+impl IVdsAsync for AsyncOp {
+    async fn Cancel(&self) -> HrResult<()> {
+        let phase = self.lock().phase.clone();
+        match phase {
+            Phase::Preparing => {
+                self.finish(HResult::VDS_E_OPERATION_CANCELED, Produced::Nothing);
+                ok(())
+            }
+            Phase::Committed => Err(HResult::VDS_E_CANCEL_TOO_LATE),
+            Phase::Done(hr, _) if hr == HResult::VDS_E_OPERATION_CANCELED => {
+                Err(HResult::VDS_E_OPERATION_CANCELED)
+            }
+            Phase::Done(..) => Err(HResult::VDS_E_CANCEL_TOO_LATE),
+        }
+    }
+
+    async fn Wait(&self) -> HrResult<WaitOutput> {
+        let mut rx = self.done.subscribe();
+        // The sender lives in self, so the channel cannot close while we wait.
+        let _ = rx.wait_for(|done| *done).await;
+        let Phase::Done(hr, produced) = self.lock().phase.clone() else {
+            unreachable!("signalled only when done")
+        };
+        ok(WaitOutput {
+            hr_result: hr,
+            async_out: self.output(hr, &produced),
+        })
+    }
+
+    async fn QueryStatus(&self) -> HrResult<AsyncStatus> {
+        let now = runtime::now();
+        let mut s = self.lock();
+        let status = match &s.phase {
+            Phase::Done(hr, _) => AsyncStatus {
+                hr_result: *hr,
+                percent_completed: if hr.failed() { 0 } else { 100 },
+            },
+            Phase::Preparing | Phase::Committed => {
+                let elapsed = now.saturating_sub(self.started).as_micros();
+                let estimate = self.estimate.as_micros().max(1);
+                let percent = ((elapsed * 100 / estimate) as u32)
+                    .min(99)
+                    .max(s.last_percent);
+                s.last_percent = percent;
+                AsyncStatus {
+                    hr_result: HResult::VDS_E_OPERATION_PENDING,
+                    percent_completed: percent,
+                }
+            }
+        };
+        ok(status)
+    }
+}

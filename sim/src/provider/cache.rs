@@ -1,0 +1,173 @@
+//! The reference provider's cache of the array's state, sealed with a
+//! checksum so that corruption is noticed rather than served.
+
+use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
+
+use crate::array::{ArraySnapshot, GroupRecord, TargetRecord};
+use crate::props::VDS_OBJECT_ID;
+
+/// FNV-1a, so the seal is the same in every process and build.
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
+fn seal_of(data: &ArraySnapshot) -> u64 {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    data.hash(&mut h);
+    h.finish()
+}
+
+/// What the provider believes the array holds.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    data: Option<ArraySnapshot>,
+    seal: u64,
+    /// Objects the provider has seen disappear (deleted through it, or
+    /// found gone on the array).
+    deleted: BTreeSet<VDS_OBJECT_ID>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Cache {
+    /// An empty cache that must be loaded before use.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            seal: 0,
+            deleted: BTreeSet::new(),
+        }
+    }
+
+    /// True once the cache holds a copy of the array.
+    pub fn loaded(&self) -> bool {
+        self.data.is_some()
+    }
+
+    /// True when the contents still match their seal.
+    pub fn intact(&self) -> bool {
+        self.data.as_ref().is_none_or(|d| seal_of(d) == self.seal)
+    }
+
+    /// Replaces the contents with a fresh copy of the array, sealed. Objects
+    /// that were cached but are not in the copy are remembered as deleted.
+    pub fn load(&mut self, snapshot: ArraySnapshot) {
+        if let Some(old) = &self.data {
+            let gone = old.targets.keys().chain(old.groups.keys()).filter(|id| {
+                !snapshot.targets.contains_key(id) && !snapshot.groups.contains_key(id)
+            });
+            self.deleted.extend(gone);
+        }
+        self.seal = seal_of(&snapshot);
+        self.data = Some(snapshot);
+    }
+
+    /// Forgets everything (the provider restarted).
+    pub fn clear(&mut self) {
+        self.data = None;
+        self.seal = 0;
+    }
+
+    /// The cached copy. Panics if not loaded: callers load first.
+    pub fn data(&self) -> &ArraySnapshot {
+        self.data.as_ref().expect("cache used before it was loaded")
+    }
+
+    /// Changes the contents through `f` and seals the result.
+    pub fn update(&mut self, f: impl FnOnce(&mut ArraySnapshot)) {
+        if let Some(d) = self.data.as_mut() {
+            if seal_of(d) != self.seal {
+                return; // a corrupt cache stays corrupt until reloaded
+            }
+            f(d);
+            self.seal = seal_of(d);
+        }
+    }
+
+    /// Fault: damages the contents without resealing them.
+    pub fn corrupt(&mut self, salt: u64) {
+        if let Some(d) = self.data.as_mut() {
+            d.subsystem_name = format!("{}\u{fffd}{salt:x}", d.subsystem_name);
+            if let Some(g) = d.groups.values_mut().next() {
+                g.tag = g.tag.wrapping_add(0x5a5a);
+            }
+        } else {
+            // Nothing loaded yet: corrupt the (empty) seal instead.
+            self.data = Some(ArraySnapshot {
+                subsystem: VDS_OBJECT_ID::NIL,
+                subsystem_name: String::new(),
+                group_limit: 0,
+                targets: Default::default(),
+                groups: Default::default(),
+                portals: Default::default(),
+            });
+            self.seal = !0;
+        }
+    }
+
+    /// True when the provider knows the object is gone.
+    pub fn is_deleted(&self, id: VDS_OBJECT_ID) -> bool {
+        self.deleted.contains(&id)
+    }
+
+    /// Records that an object is gone, and drops it (and a target's groups) from the cache.
+    pub fn mark_deleted(&mut self, id: VDS_OBJECT_ID) {
+        self.deleted.insert(id);
+        let groups: Vec<_> = self
+            .data
+            .as_ref()
+            .map(|d| d.groups_of(id).into_iter().map(|g| g.id).collect())
+            .unwrap_or_default();
+        self.deleted.extend(groups.iter().copied());
+        self.update(|d| {
+            d.targets.remove(&id);
+            d.groups.remove(&id);
+            for g in &groups {
+                d.groups.remove(g);
+            }
+        });
+    }
+
+    /// A cached target.
+    pub fn target(&self, id: VDS_OBJECT_ID) -> Option<&TargetRecord> {
+        self.data.as_ref()?.targets.get(&id)
+    }
+
+    /// A cached group.
+    pub fn group(&self, id: VDS_OBJECT_ID) -> Option<&GroupRecord> {
+        self.data.as_ref()?.groups.get(&id)
+    }
+
+    /// Puts a target's fresh record and groups into the cache.
+    pub fn put_target(&mut self, target: TargetRecord, groups: Vec<GroupRecord>) {
+        self.update(|d| {
+            d.groups.retain(|_, g| g.target != target.id);
+            for g in groups {
+                d.groups.insert(g.id, g);
+            }
+            d.targets.insert(target.id, target);
+        });
+    }
+
+    /// Puts a group's fresh record into the cache.
+    pub fn put_group(&mut self, group: GroupRecord) {
+        self.update(|d| {
+            d.groups.insert(group.id, group);
+        });
+    }
+}

@@ -1,0 +1,271 @@
+//! Providers: what a provider is given ([`ProviderContext`]), what the
+//! harness asks of it besides the COM interfaces ([`SimProvider`]), and the
+//! reference provider that keeps the whole contract ([`ReferenceProvider`]).
+
+pub mod async_op;
+pub mod cache;
+pub mod objects;
+
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use crate::array::link::{ArrayLink, LinkError};
+use crate::array::{ArrayError, ArrayRequest, ArrayResult};
+use crate::hresult::{HResult, win32};
+use crate::interfaces::IVdsHwProvider;
+use crate::ledger::Ledger;
+use crate::props::VDS_OBJECT_ID;
+use async_op::AsyncOp;
+use cache::Cache;
+
+/// Everything a provider is given when the world creates it.
+#[derive(Clone)]
+pub struct ProviderContext {
+    /// The ledger every interface pointer it hands out must be counted in.
+    pub ledger: Ledger,
+    /// Its only way to the array.
+    pub link: Arc<dyn ArrayLink>,
+    /// A seed for any randomness of its own, derived from the run's seed.
+    pub seed: u64,
+}
+
+/// A fault the harness asks the provider to suffer. Providers that cannot
+/// simulate a fault answer `false`, and checks that need it are skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProviderFault {
+    /// Damage the cache so that its contents no longer match the array.
+    CorruptCache {
+        /// Seed-derived value to vary the damage.
+        salt: u64,
+    },
+    /// Restart: lose the cache and abandon operations in flight.
+    Restart,
+    /// Make the next allocation fail (`E_OUTOFMEMORY`).
+    FailNextAllocation,
+}
+
+/// A provider as the harness drives it: the COM root plus fault hooks.
+pub trait SimProvider: Send + Sync {
+    /// The provider's `IVdsHwProvider` object.
+    fn root(&self) -> Arc<dyn IVdsHwProvider>;
+    /// Suffers a fault; `false` if this provider cannot simulate it.
+    fn inject(&self, fault: ProviderFault) -> bool {
+        let _ = fault;
+        false
+    }
+}
+
+/// Makes providers; the world calls it once per run.
+pub trait ProviderFactory: Send + Sync {
+    /// The provider's name in reports (`reference`, `mutant:NAME`, ...).
+    fn name(&self) -> String;
+    /// Creates a provider connected to the world through `ctx`.
+    fn create(&self, ctx: ProviderContext) -> Arc<dyn SimProvider>;
+}
+
+/// Timing choices of the reference provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderConfig {
+    /// How long an operation waits in the provider before it is sent to the
+    /// array; Cancel succeeds only in this window. Default 5 ms.
+    pub cancel_window: Duration,
+    /// The duration QueryStatus's percentage is scaled to. Default 60 ms.
+    pub progress_estimate: Duration,
+}
+
+impl Default for ProviderConfig {
+    fn default() -> Self {
+        Self {
+            cancel_window: Duration::from_millis(5),
+            progress_estimate: Duration::from_millis(60),
+        }
+    }
+}
+
+/// How the reference provider turns a lost request into an HRESULT.
+pub fn link_error_hresult(e: LinkError) -> HResult {
+    match e {
+        LinkError::Timeout => HResult::from_win32(win32::ERROR_TIMEOUT),
+    }
+}
+
+/// How the reference provider turns an array refusal into an HRESULT.
+/// `NotFound` of the object the call was made on means it was deleted.
+pub fn array_error_hresult(e: &ArrayError) -> HResult {
+    match e {
+        ArrayError::NotFound { .. } => HResult::VDS_E_OBJECT_DELETED,
+        ArrayError::GroupLimitReached { .. } => HResult::VDS_S_ALREADY_EXISTS,
+        ArrayError::NameNotUnique => HResult::VDS_E_NAME_NOT_UNIQUE,
+        ArrayError::AssociatedLunsExist => HResult::VDS_E_ASSOCIATED_LUNS_EXIST,
+        ArrayError::AssociatedPortalsExist => HResult::VDS_E_ASSOCIATED_PORTALS_EXIST,
+        ArrayError::PortalInUse { .. } => HResult::VDS_E_OBJECT_EXISTS,
+        ArrayError::InvalidParameter => HResult::from_win32(win32::ERROR_INVALID_PARAMETER),
+    }
+}
+
+pub(crate) struct State {
+    pub(crate) cache: Cache,
+    /// Targets with an operation in flight.
+    pub(crate) busy: std::collections::BTreeSet<VDS_OBJECT_ID>,
+    /// A Reenumerate or Refresh is running.
+    pub(crate) refreshing: bool,
+    /// Reenumerate has run since the cache was found corrupt.
+    pub(crate) rediscovered: bool,
+    /// Fault: the next allocation fails.
+    pub(crate) fail_next_allocation: bool,
+    /// Operations not yet finished, to abandon on restart.
+    pub(crate) ops: Vec<Weak<AsyncOp>>,
+}
+
+/// The state all of the reference provider's objects share.
+pub struct Shared {
+    pub(crate) ledger: Ledger,
+    pub(crate) link: Arc<dyn ArrayLink>,
+    pub(crate) config: ProviderConfig,
+    pub(crate) state: Mutex<State>,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn track(&self, op: &Arc<AsyncOp>) {
+        let mut s = self.lock();
+        s.ops.retain(|w| w.upgrade().is_some_and(|o| o.pending()));
+        s.ops.push(Arc::downgrade(op));
+    }
+
+    pub(crate) fn unlock(&self, target: VDS_OBJECT_ID) {
+        self.lock().busy.remove(&target);
+    }
+
+    /// One round trip to the array, with link errors already converted.
+    pub(crate) async fn ask(&self, req: ArrayRequest) -> Result<ArrayResult, HResult> {
+        self.link.call(req).await.map_err(link_error_hresult)
+    }
+
+    /// The checks every call starts with (rules `CACHE-CORRUPT-GATE`,
+    /// `BUSY-DURING-REFRESH`), then loads the cache if it is empty.
+    pub(crate) async fn gate(&self) -> Result<(), HResult> {
+        {
+            let mut s = self.lock();
+            if s.refreshing {
+                return Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS);
+            }
+            if !s.cache.intact() {
+                return Err(HResult::VDS_E_PROVIDER_CACHE_CORRUPT);
+            }
+            if std::mem::take(&mut s.fail_next_allocation) {
+                return Err(HResult::E_OUTOFMEMORY);
+            }
+            if s.cache.loaded() {
+                return Ok(());
+            }
+        }
+        self.load().await
+    }
+
+    async fn load(&self) -> Result<(), HResult> {
+        match self.ask(ArrayRequest::Snapshot).await? {
+            Ok(crate::array::ArrayReply::Snapshot { snapshot }) => {
+                let mut s = self.lock();
+                if !s.cache.loaded() {
+                    s.cache.load(snapshot);
+                }
+                Ok(())
+            }
+            Ok(_) => Err(HResult::VDS_E_BAD_PROVIDER_DATA),
+            Err(e) => Err(array_error_hresult(&e)),
+        }
+    }
+
+    /// Marks `target` busy for an operation, or says it is busy already.
+    pub(crate) fn lock_target(&self, target: VDS_OBJECT_ID) -> Result<(), HResult> {
+        if self.lock().busy.insert(target) {
+            Ok(())
+        } else {
+            Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS)
+        }
+    }
+}
+
+/// The reference provider: keeps the whole contract, every choice as the
+/// [`profile`](crate::profile) states it.
+#[derive(Clone)]
+pub struct ReferenceProvider {
+    shared: Arc<Shared>,
+}
+
+impl ReferenceProvider {
+    /// A reference provider connected through `ctx`, with default timing.
+    pub fn new(ctx: ProviderContext) -> Self {
+        Self::with_config(ctx, ProviderConfig::default())
+    }
+
+    /// A reference provider with the given timing.
+    pub fn with_config(ctx: ProviderContext, config: ProviderConfig) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                ledger: ctx.ledger,
+                link: ctx.link,
+                config,
+                state: Mutex::new(State {
+                    cache: Cache::new(),
+                    busy: Default::default(),
+                    refreshing: false,
+                    rediscovered: false,
+                    fail_next_allocation: false,
+                    ops: Vec::new(),
+                }),
+            }),
+        }
+    }
+}
+
+impl SimProvider for ReferenceProvider {
+    fn root(&self) -> Arc<dyn IVdsHwProvider> {
+        Arc::new(objects::HwProvider::new(self.shared.clone()))
+    }
+
+    fn inject(&self, fault: ProviderFault) -> bool {
+        match fault {
+            ProviderFault::CorruptCache { salt } => {
+                let mut s = self.shared.lock();
+                s.cache.corrupt(salt);
+                s.rediscovered = false;
+            }
+            ProviderFault::FailNextAllocation => self.shared.lock().fail_next_allocation = true,
+            ProviderFault::Restart => {
+                let ops = {
+                    let mut s = self.shared.lock();
+                    s.cache.clear();
+                    s.busy.clear();
+                    s.refreshing = false;
+                    s.rediscovered = false;
+                    std::mem::take(&mut s.ops)
+                };
+                for op in ops.iter().filter_map(Weak::upgrade) {
+                    op.finish(HResult::VDS_E_PROVIDER_EXITING, async_op::Produced::Nothing);
+                }
+            }
+        }
+        true
+    }
+}
+
+/// The factory of the reference provider.
+#[derive(Clone, Debug, Default)]
+pub struct ReferenceFactory {
+    /// Timing of the providers it makes.
+    pub config: ProviderConfig,
+}
+
+impl ProviderFactory for ReferenceFactory {
+    fn name(&self) -> String {
+        "reference".to_string()
+    }
+    fn create(&self, ctx: ProviderContext) -> Arc<dyn SimProvider> {
+        Arc::new(ReferenceProvider::with_config(ctx, self.config.clone()))
+    }
+}

@@ -1,0 +1,130 @@
+//! The small runtime facade the world is written against: spawn, sleep,
+//! now, timeout. Each engine implements it in its own file; nothing else in
+//! the crate names an engine.
+//!
+//! The engine of the running world is kept in a thread-local, set by the
+//! engine when a world starts ([`enter`]). Both engines run a world on one
+//! thread, so every task of the world sees it.
+
+/// The madsim engine.
+pub mod madsim;
+/// The turmoil engine.
+pub mod turmoil;
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// A boxed task.
+pub type Task = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// Which simulation engine runs a world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    /// madsim: tasks on virtual time; the seed picks the interleaving.
+    Madsim,
+    /// turmoil: hosts on a simulated network; the seed drives the network.
+    Turmoil,
+}
+
+impl EngineKind {
+    /// Both engines, madsim first.
+    pub const ALL: [EngineKind; 2] = [EngineKind::Madsim, EngineKind::Turmoil];
+
+    /// The engine's lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Madsim => "madsim",
+            EngineKind::Turmoil => "turmoil",
+        }
+    }
+}
+
+impl std::fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for EngineKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "madsim" => Ok(EngineKind::Madsim),
+            "turmoil" => Ok(EngineKind::Turmoil),
+            other => Err(format!(
+                "unknown engine `{other}`: expected `madsim` or `turmoil`"
+            )),
+        }
+    }
+}
+
+/// What an engine provides to the world.
+pub trait Engine: Send + Sync {
+    /// Which engine this is.
+    fn kind(&self) -> EngineKind;
+    /// Runs a task concurrently with the caller, in the provider's place.
+    fn spawn(&self, task: Task);
+    /// Simulated time since the world started.
+    fn now(&self) -> Duration;
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<dyn Engine>>> = const { RefCell::new(None) };
+}
+
+/// Makes `engine` the engine of the world running on this thread.
+pub fn enter(engine: Arc<dyn Engine>) {
+    CURRENT.with(|c| *c.borrow_mut() = Some(engine));
+}
+
+/// Clears the engine of this thread when a world ends.
+pub fn exit() {
+    CURRENT.with(|c| *c.borrow_mut() = None);
+}
+
+fn current() -> Arc<dyn Engine> {
+    CURRENT.with(|c| {
+        c.borrow()
+            .clone()
+            .expect("vds_sim::runtime used outside a running world")
+    })
+}
+
+/// The engine of the running world.
+pub fn engine_kind() -> EngineKind {
+    current().kind()
+}
+
+/// Runs `fut` concurrently, on the provider's side of the world.
+pub fn spawn(fut: impl Future<Output = ()> + Send + 'static) {
+    current().spawn(Box::pin(fut));
+}
+
+/// Simulated time since the world started.
+pub fn now() -> Duration {
+    current().now()
+}
+
+/// Waits `d` of simulated time.
+pub async fn sleep(d: Duration) {
+    match engine_kind() {
+        EngineKind::Madsim => ::madsim::time::sleep(d).await,
+        EngineKind::Turmoil => ::tokio::time::sleep(d).await,
+    }
+}
+
+/// Runs `fut` for at most `d` of simulated time; `None` if it did not finish.
+pub async fn timeout<T>(d: Duration, fut: impl Future<Output = T>) -> Option<T> {
+    let fut = std::pin::pin!(fut);
+    let timer = std::pin::pin!(sleep(d));
+    match futures::future::select(fut, timer).await {
+        futures::future::Either::Left((v, _)) => Some(v),
+        futures::future::Either::Right(_) => None,
+    }
+}
