@@ -816,8 +816,19 @@ mod tests {
         );
         assert_eq!(
             HResult::from_win32(win32::ERROR_TIMEOUT).to_string(),
-            "0x800705B4"
+            "HRESULT_FROM_WIN32(ERROR_TIMEOUT) (0x800705B4)"
         );
+        let timeout = HResult::from_win32(win32::ERROR_TIMEOUT);
+        assert_eq!(HResult::parse(&timeout.to_string()), Some(timeout));
+        assert_eq!(
+            HResult::parse("HRESULT_FROM_WIN32(ERROR_TIMEOUT)"),
+            Some(timeout)
+        );
+        assert_eq!(
+            HResult::from_u32(0x8007_0490).win32_name(),
+            Some("ERROR_NOT_FOUND")
+        );
+        assert_eq!(HResult::from_u32(0x1234_5678).to_string(), "0x12345678");
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! faults to inject ([`faults`]), and two seeded engines ([`runtime`]) that
 //! run the same world. Every run is a pure function of its seed.
 
+#![warn(missing_docs)]
+
 #[cfg(not(madsim))]
 compile_error!(
     "vds-sim needs `--cfg madsim` (and `--cfg tokio_unstable`). They are set in \
@@ -25,11 +27,17 @@ compile_error!(
 
 pub mod array;
 pub mod async_output;
+pub mod client;
 pub mod com;
+pub mod faults;
 pub mod hresult;
 pub mod interfaces;
 pub mod ledger;
 pub mod output_type;
+pub mod program;
 pub mod props;
 pub mod provider;
 pub mod runtime;
+pub mod seeds;
+pub mod trace;
+pub mod world;

@@ -1,1 +1,3 @@
+//! The `vds-harness` command.
+
 fn main() {}

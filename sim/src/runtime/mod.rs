@@ -128,3 +128,8 @@ pub async fn timeout<T>(d: Duration, fut: impl Future<Output = T>) -> Option<T> 
         futures::future::Either::Right(_) => None,
     }
 }
+
+/// Simulated time since the world started, or zero outside a running world.
+pub fn now_or_zero() -> Duration {
+    CURRENT.with(|c| c.borrow().as_ref().map(|e| e.now()).unwrap_or_default())
+}

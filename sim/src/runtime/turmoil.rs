@@ -1,1 +1,245 @@
+//! The turmoil engine: the array, the provider ("vds") and each client are
+//! turmoil hosts. The provider talks to the array over turmoil TCP (one
+//! connection per request, a JSON line each way), so turmoil's latency,
+//! partitions and holds are the link's faults, and the seed shows through
+//! the network's timing and turmoil's random host order.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Engine, EngineKind, Task};
+use crate::array::link::{ArrayLink, DEFAULT_LINK_TIMEOUT, LinkControl, LinkError};
+use crate::array::{Array, ArrayRequest, ArrayResult};
+use crate::client;
+use crate::provider::ProviderFactory;
+use crate::seeds::{Stream, derive};
+use crate::world::{self, RunError, RunOutcome, WorldConfig};
+
+/// The array's host name.
+pub const ARRAY_HOST: &str = "array";
+/// The provider's host name.
+pub const VDS_HOST: &str = "vds";
+/// The array's management port (the iSCSI well-known port, for flavour).
+pub const ARRAY_PORT: u16 = 3260;
+
+struct TurmoilEngine {
+    spawn: mpsc::UnboundedSender<Task>,
+}
+
+impl Engine for TurmoilEngine {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Turmoil
+    }
+    fn spawn(&self, task: Task) {
+        // Provider tasks run on the provider's host, whoever starts them.
+        let _ = self.spawn.send(task);
+    }
+    fn now(&self) -> Duration {
+        ::turmoil::sim_elapsed().unwrap_or_default()
+    }
+}
+
+type Request = (ArrayRequest, oneshot::Sender<ArrayResult>);
+
+struct PumpState {
+    extra: Duration,
+    loss: f64,
+    rng: ChaCha8Rng,
+}
+
+/// The provider's side of the TCP link: requests go to the "vds" host,
+/// which opens the connection to the array.
+#[derive(Clone)]
+struct TcpLink {
+    requests: mpsc::UnboundedSender<Request>,
+    state: Arc<Mutex<PumpState>>,
+}
+
+#[async_trait]
+impl ArrayLink for TcpLink {
+    async fn call(&self, req: ArrayRequest) -> Result<ArrayResult, LinkError> {
+        let (tx, rx) = oneshot::channel();
+        if self.requests.send((req, tx)).is_err() {
+            return Err(LinkError::Timeout);
+        }
+        match super::timeout(DEFAULT_LINK_TIMEOUT, rx).await {
+            Some(Ok(result)) => Ok(result),
+            // The exchange failed early (connection refused or reset): the
+            // provider still only learns of it when its timer runs out.
+            Some(Err(_)) | None => Err(LinkError::Timeout),
+        }
+    }
+}
+
+impl LinkControl for TcpLink {
+    fn partition(&self) {
+        ::turmoil::partition(VDS_HOST, ARRAY_HOST);
+    }
+    fn repair(&self) {
+        ::turmoil::repair(VDS_HOST, ARRAY_HOST);
+    }
+    fn hold(&self) {
+        ::turmoil::hold(VDS_HOST, ARRAY_HOST);
+    }
+    fn release(&self) {
+        ::turmoil::release(VDS_HOST, ARRAY_HOST);
+    }
+    fn set_extra_latency(&self, extra: Duration) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).extra = extra;
+    }
+    fn set_loss(&self, probability: f64) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).loss = probability;
+    }
+}
+
+/// One request over one TCP connection.
+async fn exchange(req: ArrayRequest, state: Arc<Mutex<PumpState>>) -> Option<ArrayResult> {
+    let (extra, lost) = {
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        let loss = s.loss.clamp(0.0, 1.0);
+        (s.extra, loss > 0.0 && s.rng.random_bool(loss))
+    };
+    if lost {
+        // The message vanishes; the provider's timer will run out.
+        tokio::time::sleep(DEFAULT_LINK_TIMEOUT * 2).await;
+        return None;
+    }
+    tokio::time::sleep(extra).await;
+    let stream = ::turmoil::net::TcpStream::connect((ARRAY_HOST, ARRAY_PORT))
+        .await
+        .ok()?;
+    let (r, mut w) = stream.into_split();
+    let mut line = serde_json::to_string(&req).ok()?;
+    line.push('\n');
+    w.write_all(line.as_bytes()).await.ok()?;
+    let mut reply = String::new();
+    BufReader::new(r).read_line(&mut reply).await.ok()?;
+    tokio::time::sleep(extra).await;
+    serde_json::from_str(&reply).ok()
+}
+
+/// The array's host: serve one request per connection.
+async fn serve(array: Array) -> ::turmoil::Result {
+    let listener = ::turmoil::net::TcpListener::bind(("0.0.0.0", ARRAY_PORT)).await?;
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let array = array.clone();
+        tokio::spawn(async move {
+            let (r, mut w) = stream.into_split();
+            let mut line = String::new();
+            if BufReader::new(r).read_line(&mut line).await.is_err() {
+                return;
+            }
+            let result: ArrayResult = match serde_json::from_str::<ArrayRequest>(&line) {
+                Ok(req) => array.execute(req).await,
+                Err(_) => Err(crate::array::ArrayError::InvalidParameter),
+            };
+            let mut out = serde_json::to_string(&result).expect("array results serialize");
+            out.push('\n');
+            let _ = w.write_all(out.as_bytes()).await;
+        });
+    }
+}
+
+/// Runs one world on turmoil.
+pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
+    let (spawn_tx, spawn_rx) = mpsc::unbounded_channel::<Task>();
+    let (req_tx, req_rx) = mpsc::unbounded_channel::<Request>();
+    super::enter(Arc::new(TurmoilEngine { spawn: spawn_tx }));
+
+    let array = Array::new(cfg.array.clone(), derive(cfg.seed, Stream::Array));
+    let state = Arc::new(Mutex::new(PumpState {
+        extra: Duration::ZERO,
+        loss: 0.0,
+        rng: ChaCha8Rng::seed_from_u64(derive(cfg.seed, Stream::Link)),
+    }));
+    let link = TcpLink {
+        requests: req_tx,
+        state: state.clone(),
+    };
+    let ctx = world::build_context(
+        cfg,
+        factory,
+        array.clone(),
+        Arc::new(link.clone()),
+        Arc::new(link),
+    );
+
+    let mut sim = ::turmoil::Builder::new()
+        .rng_seed(derive(cfg.seed, Stream::Engine))
+        .enable_random_order()
+        .tick_duration(Duration::from_micros(500))
+        .min_message_latency(cfg.min_latency)
+        .max_message_latency(cfg.max_latency)
+        .simulation_duration(cfg.time_limit)
+        .build();
+
+    sim.host(ARRAY_HOST, move || serve(array.clone()));
+
+    let receivers = Arc::new(Mutex::new(Some((spawn_rx, req_rx))));
+    sim.host(VDS_HOST, move || {
+        let receivers = receivers.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let state = state.clone();
+        async move {
+            let Some((mut tasks, mut requests)) = receivers else {
+                return Ok(());
+            };
+            loop {
+                tokio::select! {
+                    Some(task) = tasks.recv() => { tokio::spawn(task); }
+                    Some((req, reply)) = requests.recv() => {
+                        let state = state.clone();
+                        tokio::spawn(async move {
+                            if let Some(result) = exchange(req, state).await {
+                                let _ = reply.send(result);
+                            }
+                        });
+                    }
+                    else => return Ok(()),
+                }
+            }
+        }
+    });
+
+    let faults = ctx.clone();
+    sim.client("faults", async move {
+        faults.injector.run_timed(&faults).await;
+        world::drain_extra_clients(&faults).await;
+        Ok(())
+    });
+    for program in cfg.clients.clone() {
+        let ctx = ctx.clone();
+        sim.client(program.name.clone(), async move {
+            client::run_program(ctx, program).await;
+            Ok(())
+        });
+    }
+
+    let result = catch_unwind(AssertUnwindSafe(|| sim.run()));
+    let end = sim.elapsed();
+    super::exit();
+    let error = match result {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => {
+            let message = e.to_string();
+            if message.contains("duration") {
+                Some(RunError::Hang {
+                    limit_ms: cfg.time_limit.as_millis(),
+                })
+            } else {
+                Some(RunError::Engine { message })
+            }
+        }
+        Err(payload) => Some(RunError::Panic {
+            message: world::panic_message(payload.as_ref()),
+        }),
+    };
+    ctx.finish(cfg, factory.name(), error, end)
+}

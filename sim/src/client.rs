@@ -1,0 +1,927 @@
+//! A simulated management client: runs one [`ClientProgram`] against the
+//! provider, tracing every call and its result, keeping the pointers it is
+//! handed under their names, and releasing them all at the end, as a
+//! correct COM caller does.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::async_output::VDS_ASYNC_OUTPUT;
+use crate::com::{ComPtr, HrResult};
+use crate::hresult::HResult;
+use crate::interfaces::{
+    IVdsAsync, IVdsHwProvider, IVdsIscsiPortalGroup, IVdsIscsiTarget, IVdsSubSystemIscsi,
+};
+use crate::program::{ClientProgram, Step};
+use crate::props::{VDS_ISCSI_SHARED_SECRET, VDS_OBJECT_ID};
+use crate::runtime;
+use crate::trace::{Event, OutputRecord, PointerRecord};
+use crate::world::{RunContext, StepRecord};
+
+/// A pointer a client holds under a name.
+enum Binding {
+    SubSystem(ComPtr<dyn IVdsSubSystemIscsi>),
+    Target(ComPtr<dyn IVdsIscsiTarget>),
+    Group(ComPtr<dyn IVdsIscsiPortalGroup>),
+    Async(ComPtr<dyn IVdsAsync>),
+}
+
+impl Binding {
+    fn release(self) {
+        match self {
+            Binding::SubSystem(p) => p.release(),
+            Binding::Target(p) => p.release(),
+            Binding::Group(p) => p.release(),
+            Binding::Async(p) => p.release(),
+        }
+    }
+    fn leak(self) {
+        // Dropping without Release is exactly what the ledger must notice.
+        drop(self);
+    }
+}
+
+/// What a step returned besides its HRESULT.
+#[derive(Default)]
+struct Extra {
+    hr_result: Option<HResult>,
+    percent: Option<u32>,
+    output: Option<OutputRecord>,
+    out: String,
+}
+
+/// Describes an output for the trace.
+pub fn output_record(out: &VDS_ASYNC_OUTPUT) -> OutputRecord {
+    OutputRecord {
+        output_type: out.r#type(),
+        pointer: out.pointer().map(|p| PointerRecord {
+            field: p.field,
+            interface: p.interface,
+            ref_id: p.ref_id.0,
+            object: p.object,
+        }),
+    }
+}
+
+fn hr_of<T>(r: &HrResult<T>) -> HResult {
+    match r {
+        Ok(s) => s.hr,
+        Err(hr) => *hr,
+    }
+}
+
+struct Client {
+    ctx: Arc<RunContext>,
+    name: String,
+    root: ComPtr<dyn IVdsHwProvider>,
+    env: BTreeMap<String, Binding>,
+    portals: BTreeMap<String, VDS_OBJECT_ID>,
+}
+
+/// Runs a program to its end.
+pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
+    let root = ComPtr::issue(&ctx.ledger, ctx.provider.root(), None, "CoCreateInstance");
+    let mut client = Client {
+        ctx: ctx.clone(),
+        name: program.name.clone(),
+        root,
+        env: BTreeMap::new(),
+        portals: BTreeMap::new(),
+    };
+    client.setup().await;
+    for (i, step) in program.steps.iter().enumerate() {
+        if step.is_call() {
+            let ctx = client.ctx.clone();
+            ctx.injector.before_call(&ctx).await;
+        }
+        client.exec(i + 1, step).await;
+    }
+    client.finish();
+    crate::world::drain_extra_clients(&ctx).await;
+}
+
+/// Runs a program as a task of its own (for clients a fault adds).
+pub fn spawn_program(ctx: Arc<RunContext>, program: ClientProgram) {
+    let (tx, rx) = futures::channel::oneshot::channel();
+    ctx.extra_clients
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(rx);
+    runtime::spawn(async move {
+        run_program(ctx, program).await;
+        let _ = tx.send(());
+    });
+}
+
+impl Client {
+    fn begin(
+        &self,
+        step: usize,
+        method: &'static str,
+        object: Option<VDS_OBJECT_ID>,
+        args: String,
+    ) {
+        self.ctx.trace.record(Event::Call {
+            client: self.name.clone(),
+            step,
+            method,
+            object,
+            args,
+        });
+    }
+
+    fn end(
+        &self,
+        step: usize,
+        method: &'static str,
+        object: Option<VDS_OBJECT_ID>,
+        hr: HResult,
+        extra: Extra,
+    ) {
+        self.ctx.trace.record(Event::Return {
+            client: self.name.clone(),
+            step,
+            method,
+            hr,
+            hr_result: extra.hr_result,
+            percent: extra.percent,
+            output: extra.output.clone(),
+            out: extra.out,
+        });
+        let record = StepRecord {
+            client: self.name.clone(),
+            step,
+            method,
+            object,
+            hr,
+            hr_result: extra.hr_result,
+            percent: extra.percent,
+            output: extra.output,
+            t_us: runtime::now().as_micros(),
+        };
+        self.ctx
+            .steps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(record);
+    }
+
+    fn skip(&self, step: usize, reason: String) {
+        self.ctx.trace.record(Event::Skip {
+            client: self.name.clone(),
+            step,
+            reason,
+        });
+    }
+
+    /// Makes one call: traces it, awaits it, traces its return.
+    async fn call<T>(
+        &self,
+        step: usize,
+        method: &'static str,
+        object: Option<VDS_OBJECT_ID>,
+        args: String,
+        fut: impl Future<Output = HrResult<T>>,
+    ) -> (HResult, Option<T>) {
+        self.begin(step, method, object, args);
+        let r = fut.await;
+        let hr = hr_of(&r);
+        (hr, r.ok().map(|s| s.out))
+    }
+
+    /// Binds a new pointer, releasing whatever had the name before.
+    fn bind(&mut self, name: &str, b: Binding) {
+        if let Some(old) = self.env.insert(name.to_string(), b) {
+            old.release();
+        }
+    }
+
+    fn target(&self, name: &str) -> Option<&ComPtr<dyn IVdsIscsiTarget>> {
+        match self.env.get(name) {
+            Some(Binding::Target(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn group(&self, name: &str) -> Option<&ComPtr<dyn IVdsIscsiPortalGroup>> {
+        match self.env.get(name) {
+            Some(Binding::Group(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn op(&self, name: &str) -> Option<&ComPtr<dyn IVdsAsync>> {
+        match self.env.get(name) {
+            Some(Binding::Async(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn subsystem(&self) -> Option<&ComPtr<dyn IVdsSubSystemIscsi>> {
+        match self.env.get("subsystem") {
+            Some(Binding::SubSystem(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Set-up (step 0): find the subsystem, name the targets by friendly
+    /// name and learn the portals' ids by address.
+    async fn setup(&mut self) {
+        let (hr, subsystems) = self
+            .call(
+                0,
+                "IVdsHwProvider::QuerySubSystems",
+                None,
+                String::new(),
+                self.root.QuerySubSystems(),
+            )
+            .await;
+        self.end(
+            0,
+            "IVdsHwProvider::QuerySubSystems",
+            None,
+            hr,
+            Extra::default(),
+        );
+        let mut subsystems = subsystems.unwrap_or_default().into_iter();
+        if let Some(s) = subsystems.next() {
+            self.bind("subsystem", Binding::SubSystem(s));
+        }
+        subsystems.for_each(ComPtr::release);
+        let Some(sub) = self.subsystem() else {
+            return;
+        };
+        let (hr, targets) = self
+            .call(
+                0,
+                "IVdsSubSystemIscsi::QueryTargets",
+                sub.object_id(),
+                String::new(),
+                sub.QueryTargets(),
+            )
+            .await;
+        self.end(
+            0,
+            "IVdsSubSystemIscsi::QueryTargets",
+            sub.object_id(),
+            hr,
+            Extra::default(),
+        );
+        let (hr, portals) = self
+            .call(
+                0,
+                "IVdsSubSystemIscsi::QueryPortals",
+                sub.object_id(),
+                String::new(),
+                sub.QueryPortals(),
+            )
+            .await;
+        self.end(
+            0,
+            "IVdsSubSystemIscsi::QueryPortals",
+            sub.object_id(),
+            hr,
+            Extra::default(),
+        );
+        for t in targets.unwrap_or_default() {
+            let (hr, props) = self
+                .call(
+                    0,
+                    "IVdsIscsiTarget::GetProperties",
+                    t.object_id(),
+                    String::new(),
+                    t.GetProperties(),
+                )
+                .await;
+            let out = props
+                .as_ref()
+                .map(|p| p.pwszFriendlyName.clone())
+                .unwrap_or_default();
+            self.end(
+                0,
+                "IVdsIscsiTarget::GetProperties",
+                t.object_id(),
+                hr,
+                Extra {
+                    out: out.clone(),
+                    ..Extra::default()
+                },
+            );
+            match props {
+                Some(_) if !out.is_empty() && !self.env.contains_key(&out) => {
+                    self.bind(&out, Binding::Target(t))
+                }
+                _ => t.release(),
+            }
+        }
+        for p in portals.unwrap_or_default() {
+            let (hr, props) = self
+                .call(
+                    0,
+                    "IVdsIscsiPortal::GetProperties",
+                    p.object_id(),
+                    String::new(),
+                    p.GetProperties(),
+                )
+                .await;
+            let out = props
+                .as_ref()
+                .map(|p| p.address.to_string())
+                .unwrap_or_default();
+            self.end(
+                0,
+                "IVdsIscsiPortal::GetProperties",
+                p.object_id(),
+                hr,
+                Extra {
+                    out: out.clone(),
+                    ..Extra::default()
+                },
+            );
+            if let Some(props) = props {
+                self.portals.insert(out, props.id);
+            }
+            p.release();
+        }
+    }
+
+    /// Releases everything still held, as a correct caller does at the end.
+    fn finish(mut self) {
+        for (_, b) in std::mem::take(&mut self.env) {
+            b.release();
+        }
+        self.root.release();
+    }
+
+    /// Makes a call that returns an async object and binds it.
+    async fn start_op(
+        &mut self,
+        step: usize,
+        method: &'static str,
+        object: Option<VDS_OBJECT_ID>,
+        args: String,
+        fut: impl Future<Output = HrResult<ComPtr<dyn IVdsAsync>>>,
+        bind: &str,
+    ) {
+        let (hr, op) = self.call(step, method, object, args, fut).await;
+        let out = op.as_ref().map(|p| format!("{p:?}")).unwrap_or_default();
+        self.end(
+            step,
+            method,
+            object,
+            hr,
+            Extra {
+                out,
+                ..Extra::default()
+            },
+        );
+        if let Some(op) = op {
+            self.bind(bind, Binding::Async(op));
+        }
+    }
+
+    async fn exec(&mut self, step: usize, s: &Step) {
+        macro_rules! need {
+            ($getter:ident, $name:expr, $what:literal) => {
+                match self.$getter($name) {
+                    Some(p) => p,
+                    None => {
+                        self.skip(step, format!("no {} named `{}` is held", $what, $name));
+                        return;
+                    }
+                }
+            };
+        }
+        match s {
+            Step::Sleep { ms } => runtime::sleep(std::time::Duration::from_millis(*ms)).await,
+            Step::Leak { name } => match self.env.remove(name) {
+                Some(b) => b.leak(),
+                None => self.skip(step, format!("nothing named `{name}` is held")),
+            },
+            Step::Release { name } => match self.env.remove(name) {
+                Some(b) => b.release(),
+                None => self.skip(step, format!("nothing named `{name}` is held")),
+            },
+            Step::Reenumerate => {
+                let (hr, _) = self
+                    .call(
+                        step,
+                        "IVdsHwProvider::Reenumerate",
+                        None,
+                        String::new(),
+                        self.root.Reenumerate(),
+                    )
+                    .await;
+                self.end(
+                    step,
+                    "IVdsHwProvider::Reenumerate",
+                    None,
+                    hr,
+                    Extra::default(),
+                );
+            }
+            Step::Refresh => {
+                let (hr, _) = self
+                    .call(
+                        step,
+                        "IVdsHwProvider::Refresh",
+                        None,
+                        String::new(),
+                        self.root.Refresh(),
+                    )
+                    .await;
+                self.end(step, "IVdsHwProvider::Refresh", None, hr, Extra::default());
+            }
+            Step::QueryTargets | Step::QueryPortals => {
+                let Some(sub) = self.subsystem() else {
+                    self.skip(step, "no subsystem is held".into());
+                    return;
+                };
+                let id = sub.object_id();
+                if matches!(s, Step::QueryTargets) {
+                    let (hr, v) = self
+                        .call(
+                            step,
+                            "IVdsSubSystemIscsi::QueryTargets",
+                            id,
+                            String::new(),
+                            sub.QueryTargets(),
+                        )
+                        .await;
+                    let out = format!("{} targets", v.as_ref().map_or(0, Vec::len));
+                    v.into_iter().flatten().for_each(ComPtr::release);
+                    self.end(
+                        step,
+                        "IVdsSubSystemIscsi::QueryTargets",
+                        id,
+                        hr,
+                        Extra {
+                            out,
+                            ..Extra::default()
+                        },
+                    );
+                } else {
+                    let (hr, v) = self
+                        .call(
+                            step,
+                            "IVdsSubSystemIscsi::QueryPortals",
+                            id,
+                            String::new(),
+                            sub.QueryPortals(),
+                        )
+                        .await;
+                    let out = format!("{} portals", v.as_ref().map_or(0, Vec::len));
+                    v.into_iter().flatten().for_each(ComPtr::release);
+                    self.end(
+                        step,
+                        "IVdsSubSystemIscsi::QueryPortals",
+                        id,
+                        hr,
+                        Extra {
+                            out,
+                            ..Extra::default()
+                        },
+                    );
+                }
+            }
+            Step::CreateTarget {
+                iscsi_name,
+                friendly_name,
+                bind,
+            } => {
+                let Some(sub) = self.subsystem() else {
+                    self.skip(step, "no subsystem is held".into());
+                    return;
+                };
+                let (id, sub) = (sub.object_id(), sub.add_ref("client copy"));
+                let args = format!("iscsi_name={iscsi_name:?} friendly_name={friendly_name:?}");
+                let fut = sub.CreateTarget(iscsi_name.as_deref(), friendly_name);
+                self.start_op(
+                    step,
+                    "IVdsSubSystemIscsi::CreateTarget",
+                    id,
+                    args,
+                    fut,
+                    bind,
+                )
+                .await;
+                sub.release();
+            }
+            Step::CreatePortalGroup { target, bind } => {
+                let t = need!(target, target, "target").add_ref("client copy");
+                self.start_op(
+                    step,
+                    "IVdsIscsiTarget::CreatePortalGroup",
+                    t.object_id(),
+                    String::new(),
+                    t.CreatePortalGroup(),
+                    bind,
+                )
+                .await;
+                t.release();
+            }
+            Step::DeleteTarget { target, bind } => {
+                let t = need!(target, target, "target").add_ref("client copy");
+                self.start_op(
+                    step,
+                    "IVdsIscsiTarget::Delete",
+                    t.object_id(),
+                    String::new(),
+                    t.Delete(),
+                    bind,
+                )
+                .await;
+                t.release();
+            }
+            Step::GetTargetProperties { target } => {
+                let t = need!(target, target, "target");
+                let (hr, p) = self
+                    .call(
+                        step,
+                        "IVdsIscsiTarget::GetProperties",
+                        t.object_id(),
+                        String::new(),
+                        t.GetProperties(),
+                    )
+                    .await;
+                let out = p
+                    .map(|p| serde_json::to_string(&p).unwrap_or_default())
+                    .unwrap_or_default();
+                self.end(
+                    step,
+                    "IVdsIscsiTarget::GetProperties",
+                    t.object_id(),
+                    hr,
+                    Extra {
+                        out,
+                        ..Extra::default()
+                    },
+                );
+            }
+            Step::QueryPortalGroups { target, bind } => {
+                let t = need!(target, target, "target").add_ref("client copy");
+                let (hr, v) = self
+                    .call(
+                        step,
+                        "IVdsIscsiTarget::QueryPortalGroups",
+                        t.object_id(),
+                        String::new(),
+                        t.QueryPortalGroups(),
+                    )
+                    .await;
+                let groups = v.unwrap_or_default();
+                let out = format!("{} groups", groups.len());
+                self.end(
+                    step,
+                    "IVdsIscsiTarget::QueryPortalGroups",
+                    t.object_id(),
+                    hr,
+                    Extra {
+                        out,
+                        ..Extra::default()
+                    },
+                );
+                for (i, g) in groups.into_iter().enumerate() {
+                    match bind {
+                        Some(prefix) => self.bind(&format!("{prefix}.{i}"), Binding::Group(g)),
+                        None => g.release(),
+                    }
+                }
+                t.release();
+            }
+            Step::QueryAssociatedLuns { target } => {
+                let t = need!(target, target, "target");
+                let (hr, v) = self
+                    .call(
+                        step,
+                        "IVdsIscsiTarget::QueryAssociatedLuns",
+                        t.object_id(),
+                        String::new(),
+                        t.QueryAssociatedLuns(),
+                    )
+                    .await;
+                let out = format!("{} luns", v.map_or(0, |v| v.len()));
+                self.end(
+                    step,
+                    "IVdsIscsiTarget::QueryAssociatedLuns",
+                    t.object_id(),
+                    hr,
+                    Extra {
+                        out,
+                        ..Extra::default()
+                    },
+                );
+            }
+            Step::SetFriendlyName { target, name } => {
+                let t = need!(target, target, "target");
+                let (hr, _) = self
+                    .call(
+                        step,
+                        "IVdsIscsiTarget::SetFriendlyName",
+                        t.object_id(),
+                        format!("{name:?}"),
+                        t.SetFriendlyName(name),
+                    )
+                    .await;
+                self.end(
+                    step,
+                    "IVdsIscsiTarget::SetFriendlyName",
+                    t.object_id(),
+                    hr,
+                    Extra::default(),
+                );
+            }
+            Step::SetSharedSecret {
+                target,
+                secret,
+                null_secret_with_size,
+                initiator,
+            } => {
+                let t = need!(target, target, "target");
+                let s = match (secret, null_secret_with_size) {
+                    (_, Some(size)) => Some(VDS_ISCSI_SHARED_SECRET {
+                        pSharedSecret: None,
+                        ulSharedSecretSize: *size,
+                    }),
+                    (Some(s), None) => Some(VDS_ISCSI_SHARED_SECRET::new(s.as_bytes().to_vec())),
+                    (None, None) => None,
+                };
+                let args = format!(
+                    "secret={} initiator={initiator:?}",
+                    if s.is_some() { "set" } else { "NULL" }
+                );
+                let (hr, _) = self
+                    .call(
+                        step,
+                        "IVdsIscsiTarget::SetSharedSecret",
+                        t.object_id(),
+                        args,
+                        t.SetSharedSecret(s.as_ref(), initiator.as_deref()),
+                    )
+                    .await;
+                self.end(
+                    step,
+                    "IVdsIscsiTarget::SetSharedSecret",
+                    t.object_id(),
+                    hr,
+                    Extra::default(),
+                );
+            }
+            Step::RememberInitiatorSharedSecret {
+                target,
+                initiator,
+                secret,
+            } => {
+                let t = need!(target, target, "target");
+                let s = secret
+                    .as_ref()
+                    .map(|s| VDS_ISCSI_SHARED_SECRET::new(s.as_bytes().to_vec()));
+                let args = format!("initiator={initiator:?}");
+                let (hr, _) = self
+                    .call(
+                        step,
+                        "IVdsIscsiTarget::RememberInitiatorSharedSecret",
+                        t.object_id(),
+                        args,
+                        t.RememberInitiatorSharedSecret(initiator.as_deref(), s.as_ref()),
+                    )
+                    .await;
+                self.end(
+                    step,
+                    "IVdsIscsiTarget::RememberInitiatorSharedSecret",
+                    t.object_id(),
+                    hr,
+                    Extra::default(),
+                );
+            }
+            Step::GetConnectedInitiators { target } => {
+                let t = need!(target, target, "target");
+                let (hr, v) = self
+                    .call(
+                        step,
+                        "IVdsIscsiTarget::GetConnectedInitiators",
+                        t.object_id(),
+                        String::new(),
+                        t.GetConnectedInitiators(),
+                    )
+                    .await;
+                let out = v.map(|v| v.join(",")).unwrap_or_default();
+                self.end(
+                    step,
+                    "IVdsIscsiTarget::GetConnectedInitiators",
+                    t.object_id(),
+                    hr,
+                    Extra {
+                        out,
+                        ..Extra::default()
+                    },
+                );
+            }
+            Step::GetPortalGroupProperties { group } => {
+                let g = need!(group, group, "portal group");
+                let (hr, p) = self
+                    .call(
+                        step,
+                        "IVdsIscsiPortalGroup::GetProperties",
+                        g.object_id(),
+                        String::new(),
+                        g.GetProperties(),
+                    )
+                    .await;
+                let out = p.map(|p| format!("tag={}", p.tag)).unwrap_or_default();
+                self.end(
+                    step,
+                    "IVdsIscsiPortalGroup::GetProperties",
+                    g.object_id(),
+                    hr,
+                    Extra {
+                        out,
+                        ..Extra::default()
+                    },
+                );
+            }
+            Step::GetTarget { group, bind } => {
+                let g = need!(group, group, "portal group").add_ref("client copy");
+                let (hr, t) = self
+                    .call(
+                        step,
+                        "IVdsIscsiPortalGroup::GetTarget",
+                        g.object_id(),
+                        String::new(),
+                        g.GetTarget(),
+                    )
+                    .await;
+                let out = t.as_ref().map(|t| format!("{t:?}")).unwrap_or_default();
+                self.end(
+                    step,
+                    "IVdsIscsiPortalGroup::GetTarget",
+                    g.object_id(),
+                    hr,
+                    Extra {
+                        out,
+                        ..Extra::default()
+                    },
+                );
+                match (t, bind) {
+                    (Some(t), Some(name)) => self.bind(name, Binding::Target(t)),
+                    (Some(t), None) => t.release(),
+                    _ => {}
+                }
+                g.release();
+            }
+            Step::QueryAssociatedPortals { group } => {
+                let g = need!(group, group, "portal group");
+                let (hr, v) = self
+                    .call(
+                        step,
+                        "IVdsIscsiPortalGroup::QueryAssociatedPortals",
+                        g.object_id(),
+                        String::new(),
+                        g.QueryAssociatedPortals(),
+                    )
+                    .await;
+                let out = format!("{} portals", v.as_ref().map_or(0, Vec::len));
+                v.into_iter().flatten().for_each(ComPtr::release);
+                self.end(
+                    step,
+                    "IVdsIscsiPortalGroup::QueryAssociatedPortals",
+                    g.object_id(),
+                    hr,
+                    Extra {
+                        out,
+                        ..Extra::default()
+                    },
+                );
+            }
+            Step::AddPortal {
+                group,
+                portal,
+                bind,
+            }
+            | Step::RemovePortal {
+                group,
+                portal,
+                bind,
+            } => {
+                let adding = matches!(s, Step::AddPortal { .. });
+                let g = need!(group, group, "portal group").add_ref("client copy");
+                // An unknown address stands for a portal id nobody has (the OBJECT_NOT_FOUND case).
+                let pid = self
+                    .portals
+                    .get(portal)
+                    .copied()
+                    .unwrap_or(VDS_OBJECT_ID::from_u128(0xdead));
+                let args = format!("portal={portal} {pid}");
+                if adding {
+                    self.start_op(
+                        step,
+                        "IVdsIscsiPortalGroup::AddPortal",
+                        g.object_id(),
+                        args,
+                        g.AddPortal(pid),
+                        bind,
+                    )
+                    .await;
+                } else {
+                    self.start_op(
+                        step,
+                        "IVdsIscsiPortalGroup::RemovePortal",
+                        g.object_id(),
+                        args,
+                        g.RemovePortal(pid),
+                        bind,
+                    )
+                    .await;
+                }
+                g.release();
+            }
+            Step::DeletePortalGroup { group, bind } => {
+                let g = need!(group, group, "portal group").add_ref("client copy");
+                self.start_op(
+                    step,
+                    "IVdsIscsiPortalGroup::Delete",
+                    g.object_id(),
+                    String::new(),
+                    g.Delete(),
+                    bind,
+                )
+                .await;
+                g.release();
+            }
+            Step::QueryStatus { op } => {
+                let a = need!(op, op, "async object");
+                let (hr, st) = self
+                    .call(
+                        step,
+                        "IVdsAsync::QueryStatus",
+                        None,
+                        op.clone(),
+                        a.QueryStatus(),
+                    )
+                    .await;
+                let extra = Extra {
+                    hr_result: st.map(|s| s.hr_result),
+                    percent: st.map(|s| s.percent_completed),
+                    ..Extra::default()
+                };
+                self.end(step, "IVdsAsync::QueryStatus", None, hr, extra);
+            }
+            Step::Cancel { op } => {
+                let a = need!(op, op, "async object");
+                let (hr, _) = self
+                    .call(step, "IVdsAsync::Cancel", None, op.clone(), a.Cancel())
+                    .await;
+                self.end(step, "IVdsAsync::Cancel", None, hr, Extra::default());
+            }
+            Step::Wait { op, bind } => {
+                let a = need!(op, op, "async object").add_ref("client copy");
+                let (hr, w) = self
+                    .call(step, "IVdsAsync::Wait", None, op.clone(), a.Wait())
+                    .await;
+                a.release();
+                let Some(w) = w else {
+                    self.end(step, "IVdsAsync::Wait", None, hr, Extra::default());
+                    return;
+                };
+                let record = output_record(&w.async_out);
+                let failed = hr.failed() || w.hr_result.failed();
+                if failed && let Some(p) = w.async_out.pointer() {
+                    self.ctx
+                        .ledger
+                        .pointer_in_failed_wait(p.ref_id, hr, w.hr_result);
+                }
+                let extra = Extra {
+                    hr_result: Some(w.hr_result),
+                    output: Some(record),
+                    ..Extra::default()
+                };
+                self.end(step, "IVdsAsync::Wait", None, hr, extra);
+                let mut out = w.async_out;
+                if failed {
+                    // The contract says the pointers are NULL: a caller releases nothing.
+                    return;
+                }
+                let name = bind.clone();
+                match (out, name) {
+                    (
+                        VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                            pPortalGroupUnk: Some(g),
+                        },
+                        Some(n),
+                    ) => self.bind(&n, Binding::Group(g)),
+                    (
+                        VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
+                            pTargetUnk: Some(t),
+                        },
+                        Some(n),
+                    ) => self.bind(&n, Binding::Target(t)),
+                    (o, _) => {
+                        out = o;
+                        out.release_pointers();
+                    }
+                }
+            }
+        }
+    }
+}

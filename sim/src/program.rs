@@ -1,0 +1,216 @@
+//! Client programs: the calls each simulated management client makes, in
+//! order. Objects are named: targets present at the start by their friendly
+//! name, portals by `address:port`, and anything a step produces by the
+//! name in its `as` field.
+
+use serde::{Deserialize, Serialize};
+
+/// One client's program.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientProgram {
+    /// The client's name in the trace.
+    pub name: String,
+    /// Its steps, in order.
+    pub steps: Vec<Step>,
+}
+
+impl ClientProgram {
+    /// A client with the given name and steps.
+    pub fn new(name: &str, steps: Vec<Step>) -> Self {
+        Self {
+            name: name.to_string(),
+            steps,
+        }
+    }
+}
+
+fn default_op() -> String {
+    "op".to_string()
+}
+
+/// One call a client makes (or a pause between calls).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "call", deny_unknown_fields)]
+pub enum Step {
+    /// `IVdsHwProvider::Reenumerate`.
+    Reenumerate,
+    /// `IVdsHwProvider::Refresh`.
+    Refresh,
+    /// `IVdsSubSystemIscsi::QueryTargets`.
+    QueryTargets,
+    /// `IVdsSubSystemIscsi::QueryPortals`.
+    QueryPortals,
+    /// `IVdsSubSystemIscsi::CreateTarget`; the async object is named `as`.
+    CreateTarget {
+        /// The iSCSI name, or none to let the provider choose.
+        #[serde(default)]
+        iscsi_name: Option<String>,
+        /// The friendly name.
+        friendly_name: String,
+        /// Name for the async object (default `op`).
+        #[serde(rename = "as", default = "default_op")]
+        bind: String,
+    },
+    /// `IVdsIscsiTarget::CreatePortalGroup`; the async object is named `as`.
+    CreatePortalGroup {
+        /// The target.
+        target: String,
+        /// Name for the async object (default `op`).
+        #[serde(rename = "as", default = "default_op")]
+        bind: String,
+    },
+    /// `IVdsIscsiTarget::Delete`.
+    DeleteTarget {
+        /// The target.
+        target: String,
+        /// Name for the async object (default `op`).
+        #[serde(rename = "as", default = "default_op")]
+        bind: String,
+    },
+    /// `IVdsIscsiTarget::GetProperties`.
+    GetTargetProperties {
+        /// The target.
+        target: String,
+    },
+    /// `IVdsIscsiTarget::QueryPortalGroups`; with `as`, the groups are named
+    /// `NAME.0`, `NAME.1`, ... in tag order.
+    QueryPortalGroups {
+        /// The target.
+        target: String,
+        /// Prefix for the groups' names; without it they are released at once.
+        #[serde(rename = "as", default)]
+        bind: Option<String>,
+    },
+    /// `IVdsIscsiTarget::QueryAssociatedLuns`.
+    QueryAssociatedLuns {
+        /// The target.
+        target: String,
+    },
+    /// `IVdsIscsiTarget::SetFriendlyName`.
+    SetFriendlyName {
+        /// The target.
+        target: String,
+        /// The new name.
+        name: String,
+    },
+    /// `IVdsIscsiTarget::SetSharedSecret`.
+    SetSharedSecret {
+        /// The target.
+        target: String,
+        /// The secret; none clears it.
+        #[serde(default)]
+        secret: Option<String>,
+        /// Pass a `NULL` secret pointer with this non-zero size (the `E_POINTER` case).
+        #[serde(default)]
+        null_secret_with_size: Option<u32>,
+        /// The initiator, or none for the default secret.
+        #[serde(default)]
+        initiator: Option<String>,
+    },
+    /// `IVdsIscsiTarget::RememberInitiatorSharedSecret`.
+    RememberInitiatorSharedSecret {
+        /// The target.
+        target: String,
+        /// The initiator; none passes a `NULL` name.
+        #[serde(default)]
+        initiator: Option<String>,
+        /// The secret.
+        #[serde(default)]
+        secret: Option<String>,
+    },
+    /// `IVdsIscsiTarget::GetConnectedInitiators`.
+    GetConnectedInitiators {
+        /// The target.
+        target: String,
+    },
+    /// `IVdsIscsiPortalGroup::GetProperties`.
+    GetPortalGroupProperties {
+        /// The group.
+        group: String,
+    },
+    /// `IVdsIscsiPortalGroup::GetTarget`; the target is named `as`.
+    GetTarget {
+        /// The group.
+        group: String,
+        /// Name for the target; without it, it is released at once.
+        #[serde(rename = "as", default)]
+        bind: Option<String>,
+    },
+    /// `IVdsIscsiPortalGroup::QueryAssociatedPortals`.
+    QueryAssociatedPortals {
+        /// The group.
+        group: String,
+    },
+    /// `IVdsIscsiPortalGroup::AddPortal`.
+    AddPortal {
+        /// The group.
+        group: String,
+        /// The portal, as `address:port`.
+        portal: String,
+        /// Name for the async object (default `op`).
+        #[serde(rename = "as", default = "default_op")]
+        bind: String,
+    },
+    /// `IVdsIscsiPortalGroup::RemovePortal`.
+    RemovePortal {
+        /// The group.
+        group: String,
+        /// The portal, as `address:port`.
+        portal: String,
+        /// Name for the async object (default `op`).
+        #[serde(rename = "as", default = "default_op")]
+        bind: String,
+    },
+    /// `IVdsIscsiPortalGroup::Delete`.
+    DeletePortalGroup {
+        /// The group.
+        group: String,
+        /// Name for the async object (default `op`).
+        #[serde(rename = "as", default = "default_op")]
+        bind: String,
+    },
+    /// `IVdsAsync::Wait`; a pointer in the output is named `as`.
+    Wait {
+        /// The async object (default `op`).
+        #[serde(default = "default_op")]
+        op: String,
+        /// Name for the object in the output; without it, it is released at once.
+        #[serde(rename = "as", default)]
+        bind: Option<String>,
+    },
+    /// `IVdsAsync::QueryStatus`.
+    QueryStatus {
+        /// The async object (default `op`).
+        #[serde(default = "default_op")]
+        op: String,
+    },
+    /// `IVdsAsync::Cancel`.
+    Cancel {
+        /// The async object (default `op`).
+        #[serde(default = "default_op")]
+        op: String,
+    },
+    /// `IUnknown::Release` of a named pointer.
+    Release {
+        /// The name.
+        name: String,
+    },
+    /// Drops a named pointer without releasing it: a deliberate leak.
+    Leak {
+        /// The name.
+        name: String,
+    },
+    /// Waits this long in simulated time.
+    Sleep {
+        /// Milliseconds.
+        ms: u64,
+    },
+}
+
+impl Step {
+    /// True for steps that are VDS calls (counted for `before_call` faults).
+    pub fn is_call(&self) -> bool {
+        !matches!(self, Step::Sleep { .. } | Step::Leak { .. })
+    }
+}

@@ -1,0 +1,162 @@
+//! The trace: one JSON line per event of a run, stamped with simulated time
+//! and a sequence number. For the same seed, engine, scenario and provider
+//! it is the same bytes in every process and build.
+
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use crate::hresult::HResult;
+use crate::output_type::VDS_ASYNC_OUTPUT_TYPE;
+use crate::props::VDS_OBJECT_ID;
+use crate::runtime;
+
+/// A pointer as the trace shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PointerRecord {
+    /// The union arm's field, e.g. `cpg.pPortalGroupUnk`.
+    pub field: &'static str,
+    /// The interface it is typed as.
+    pub interface: &'static str,
+    /// The ledger reference number.
+    #[serde(rename = "ref")]
+    pub ref_id: u64,
+    /// The object behind it.
+    pub object: Option<VDS_OBJECT_ID>,
+}
+
+/// `VDS_ASYNC_OUTPUT` as the trace shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutputRecord {
+    /// The `type` member.
+    #[serde(rename = "type")]
+    pub output_type: VDS_ASYNC_OUTPUT_TYPE,
+    /// The pointer in the union arm, if not `NULL`.
+    pub pointer: Option<PointerRecord>,
+}
+
+/// One event of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "ev", rename_all = "snake_case")]
+pub enum Event {
+    /// The run starts.
+    Start {
+        /// The run's seed.
+        seed: u64,
+        /// The engine.
+        engine: runtime::EngineKind,
+        /// The provider under test.
+        provider: String,
+    },
+    /// A client calls a method.
+    Call {
+        /// The client.
+        client: String,
+        /// Its step number (0 for set-up calls).
+        step: usize,
+        /// `Interface::Method`.
+        method: &'static str,
+        /// The object called, if it has an id.
+        object: Option<VDS_OBJECT_ID>,
+        /// Arguments, rendered.
+        args: String,
+    },
+    /// The method returns.
+    Return {
+        /// The client.
+        client: String,
+        /// Its step number.
+        step: usize,
+        /// `Interface::Method`.
+        method: &'static str,
+        /// The method's own HRESULT.
+        hr: HResult,
+        /// `pHrResult` of Wait or QueryStatus.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hr_result: Option<HResult>,
+        /// QueryStatus's percentage.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        percent: Option<u32>,
+        /// Wait's output.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        output: Option<OutputRecord>,
+        /// Other out-parameters, rendered.
+        #[serde(skip_serializing_if = "String::is_empty")]
+        out: String,
+    },
+    /// A step could not be made, e.g. it names an object an earlier step failed to produce.
+    Skip {
+        /// The client.
+        client: String,
+        /// Its step number.
+        step: usize,
+        /// Why.
+        reason: String,
+    },
+    /// A fault fires (or its probability says no).
+    Fault {
+        /// The fault rule's index in the plan.
+        rule: usize,
+        /// The fault's kind.
+        kind: &'static str,
+        /// True if it took effect.
+        fired: bool,
+        /// What it did.
+        detail: String,
+    },
+    /// The run ends.
+    End {
+        /// How it ended.
+        outcome: String,
+    },
+}
+
+/// Collects a run's events. Cheap to clone: clones share one trace.
+#[derive(Clone, Default)]
+pub struct Trace {
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl std::fmt::Debug for Trace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trace").finish_non_exhaustive()
+    }
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    seq: usize,
+    t_us: u128,
+    #[serde(flatten)]
+    event: &'a Event,
+}
+
+impl Trace {
+    /// An empty trace.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an event at the current simulated time.
+    pub fn record(&self, event: Event) {
+        let t_us = runtime::now().as_micros();
+        self.record_at(t_us, event);
+    }
+
+    /// Records an event at a given time (for events outside a running world).
+    pub fn record_at(&self, t_us: u128, event: Event) {
+        let mut lines = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+        let line = Line {
+            seq: lines.len(),
+            t_us,
+            event: &event,
+        };
+        lines.push(serde_json::to_string(&line).expect("trace events serialize"));
+        tracing::trace!(target: "vds_sim::trace", "{}", lines.last().expect("just pushed"));
+    }
+
+    /// The lines so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}

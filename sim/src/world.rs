@@ -1,0 +1,312 @@
+//! A world: one array, one provider under test, its clients and a fault
+//! plan, run on one engine from one seed. [`WorldConfig`] describes it;
+//! [`run`] runs it and returns a [`RunOutcome`].
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::array::link::LinkControl;
+use crate::array::{Array, ArrayConfig, ArraySnapshot};
+use crate::faults::FaultPlan;
+use crate::faults::injector::Injector;
+use crate::hresult::HResult;
+use crate::ledger::{Ledger, LedgerReport};
+use crate::program::ClientProgram;
+use crate::props::VDS_OBJECT_ID;
+use crate::provider::{ProviderFactory, SimProvider};
+use crate::runtime::EngineKind;
+use crate::trace::{OutputRecord, Trace};
+
+/// Everything a run is made of, built with setters that state their defaults.
+///
+/// ```
+/// use vds_sim::array::ArrayConfig;
+/// use vds_sim::program::{ClientProgram, Step};
+/// use vds_sim::runtime::EngineKind;
+/// use vds_sim::world::WorldConfig;
+/// let cfg = WorldConfig::new(7)
+///     .engine(EngineKind::Madsim)
+///     .array(ArrayConfig::new().target("t1"))
+///     .client(ClientProgram::new("c1", vec![
+///         Step::CreatePortalGroup { target: "t1".into(), bind: "op".into() },
+///         Step::Wait { op: "op".into(), bind: None },
+///     ]));
+/// let outcome = vds_sim::world::run(&cfg, &vds_sim::provider::ReferenceFactory::default());
+/// assert!(outcome.error.is_none());
+/// assert_eq!(outcome.steps[0].hr, vds_sim::hresult::HResult::S_OK);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorldConfig {
+    /// The run's seed; every random choice derives from it.
+    pub seed: u64,
+    /// The engine. Default madsim.
+    pub engine: EngineKind,
+    /// The array's shape and timing. Default: empty, 4 groups per target.
+    pub array: ArrayConfig,
+    /// The faults. Default none.
+    pub faults: FaultPlan,
+    /// The clients and their programs. Default none.
+    pub clients: Vec<ClientProgram>,
+    /// Smallest one-way latency between provider and array. Default 1 ms.
+    pub min_latency: Duration,
+    /// Largest one-way latency between provider and array. Default 5 ms.
+    pub max_latency: Duration,
+    /// Simulated time after which the run is declared hung. Default 600 s.
+    pub time_limit: Duration,
+}
+
+impl WorldConfig {
+    /// A world with the given seed and every default.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            engine: EngineKind::Madsim,
+            array: ArrayConfig::default(),
+            faults: FaultPlan::default(),
+            clients: Vec::new(),
+            min_latency: Duration::from_millis(1),
+            max_latency: Duration::from_millis(5),
+            time_limit: Duration::from_secs(600),
+        }
+    }
+    /// Sets the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    /// Sets the engine.
+    pub fn engine(mut self, engine: EngineKind) -> Self {
+        self.engine = engine;
+        self
+    }
+    /// Sets the array.
+    pub fn array(mut self, array: ArrayConfig) -> Self {
+        self.array = array;
+        self
+    }
+    /// Sets the fault plan.
+    pub fn faults(mut self, faults: FaultPlan) -> Self {
+        self.faults = faults;
+        self
+    }
+    /// Adds a client.
+    pub fn client(mut self, program: ClientProgram) -> Self {
+        self.clients.push(program);
+        self
+    }
+    /// Sets the link latency range.
+    pub fn latency(mut self, min: Duration, max: Duration) -> Self {
+        self.min_latency = min;
+        self.max_latency = max.max(min);
+        self
+    }
+    /// Sets the hang limit.
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = limit;
+        self
+    }
+}
+
+/// What one step of a client did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepRecord {
+    /// The client.
+    pub client: String,
+    /// The step's index in the program (1-based).
+    pub step: usize,
+    /// `Interface::Method`.
+    pub method: &'static str,
+    /// The object called, if it has an id.
+    pub object: Option<VDS_OBJECT_ID>,
+    /// The method's own HRESULT.
+    pub hr: HResult,
+    /// `pHrResult` of Wait or QueryStatus.
+    pub hr_result: Option<HResult>,
+    /// QueryStatus's percentage.
+    pub percent: Option<u32>,
+    /// Wait's output.
+    pub output: Option<OutputRecord>,
+    /// Simulated time of the return, in µs.
+    pub t_us: u128,
+}
+
+/// Why a run did not finish normally.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+pub enum RunError {
+    /// The run was still going at its time limit (a hang, or a Wait that never ends).
+    #[error("the run did not finish within {limit_ms} ms of simulated time (hang)")]
+    Hang {
+        /// The limit.
+        limit_ms: u128,
+    },
+    /// Something panicked: the provider, or the simulator itself.
+    #[error("panic: {message}")]
+    Panic {
+        /// The panic message.
+        message: String,
+    },
+    /// The engine itself failed.
+    #[error("engine failure: {message}")]
+    Engine {
+        /// Its message.
+        message: String,
+    },
+}
+
+/// The result of one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunOutcome {
+    /// The seed.
+    pub seed: u64,
+    /// The engine.
+    pub engine: EngineKind,
+    /// The provider's name.
+    pub provider: String,
+    /// The trace, one JSON document per line.
+    pub trace: Vec<String>,
+    /// Every step of every client, in the order they returned.
+    pub steps: Vec<StepRecord>,
+    /// The ledger's verdict.
+    pub ledger: LedgerReport,
+    /// The array at the end.
+    pub array: ArraySnapshot,
+    /// Set when the run did not finish normally.
+    pub error: Option<RunError>,
+}
+
+impl RunOutcome {
+    /// The trace as one string, a newline after each line.
+    pub fn trace_text(&self) -> String {
+        let mut s = String::new();
+        for line in &self.trace {
+            s.push_str(line);
+            s.push('\n');
+        }
+        s
+    }
+
+    /// The steps of one client, in order.
+    pub fn steps_of<'a>(&'a self, client: &'a str) -> impl Iterator<Item = &'a StepRecord> + 'a {
+        self.steps.iter().filter(move |s| s.client == client)
+    }
+}
+
+/// What every part of a running world shares.
+pub struct RunContext {
+    /// The run's trace.
+    pub trace: Trace,
+    /// The interface ledger.
+    pub ledger: Ledger,
+    /// The array.
+    pub array: Array,
+    /// The provider under test.
+    pub provider: Arc<dyn SimProvider>,
+    /// The fault injector's handle on the link.
+    pub link: Arc<dyn LinkControl>,
+    /// The fault plan being fired.
+    pub injector: Injector,
+    /// Step records, in return order.
+    pub steps: Mutex<Vec<StepRecord>>,
+    /// Client tasks started by faults, still running.
+    pub extra_clients: Mutex<Vec<futures::channel::oneshot::Receiver<()>>>,
+}
+
+impl RunContext {
+    /// Takes the records and verdicts at the end of a run.
+    pub fn finish(
+        &self,
+        cfg: &WorldConfig,
+        provider: String,
+        error: Option<RunError>,
+        end: Duration,
+    ) -> RunOutcome {
+        let outcome = match &error {
+            None => "finished".to_string(),
+            Some(e) => e.to_string(),
+        };
+        self.trace
+            .record_at(end.as_micros(), crate::trace::Event::End { outcome });
+        RunOutcome {
+            seed: cfg.seed,
+            engine: cfg.engine,
+            provider,
+            trace: self.trace.lines(),
+            steps: self.steps.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            ledger: self.ledger.report(),
+            array: self.array.snapshot(),
+            error,
+        }
+    }
+}
+
+/// Builds the parts of a world that do not depend on the engine.
+pub fn build_context(
+    cfg: &WorldConfig,
+    factory: &dyn ProviderFactory,
+    array: Array,
+    link: Arc<dyn crate::array::link::ArrayLink>,
+    control: Arc<dyn LinkControl>,
+) -> Arc<RunContext> {
+    use crate::seeds::{Stream, derive};
+    let ledger = Ledger::new();
+    let provider = factory.create(crate::provider::ProviderContext {
+        ledger: ledger.clone(),
+        link,
+        seed: derive(cfg.seed, Stream::Provider),
+    });
+    let trace = Trace::new();
+    trace.record_at(
+        0,
+        crate::trace::Event::Start {
+            seed: cfg.seed,
+            engine: cfg.engine,
+            provider: factory.name(),
+        },
+    );
+    Arc::new(RunContext {
+        trace,
+        ledger,
+        array,
+        provider,
+        link: control,
+        injector: Injector::new(cfg.faults.clone(), derive(cfg.seed, Stream::Faults)),
+        steps: Mutex::new(Vec::new()),
+        extra_clients: Mutex::new(Vec::new()),
+    })
+}
+
+/// Waits for the clients that faults started, so none is cut off.
+pub async fn drain_extra_clients(ctx: &RunContext) {
+    loop {
+        let pending =
+            std::mem::take(&mut *ctx.extra_clients.lock().unwrap_or_else(|e| e.into_inner()));
+        if pending.is_empty() {
+            return;
+        }
+        for rx in pending {
+            let _ = rx.await;
+        }
+    }
+}
+
+/// Runs a world on its engine and returns what happened. Never panics for a
+/// misbehaving provider: panics and hangs come back as [`RunError`]s.
+pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
+    match cfg.engine {
+        EngineKind::Madsim => crate::runtime::madsim::run(cfg, factory),
+        EngineKind::Turmoil => crate::runtime::turmoil::run(cfg, factory),
+    }
+}
+
+/// Turns a caught panic's payload into its message.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-text payload".to_string()
+    }
+}
