@@ -17,7 +17,7 @@ use crate::program::{ClientProgram, Step};
 use crate::props::{VDS_ISCSI_SHARED_SECRET, VDS_OBJECT_ID};
 use crate::runtime;
 use crate::trace::{Event, OutputRecord, PointerRecord};
-use crate::world::{RunContext, StepRecord};
+use crate::world::{GroupProbe, Origin, RunContext, StepRecord};
 
 /// A pointer a client holds under a name.
 enum Binding {
@@ -49,6 +49,10 @@ struct Extra {
     percent: Option<u32>,
     output: Option<OutputRecord>,
     out: String,
+    origin: Option<Origin>,
+    probe: Option<GroupProbe>,
+    /// The call's time, when other calls were made before the record was taken.
+    called: Option<u128>,
 }
 
 /// Describes an output for the trace.
@@ -77,6 +81,10 @@ struct Client {
     root: ComPtr<dyn IVdsHwProvider>,
     env: BTreeMap<String, Binding>,
     portals: BTreeMap<String, VDS_OBJECT_ID>,
+    /// For each async object held, the call that started it.
+    origins: BTreeMap<String, Origin>,
+    /// When the call in progress was made, in µs.
+    called_at: std::sync::atomic::AtomicU64,
 }
 
 /// Runs a program to its end.
@@ -88,6 +96,8 @@ pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
         root,
         env: BTreeMap::new(),
         portals: BTreeMap::new(),
+        origins: BTreeMap::new(),
+        called_at: Default::default(),
     };
     client.setup().await;
     for (i, step) in program.steps.iter().enumerate() {
@@ -139,16 +149,49 @@ impl Client {
         hr: HResult,
         extra: Extra,
     ) {
+        self.trace_return(
+            step,
+            method,
+            hr,
+            extra.hr_result,
+            extra.percent,
+            extra.output.clone(),
+            extra.out.clone(),
+        );
+        self.push_record(step, method, object, hr, extra);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn trace_return(
+        &self,
+        step: usize,
+        method: &'static str,
+        hr: HResult,
+        hr_result: Option<HResult>,
+        percent: Option<u32>,
+        output: Option<OutputRecord>,
+        out: String,
+    ) {
         self.ctx.trace.record(Event::Return {
             client: self.name.clone(),
             step,
             method,
             hr,
-            hr_result: extra.hr_result,
-            percent: extra.percent,
-            output: extra.output.clone(),
-            out: extra.out,
+            hr_result,
+            percent,
+            output,
+            out,
         });
+    }
+
+    fn push_record(
+        &self,
+        step: usize,
+        method: &'static str,
+        object: Option<VDS_OBJECT_ID>,
+        hr: HResult,
+        extra: Extra,
+    ) {
         let record = StepRecord {
             client: self.name.clone(),
             step,
@@ -158,13 +201,77 @@ impl Client {
             hr_result: extra.hr_result,
             percent: extra.percent,
             output: extra.output,
+            t_call_us: extra.called.unwrap_or_else(|| {
+                u128::from(self.called_at.load(std::sync::atomic::Ordering::Relaxed))
+            }),
             t_us: runtime::now().as_micros(),
+            origin: extra.origin,
+            probe: extra.probe,
         };
         self.ctx
             .steps
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(record);
+    }
+
+    /// Asks a portal group handed back by Wait what it is and whose it is.
+    async fn probe(&self, step: usize, g: &ComPtr<dyn IVdsIscsiPortalGroup>) -> GroupProbe {
+        let (properties_hr, props) = self
+            .call(
+                step,
+                "IVdsIscsiPortalGroup::GetProperties",
+                g.object_id(),
+                "probe".into(),
+                g.GetProperties(),
+            )
+            .await;
+        let out = props
+            .as_ref()
+            .map(|p| format!("tag={}", p.tag))
+            .unwrap_or_default();
+        self.trace_return(
+            step,
+            "IVdsIscsiPortalGroup::GetProperties",
+            properties_hr,
+            None,
+            None,
+            None,
+            out,
+        );
+        let (target_hr, target) = self
+            .call(
+                step,
+                "IVdsIscsiPortalGroup::GetTarget",
+                g.object_id(),
+                "probe".into(),
+                g.GetTarget(),
+            )
+            .await;
+        let out = target
+            .as_ref()
+            .map(|t| format!("{t:?}"))
+            .unwrap_or_default();
+        self.trace_return(
+            step,
+            "IVdsIscsiPortalGroup::GetTarget",
+            target_hr,
+            None,
+            None,
+            None,
+            out,
+        );
+        let target_id = target.as_ref().and_then(|t| t.object_id());
+        if let Some(t) = target {
+            t.release();
+        }
+        GroupProbe {
+            id: props.as_ref().map(|p| p.id),
+            tag: props.map(|p| p.tag),
+            target: target_id,
+            properties_hr,
+            target_hr,
+        }
     }
 
     fn skip(&self, step: usize, reason: String) {
@@ -863,6 +970,7 @@ impl Client {
                 let extra = Extra {
                     hr_result: st.map(|s| s.hr_result),
                     percent: st.map(|s| s.percent_completed),
+                    origin: self.origins.get(op).cloned(),
                     ..Extra::default()
                 };
                 self.end(step, "IVdsAsync::QueryStatus", None, hr, extra);
@@ -872,7 +980,17 @@ impl Client {
                 let (hr, _) = self
                     .call(step, "IVdsAsync::Cancel", None, op.clone(), a.Cancel())
                     .await;
-                self.end(step, "IVdsAsync::Cancel", None, hr, Extra::default());
+                let origin = self.origins.get(op).cloned();
+                self.end(
+                    step,
+                    "IVdsAsync::Cancel",
+                    None,
+                    hr,
+                    Extra {
+                        origin,
+                        ..Extra::default()
+                    },
+                );
             }
             Step::Wait { op, bind } => {
                 let a = need!(op, op, "async object").add_ref("client copy");
@@ -880,8 +998,18 @@ impl Client {
                     .call(step, "IVdsAsync::Wait", None, op.clone(), a.Wait())
                     .await;
                 a.release();
+                let origin = self.origins.get(op).cloned();
                 let Some(w) = w else {
-                    self.end(step, "IVdsAsync::Wait", None, hr, Extra::default());
+                    self.end(
+                        step,
+                        "IVdsAsync::Wait",
+                        None,
+                        hr,
+                        Extra {
+                            origin,
+                            ..Extra::default()
+                        },
+                    );
                     return;
                 };
                 let record = output_record(&w.async_out);
@@ -891,12 +1019,31 @@ impl Client {
                         .ledger
                         .pointer_in_failed_wait(p.ref_id, hr, w.hr_result);
                 }
+                let called = u128::from(self.called_at.load(std::sync::atomic::Ordering::Relaxed));
+                self.trace_return(
+                    step,
+                    "IVdsAsync::Wait",
+                    hr,
+                    Some(w.hr_result),
+                    None,
+                    Some(record.clone()),
+                    String::new(),
+                );
+                let probe = match &w.async_out {
+                    VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                        pPortalGroupUnk: Some(g),
+                    } if !failed => Some(self.probe(step, g).await),
+                    _ => None,
+                };
                 let extra = Extra {
                     hr_result: Some(w.hr_result),
                     output: Some(record),
+                    origin,
+                    probe,
+                    called: Some(called),
                     ..Extra::default()
                 };
-                self.end(step, "IVdsAsync::Wait", None, hr, extra);
+                self.push_record(step, "IVdsAsync::Wait", None, hr, extra);
                 let mut out = w.async_out;
                 if failed {
                     // The contract says the pointers are NULL: a caller releases nothing.

@@ -128,8 +128,43 @@ pub struct StepRecord {
     pub percent: Option<u32>,
     /// Wait's output.
     pub output: Option<OutputRecord>,
+    /// Simulated time of the call, in µs.
+    pub t_call_us: u128,
     /// Simulated time of the return, in µs.
     pub t_us: u128,
+    /// For calls on an async object: the call that started the operation.
+    pub origin: Option<Origin>,
+    /// For a Wait that handed back a portal group: what the group says of itself.
+    pub probe: Option<GroupProbe>,
+}
+
+/// The call that started an asynchronous operation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// Its step number in the same client.
+    pub step: usize,
+    /// `Interface::Method`.
+    pub method: &'static str,
+    /// The object it was called on.
+    pub object: Option<VDS_OBJECT_ID>,
+    /// What the call itself returned.
+    pub hr: HResult,
+}
+
+/// What a client learns by asking a portal group handed back by Wait about
+/// itself (`GetProperties`, then `GetTarget` and the target's `GetProperties`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroupProbe {
+    /// The group's id from GetProperties (if it answered).
+    pub id: Option<VDS_OBJECT_ID>,
+    /// The group's tag from GetProperties (if it answered).
+    pub tag: Option<u16>,
+    /// The id of the target GetTarget handed back (if it answered).
+    pub target: Option<VDS_OBJECT_ID>,
+    /// GetProperties's HRESULT.
+    pub properties_hr: HResult,
+    /// GetTarget's HRESULT.
+    pub target_hr: HResult,
 }
 
 /// Why a run did not finish normally.
