@@ -223,8 +223,8 @@ impl RunOutcome {
     }
 
     /// The steps of one client, in order.
-    pub fn steps_of<'a>(&'a self, client: &'a str) -> impl Iterator<Item = &'a StepRecord> + 'a {
-        self.steps.iter().filter(move |s| s.client == client)
+    pub fn steps_of(&self, client: &str) -> Vec<&StepRecord> {
+        self.steps.iter().filter(|s| s.client == client).collect()
     }
 }
 

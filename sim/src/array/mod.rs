@@ -110,7 +110,7 @@ struct ArrayInner {
     state: ArraySnapshot,
     ids: ChaCha8Rng,
     timing: ChaCha8Rng,
-    /// Fault: the next mutating request is refused as invalid.
+    /// Fault: the next request is refused as invalid.
     reject_next: bool,
     /// Fault: operations take this many times longer.
     slow_factor: u32,
@@ -233,7 +233,7 @@ impl Array {
     /// Applies a request at once, without simulated time.
     pub fn apply_now(&self, req: &ArrayRequest) -> ArrayResult {
         let mut inner = self.lock();
-        if req.mutates() && std::mem::take(&mut inner.reject_next) {
+        if std::mem::take(&mut inner.reject_next) {
             return Err(ArrayError::InvalidParameter);
         }
         let ArrayInner { state, ids, .. } = &mut *inner;
@@ -256,7 +256,7 @@ impl Array {
             .map(|t| t.id)
     }
 
-    /// Fault: refuse the next mutating request as malformed.
+    /// Fault: refuse the next request, of any kind, as malformed.
     pub fn reject_next_request(&self) {
         self.lock().reject_next = true;
     }
