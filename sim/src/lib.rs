@@ -40,4 +40,5 @@ pub mod provider;
 pub mod runtime;
 pub mod seeds;
 pub mod trace;
+pub mod workload;
 pub mod world;

@@ -21,6 +21,8 @@ pub enum Stream {
     Faults = 3,
     /// Randomness a provider may use.
     Provider = 4,
+    /// The programs and faults of a generated workload.
+    Workload = 5,
 }
 
 /// Derives the seed of one purpose from a run's seed.
