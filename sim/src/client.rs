@@ -17,7 +17,7 @@ use crate::program::{ClientProgram, Step};
 use crate::props::{VDS_ISCSI_SHARED_SECRET, VDS_OBJECT_ID};
 use crate::runtime;
 use crate::trace::{Event, OutputRecord, PointerRecord};
-use crate::world::{GroupProbe, Origin, RunContext, StepRecord};
+use crate::world::{GroupProbe, Origin, RunContext, StepRecord, TargetProbe};
 
 /// A pointer a client holds under a name.
 enum Binding {
@@ -51,6 +51,7 @@ struct Extra {
     out: String,
     origin: Option<Origin>,
     probe: Option<GroupProbe>,
+    target_probe: Option<TargetProbe>,
     /// The call's time, when other calls were made before the record was taken.
     called: Option<u128>,
 }
@@ -207,6 +208,7 @@ impl Client {
             t_us: runtime::now().as_micros(),
             origin: extra.origin,
             probe: extra.probe,
+            target_probe: extra.target_probe,
         };
         self.ctx
             .steps
@@ -1035,11 +1037,38 @@ impl Client {
                     } if !failed => Some(self.probe(step, g).await),
                     _ => None,
                 };
+                let target_probe = match &w.async_out {
+                    VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
+                        pTargetUnk: Some(t),
+                    } if !failed => {
+                        let (hr, properties) = self
+                            .call(
+                                step,
+                                "IVdsIscsiTarget::GetProperties",
+                                t.object_id(),
+                                "probe".into(),
+                                t.GetProperties(),
+                            )
+                            .await;
+                        self.trace_return(
+                            step,
+                            "IVdsIscsiTarget::GetProperties",
+                            hr,
+                            None,
+                            None,
+                            None,
+                            String::new(),
+                        );
+                        Some(TargetProbe { hr, properties })
+                    }
+                    _ => None,
+                };
                 let extra = Extra {
                     hr_result: Some(w.hr_result),
                     output: Some(record),
                     origin,
                     probe,
+                    target_probe,
                     called: Some(called),
                     ..Extra::default()
                 };

@@ -136,6 +136,17 @@ pub struct StepRecord {
     pub origin: Option<Origin>,
     /// For a Wait that handed back a portal group: what the group says of itself.
     pub probe: Option<GroupProbe>,
+    /// For a Wait that handed back a target: what the target says of itself.
+    pub target_probe: Option<TargetProbe>,
+}
+
+/// What a client learns by asking a target handed back by Wait for its properties.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TargetProbe {
+    /// GetProperties's HRESULT.
+    pub hr: HResult,
+    /// The properties, if it answered.
+    pub properties: Option<crate::props::VDS_ISCSI_TARGET_PROP>,
 }
 
 /// The call that started an asynchronous operation.

