@@ -54,6 +54,8 @@ struct Extra {
     target_probe: Option<TargetProbe>,
     /// The call's time, when other calls were made before the record was taken.
     called: Option<u128>,
+    /// The call's and return's trace sequence numbers, in the same case.
+    seqs: Option<(usize, usize)>,
 }
 
 /// Describes an output for the trace.
@@ -86,6 +88,9 @@ struct Client {
     origins: BTreeMap<String, Origin>,
     /// When the call in progress was made, in µs.
     called_at: std::sync::atomic::AtomicU64,
+    /// Trace sequence numbers of the last call and return events.
+    call_seq: std::sync::atomic::AtomicUsize,
+    return_seq: std::sync::atomic::AtomicUsize,
 }
 
 /// Runs a program to its end.
@@ -99,6 +104,8 @@ pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
         portals: BTreeMap::new(),
         origins: BTreeMap::new(),
         called_at: Default::default(),
+        call_seq: Default::default(),
+        return_seq: Default::default(),
     };
     client.setup().await;
     for (i, step) in program.steps.iter().enumerate() {
@@ -133,13 +140,15 @@ impl Client {
         object: Option<VDS_OBJECT_ID>,
         args: String,
     ) {
-        self.ctx.trace.record(Event::Call {
+        let seq = self.ctx.trace.record(Event::Call {
             client: self.name.clone(),
             step,
             method,
             object,
             args,
         });
+        self.call_seq
+            .store(seq, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn end(
@@ -173,7 +182,7 @@ impl Client {
         output: Option<OutputRecord>,
         out: String,
     ) {
-        self.ctx.trace.record(Event::Return {
+        let seq = self.ctx.trace.record(Event::Return {
             client: self.name.clone(),
             step,
             method,
@@ -183,6 +192,8 @@ impl Client {
             output,
             out,
         });
+        self.return_seq
+            .store(seq, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn push_record(
@@ -206,6 +217,14 @@ impl Client {
                 u128::from(self.called_at.load(std::sync::atomic::Ordering::Relaxed))
             }),
             t_us: runtime::now().as_micros(),
+            seq_call: extra.seqs.map_or_else(
+                || self.call_seq.load(std::sync::atomic::Ordering::Relaxed),
+                |s| s.0,
+            ),
+            seq_return: extra.seqs.map_or_else(
+                || self.return_seq.load(std::sync::atomic::Ordering::Relaxed),
+                |s| s.1,
+            ),
             origin: extra.origin,
             probe: extra.probe,
             target_probe: extra.target_probe,
@@ -1031,6 +1050,10 @@ impl Client {
                     Some(record.clone()),
                     String::new(),
                 );
+                let seqs = (
+                    self.call_seq.load(std::sync::atomic::Ordering::Relaxed),
+                    self.return_seq.load(std::sync::atomic::Ordering::Relaxed),
+                );
                 let probe = match &w.async_out {
                     VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
                         pPortalGroupUnk: Some(g),
@@ -1070,6 +1093,7 @@ impl Client {
                     probe,
                     target_probe,
                     called: Some(called),
+                    seqs: Some(seqs),
                     ..Extra::default()
                 };
                 self.push_record(step, "IVdsAsync::Wait", None, hr, extra);

@@ -34,6 +34,7 @@ pub mod hresult;
 pub mod interfaces;
 pub mod ledger;
 pub mod output_type;
+pub mod profile;
 pub mod program;
 pub mod props;
 pub mod provider;

@@ -137,14 +137,15 @@ impl Trace {
         Self::default()
     }
 
-    /// Records an event at the current simulated time.
-    pub fn record(&self, event: Event) {
+    /// Records an event at the current simulated time; returns its sequence number.
+    pub fn record(&self, event: Event) -> usize {
         let t_us = runtime::now().as_micros();
-        self.record_at(t_us, event);
+        self.record_at(t_us, event)
     }
 
-    /// Records an event at a given time (for events outside a running world).
-    pub fn record_at(&self, t_us: u128, event: Event) {
+    /// Records an event at a given time (for events outside a running world);
+    /// returns its sequence number.
+    pub fn record_at(&self, t_us: u128, event: Event) -> usize {
         let mut lines = self.lines.lock().unwrap_or_else(|e| e.into_inner());
         let line = Line {
             seq: lines.len(),
@@ -153,6 +154,7 @@ impl Trace {
         };
         lines.push(serde_json::to_string(&line).expect("trace events serialize"));
         tracing::trace!(target: "vds_sim::trace", "{}", lines.last().expect("just pushed"));
+        lines.len() - 1
     }
 
     /// The lines so far.

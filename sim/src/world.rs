@@ -132,6 +132,10 @@ pub struct StepRecord {
     pub t_call_us: u128,
     /// Simulated time of the return, in µs.
     pub t_us: u128,
+    /// Trace sequence number of the call event: orders calls exactly, even at equal times.
+    pub seq_call: usize,
+    /// Trace sequence number of the return event.
+    pub seq_return: usize,
     /// For calls on an async object: the call that started the operation.
     pub origin: Option<Origin>,
     /// For a Wait that handed back a portal group: what the group says of itself.
@@ -216,8 +220,12 @@ pub struct RunOutcome {
     pub steps: Vec<StepRecord>,
     /// The ledger's verdict.
     pub ledger: LedgerReport,
+    /// The array at the start.
+    pub initial_array: ArraySnapshot,
     /// The array at the end.
     pub array: ArraySnapshot,
+    /// Every change the array applied or refused, in order: the ground truth.
+    pub array_log: Vec<crate::array::ArrayEvent>,
     /// Set when the run did not finish normally.
     pub error: Option<RunError>,
 }
@@ -247,6 +255,8 @@ pub struct RunContext {
     pub ledger: Ledger,
     /// The array.
     pub array: Array,
+    /// The array as it was when the run started.
+    pub initial_array: ArraySnapshot,
     /// The provider under test.
     pub provider: Arc<dyn SimProvider>,
     /// The fault injector's handle on the link.
@@ -281,7 +291,9 @@ impl RunContext {
             trace: self.trace.lines(),
             steps: self.steps.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             ledger: self.ledger.report(),
+            initial_array: self.initial_array.clone(),
             array: self.array.snapshot(),
+            array_log: self.array.log(),
             error,
         }
     }
@@ -314,6 +326,7 @@ pub fn build_context(
     Arc::new(RunContext {
         trace,
         ledger,
+        initial_array: array.snapshot(),
         array,
         provider,
         link: control,

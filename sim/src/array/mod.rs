@@ -106,8 +106,23 @@ impl ArrayConfig {
     }
 }
 
+/// One request the array applied (or refused), with when.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ArrayEvent {
+    /// Simulated time, in µs.
+    pub t_us: u128,
+    /// The request.
+    pub request: ArrayRequest,
+    /// What the array answered: `None` on success, else the refusal.
+    pub error: Option<ArrayError>,
+    /// For a created object, its id.
+    pub created: Option<VDS_OBJECT_ID>,
+}
+
 struct ArrayInner {
     state: ArraySnapshot,
+    /// Every mutating request, in the order applied: the ground truth's history.
+    log: Vec<ArrayEvent>,
     ids: ChaCha8Rng,
     timing: ChaCha8Rng,
     /// Fault: the next request is refused as invalid.
@@ -198,6 +213,7 @@ impl Array {
         Self {
             inner: Arc::new(Mutex::new(ArrayInner {
                 state,
+                log: Vec::new(),
                 ids,
                 timing,
                 reject_next: false,
@@ -236,9 +252,34 @@ impl Array {
         if std::mem::take(&mut inner.reject_next) {
             return Err(ArrayError::InvalidParameter);
         }
-        let ArrayInner { state, ids, .. } = &mut *inner;
+        let ArrayInner {
+            state, ids, log, ..
+        } = &mut *inner;
         let mut new_id = || VDS_OBJECT_ID::from_rng(ids);
-        state.apply(req, &mut new_id)
+        let result = state.apply(req, &mut new_id);
+        if req.mutates() {
+            let created = match (&result, req) {
+                (Ok(ArrayReply::Group { group }), ArrayRequest::CreatePortalGroup { .. }) => {
+                    Some(group.id)
+                }
+                (Ok(ArrayReply::Target { target, .. }), ArrayRequest::CreateTarget { .. }) => {
+                    Some(target.id)
+                }
+                _ => None,
+            };
+            log.push(ArrayEvent {
+                t_us: runtime::now_or_zero().as_micros(),
+                request: req.clone(),
+                error: result.as_ref().err().cloned(),
+                created,
+            });
+        }
+        result
+    }
+
+    /// Every mutating request so far, in order, with its time and result.
+    pub fn log(&self) -> Vec<ArrayEvent> {
+        self.lock().log.clone()
     }
 
     /// A copy of everything the array holds now.

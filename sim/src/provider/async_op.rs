@@ -9,8 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::watch;
 
-use super::Shared;
 use super::objects::{PortalGroup, Target};
+use super::{Mutation, Shared};
 use crate::async_output::VDS_ASYNC_OUTPUT;
 use crate::com::{ComPtr, HrResult, ok};
 use crate::hresult::HResult;
@@ -60,6 +60,8 @@ pub struct AsyncOp {
     done: watch::Sender<bool>,
     started: Duration,
     estimate: Duration,
+    /// Mutant no-addref-on-wait: the reference the first Wait handed out.
+    first_handout: Mutex<Option<ComPtr<dyn IVdsIscsiPortalGroup>>>,
 }
 
 impl AsyncOp {
@@ -79,6 +81,7 @@ impl AsyncOp {
             done: watch::channel(false).0,
             started: runtime::now(),
             estimate: shared.config.progress_estimate,
+            first_handout: Mutex::new(None),
         });
         shared.track(&op);
         op
@@ -157,21 +160,68 @@ impl AsyncOp {
     }
 
     fn output(&self, hr: HResult, produced: &Produced) -> VDS_ASYNC_OUTPUT {
-        if hr.failed() {
-            return VDS_ASYNC_OUTPUT::null_of(self.output_type);
-        }
         let Some(shared) = self.shared.upgrade() else {
             return VDS_ASYNC_OUTPUT::null_of(self.output_type);
         };
+        if hr.failed() {
+            if shared.mutated(Mutation::PointerInFailedWait)
+                && self.output_type == VDS_ASYNC_OUTPUT_TYPE::VDS_ASYNCOUT_CREATEPORTALGROUP
+            {
+                let stray = Arc::new(PortalGroup::new(shared.clone(), VDS_OBJECT_ID::NIL));
+                return VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                    pPortalGroupUnk: Some(ComPtr::issue(
+                        &shared.ledger,
+                        stray,
+                        None,
+                        "IVdsAsync::Wait",
+                    )),
+                };
+            }
+            return VDS_ASYNC_OUTPUT::null_of(self.output_type);
+        }
         match produced {
-            Produced::PortalGroup(g) => VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
-                pPortalGroupUnk: Some(ComPtr::issue(
-                    &shared.ledger,
-                    g.clone() as Arc<dyn IVdsIscsiPortalGroup>,
-                    Some(g.id()),
-                    "IVdsAsync::Wait",
-                )),
-            },
+            Produced::PortalGroup(g) if shared.mutated(Mutation::WrongOutputType) => {
+                let target = shared.lock().cache.group(g.id()).map(|r| r.target);
+                VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
+                    pTargetUnk: target.map(|t| {
+                        ComPtr::issue(
+                            &shared.ledger,
+                            Arc::new(Target::new(shared.clone(), t)) as Arc<dyn IVdsIscsiTarget>,
+                            Some(t),
+                            "IVdsAsync::Wait",
+                        )
+                    }),
+                }
+            }
+            Produced::PortalGroup(g) => {
+                let issue = || {
+                    ComPtr::issue(
+                        &shared.ledger,
+                        g.clone() as Arc<dyn IVdsIscsiPortalGroup>,
+                        Some(g.id()),
+                        "IVdsAsync::Wait",
+                    )
+                };
+                let ptr = if shared.mutated(Mutation::NoAddRefOnWait) {
+                    let mut first = self.first_handout.lock().unwrap_or_else(|e| e.into_inner());
+                    match first.as_ref() {
+                        Some(p) => p.alias_without_add_ref(),
+                        None => {
+                            let p = issue();
+                            *first = Some(p.alias_without_add_ref());
+                            p
+                        }
+                    }
+                } else {
+                    issue()
+                };
+                if shared.mutated(Mutation::LeakOnWait) {
+                    drop(issue());
+                }
+                VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                    pPortalGroupUnk: Some(ptr),
+                }
+            }
             Produced::Target(t) => VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
                 pTargetUnk: Some(ComPtr::issue(
                     &shared.ledger,
@@ -189,7 +239,12 @@ impl AsyncOp {
 impl IVdsAsync for AsyncOp {
     async fn Cancel(&self) -> HrResult<()> {
         let phase = self.lock().phase.clone();
+        let mutated = |m| self.shared.upgrade().is_some_and(|s| s.mutated(m));
         match phase {
+            Phase::Preparing if mutated(Mutation::CancelIgnored) => ok(()),
+            Phase::Done(hr, _) if hr.succeeded() && mutated(Mutation::CancelAfterDoneSucceeds) => {
+                ok(())
+            }
             Phase::Preparing => {
                 self.finish(HResult::VDS_E_OPERATION_CANCELED, Produced::Nothing);
                 ok(())
@@ -206,6 +261,14 @@ impl IVdsAsync for AsyncOp {
         let mut rx = self.done.subscribe();
         // The sender lives in self, so the channel cannot close while we wait.
         let _ = rx.wait_for(|done| *done).await;
+        if self.output_type == VDS_ASYNC_OUTPUT_TYPE::VDS_ASYNCOUT_CREATEPORTALGROUP
+            && self
+                .shared
+                .upgrade()
+                .is_some_and(|s| s.mutated(Mutation::HangOnWait))
+        {
+            std::future::pending::<()>().await;
+        }
         let Phase::Done(hr, produced) = self.lock().phase.clone() else {
             unreachable!("signalled only when done")
         };
@@ -217,11 +280,21 @@ impl IVdsAsync for AsyncOp {
 
     async fn QueryStatus(&self) -> HrResult<AsyncStatus> {
         let now = runtime::now();
+        let mutated = |m| self.shared.upgrade().is_some_and(|s| s.mutated(m));
+        let (backwards, not_100, pending_as_return) = (
+            mutated(Mutation::PercentBackwards),
+            mutated(Mutation::PercentNot100),
+            mutated(Mutation::PendingAsMethodReturn),
+        );
         let mut s = self.lock();
         let status = match &s.phase {
             Phase::Done(hr, _) => AsyncStatus {
                 hr_result: *hr,
-                percent_completed: if hr.failed() { 0 } else { 100 },
+                percent_completed: match (hr.failed(), not_100) {
+                    (true, _) => 0,
+                    (false, true) => 99,
+                    (false, false) => 100,
+                },
             },
             Phase::Preparing | Phase::Committed => {
                 let elapsed = now.saturating_sub(self.started).as_micros();
@@ -230,9 +303,12 @@ impl IVdsAsync for AsyncOp {
                     .min(99)
                     .max(s.last_percent);
                 s.last_percent = percent;
+                if pending_as_return {
+                    return Err(HResult::VDS_E_OPERATION_PENDING);
+                }
                 AsyncStatus {
                     hr_result: HResult::VDS_E_OPERATION_PENDING,
-                    percent_completed: percent,
+                    percent_completed: if backwards { 99 - percent } else { percent },
                 }
             }
         };

@@ -99,6 +99,14 @@ impl Cache {
         }
     }
 
+    /// Seals the contents as they are, damaged or not (only a broken
+    /// provider does this without reloading).
+    pub fn reseal(&mut self) {
+        if let Some(d) = &self.data {
+            self.seal = seal_of(d);
+        }
+    }
+
     /// Fault: damages the contents without resealing them.
     pub fn corrupt(&mut self, salt: u64) {
         if let Some(d) = self.data.as_mut() {

@@ -4,6 +4,7 @@
 
 pub mod async_op;
 pub mod cache;
+pub mod mutation;
 pub mod objects;
 
 use std::sync::{Arc, Mutex, Weak};
@@ -17,6 +18,7 @@ use crate::ledger::Ledger;
 use crate::props::VDS_OBJECT_ID;
 use async_op::AsyncOp;
 use cache::Cache;
+pub use mutation::Mutation;
 
 /// Everything a provider is given when the world creates it.
 #[derive(Clone)]
@@ -71,6 +73,8 @@ pub struct ProviderConfig {
     pub cancel_window: Duration,
     /// The duration QueryStatus's percentage is scaled to. Default 60 ms.
     pub progress_estimate: Duration,
+    /// A deliberate breakage, for the mutant catalogue. Default none.
+    pub mutation: Option<Mutation>,
 }
 
 impl Default for ProviderConfig {
@@ -78,6 +82,7 @@ impl Default for ProviderConfig {
         Self {
             cancel_window: Duration::from_millis(5),
             progress_estimate: Duration::from_millis(60),
+            mutation: None,
         }
     }
 }
@@ -130,6 +135,20 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// True when this provider carries the given deliberate breakage.
+    pub(crate) fn mutated(&self, m: Mutation) -> bool {
+        self.config.mutation == Some(m)
+    }
+
+    /// The code for an object that is gone (rule `DELETED-IS-OBJECT-DELETED`).
+    pub(crate) fn deleted_code(&self) -> HResult {
+        if self.mutated(Mutation::DeletedAsNotFound) {
+            HResult::VDS_E_OBJECT_NOT_FOUND
+        } else {
+            HResult::VDS_E_OBJECT_DELETED
+        }
+    }
+
     pub(crate) fn track(&self, op: &Arc<AsyncOp>) {
         let mut s = self.lock();
         s.ops.retain(|w| w.upgrade().is_some_and(|o| o.pending()));
@@ -153,7 +172,7 @@ impl Shared {
             if s.refreshing {
                 return Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS);
             }
-            if !s.cache.intact() {
+            if !s.cache.intact() && !self.mutated(Mutation::IgnoreCorruption) {
                 return Err(HResult::VDS_E_PROVIDER_CACHE_CORRUPT);
             }
             if std::mem::take(&mut s.fail_next_allocation) {
@@ -182,7 +201,7 @@ impl Shared {
 
     /// Marks `target` busy for an operation, or says it is busy already.
     pub(crate) fn lock_target(&self, target: VDS_OBJECT_ID) -> Result<(), HResult> {
-        if self.lock().busy.insert(target) {
+        if self.lock().busy.insert(target) || self.mutated(Mutation::NoSerialisation) {
             Ok(())
         } else {
             Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS)
@@ -261,9 +280,24 @@ pub struct ReferenceFactory {
     pub config: ProviderConfig,
 }
 
+impl ReferenceFactory {
+    /// The factory of a deliberately broken reference provider.
+    pub fn mutant(mutation: Mutation) -> Self {
+        Self {
+            config: ProviderConfig {
+                mutation: Some(mutation),
+                ..ProviderConfig::default()
+            },
+        }
+    }
+}
+
 impl ProviderFactory for ReferenceFactory {
     fn name(&self) -> String {
-        "reference".to_string()
+        match self.config.mutation {
+            None => "reference".to_string(),
+            Some(m) => format!("mutant:{}", m.name()),
+        }
     }
     fn create(&self, ctx: ProviderContext) -> Arc<dyn SimProvider> {
         Arc::new(ReferenceProvider::with_config(ctx, self.config.clone()))

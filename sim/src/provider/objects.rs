@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::async_op::{AsyncOp, Produced, Work};
-use super::{Shared, array_error_hresult};
+use super::{Mutation, Shared, array_error_hresult};
 use crate::array::{ArrayError, ArrayReply, ArrayRequest};
 use crate::com::{ComPtr, HrResult, ok, ok_with};
 use crate::hresult::HResult;
@@ -156,6 +156,9 @@ impl IVdsHwProvider for HwProvider {
         match answer? {
             Ok(_) => {
                 s.rediscovered = true;
+                if self.shared.mutated(Mutation::RecoverWithoutRefresh) {
+                    s.cache.reseal();
+                }
                 ok(())
             }
             Err(e) => Err(array_error_hresult(&e)),
@@ -163,11 +166,19 @@ impl IVdsHwProvider for HwProvider {
     }
 
     async fn Refresh(&self) -> HrResult<()> {
+        if self.shared.mutated(Mutation::PanicOnRefresh) {
+            panic!("mutant panic-on-refresh: Refresh panicked");
+        }
+        let was_corrupt = !self.shared.lock().cache.intact();
         {
             let s = self.shared.lock();
             // Rule CACHE-RECOVERY-SEQUENCE: a corrupt cache is rebuilt only
             // by Refresh after Reenumerate.
-            if !s.cache.intact() && !s.rediscovered && !s.refreshing {
+            if !s.cache.intact()
+                && !s.rediscovered
+                && !s.refreshing
+                && !self.shared.mutated(Mutation::IgnoreCorruption)
+            {
                 return Err(HResult::VDS_E_PROVIDER_CACHE_CORRUPT);
             }
         }
@@ -179,6 +190,9 @@ impl IVdsHwProvider for HwProvider {
             Ok(ArrayReply::Snapshot { snapshot }) => {
                 s.cache.load(snapshot);
                 s.rediscovered = false;
+                if was_corrupt && self.shared.mutated(Mutation::CorruptAfterRefresh) {
+                    s.cache.corrupt(0);
+                }
                 ok(())
             }
             Ok(_) => Err(HResult::VDS_E_BAD_PROVIDER_DATA),
@@ -292,6 +306,11 @@ pub struct Target {
 }
 
 impl Target {
+    /// A handle on the target with this id (which may not exist).
+    pub(crate) fn new(shared: Arc<Shared>, id: VDS_OBJECT_ID) -> Self {
+        Self { shared, id }
+    }
+
     /// The target's id.
     pub fn id(&self) -> VDS_OBJECT_ID {
         self.id
@@ -302,12 +321,12 @@ impl Target {
         self.shared.gate().await?;
         let s = self.shared.lock();
         if s.cache.is_deleted(self.id) {
-            return Err(HResult::VDS_E_OBJECT_DELETED);
+            return Err(self.shared.deleted_code());
         }
         s.cache
             .target(self.id)
             .cloned()
-            .ok_or(HResult::VDS_E_OBJECT_DELETED)
+            .ok_or(self.shared.deleted_code())
     }
 
     /// A synchronous request about this target, with NotFound meaning deleted.
@@ -316,7 +335,7 @@ impl Target {
             Ok(reply) => Ok(reply),
             Err(ArrayError::NotFound { id }) if id == self.id => {
                 self.shared.lock().cache.mark_deleted(self.id);
-                Err(HResult::VDS_E_OBJECT_DELETED)
+                Err(self.shared.deleted_code())
             }
             Err(e) => Err(array_error_hresult(&e)),
         }
@@ -344,20 +363,26 @@ impl Target {
             self.shared.unlock(self.id);
             let existing = groups.iter().min_by_key(|g| g.tag).map(|g| g.id);
             let produced = match existing {
+                _ if self.shared.mutated(Mutation::AlreadyExistsNull) => Produced::Nothing,
                 Some(id) => Produced::PortalGroup(Arc::new(PortalGroup {
                     shared: self.shared.clone(),
                     id,
                 })),
                 None => Produced::Nothing,
             };
+            let code = if self.shared.mutated(Mutation::LimitIgnored) {
+                HResult::S_OK
+            } else {
+                HResult::VDS_S_ALREADY_EXISTS
+            };
             let op = AsyncOp::finished(
                 &self.shared,
                 T::VDS_ASYNCOUT_CREATEPORTALGROUP,
-                HResult::VDS_S_ALREADY_EXISTS,
+                code,
                 produced,
             );
             return ok_with(
-                HResult::VDS_S_ALREADY_EXISTS,
+                code,
                 async_ptr(&self.shared, op, "IVdsIscsiTarget::CreatePortalGroup"),
             );
         }
@@ -549,6 +574,11 @@ pub struct PortalGroup {
 }
 
 impl PortalGroup {
+    /// A handle on the group with this id (which may not exist).
+    pub(crate) fn new(shared: Arc<Shared>, id: VDS_OBJECT_ID) -> Self {
+        Self { shared, id }
+    }
+
     /// The group's id.
     pub fn id(&self) -> VDS_OBJECT_ID {
         self.id
@@ -558,7 +588,7 @@ impl PortalGroup {
         self.shared.gate().await?;
         let s = self.shared.lock();
         if s.cache.is_deleted(self.id) {
-            return Err(HResult::VDS_E_OBJECT_DELETED);
+            return Err(self.shared.deleted_code());
         }
         let g = s
             .cache
@@ -609,17 +639,26 @@ impl PortalGroup {
 impl IVdsIscsiPortalGroup for PortalGroup {
     async fn GetProperties(&self) -> HrResult<VDS_ISCSI_PORTALGROUP_PROP> {
         let g = self.enter().await?;
-        ok(VDS_ISCSI_PORTALGROUP_PROP {
-            id: g.id,
-            tag: g.tag,
-        })
+        let tag = if self.shared.mutated(Mutation::DuplicateTags) {
+            1
+        } else {
+            g.tag
+        };
+        ok(VDS_ISCSI_PORTALGROUP_PROP { id: g.id, tag })
     }
 
     async fn GetTarget(&self) -> HrResult<ComPtr<dyn IVdsIscsiTarget>> {
         let g = self.enter().await?;
+        let mut target = g.target;
+        if self.shared.mutated(Mutation::WrongTargetInGetTarget) {
+            let s = self.shared.lock();
+            if let Some(other) = s.cache.data().targets.keys().find(|t| **t != g.target) {
+                target = *other;
+            }
+        }
         ok(target_ptr(
             &self.shared,
-            g.target,
+            target,
             "IVdsIscsiPortalGroup::GetTarget",
         ))
     }

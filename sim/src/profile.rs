@@ -1,0 +1,216 @@
+//! The contract profile: every rule this project holds a provider to, in one
+//! place. A rule is either *documented* (the VDS documentation states it;
+//! the source is named) or *decided* (the documentation is silent or
+//! ambiguous, so this project chose, and says why). The reference provider
+//! keeps every rule; the harness's checks name the rules they enforce.
+//!
+//! `vds-harness profile` prints this table.
+
+use serde::Serialize;
+
+/// Whether a rule comes from the documentation or from this project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Basis {
+    /// Stated by the documentation.
+    Documented,
+    /// Chosen by this project where the documentation is silent or ambiguous.
+    Decided,
+}
+
+/// One rule of the contract profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Stable identifier, e.g. `CPG-ALREADY-EXISTS`.
+    pub id: &'static str,
+    /// Documented or decided.
+    pub basis: Basis,
+    /// The rule, in this project's words.
+    pub statement: &'static str,
+    /// Where it comes from: a documentation page, or the reason for the choice.
+    pub source: &'static str,
+}
+
+const fn documented(id: &'static str, statement: &'static str, source: &'static str) -> Rule {
+    Rule {
+        id,
+        basis: Basis::Documented,
+        statement,
+        source,
+    }
+}
+
+const fn decided(id: &'static str, statement: &'static str, source: &'static str) -> Rule {
+    Rule {
+        id,
+        basis: Basis::Decided,
+        statement,
+        source,
+    }
+}
+
+/// Every rule, grouped by interface.
+pub const RULES: &[Rule] = &[
+    documented(
+        "CPG-RETURN-CODES",
+        "CreatePortalGroup returns S_OK, VDS_S_ALREADY_EXISTS, VDS_E_PROVIDER_CACHE_CORRUPT, VDS_E_OBJECT_DELETED, VDS_E_ANOTHER_CALL_IN_PROGRESS, a standard code (E_INVALIDARG, E_OUTOFMEMORY) or an HRESULT_FROM_WIN32 code; nothing else.",
+        "IVdsIscsiTarget::CreatePortalGroup, return-value table and the paragraph above it",
+    ),
+    documented(
+        "CPG-S_OK-NEW-GROUP",
+        "After S_OK, a successful Wait yields type VDS_ASYNCOUT_CREATEPORTALGROUP (63) with a non-NULL cpg.pPortalGroupUnk naming a new group whose GetTarget is the target called.",
+        "IVdsIscsiTarget::CreatePortalGroup; VDS_ASYNC_OUTPUT",
+    ),
+    documented(
+        "CPG-ALREADY-EXISTS",
+        "VDS_S_ALREADY_EXISTS means no group was created; Wait then succeeds and hands back an existing group of that target.",
+        "IVdsIscsiTarget::CreatePortalGroup, VDS_S_ALREADY_EXISTS row",
+    ),
+    decided(
+        "CPG-LIMIT",
+        "A target never has more portal groups than the array allows; CreatePortalGroup on a target at its limit answers VDS_S_ALREADY_EXISTS, never S_OK.",
+        "The docs say only that no more groups can be created; the limit is the array's, configurable per run.",
+    ),
+    decided(
+        "CPG-TAG-UNIQUE",
+        "The tags of the portal groups of one target are distinct, and a group reports the tag the array assigned.",
+        "The VDS docs are silent; RFC 3720 makes a portal group tag identify a group within one iSCSI node (target).",
+    ),
+    decided(
+        "CPG-LIMIT-EXISTING",
+        "At the limit, the reference provider hands back the existing group with the lowest tag, and Wait's pHrResult is VDS_S_ALREADY_EXISTS; a conforming provider may hand back any existing group of the target and any success code.",
+        "The docs say 'an existing portal group' without saying which.",
+    ),
+    documented(
+        "WAIT-FAILURE-NULL-POINTERS",
+        "When Wait fails, or its pHrResult is a failure, every interface pointer in VDS_ASYNC_OUTPUT is NULL and nothing is to be released.",
+        "IVdsIscsiTarget::CreatePortalGroup, ppAsync parameter",
+    ),
+    decided(
+        "WAIT-FAILURE-OUTPUT-TYPE",
+        "After a failed operation, Wait's output type is the operation's own type or VDS_ASYNCOUT_UNKNOWN.",
+        "The docs do not say what a failed Wait writes to the type member.",
+    ),
+    documented(
+        "OUTPUT-TYPE-MATCHES-OPERATION",
+        "A successful Wait's output type is the operation's: CreateTarget 62, CreatePortalGroup 63, target Delete 64, AddPortal 65, RemovePortal 66, portal-group Delete 67.",
+        "VDS_ASYNC_OUTPUT_TYPE",
+    ),
+    decided(
+        "ASYNC-WAIT-REPEATABLE",
+        "Wait may be called more than once; every call gives the same pHrResult and object, and every successful call hands out fresh references the caller must release.",
+        "The docs do not say whether Wait may be repeated; COM rules make each returned pointer the caller's to release.",
+    ),
+    documented(
+        "LEDGER-BALANCED",
+        "Every interface pointer handed to a caller carries one reference the caller releases exactly once; a provider never hands out a reference it did not add.",
+        "COM reference counting; IVdsIscsiTarget::CreatePortalGroup, ppAsync parameter",
+    ),
+    decided(
+        "ASYNC-PENDING-IN-HRRESULT",
+        "While an operation runs, QueryStatus itself returns S_OK and puts VDS_E_OPERATION_PENDING in pHrResult.",
+        "The docs list VDS_E_OPERATION_PENDING as a return value while [MS-VDS] puts it in pHrResult; this project follows [MS-VDS].",
+    ),
+    documented(
+        "ASYNC-PERCENT-RANGE",
+        "QueryStatus's percentage is 0..=99 while pending, 100 after success and 0 after failure.",
+        "IVdsAsync::QueryStatus; [MS-VDS] 3.4.5.2.2.3",
+    ),
+    documented(
+        "ASYNC-PERCENT-MONOTONIC",
+        "While an operation is pending its percentage never decreases.",
+        "[MS-VDS] 3.4.5.2.2.3",
+    ),
+    documented(
+        "ASYNC-CANCEL",
+        "A successful Cancel makes the operation end with VDS_E_OPERATION_CANCELED; a second Cancel answers VDS_E_OPERATION_CANCELED; a Cancel that comes too late answers VDS_E_CANCEL_TOO_LATE and changes nothing.",
+        "IVdsAsync::Cancel; [MS-VDS] 3.4.5.2.2.1",
+    ),
+    decided(
+        "ASYNC-CANCEL-AFTER-DONE",
+        "Cancel on an operation that has already finished (not by cancellation) answers VDS_E_CANCEL_TOO_LATE.",
+        "The docs cover 'too far along' but not 'finished'; finished is the furthest along an operation gets.",
+    ),
+    decided(
+        "ASYNC-CANCEL-WINDOW",
+        "The reference provider accepts Cancel for its first 5 ms in the provider, before the request goes to the array; after that it is too late.",
+        "The docs leave the point of no return to the provider.",
+    ),
+    documented(
+        "CACHE-CORRUPT-REPORTED",
+        "Once the provider's cache is corrupt, calls that depend on it answer VDS_E_PROVIDER_CACHE_CORRUPT rather than serve damaged data.",
+        "IVdsIscsiTarget::CreatePortalGroup, VDS_E_PROVIDER_CACHE_CORRUPT row",
+    ),
+    decided(
+        "CACHE-RECOVERY-SEQUENCE",
+        "A corrupt cache is restored only by Reenumerate followed by Refresh: Refresh before Reenumerate answers VDS_E_PROVIDER_CACHE_CORRUPT, and calls keep answering it until the Refresh has succeeded.",
+        "The docs prescribe Reenumerate then Refresh; this project makes the order binding so that it can be tested.",
+    ),
+    documented(
+        "CACHE-RECOVERED-AFTER-REFRESH",
+        "After Reenumerate then Refresh succeed, calls no longer answer VDS_E_PROVIDER_CACHE_CORRUPT (until the cache is damaged again).",
+        "IVdsIscsiTarget::CreatePortalGroup, VDS_E_PROVIDER_CACHE_CORRUPT row",
+    ),
+    documented(
+        "DELETED-IS-OBJECT-DELETED",
+        "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds.",
+        "IVdsIscsiTarget::CreatePortalGroup, VDS_E_OBJECT_DELETED row",
+    ),
+    decided(
+        "CACHE-READS-MAY-BE-STALE",
+        "Reads served from the cache (GetProperties, Query*) may show an object deleted behind the provider's back until the provider next talks to the array about it.",
+        "A provider learns of changes made behind its back only from the array; the docs do not say when.",
+    ),
+    decided(
+        "BUSY-PER-TARGET",
+        "While an operation changing a target (CreatePortalGroup, Delete, or a change to one of its groups) is in flight, another such call on the same target answers VDS_E_ANOTHER_CALL_IN_PROGRESS; while Reenumerate or Refresh runs, every call does.",
+        "The docs list VDS_E_ANOTHER_CALL_IN_PROGRESS without saying what conflicts; this is the reference provider's lock domain.",
+    ),
+    decided(
+        "LINK-ERRORS-AS-WIN32",
+        "When the array does not answer in time (loss, partition, hold), the call answers HRESULT_FROM_WIN32(ERROR_TIMEOUT) = 0x800705B4; a malformed request refused by the array is HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER) = E_INVALIDARG.",
+        "The docs allow converted Win32 errors without naming them.",
+    ),
+    decided(
+        "ARG-NULL-POINTER",
+        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER; a malformed iSCSI name answers E_INVALIDARG.",
+        "Standard COM practice; the docs name only E_INVALIDARG in general.",
+    ),
+    decided(
+        "PORTAL-ONE-GROUP-PER-TARGET",
+        "Adding a portal that is already in another group of the same target answers VDS_E_OBJECT_EXISTS.",
+        "The docs state the constraint but not the code.",
+    ),
+    decided(
+        "RESTART-ABANDONS-OPERATIONS",
+        "When the provider restarts, operations in flight end with VDS_E_PROVIDER_EXITING and NULL output; the array may or may not have applied them, and the reloaded cache shows which.",
+        "The docs do not cover provider restarts.",
+    ),
+    decided(
+        "RUN-COMPLETES",
+        "A provider never panics and every call, Wait included, returns within the run's time limit.",
+        "A hung or crashed provider hangs the VDS service.",
+    ),
+];
+
+/// The rule with this id.
+///
+/// ```
+/// let r = vds_sim::profile::rule("CPG-ALREADY-EXISTS").unwrap();
+/// assert_eq!(r.basis, vds_sim::profile::Basis::Documented);
+/// ```
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique() {
+        let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+    }
+}
