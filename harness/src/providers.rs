@@ -20,12 +20,20 @@ pub struct UnknownProvider {
 /// ```
 /// assert_eq!(vds_harness::providers::by_name("reference").unwrap().name(), "reference");
 /// assert!(vds_harness::providers::by_name("nonsense").is_err());
+/// assert_eq!(
+///     vds_harness::providers::by_name("mutant:hang-on-wait").unwrap().name(),
+///     "mutant:hang-on-wait"
+/// );
 /// ```
 pub fn by_name(name: &str) -> Result<Arc<dyn ProviderFactory>, UnknownProvider> {
     match name {
         "reference" => Ok(Arc::new(ReferenceFactory::default())),
-        other => Err(UnknownProvider {
-            name: other.to_string(),
-        }),
+        other => other
+            .strip_prefix("mutant:")
+            .and_then(crate::mutants::by_name)
+            .map(|m| m.factory())
+            .ok_or_else(|| UnknownProvider {
+                name: other.to_string(),
+            }),
     }
 }

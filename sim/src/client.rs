@@ -149,6 +149,10 @@ impl Client {
         });
         self.call_seq
             .store(seq, std::sync::atomic::Ordering::Relaxed);
+        self.called_at.store(
+            runtime::now().as_micros() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
     }
 
     fn end(
@@ -506,6 +510,15 @@ impl Client {
         );
         if let Some(op) = op {
             self.bind(bind, Binding::Async(op));
+            self.origins.insert(
+                bind.to_string(),
+                Origin {
+                    step,
+                    method,
+                    object,
+                    hr,
+                },
+            );
         }
     }
 

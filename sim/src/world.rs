@@ -53,7 +53,8 @@ pub struct WorldConfig {
     pub min_latency: Duration,
     /// Largest one-way latency between provider and array. Default 5 ms.
     pub max_latency: Duration,
-    /// Simulated time after which the run is declared hung. Default 600 s.
+    /// Simulated time after which the run is declared hung. Default 30 s
+    /// (every campaign finishes in a few simulated seconds).
     pub time_limit: Duration,
 }
 
@@ -68,7 +69,7 @@ impl WorldConfig {
             clients: Vec::new(),
             min_latency: Duration::from_millis(1),
             max_latency: Duration::from_millis(5),
-            time_limit: Duration::from_secs(600),
+            time_limit: Duration::from_secs(30),
         }
     }
     /// Sets the seed.

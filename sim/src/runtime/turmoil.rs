@@ -175,7 +175,7 @@ pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
     let mut sim = ::turmoil::Builder::new()
         .rng_seed(derive(cfg.seed, Stream::Engine))
         .enable_random_order()
-        .tick_duration(Duration::from_micros(500))
+        .tick_duration(Duration::from_millis(1))
         .min_message_latency(cfg.min_latency)
         .max_message_latency(cfg.max_latency)
         .simulation_duration(cfg.time_limit)

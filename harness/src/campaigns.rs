@@ -1,0 +1,385 @@
+//! The suite's campaigns: small worlds aimed at the contract's rules, plus
+//! the seeded mixed workload. Each campaign is a pure function of the seed;
+//! the programs are fixed and the seed picks timing and interleaving (the
+//! mixed workload also draws its programs and faults from the seed).
+
+use vds_sim::array::{ArrayConfig, InitialTarget};
+use vds_sim::faults::{Fault, FaultPlan};
+use vds_sim::program::{ClientProgram, Step};
+use vds_sim::world::WorldConfig;
+
+/// A named world builder.
+#[derive(Clone, Copy)]
+pub struct Campaign {
+    /// Stable name, as in `--campaign NAME`.
+    pub name: &'static str,
+    /// What it exercises.
+    pub about: &'static str,
+    /// Builds the world for a seed.
+    pub build: fn(u64) -> WorldConfig,
+}
+
+impl std::fmt::Debug for Campaign {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+fn cpg(target: &str, op: &str) -> Step {
+    Step::CreatePortalGroup {
+        target: target.into(),
+        bind: op.into(),
+    }
+}
+fn wait(op: &str) -> Step {
+    Step::Wait {
+        op: op.into(),
+        bind: None,
+    }
+}
+fn wait_as(op: &str, name: &str) -> Step {
+    Step::Wait {
+        op: op.into(),
+        bind: Some(name.into()),
+    }
+}
+fn status(op: &str) -> Step {
+    Step::QueryStatus { op: op.into() }
+}
+fn cancel(op: &str) -> Step {
+    Step::Cancel { op: op.into() }
+}
+fn one(seed: u64, array: ArrayConfig, faults: FaultPlan, steps: Vec<Step>) -> WorldConfig {
+    WorldConfig::new(seed)
+        .array(array)
+        .faults(faults)
+        .client(ClientProgram::new("c1", steps))
+}
+fn t1() -> ArrayConfig {
+    ArrayConfig::new()
+        .target("t1")
+        .target("t2")
+        .portal("10.0.0.1", 3260)
+}
+
+fn create_and_probe(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new(),
+        vec![
+            cpg("t1", "op"),
+            status("op"),
+            wait_as("op", "g1"),
+            status("op"),
+            wait("op"),
+            cpg("t1", "op2"),
+            wait_as("op2", "g2"),
+            wait("op2"),
+            Step::QueryPortalGroups {
+                target: "t1".into(),
+                bind: None,
+            },
+            Step::AddPortal {
+                group: "g1".into(),
+                portal: "10.0.0.1:3260".into(),
+                bind: "op3".into(),
+            },
+            wait("op3"),
+            Step::RemovePortal {
+                group: "g1".into(),
+                portal: "10.0.0.1:3260".into(),
+                bind: "op4".into(),
+            },
+            wait("op4"),
+            Step::DeletePortalGroup {
+                group: "g2".into(),
+                bind: "op5".into(),
+            },
+            wait("op5"),
+            Step::CreateTarget {
+                iscsi_name: None,
+                friendly_name: "t9".into(),
+                bind: "op6".into(),
+            },
+            wait("op6"),
+        ],
+    )
+}
+
+fn at_the_limit(seed: u64) -> WorldConfig {
+    let array = ArrayConfig::new()
+        .group_limit(2)
+        .initial_target(InitialTarget {
+            name: "t1".into(),
+            groups: 2,
+            luns: 0,
+            initiators: vec![],
+        });
+    one(
+        seed,
+        array,
+        FaultPlan::new(),
+        vec![cpg("t1", "op"), wait("op"), wait("op"), status("op")],
+    )
+}
+
+fn up_to_the_limit(seed: u64) -> WorldConfig {
+    let array = ArrayConfig::new().group_limit(2).target("t1");
+    let steps = (0..3)
+        .flat_map(|i| [cpg("t1", &format!("op{i}")), wait(&format!("op{i}"))])
+        .collect();
+    one(seed, array, FaultPlan::new(), steps)
+}
+
+fn cache_corruption(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new().before_call(2, Fault::CacheCorruption),
+        vec![
+            Step::QueryPortalGroups {
+                target: "t1".into(),
+                bind: None,
+            },
+            cpg("t1", "op"),
+            Step::Refresh,
+            Step::Reenumerate,
+            cpg("t1", "op"),
+            Step::Refresh,
+            cpg("t1", "op"),
+            wait("op"),
+            Step::GetTargetProperties {
+                target: "t1".into(),
+            },
+        ],
+    )
+}
+
+fn deleted_behind_back(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new().before_call(
+            2,
+            Fault::DeleteTarget {
+                target: "t1".into(),
+            },
+        ),
+        vec![
+            Step::GetTargetProperties {
+                target: "t1".into(),
+            },
+            cpg("t1", "op"),
+            cpg("t1", "op"),
+            Step::SetFriendlyName {
+                target: "t1".into(),
+                name: "renamed".into(),
+            },
+        ],
+    )
+}
+
+fn deleted_during_operation(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new().before_call(
+            2,
+            Fault::DeleteTarget {
+                target: "t1".into(),
+            },
+        ),
+        vec![cpg("t1", "op"), wait("op"), status("op")],
+    )
+}
+
+fn back_to_back(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new(),
+        vec![
+            cpg("t1", "op1"),
+            cpg("t1", "op2"),
+            status("op1"),
+            wait("op1"),
+            wait("op2"),
+        ],
+    )
+}
+
+fn concurrent_clients(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new().before_call(
+            1,
+            Fault::ConcurrentCalls {
+                clients: 3,
+                target: "t1".into(),
+            },
+        ),
+        vec![
+            Step::Sleep { ms: 1 },
+            cpg("t1", "op"),
+            status("op"),
+            wait("op"),
+        ],
+    )
+}
+
+fn cancellation(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new(),
+        vec![
+            cpg("t1", "op"),
+            cancel("op"),
+            cancel("op"),
+            wait("op"),
+            status("op"),
+            cpg("t1", "op2"),
+            Step::Sleep { ms: 10 },
+            cancel("op2"),
+            wait("op2"),
+            cancel("op2"),
+            status("op2"),
+        ],
+    )
+}
+
+fn progress(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new().before_call(
+            1,
+            Fault::SlowOperations {
+                factor: 4,
+                duration_ms: 10_000,
+            },
+        ),
+        vec![
+            cpg("t1", "op"),
+            status("op"),
+            Step::Sleep { ms: 20 },
+            status("op"),
+            Step::Sleep { ms: 20 },
+            status("op"),
+            Step::Sleep { ms: 20 },
+            status("op"),
+            wait("op"),
+            status("op"),
+        ],
+    )
+}
+
+fn restart(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new().before_call(2, Fault::ProviderRestart),
+        vec![
+            cpg("t1", "op"),
+            wait("op"),
+            status("op"),
+            cpg("t1", "op2"),
+            wait("op2"),
+        ],
+    )
+}
+
+fn call_faults(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new()
+            .before_call(1, Fault::AllocationFailure)
+            .before_call(2, Fault::InvalidArgument)
+            .before_call(3, Fault::LinkPartition { duration_ms: 2_000 }),
+        vec![
+            cpg("t1", "op"),
+            cpg("t1", "op"),
+            cpg("t1", "op"),
+            Step::Sleep { ms: 2_000 },
+            cpg("t1", "op"),
+            wait("op"),
+        ],
+    )
+}
+
+/// Every fixed campaign, in the order the suite runs them.
+pub const CAMPAIGNS: &[Campaign] = &[
+    Campaign {
+        name: "create-and-probe",
+        about: "the success path of every async operation, repeated Waits",
+        build: create_and_probe,
+    },
+    Campaign {
+        name: "at-the-limit",
+        about: "VDS_S_ALREADY_EXISTS at the portal-group limit",
+        build: at_the_limit,
+    },
+    Campaign {
+        name: "up-to-the-limit",
+        about: "creating groups until the limit is reached",
+        build: up_to_the_limit,
+    },
+    Campaign {
+        name: "cache-corruption",
+        about: "a corrupt cache and its recovery by Reenumerate then Refresh",
+        build: cache_corruption,
+    },
+    Campaign {
+        name: "deleted-behind-back",
+        about: "a target deleted on the array, then changed through a held pointer",
+        build: deleted_behind_back,
+    },
+    Campaign {
+        name: "deleted-during-operation",
+        about: "a target deleted while CreatePortalGroup is in flight",
+        build: deleted_during_operation,
+    },
+    Campaign {
+        name: "back-to-back",
+        about: "a second CreatePortalGroup while the first is in flight",
+        build: back_to_back,
+    },
+    Campaign {
+        name: "concurrent-clients",
+        about: "several clients calling CreatePortalGroup at once",
+        build: concurrent_clients,
+    },
+    Campaign {
+        name: "cancellation",
+        about: "Cancel in time, twice, too late and after completion",
+        build: cancellation,
+    },
+    Campaign {
+        name: "progress",
+        about: "QueryStatus during a slow operation",
+        build: progress,
+    },
+    Campaign {
+        name: "restart",
+        about: "a provider restart while an operation is in flight",
+        build: restart,
+    },
+    Campaign {
+        name: "call-faults",
+        about: "E_OUTOFMEMORY, E_INVALIDARG and a Win32 timeout from CreatePortalGroup",
+        build: call_faults,
+    },
+    Campaign {
+        name: "mixed",
+        about: "three clients, random programs and up to two random faults",
+        build: vds_sim::workload::mixed,
+    },
+];
+
+/// The campaign with this name.
+pub fn by_name(name: &str) -> Option<&'static Campaign> {
+    CAMPAIGNS.iter().find(|c| c.name == name)
+}

@@ -1,0 +1,203 @@
+//! The run as the oracle reads it: operations with the calls made on them,
+//! faults fired, and the array's history.
+
+use std::collections::BTreeMap;
+
+use vds_sim::array::{ArrayEvent, ArrayRequest};
+use vds_sim::hresult::HResult;
+use vds_sim::output_type::VDS_ASYNC_OUTPUT_TYPE;
+use vds_sim::props::VDS_OBJECT_ID;
+use vds_sim::world::{RunOutcome, StepRecord};
+
+/// One asynchronous operation: the call that started it and every later
+/// call on its `IVdsAsync`, in return order.
+#[derive(Debug)]
+pub struct Op<'a> {
+    /// The starting call.
+    pub call: &'a StepRecord,
+    /// Wait, QueryStatus and Cancel calls on it.
+    pub follow: Vec<&'a StepRecord>,
+}
+
+impl Op<'_> {
+    /// The output type the operation's Wait must report.
+    pub fn output_type(&self) -> Option<VDS_ASYNC_OUTPUT_TYPE> {
+        expected_type(self.call.method)
+    }
+
+    /// Its Wait calls.
+    pub fn waits(&self) -> impl Iterator<Item = &&StepRecord> {
+        self.follow.iter().filter(|s| s.method == "IVdsAsync::Wait")
+    }
+}
+
+/// The output type of an operation started by `method`.
+pub fn expected_type(method: &str) -> Option<VDS_ASYNC_OUTPUT_TYPE> {
+    use VDS_ASYNC_OUTPUT_TYPE as T;
+    Some(match method {
+        "IVdsSubSystemIscsi::CreateTarget" => T::VDS_ASYNCOUT_CREATETARGET,
+        "IVdsIscsiTarget::CreatePortalGroup" => T::VDS_ASYNCOUT_CREATEPORTALGROUP,
+        "IVdsIscsiTarget::Delete" => T::VDS_ASYNCOUT_DELETETARGET,
+        "IVdsIscsiPortalGroup::AddPortal" => T::VDS_ASYNCOUT_ADDPORTAL,
+        "IVdsIscsiPortalGroup::RemovePortal" => T::VDS_ASYNCOUT_REMOVEPORTAL,
+        "IVdsIscsiPortalGroup::Delete" => T::VDS_ASYNCOUT_DELETEPORTALGROUP,
+        _ => return None,
+    })
+}
+
+/// A fault that fired, read from the trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultFired {
+    /// Its trace sequence number.
+    pub seq: usize,
+    /// Its kind, e.g. `cache_corruption`.
+    pub kind: String,
+    /// What it did.
+    pub detail: String,
+}
+
+/// Everything the oracle reads, indexed.
+pub struct History<'a> {
+    /// The run.
+    pub out: &'a RunOutcome,
+    /// Program calls (set-up excluded), in return order.
+    pub calls: Vec<&'a StepRecord>,
+    /// Asynchronous operations, in the order they were started.
+    pub ops: Vec<Op<'a>>,
+    /// Faults that took effect, in order.
+    pub faults: Vec<FaultFired>,
+    /// Which target each portal group belongs (or belonged) to.
+    pub group_target: BTreeMap<VDS_OBJECT_ID, VDS_OBJECT_ID>,
+}
+
+impl<'a> History<'a> {
+    /// Indexes a run.
+    pub fn new(out: &'a RunOutcome) -> Self {
+        let calls: Vec<&StepRecord> = out.steps.iter().filter(|s| s.step > 0).collect();
+        let mut ops: Vec<Op> = calls
+            .iter()
+            .filter(|s| expected_type(s.method).is_some() && s.hr.succeeded())
+            .map(|s| Op {
+                call: s,
+                follow: Vec::new(),
+            })
+            .collect();
+        for s in &calls {
+            if let Some(o) = &s.origin
+                && let Some(op) = ops
+                    .iter_mut()
+                    .find(|op| op.call.client == s.client && op.call.step == o.step)
+            {
+                op.follow.push(s);
+            }
+        }
+        ops.sort_by_key(|op| op.call.seq_call);
+        let faults = out
+            .trace
+            .iter()
+            .filter_map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).ok()?;
+                (v["ev"] == "fault" && v["fired"] == true).then(|| FaultFired {
+                    seq: v["seq"].as_u64().unwrap_or(0) as usize,
+                    kind: v["kind"].as_str().unwrap_or_default().to_string(),
+                    detail: v["detail"].as_str().unwrap_or_default().to_string(),
+                })
+            })
+            .collect();
+        let mut group_target: BTreeMap<_, _> = out
+            .initial_array
+            .groups
+            .values()
+            .map(|g| (g.id, g.target))
+            .collect();
+        for e in &out.array_log {
+            if let (ArrayRequest::CreatePortalGroup { target }, Some(id)) = (&e.request, e.created)
+            {
+                group_target.insert(id, *target);
+            }
+        }
+        Self {
+            out,
+            calls,
+            ops,
+            faults,
+            group_target,
+        }
+    }
+
+    /// Successful changes the array applied, in order.
+    pub fn applied(&self) -> impl Iterator<Item = &ArrayEvent> {
+        self.out.array_log.iter().filter(|e| e.error.is_none())
+    }
+
+    /// How many portal groups `target` had at simulated time `t_us`
+    /// (changes at exactly `t_us` included).
+    pub fn groups_at(&self, target: VDS_OBJECT_ID, t_us: u128) -> usize {
+        let mut alive: std::collections::BTreeSet<VDS_OBJECT_ID> = self
+            .out
+            .initial_array
+            .groups
+            .values()
+            .filter(|g| g.target == target)
+            .map(|g| g.id)
+            .collect();
+        for e in self.applied().filter(|e| e.t_us <= t_us) {
+            match &e.request {
+                ArrayRequest::CreatePortalGroup { target: t } if *t == target => {
+                    alive.extend(e.created);
+                }
+                ArrayRequest::DeletePortalGroup { group } => {
+                    alive.remove(group);
+                }
+                ArrayRequest::DeleteTarget { target: t } if *t == target => alive.clear(),
+                _ => {}
+            }
+        }
+        alive.len()
+    }
+
+    /// True when the array removed a group of `target` (or the target) in `(from, to]`.
+    pub fn groups_removed_between(&self, target: VDS_OBJECT_ID, from: u128, to: u128) -> bool {
+        self.applied()
+            .filter(|e| e.t_us > from && e.t_us <= to)
+            .any(|e| match &e.request {
+                ArrayRequest::DeletePortalGroup { group } => {
+                    self.group_target.get(group) == Some(&target)
+                }
+                ArrayRequest::DeleteTarget { target: t } => *t == target,
+                _ => false,
+            })
+    }
+
+    /// When the array deleted `target`, if it did.
+    pub fn target_deleted_at(&self, target: VDS_OBJECT_ID) -> Option<u128> {
+        self.applied()
+            .find(|e| matches!(e.request, ArrayRequest::DeleteTarget { target: t } if t == target))
+            .map(|e| e.t_us)
+    }
+
+    /// True when `group` existed on the array at time `t_us`.
+    pub fn group_existed_at(&self, group: VDS_OBJECT_ID, t_us: u128) -> bool {
+        let Some(target) = self.group_target.get(&group) else {
+            return false;
+        };
+        let mut alive = self.out.initial_array.groups.contains_key(&group);
+        for e in self.applied().filter(|e| e.t_us <= t_us) {
+            match &e.request {
+                ArrayRequest::CreatePortalGroup { .. } if e.created == Some(group) => alive = true,
+                ArrayRequest::DeletePortalGroup { group: g } if *g == group => alive = false,
+                ArrayRequest::DeleteTarget { target: t } if t == target => alive = false,
+                _ => {}
+            }
+        }
+        alive
+    }
+}
+
+/// True for codes that come from the standard or converted-Win32 families,
+/// which any method may return under the faults that cause them.
+pub fn is_standard_failure(hr: HResult) -> bool {
+    hr == HResult::E_OUTOFMEMORY
+        || hr == HResult::E_INVALIDARG
+        || (hr.failed() && hr.facility() == 7)
+}

@@ -1,0 +1,87 @@
+//! DELETED-IS-OBJECT-DELETED and BUSY-PER-TARGET.
+
+use vds_sim::hresult::HResult;
+
+use super::history::is_standard_failure;
+use super::{History, Judgement};
+
+/// Calls that change a target.
+const CHANGES: [&str; 5] = [
+    "IVdsIscsiTarget::CreatePortalGroup",
+    "IVdsIscsiTarget::Delete",
+    "IVdsIscsiTarget::SetFriendlyName",
+    "IVdsIscsiTarget::SetSharedSecret",
+    "IVdsIscsiTarget::RememberInitiatorSharedSecret",
+];
+
+pub(super) fn check(h: &History, j: &mut Judgement) {
+    for s in h.calls.iter().filter(|s| CHANGES.contains(&s.method)) {
+        let Some(target) = s.object else { continue };
+        let Some(deleted) = h.target_deleted_at(target) else {
+            continue;
+        };
+        if s.t_call_us <= deleted {
+            continue;
+        }
+        j.hit("DELETED-IS-OBJECT-DELETED");
+        let allowed = s.hr == HResult::VDS_E_OBJECT_DELETED
+            || s.hr == HResult::VDS_E_PROVIDER_CACHE_CORRUPT
+            || s.hr == HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS
+            || is_standard_failure(s.hr);
+        if !allowed {
+            j.fail(
+                "DELETED-IS-OBJECT-DELETED",
+                s,
+                format!(
+                    "{} on target {target}, deleted earlier, returned {}",
+                    s.method, s.hr
+                ),
+            );
+        }
+    }
+    // Two CreatePortalGroup operations on one target must not overlap: if
+    // the first is seen pending after the second was accepted, they did.
+    let cpg = |m: &str| m == "IVdsIscsiTarget::CreatePortalGroup";
+    for s in h
+        .calls
+        .iter()
+        .filter(|s| cpg(s.method) && s.hr == HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS)
+    {
+        j.hit("BUSY-PER-TARGET");
+        let _ = s;
+    }
+    for first in h
+        .ops
+        .iter()
+        .filter(|o| cpg(o.call.method) && o.call.hr == HResult::S_OK)
+    {
+        for second in h.ops.iter().filter(|o| {
+            cpg(o.call.method)
+                && o.call.hr == HResult::S_OK
+                && o.call.object == first.call.object
+                && o.call.seq_call > first.call.seq_return
+        }) {
+            let still_pending = first.follow.iter().find(|s| {
+                s.method == "IVdsAsync::QueryStatus"
+                    && s.seq_call > second.call.seq_return
+                    && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING)
+            });
+            if let Some(q) = still_pending {
+                j.fail(
+                    "BUSY-PER-TARGET",
+                    second.call,
+                    format!(
+                        "accepted while {} step {} on the same target was still pending (seen at trace seq {})",
+                        first.call.client, first.call.step, q.seq_return
+                    ),
+                );
+            } else if first
+                .follow
+                .iter()
+                .any(|s| s.seq_call > second.call.seq_return)
+            {
+                j.hit("BUSY-PER-TARGET");
+            }
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! The conformance suite: runs the campaigns on the chosen engines and
+//! seeds against one provider, judges every run, and tallies a verdict per
+//! check. [`SuiteConfig`] is what the command line and a provider author's
+//! own test both fill in.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use vds_sim::provider::ProviderFactory;
+use vds_sim::runtime::EngineKind;
+use vds_sim::world::{self, RunOutcome};
+
+use crate::campaigns::{CAMPAIGNS, Campaign};
+use crate::checks::CHECKS;
+use crate::oracle::{self, Finding};
+
+/// What to run, built with setters that state their defaults.
+#[derive(Clone)]
+pub struct SuiteConfig {
+    /// The provider under test.
+    pub factory: Arc<dyn ProviderFactory>,
+    /// Engines to run on. Default both.
+    pub engines: Vec<EngineKind>,
+    /// The campaigns. Default all of [`CAMPAIGNS`].
+    pub campaigns: Vec<&'static Campaign>,
+    /// Seeds per fixed campaign and engine. Default 4.
+    pub seeds: u64,
+    /// Seeds of the `mixed` campaign per engine. Default 40.
+    pub mixed_seeds: u64,
+    /// The first seed. Default 0.
+    pub start: u64,
+    /// Stop at the first failing run (for mutant hunting). Default false.
+    pub fail_fast: bool,
+}
+
+impl std::fmt::Debug for SuiteConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SuiteConfig")
+            .field("provider", &self.factory.name())
+            .field("engines", &self.engines)
+            .field("seeds", &self.seeds)
+            .field("mixed_seeds", &self.mixed_seeds)
+            .field("start", &self.start)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SuiteConfig {
+    /// The default suite against `factory`.
+    pub fn new(factory: Arc<dyn ProviderFactory>) -> Self {
+        Self {
+            factory,
+            engines: EngineKind::ALL.to_vec(),
+            campaigns: CAMPAIGNS.iter().collect(),
+            seeds: 4,
+            mixed_seeds: 40,
+            start: 0,
+            fail_fast: false,
+        }
+    }
+    /// Runs on these engines only.
+    pub fn engines(mut self, engines: &[EngineKind]) -> Self {
+        self.engines = engines.to_vec();
+        self
+    }
+    /// Runs these campaigns only.
+    pub fn campaigns(mut self, campaigns: Vec<&'static Campaign>) -> Self {
+        self.campaigns = campaigns;
+        self
+    }
+    /// Seeds per fixed campaign and engine.
+    pub fn seeds(mut self, n: u64) -> Self {
+        self.seeds = n;
+        self
+    }
+    /// Seeds of the mixed campaign per engine.
+    pub fn mixed_seeds(mut self, n: u64) -> Self {
+        self.mixed_seeds = n;
+        self
+    }
+    /// The first seed.
+    pub fn start(mut self, s: u64) -> Self {
+        self.start = s;
+        self
+    }
+    /// Stops at the first failing run.
+    pub fn fail_fast(mut self, yes: bool) -> Self {
+        self.fail_fast = yes;
+        self
+    }
+
+    /// Every (campaign, engine, seed) this suite runs, in order.
+    pub fn plan(&self) -> Vec<RunId> {
+        let mut plan = Vec::new();
+        for c in &self.campaigns {
+            let n = if c.name == "mixed" {
+                self.mixed_seeds
+            } else {
+                self.seeds
+            };
+            for seed in self.start..self.start + n {
+                for engine in &self.engines {
+                    plan.push(RunId {
+                        campaign: c,
+                        engine: *engine,
+                        seed,
+                    });
+                }
+            }
+        }
+        plan
+    }
+}
+
+/// One run of the suite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunId {
+    /// The campaign.
+    pub campaign: &'static Campaign,
+    /// The engine.
+    pub engine: EngineKind,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl PartialEq for Campaign {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl Eq for Campaign {}
+
+impl RunId {
+    /// Runs it against a provider.
+    pub fn run(&self, factory: &dyn ProviderFactory) -> RunOutcome {
+        let cfg = (self.campaign.build)(self.seed).engine(self.engine);
+        world::run(&cfg, factory)
+    }
+
+    /// The command line that replays this run.
+    pub fn replay_command(&self, provider: &str) -> String {
+        let mut cmd = format!(
+            "vds-harness replay --campaign {} --engine {} --seed {}",
+            self.campaign.name, self.engine, self.seed
+        );
+        if provider != "reference" {
+            cmd.push_str(&format!(" --provider {provider}"));
+        }
+        cmd
+    }
+}
+
+/// A run with violations.
+#[derive(Clone, Debug, Serialize)]
+pub struct FailedRun {
+    /// The campaign's name.
+    pub campaign: &'static str,
+    /// The engine.
+    pub engine: EngineKind,
+    /// The seed.
+    pub seed: u64,
+    /// What was violated.
+    pub findings: Vec<Finding>,
+    /// The whole trace.
+    pub trace: Vec<String>,
+    /// The command that replays it.
+    pub replay: String,
+}
+
+/// One check's tally over the suite.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Tally {
+    /// Runs that exercised the check.
+    pub runs: u64,
+    /// Runs in which it was violated.
+    pub failed_runs: u64,
+    /// Times it was exercised in all.
+    pub exercised: u64,
+    /// How many runs were made before the first violation (1-based), if any.
+    pub first_failure_after: Option<u64>,
+}
+
+/// A check's verdict over the suite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    /// Exercised and never violated.
+    Pass,
+    /// Violated at least once.
+    Fail,
+    /// Never exercised: the suite did not test it.
+    Untested,
+}
+
+impl Tally {
+    /// The verdict.
+    pub fn verdict(&self) -> Verdict {
+        if self.failed_runs > 0 {
+            Verdict::Fail
+        } else if self.runs == 0 {
+            Verdict::Untested
+        } else {
+            Verdict::Pass
+        }
+    }
+}
+
+/// The suite's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct SuiteReport {
+    /// The provider's name.
+    pub provider: String,
+    /// Runs made.
+    pub runs: u64,
+    /// Per check id, in catalogue order.
+    pub tallies: BTreeMap<&'static str, Tally>,
+    /// Every failing run, with its trace.
+    pub failures: Vec<FailedRun>,
+}
+
+impl SuiteReport {
+    /// True when no check failed (untested checks do not make a provider fail).
+    pub fn conformant(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// Checks, in catalogue order, with their tallies.
+    pub fn rows(&self) -> Vec<(&'static crate::checks::Check, &Tally)> {
+        CHECKS.iter().map(|c| (c, &self.tallies[c.id])).collect()
+    }
+
+    /// (passed, failed) counts of checks; untested checks count as neither.
+    pub fn counts(&self) -> (usize, usize) {
+        let passed = self
+            .tallies
+            .values()
+            .filter(|t| t.verdict() == Verdict::Pass)
+            .count();
+        let failed = self
+            .tallies
+            .values()
+            .filter(|t| t.verdict() == Verdict::Fail)
+            .count();
+        (passed, failed)
+    }
+}
+
+/// What the suite reports as it goes.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress<'a> {
+    /// Runs done.
+    pub done: usize,
+    /// Runs in all.
+    pub total: usize,
+    /// The run just finished.
+    pub run: &'a RunId,
+    /// Whether it passed.
+    pub passed: bool,
+}
+
+/// Runs a list of runs and tallies them.
+pub fn run_plan(
+    cfg: &SuiteConfig,
+    plan: &[RunId],
+    progress: &mut dyn FnMut(Progress),
+) -> SuiteReport {
+    let provider = cfg.factory.name();
+    let mut tallies: BTreeMap<&'static str, Tally> =
+        CHECKS.iter().map(|c| (c.id, Tally::default())).collect();
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for (i, id) in plan.iter().enumerate() {
+        let outcome = id.run(cfg.factory.as_ref());
+        let judgement = oracle::judge(&outcome);
+        runs += 1;
+        for (check, n) in &judgement.exercised {
+            let t = tallies
+                .get_mut(check)
+                .expect("oracle checks are catalogued");
+            t.runs += 1;
+            t.exercised += u64::from(*n);
+        }
+        for check in judgement.failed_checks() {
+            let t = tallies
+                .get_mut(check)
+                .expect("oracle checks are catalogued");
+            t.failed_runs += 1;
+            t.first_failure_after.get_or_insert(runs);
+        }
+        let passed = judgement.passed();
+        if !passed {
+            failures.push(FailedRun {
+                campaign: id.campaign.name,
+                engine: id.engine,
+                seed: id.seed,
+                findings: judgement.findings,
+                trace: outcome.trace,
+                replay: id.replay_command(&provider),
+            });
+        }
+        progress(Progress {
+            done: i + 1,
+            total: plan.len(),
+            run: id,
+            passed,
+        });
+        if !passed && cfg.fail_fast {
+            break;
+        }
+    }
+    SuiteReport {
+        provider,
+        runs,
+        tallies,
+        failures,
+    }
+}
+
+/// Runs the whole suite.
+///
+/// ```
+/// use std::sync::Arc;
+/// use vds_harness::suite::{run, SuiteConfig};
+/// let cfg = SuiteConfig::new(Arc::new(vds_sim::provider::ReferenceFactory::default()))
+///     .seeds(1)
+///     .mixed_seeds(1);
+/// let report = run(&cfg, &mut |_| {});
+/// assert!(report.conformant());
+/// ```
+pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(Progress)) -> SuiteReport {
+    run_plan(cfg, &cfg.plan(), progress)
+}
