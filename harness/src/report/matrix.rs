@@ -1,0 +1,66 @@
+//! The conformance matrix: one row per check, with its verdict and how
+//! many runs exercised and failed it.
+
+use std::fmt::Write;
+
+use crate::suite::{SuiteReport, Verdict};
+
+/// The matrix as text, ending with the line `N passed, N failed`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use vds_harness::suite::{run, SuiteConfig};
+/// let cfg = SuiteConfig::new(Arc::new(vds_sim::provider::ReferenceFactory::default()))
+///     .seeds(1)
+///     .mixed_seeds(1);
+/// let text = vds_harness::report::matrix(&run(&cfg, &mut |_| {}));
+/// assert!(text.contains("CPG-ALREADY-EXISTS"));
+/// assert!(text.trim_end().ends_with("0 failed"));
+/// ```
+pub fn matrix(report: &SuiteReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "conformance of provider `{}` ({} runs)",
+        report.provider, report.runs
+    );
+    let _ = writeln!(
+        s,
+        "{:<32} {:<8} {:>6} {:>7} {:>9}  {}",
+        "check", "verdict", "runs", "failed", "first", "what it checks"
+    );
+    for (check, t) in report.rows() {
+        let verdict = match t.verdict() {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "FAIL",
+            Verdict::Untested => "untested",
+        };
+        let first = t
+            .first_failure_after
+            .map_or("-".to_string(), |n| format!("run {n}"));
+        let _ = writeln!(
+            s,
+            "{:<32} {:<8} {:>6} {:>7} {:>9}  {}",
+            check.id, verdict, t.runs, t.failed_runs, first, check.title
+        );
+    }
+    let (passed, failed) = report.counts();
+    let _ = writeln!(s, "{passed} passed, {failed} failed");
+    s
+}
+
+/// The failing runs, each with its first findings and its replay command.
+pub fn summary(report: &SuiteReport) -> String {
+    let mut s = String::new();
+    for f in &report.failures {
+        let _ = writeln!(s, "FAILED {} on {} seed {}", f.campaign, f.engine, f.seed);
+        for finding in f.findings.iter().take(5) {
+            let _ = writeln!(s, "  {finding}");
+        }
+        if f.findings.len() > 5 {
+            let _ = writeln!(s, "  ... and {} more", f.findings.len() - 5);
+        }
+        let _ = writeln!(s, "  replay: {}", f.replay);
+    }
+    s
+}
