@@ -26,8 +26,8 @@ pub fn matrix(report: &SuiteReport) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<32} {:<8} {:>6} {:>7} {:>9}  {}",
-        "check", "verdict", "runs", "failed", "first", "what it checks"
+        "{:<32} {:<8} {:>6} {:>7} {:>9}  what it checks",
+        "check", "verdict", "runs", "failed", "first"
     );
     for (check, t) in report.rows() {
         let verdict = match t.verdict() {

@@ -341,6 +341,25 @@ impl Target {
         }
     }
 
+    /// A synchronous change to this target: refused while an operation on
+    /// the target is in flight (rule BUSY-PER-TARGET); afterwards the
+    /// target's cache entry is re-read from the array, the source of truth.
+    async fn change(&self, req: ArrayRequest) -> Result<ArrayReply, HResult> {
+        if self.shared.lock().busy.contains(&self.id)
+            && !self.shared.mutated(Mutation::NoSerialisation)
+        {
+            return Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS);
+        }
+        let reply = self.ask_sync(req).await?;
+        if let Ok(ArrayReply::Target { target, groups, .. }) = self
+            .ask_sync(ArrayRequest::GetTarget { target: self.id })
+            .await
+        {
+            self.shared.lock().cache.put_target(target, groups);
+        }
+        Ok(reply)
+    }
+
     async fn create_portal_group(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
         // Validate with the array: deletion behind our back, link errors and
         // the current group count surface here, in the call's own return.
@@ -494,23 +513,14 @@ impl IVdsIscsiTarget for Target {
     }
 
     async fn SetFriendlyName(&self, pwszFriendlyName: &str) -> HrResult<()> {
-        let mut t = self.enter().await?;
-        if self.shared.lock().busy.contains(&self.id) {
-            return Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS);
-        }
+        self.enter().await?;
         let req = ArrayRequest::SetFriendlyName {
             target: self.id,
             name: pwszFriendlyName.to_string(),
         };
-        let ArrayReply::Done { truncated } = self.ask_sync(req).await? else {
+        let ArrayReply::Done { truncated } = self.change(req).await? else {
             return Err(HResult::VDS_E_BAD_PROVIDER_DATA);
         };
-        t.friendly_name = pwszFriendlyName
-            .chars()
-            .take(crate::array::state::FRIENDLY_NAME_LIMIT)
-            .collect();
-        let groups = self.shared.lock().cache.data().groups_of(self.id);
-        self.shared.lock().cache.put_target(t, groups);
         if truncated {
             ok_with(HResult::VDS_S_NAME_TRUNCATED, ())
         } else {
@@ -531,7 +541,7 @@ impl IVdsIscsiTarget for Target {
             return Err(HResult::VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED);
         }
         let secret = pTargetSharedSecret.and_then(|s| s.pSharedSecret.clone());
-        self.ask_sync(ArrayRequest::SetSharedSecret {
+        self.change(ArrayRequest::SetSharedSecret {
             target: self.id,
             initiator: None,
             secret,
@@ -558,7 +568,7 @@ impl IVdsIscsiTarget for Target {
             initiator: initiator.to_string(),
             secret,
         };
-        self.ask_sync(req).await?;
+        self.change(req).await?;
         ok(())
     }
 
