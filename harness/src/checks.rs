@@ -50,6 +50,10 @@ pub const CHECKS: &[Check] = &[
         "S_OK never comes from a target already at its portal-group limit",
     ),
     check(
+        "CPG-LINEARIZABLE",
+        "what clients saw of creations and deletions fits some serial order in real time",
+    ),
+    check(
         "CPG-TAG-UNIQUE",
         "groups report the tag the array assigned, distinct within a target",
     ),

@@ -57,6 +57,7 @@ pub const MUTANTS: &[Mutant] = &[
     mutant(Mutation::WrongTargetInGetTarget, "CPG-S_OK-NEW-GROUP"),
     mutant(Mutation::HangOnWait, "RUN-COMPLETES"),
     mutant(Mutation::PanicOnRefresh, "RUN-COMPLETES"),
+    mutant(Mutation::SpuriousAlreadyExists, "CPG-LINEARIZABLE"),
 ];
 
 /// The mutant with this name.

@@ -71,6 +71,11 @@ pub const RULES: &[Rule] = &[
         "The docs say only that no more groups can be created; the limit is the array's, configurable per run.",
     ),
     decided(
+        "CPG-LINEARIZABLE",
+        "The results clients see from CreatePortalGroup and from deleting targets and groups are those of some serial order of the operations that respects real time: each takes effect at one instant between its call and the response that reveals its result.",
+        "The docs describe each call alone; concurrent clients need the calls to compose like a sequential object (linearizability).",
+    ),
+    decided(
         "CPG-TAG-UNIQUE",
         "The tags of the portal groups of one target are distinct, and a group reports the tag the array assigned.",
         "The VDS docs are silent; RFC 3720 makes a portal group tag identify a group within one iSCSI node (target).",
@@ -152,7 +157,7 @@ pub const RULES: &[Rule] = &[
     ),
     documented(
         "DELETED-IS-OBJECT-DELETED",
-        "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds.",
+        "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds; a call that starts an asynchronous operation may instead return S_OK and end the operation with VDS_E_OBJECT_DELETED in Wait's pHrResult.",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_E_OBJECT_DELETED row",
     ),
     decided(

@@ -7,6 +7,7 @@ mod async_rules;
 mod cache;
 mod cpg;
 mod history;
+mod linearizability;
 mod run;
 mod targets;
 mod wait;
@@ -110,6 +111,7 @@ pub fn judge(out: &RunOutcome) -> Judgement {
     async_rules::check(&h, &mut j);
     cache::check(&h, &mut j);
     targets::check(&h, &mut j);
+    linearizability::check(&h, &mut j);
     for f in &j.findings {
         debug_assert!(
             crate::checks::by_id(f.check).is_some(),

@@ -23,6 +23,27 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         if s.t_call_us <= deleted {
             continue;
         }
+        // An asynchronous operation may instead report the deletion in Wait's pHrResult.
+        if s.hr.succeeded()
+            && let Some(op) = h.ops.iter().find(|o| std::ptr::eq(o.call, *s))
+        {
+            let Some(result) = op
+                .waits()
+                .find(|w| w.hr.succeeded())
+                .and_then(|w| w.hr_result)
+            else {
+                continue;
+            };
+            j.hit("DELETED-IS-OBJECT-DELETED");
+            if result != HResult::VDS_E_OBJECT_DELETED && !is_standard_failure(result) {
+                j.fail(
+                    "DELETED-IS-OBJECT-DELETED",
+                    s,
+                    format!("{} on target {target}, deleted earlier, returned {} and its operation ended with {result}", s.method, s.hr),
+                );
+            }
+            continue;
+        }
         j.hit("DELETED-IS-OBJECT-DELETED");
         let allowed = s.hr == HResult::VDS_E_OBJECT_DELETED
             || s.hr == HResult::VDS_E_PROVIDER_CACHE_CORRUPT

@@ -117,6 +117,8 @@ pub struct ArrayEvent {
     pub error: Option<ArrayError>,
     /// For a created object, its id.
     pub created: Option<VDS_OBJECT_ID>,
+    /// True when applied on the array directly (a fault), not through a provider's link.
+    pub direct: bool,
 }
 
 struct ArrayInner {
@@ -246,8 +248,18 @@ impl Array {
         self.apply_now(&req)
     }
 
+    /// Applies a request on the array directly, at once, as an administrator
+    /// at the array's own console would: behind every provider's back.
+    pub fn apply_direct(&self, req: &ArrayRequest) -> ArrayResult {
+        self.apply(req, true)
+    }
+
     /// Applies a request at once, without simulated time.
     pub fn apply_now(&self, req: &ArrayRequest) -> ArrayResult {
+        self.apply(req, false)
+    }
+
+    fn apply(&self, req: &ArrayRequest, direct: bool) -> ArrayResult {
         let mut inner = self.lock();
         if std::mem::take(&mut inner.reject_next) {
             return Err(ArrayError::InvalidParameter);
@@ -272,6 +284,7 @@ impl Array {
                 request: req.clone(),
                 error: result.as_ref().err().cloned(),
                 created,
+                direct,
             });
         }
         result

@@ -139,7 +139,7 @@ async fn apply(ctx: &Arc<RunContext>, fault: &Fault, salt: u64) -> String {
         Fault::DeleteTarget { target } => match ctx.array.target_named(target) {
             Some(id) => match ctx
                 .array
-                .apply_now(&ArrayRequest::DeleteTarget { target: id })
+                .apply_direct(&ArrayRequest::DeleteTarget { target: id })
             {
                 Ok(_) => format!("target {target} {id} deleted on the array"),
                 Err(e) => format!("target {target} could not be deleted: {e}"),
@@ -157,14 +157,14 @@ async fn apply(ctx: &Arc<RunContext>, fault: &Fault, salt: u64) -> String {
             match group {
                 Some(g) => {
                     for p in &g.portals {
-                        let _ = ctx.array.apply_now(&ArrayRequest::RemovePortal {
+                        let _ = ctx.array.apply_direct(&ArrayRequest::RemovePortal {
                             group: g.id,
                             portal: *p,
                         });
                     }
                     match ctx
                         .array
-                        .apply_now(&ArrayRequest::DeletePortalGroup { group: g.id })
+                        .apply_direct(&ArrayRequest::DeletePortalGroup { group: g.id })
                     {
                         Ok(_) => format!("group tag {tag} of {target} deleted on the array"),
                         Err(e) => format!("group tag {tag} of {target} could not be deleted: {e}"),

@@ -50,11 +50,14 @@ pub enum Mutation {
     HangOnWait,
     /// Refresh panics.
     PanicOnRefresh,
+    /// Below the limit, CreatePortalGroup claims VDS_S_ALREADY_EXISTS once
+    /// the target has any group.
+    SpuriousAlreadyExists,
 }
 
 impl Mutation {
     /// Every mutation, in catalogue order.
-    pub const ALL: [Mutation; 20] = [
+    pub const ALL: [Mutation; 21] = [
         Mutation::LimitIgnored,
         Mutation::PointerInFailedWait,
         Mutation::LeakOnWait,
@@ -75,6 +78,7 @@ impl Mutation {
         Mutation::WrongTargetInGetTarget,
         Mutation::HangOnWait,
         Mutation::PanicOnRefresh,
+        Mutation::SpuriousAlreadyExists,
     ];
 
     /// The mutation's name, as in `mutant:NAME`.
@@ -100,6 +104,7 @@ impl Mutation {
             Mutation::WrongTargetInGetTarget => "wrong-target-in-get-target",
             Mutation::HangOnWait => "hang-on-wait",
             Mutation::PanicOnRefresh => "panic-on-refresh",
+            Mutation::SpuriousAlreadyExists => "spurious-already-exists",
         }
     }
 
@@ -145,6 +150,9 @@ impl Mutation {
             Mutation::WrongTargetInGetTarget => "a new group's GetTarget hands back another target",
             Mutation::HangOnWait => "Wait on CreatePortalGroup never returns",
             Mutation::PanicOnRefresh => "Refresh panics",
+            Mutation::SpuriousAlreadyExists => {
+                "below the limit, CreatePortalGroup claims VDS_S_ALREADY_EXISTS once the target has a group"
+            }
         }
     }
 }

@@ -377,7 +377,9 @@ impl Target {
             }
             _ => return Err(HResult::VDS_E_BAD_PROVIDER_DATA),
         };
-        if groups.len() >= usize::from(limit) {
+        let at_limit = groups.len() >= usize::from(limit)
+            || (self.shared.mutated(Mutation::SpuriousAlreadyExists) && !groups.is_empty());
+        if at_limit {
             // Rule CPG-LIMIT-EXISTING: hand back the group with the lowest tag.
             self.shared.unlock(self.id);
             let existing = groups.iter().min_by_key(|g| g.tag).map(|g| g.id);

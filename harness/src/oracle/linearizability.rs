@@ -1,0 +1,404 @@
+//! CPG-LINEARIZABLE: the results clients saw from CreatePortalGroup and the
+//! deletions of targets and groups must be those of *some* serial order of
+//! the operations that respects real time, run against a sequential model
+//! of one target (does it exist, which groups it has, its limit).
+//!
+//! Each operation takes effect at one instant between its call and the
+//! response that revealed its result (the call's return for synchronous
+//! results, the first successful Wait for asynchronous ones). An operation
+//! whose result was never revealed (no Wait, a lost answer, a restart) is
+//! *optional*: it may take effect at any instant after its call, or never.
+//! Changes made on the array directly (faults) take effect at their exact
+//! time. Linearizability is local, so each target is checked on its own;
+//! the search is Wing & Gong's, with memoisation.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use vds_sim::array::ArrayRequest;
+use vds_sim::hresult::HResult;
+use vds_sim::props::VDS_OBJECT_ID as Id;
+use vds_sim::world::StepRecord;
+
+use super::{History, Judgement};
+
+/// Give up (counting the target as not exercised) past this many search steps.
+const BUDGET: usize = 200_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Effect {
+    /// A group with this id was created.
+    Create(Id),
+    /// A group whose id nobody saw may have been created.
+    CreateSome,
+    /// The target was at its limit (and had this group, if one was handed back).
+    AtLimit(Option<Id>),
+    /// The target did not exist.
+    Absent,
+    /// The target was created (ground truth from the array).
+    Appear,
+    /// The target was deleted.
+    DeleteTarget,
+    /// A group was deleted.
+    RemoveGroup(Id),
+}
+
+#[derive(Clone, Debug)]
+struct LinOp<'a> {
+    inv: u128,
+    /// `None`: optional, may take effect any time after `inv`, or never.
+    resp: Option<u128>,
+    effect: Effect,
+    at: Option<&'a StepRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Model {
+    exists: bool,
+    known: BTreeSet<Id>,
+    unknown: u32,
+}
+
+impl Model {
+    fn count(&self) -> usize {
+        self.known.len() + self.unknown as usize
+    }
+
+    /// The state after `e`, or `None` if `e` cannot happen now.
+    fn apply(&self, e: &Effect, limit: usize) -> Option<Model> {
+        let mut m = self.clone();
+        match e {
+            Effect::Create(g) => {
+                if !m.exists || m.count() >= limit || !m.known.insert(*g) {
+                    return None;
+                }
+            }
+            Effect::CreateSome => {
+                if !m.exists || m.count() >= limit {
+                    return None;
+                }
+                m.unknown += 1;
+            }
+            Effect::AtLimit(g) => {
+                let has = g.is_none_or(|g| m.known.contains(&g) || m.unknown > 0);
+                if !m.exists || m.count() < limit || !has {
+                    return None;
+                }
+            }
+            Effect::Absent => {
+                if m.exists {
+                    return None;
+                }
+            }
+            Effect::Appear => {
+                if m.exists {
+                    return None;
+                }
+                m.exists = true;
+            }
+            Effect::DeleteTarget => {
+                if !m.exists {
+                    return None;
+                }
+                m = Model {
+                    exists: false,
+                    known: BTreeSet::new(),
+                    unknown: 0,
+                };
+            }
+            Effect::RemoveGroup(g) => {
+                if !m.known.remove(g) {
+                    if m.unknown == 0 {
+                        return None;
+                    }
+                    m.unknown -= 1;
+                }
+            }
+        }
+        Some(m)
+    }
+}
+
+const CPG: &str = "IVdsIscsiTarget::CreatePortalGroup";
+const DELETE_TARGET: &str = "IVdsIscsiTarget::Delete";
+const DELETE_GROUP: &str = "IVdsIscsiPortalGroup::Delete";
+
+fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
+    let mut by: BTreeMap<Id, Vec<LinOp>> = BTreeMap::new();
+    let mut push = |t: Id, op: LinOp<'a>| by.entry(t).or_default().push(op);
+    // Calls refused synchronously because the target is gone.
+    for c in h.calls.iter().filter(|c| {
+        (c.method == CPG || c.method == DELETE_TARGET) && c.hr == HResult::VDS_E_OBJECT_DELETED
+    }) {
+        if let Some(t) = c.object {
+            push(
+                t,
+                LinOp {
+                    inv: c.t_call_us,
+                    resp: Some(c.t_us),
+                    effect: Effect::Absent,
+                    at: Some(c),
+                },
+            );
+        }
+    }
+    for op in &h.ops {
+        let call = op.call;
+        let Some(object) = call.object else { continue };
+        let target = match call.method {
+            CPG | DELETE_TARGET => object,
+            DELETE_GROUP => match h.group_target.get(&object) {
+                Some(t) => *t,
+                None => continue,
+            },
+            _ => continue,
+        };
+        let wait = op
+            .waits()
+            .find(|w| w.hr.succeeded() && w.hr_result.is_some())
+            .copied();
+        let result = wait.and_then(|w| w.hr_result);
+        let group = wait
+            .and_then(|w| w.output.as_ref())
+            .and_then(|o| o.pointer.as_ref())
+            .and_then(|p| p.object);
+        let revealed = |effect| LinOp {
+            inv: call.t_call_us,
+            resp: wait.map(|w| w.t_us),
+            effect,
+            at: wait,
+        };
+        let optional = |effect| LinOp {
+            inv: call.t_call_us,
+            resp: None,
+            effect,
+            at: Some(call),
+        };
+        match call.method {
+            CPG if call.hr == HResult::VDS_S_ALREADY_EXISTS => push(
+                target,
+                LinOp {
+                    inv: call.t_call_us,
+                    resp: Some(wait.map_or(call.t_us, |w| w.t_us)),
+                    effect: Effect::AtLimit(group),
+                    at: Some(call),
+                },
+            ),
+            CPG => match (result, group) {
+                (Some(HResult::S_OK), Some(g)) => push(target, revealed(Effect::Create(g))),
+                (Some(HResult::VDS_S_ALREADY_EXISTS), g) => {
+                    push(target, revealed(Effect::AtLimit(g)))
+                }
+                (Some(HResult::VDS_E_OBJECT_DELETED), _) => push(target, revealed(Effect::Absent)),
+                (Some(HResult::VDS_E_OPERATION_CANCELED), _) => {}
+                _ => push(target, optional(Effect::CreateSome)),
+            },
+            DELETE_TARGET => match result {
+                Some(HResult::S_OK) => push(target, revealed(Effect::DeleteTarget)),
+                Some(HResult::VDS_E_OBJECT_DELETED) => push(target, revealed(Effect::Absent)),
+                Some(HResult::VDS_E_OPERATION_CANCELED) => {}
+                Some(r) if r.failed() && r.facility() == 4 => {}
+                _ => push(target, optional(Effect::DeleteTarget)),
+            },
+            DELETE_GROUP => match result {
+                Some(HResult::S_OK) => push(target, revealed(Effect::RemoveGroup(object))),
+                Some(HResult::VDS_E_OPERATION_CANCELED) => {}
+                Some(r) if r.failed() && r.facility() == 4 => {}
+                _ => push(target, optional(Effect::RemoveGroup(object))),
+            },
+            _ => {}
+        }
+    }
+    // Ground truth from the array: targets appearing, and direct deletions.
+    for e in h.applied() {
+        let fixed = |effect| LinOp {
+            inv: e.t_us,
+            resp: Some(e.t_us),
+            effect,
+            at: None,
+        };
+        match (&e.request, e.direct) {
+            (ArrayRequest::CreateTarget { .. }, _) => {
+                if let Some(t) = e.created {
+                    push(t, fixed(Effect::Appear));
+                }
+            }
+            (ArrayRequest::DeleteTarget { target }, true) => {
+                push(*target, fixed(Effect::DeleteTarget))
+            }
+            (ArrayRequest::DeletePortalGroup { group }, true) => {
+                if let Some(t) = h.group_target.get(group) {
+                    push(*t, fixed(Effect::RemoveGroup(*group)));
+                }
+            }
+            _ => {}
+        }
+    }
+    by
+}
+
+/// Searches for a legal serial order; `None` when the budget ran out.
+fn linearizable(ops: &[LinOp], init: Model, limit: usize) -> Option<bool> {
+    let required: u64 = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.resp.is_some())
+        .fold(0, |m, (i, _)| m | 1 << i);
+    let mut seen: BTreeSet<(u64, Model)> = BTreeSet::new();
+    let mut stack = vec![(0u64, init)];
+    let mut steps = 0;
+    while let Some((done, model)) = stack.pop() {
+        if done & required == required {
+            return Some(true);
+        }
+        steps += 1;
+        if steps > BUDGET {
+            return None;
+        }
+        if !seen.insert((done, model.clone())) {
+            continue;
+        }
+        // The earliest response among required operations not yet placed.
+        let horizon = ops
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| done & (1 << i) == 0 && o.resp.is_some())
+            .filter_map(|(_, o)| o.resp)
+            .min()
+            .unwrap_or(u128::MAX);
+        for (i, o) in ops.iter().enumerate() {
+            if done & (1 << i) != 0 || o.inv > horizon {
+                continue;
+            }
+            if let Some(next) = model.apply(&o.effect, limit) {
+                stack.push((done | 1 << i, next));
+            }
+        }
+    }
+    Some(false)
+}
+
+pub(super) fn check(h: &History, j: &mut Judgement) {
+    let limit = usize::from(h.out.initial_array.group_limit);
+    for (target, mut ops) in ops_by_target(h) {
+        if ops.len() > 64
+            || !ops.iter().any(|o| {
+                o.at.is_some_and(|s| {
+                    s.method == CPG || s.origin.as_ref().is_some_and(|o| o.method == CPG)
+                })
+            })
+        {
+            continue;
+        }
+        ops.sort_by_key(|o| (o.inv, o.resp));
+        let init = Model {
+            exists: h.out.initial_array.targets.contains_key(&target),
+            known: h
+                .out
+                .initial_array
+                .groups_of(target)
+                .into_iter()
+                .map(|g| g.id)
+                .collect(),
+            unknown: 0,
+        };
+        match linearizable(&ops, init, limit) {
+            None => {}
+            Some(true) => j.hit("CPG-LINEARIZABLE"),
+            Some(false) => {
+                let shown: Vec<String> = ops
+                    .iter()
+                    .map(|o| {
+                        let who = o.at.map_or("array".to_string(), |s| {
+                            format!("{} step {}", s.client, s.step)
+                        });
+                        let until = o.resp.map_or("…".to_string(), |r| r.to_string());
+                        format!("{who} {:?} [{}..{until}]", o.effect, o.inv)
+                    })
+                    .collect();
+                let message = format!(
+                    "no serial order of the operations on target {target} explains what clients saw: {}",
+                    shown.join("; ")
+                );
+                match ops.iter().rev().find_map(|o| o.at) {
+                    Some(at) => j.fail("CPG-LINEARIZABLE", at, message),
+                    None => j.fail_run("CPG-LINEARIZABLE", message),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(inv: u128, resp: Option<u128>, effect: Effect) -> LinOp<'static> {
+        LinOp {
+            inv,
+            resp,
+            effect,
+            at: None,
+        }
+    }
+    fn id(n: u128) -> Id {
+        Id::from_u128(n)
+    }
+    fn empty() -> Model {
+        Model {
+            exists: true,
+            known: BTreeSet::new(),
+            unknown: 0,
+        }
+    }
+
+    #[test]
+    fn overlapping_creates_fit_the_limit_in_some_order() {
+        let ops = [
+            op(0, Some(10), Effect::Create(id(1))),
+            op(1, Some(9), Effect::AtLimit(Some(id(1)))),
+        ];
+        assert_eq!(linearizable(&ops, empty(), 1), Some(true));
+    }
+
+    #[test]
+    fn already_exists_before_any_group_existed_is_not_linearizable() {
+        let ops = [
+            op(0, Some(1), Effect::AtLimit(None)),
+            op(2, Some(3), Effect::Create(id(1))),
+        ];
+        assert_eq!(linearizable(&ops, empty(), 1), Some(false));
+    }
+
+    #[test]
+    fn a_creation_beyond_the_limit_is_not_linearizable() {
+        let ops = [
+            op(0, Some(1), Effect::Create(id(1))),
+            op(2, Some(3), Effect::Create(id(2))),
+        ];
+        assert_eq!(linearizable(&ops, empty(), 1), Some(false));
+        assert_eq!(linearizable(&ops, empty(), 2), Some(true));
+    }
+
+    #[test]
+    fn optional_operations_may_never_happen() {
+        let ops = [
+            op(0, None, Effect::CreateSome),
+            op(5, Some(6), Effect::Create(id(2))),
+        ];
+        assert_eq!(linearizable(&ops, empty(), 1), Some(true));
+    }
+
+    #[test]
+    fn deleted_before_the_call_means_absent() {
+        let ops = [
+            op(5, Some(5), Effect::DeleteTarget),
+            op(6, Some(7), Effect::Create(id(1))),
+        ];
+        assert_eq!(linearizable(&ops, empty(), 4), Some(false));
+        let ops = [
+            op(5, Some(5), Effect::DeleteTarget),
+            op(6, Some(7), Effect::Absent),
+        ];
+        assert_eq!(linearizable(&ops, empty(), 4), Some(true));
+    }
+}
