@@ -744,6 +744,7 @@ fn no_stale_or_pending_snapshots() {
             }
         }
     }
+    expected.insert(format!("{TRACE_DIGESTS}.snap"));
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
     for entry in entries {
         let name = entry.expect("a directory entry").file_name();
@@ -760,4 +761,47 @@ fn no_stale_or_pending_snapshots() {
             "{dir}/{name}: no scenario produces this snapshot; remove it"
         );
     }
+}
+
+/// The snapshot that pins every campaign's trace, by digest.
+const TRACE_DIGESTS: &str = "trace_digests";
+
+/// FNV-1a of the trace text: stable across processes, builds and machines.
+fn fnv(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Pins the trace of every campaign for a few seeds on both engines, so
+/// that a trace that changes between processes, build profiles or machines
+/// (or by an unreviewed change) fails here. Review a deliberate change with
+/// `cargo insta review`.
+#[test]
+fn trace_digests() {
+    let factory = ReferenceFactory::default();
+    let mut digests = std::collections::BTreeMap::new();
+    for c in vds_harness::campaigns::CAMPAIGNS {
+        for engine in EngineKind::ALL {
+            for seed in 0..3u64 {
+                let out = run(&(c.build)(seed).engine(engine), &factory);
+                let text = out.trace_text();
+                digests.insert(
+                    format!("{}/{engine}/seed{seed}", c.name),
+                    format!("{} lines, fnv {}", out.trace.len(), fnv(&text)),
+                );
+            }
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(
+        "trace digests of every campaign, seeds 0..3, both engines, reference provider",
+    );
+    settings.bind(|| insta::assert_yaml_snapshot!(TRACE_DIGESTS, digests));
 }

@@ -138,8 +138,15 @@ impl RunId {
         world::run(&cfg, factory)
     }
 
-    /// The command line that replays this run.
+    /// The command line that replays this run; for a provider the command
+    /// does not know, the library call that does.
     pub fn replay_command(&self, provider: &str) -> String {
+        if crate::providers::by_name(provider).is_err() {
+            return format!(
+                "RunId {{ campaign: vds_harness::campaigns::by_name(\"{}\").unwrap(), engine: EngineKind::{:?}, seed: {} }}.run(&your_factory)",
+                self.campaign.name, self.engine, self.seed
+            );
+        }
         let mut cmd = format!(
             "vds-harness replay --campaign {} --engine {} --seed {}",
             self.campaign.name, self.engine, self.seed

@@ -116,6 +116,14 @@ pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
         client.exec(i + 1, step).await;
     }
     client.finish();
+}
+
+/// Runs one of the world's own clients: its program, then it waits for the
+/// clients that faults started, so that the world does not end before them.
+/// (Clients that faults start do not wait for one another: one of them
+/// waiting on the others' and its own completion would never end.)
+pub async fn run_client(ctx: Arc<RunContext>, program: ClientProgram) {
+    run_program(ctx.clone(), program).await;
     crate::world::drain_extra_clients(&ctx).await;
 }
 

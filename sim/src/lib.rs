@@ -43,3 +43,7 @@ pub mod seeds;
 pub mod trace;
 pub mod workload;
 pub mod world;
+
+/// Re-exported so that a provider crate needs no dependency of its own to
+/// implement the interface traits: write `#[vds_sim::async_trait]` on each impl.
+pub use async_trait::async_trait;

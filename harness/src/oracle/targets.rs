@@ -45,7 +45,15 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             continue;
         }
         j.hit("DELETED-IS-OBJECT-DELETED");
-        let allowed = s.hr == HResult::VDS_E_OBJECT_DELETED
+        // Argument errors do not depend on the object, so they may come first.
+        let argument_error = [
+            HResult::E_POINTER,
+            HResult::VDS_E_NOT_SUPPORTED,
+            HResult::VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED,
+        ]
+        .contains(&s.hr);
+        let allowed = argument_error
+            || s.hr == HResult::VDS_E_OBJECT_DELETED
             || s.hr == HResult::VDS_E_PROVIDER_CACHE_CORRUPT
             || s.hr == HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS
             || is_standard_failure(s.hr);

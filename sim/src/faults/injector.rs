@@ -87,7 +87,7 @@ impl Injector {
             (p >= 1.0 || rng.random_bool(p), rng.next_u64())
         };
         let detail = if fired {
-            apply(ctx, &rule.fault, salt).await
+            apply(ctx, index, &rule.fault, salt).await
         } else {
             "skipped by its probability".to_string()
         };
@@ -108,7 +108,7 @@ fn after(ms: u64, undo: impl FnOnce() + Send + 'static) {
     });
 }
 
-async fn apply(ctx: &Arc<RunContext>, fault: &Fault, salt: u64) -> String {
+async fn apply(ctx: &Arc<RunContext>, index: usize, fault: &Fault, salt: u64) -> String {
     let unsupported = |what: &str| format!("the provider cannot simulate {what}; nothing happened");
     match fault {
         Fault::CacheCorruption => {
@@ -176,7 +176,7 @@ async fn apply(ctx: &Arc<RunContext>, fault: &Fault, salt: u64) -> String {
         Fault::ConcurrentCalls { clients, target } => {
             for i in 0..*clients {
                 let program = ClientProgram::new(
-                    &format!("concurrent-{i}"),
+                    &format!("concurrent-r{index}-{i}"),
                     vec![
                         Step::CreatePortalGroup {
                             target: target.clone(),

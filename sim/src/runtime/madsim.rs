@@ -61,7 +61,7 @@ pub async fn drive(
     });
     let handles: Vec<_> = clients
         .into_iter()
-        .map(|p| ::madsim::task::spawn(client::run_program(ctx.clone(), p)))
+        .map(|p| ::madsim::task::spawn(client::run_client(ctx.clone(), p)))
         .collect();
     let all = async move {
         for h in handles {

@@ -217,7 +217,7 @@ pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
     for program in cfg.clients.clone() {
         let ctx = ctx.clone();
         sim.client(program.name.clone(), async move {
-            client::run_program(ctx, program).await;
+            client::run_client(ctx, program).await;
             Ok(())
         });
     }
