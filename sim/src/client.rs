@@ -330,6 +330,33 @@ impl Client {
         (hr, r.ok().map(|s| s.out))
     }
 
+    /// Makes one call whose only result besides the HRESULT is its
+    /// out-parameters: traces the call and its return (with `render` of the
+    /// out-parameters) and keeps the step record.
+    async fn invoke<T>(
+        &self,
+        step: usize,
+        method: &'static str,
+        object: Option<VDS_OBJECT_ID>,
+        args: String,
+        fut: impl Future<Output = HrResult<T>>,
+        render: impl FnOnce(&T) -> String,
+    ) -> (HResult, Option<T>) {
+        let (hr, v) = self.call(step, method, object, args, fut).await;
+        let out = v.as_ref().map(render).unwrap_or_default();
+        self.end(
+            step,
+            method,
+            object,
+            hr,
+            Extra {
+                out,
+                ..Extra::default()
+            },
+        );
+        (hr, v)
+    }
+
     /// Binds a new pointer, releasing whatever had the name before.
     fn bind(&mut self, name: &str, b: Binding) {
         if let Some(old) = self.env.insert(name.to_string(), b) {
@@ -358,11 +385,15 @@ impl Client {
         }
     }
 
-    fn subsystem(&self) -> Option<&ComPtr<dyn IVdsSubSystemIscsi>> {
-        match self.env.get("subsystem") {
+    fn subsystem_named(&self, name: &str) -> Option<&ComPtr<dyn IVdsSubSystemIscsi>> {
+        match self.env.get(name) {
             Some(Binding::SubSystem(p)) => Some(p),
             _ => None,
         }
+    }
+
+    fn subsystem(&self) -> Option<&ComPtr<dyn IVdsSubSystemIscsi>> {
+        self.subsystem_named("subsystem")
     }
 
     /// Set-up (step 0): find the subsystem, name the targets by friendly
@@ -553,103 +584,71 @@ impl Client {
                 None => self.skip(step, format!("nothing named `{name}` is held")),
             },
             Step::Reenumerate => {
-                let (hr, _) = self
-                    .call(
-                        step,
-                        "IVdsHwProvider::Reenumerate",
-                        None,
-                        String::new(),
-                        self.root.Reenumerate(),
-                    )
-                    .await;
-                self.end(
+                let fut = self.root.Reenumerate();
+                self.invoke(
                     step,
                     "IVdsHwProvider::Reenumerate",
                     None,
-                    hr,
-                    Extra::default(),
-                );
+                    String::new(),
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
             }
             Step::Refresh => {
-                let (hr, _) = self
-                    .call(
-                        step,
-                        "IVdsHwProvider::Refresh",
-                        None,
-                        String::new(),
-                        self.root.Refresh(),
-                    )
-                    .await;
-                self.end(step, "IVdsHwProvider::Refresh", None, hr, Extra::default());
+                let fut = self.root.Refresh();
+                self.invoke(
+                    step,
+                    "IVdsHwProvider::Refresh",
+                    None,
+                    String::new(),
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
             }
-            Step::QueryTargets | Step::QueryPortals => {
-                let Some(sub) = self.subsystem() else {
-                    self.skip(step, "no subsystem is held".into());
-                    return;
-                };
-                let id = sub.object_id();
-                if matches!(s, Step::QueryTargets) {
-                    let (hr, v) = self
-                        .call(
-                            step,
-                            "IVdsSubSystemIscsi::QueryTargets",
-                            id,
-                            String::new(),
-                            sub.QueryTargets(),
-                        )
-                        .await;
-                    let out = format!("{} targets", v.as_ref().map_or(0, Vec::len));
-                    v.into_iter().flatten().for_each(ComPtr::release);
-                    self.end(
+            Step::QueryTargets => {
+                let sub = need!(subsystem_named, "subsystem", "subsystem");
+                let (id, fut) = (sub.object_id(), sub.QueryTargets());
+                let (_, v) = self
+                    .invoke(
                         step,
                         "IVdsSubSystemIscsi::QueryTargets",
                         id,
-                        hr,
-                        Extra {
-                            out,
-                            ..Extra::default()
-                        },
-                    );
-                } else {
-                    let (hr, v) = self
-                        .call(
-                            step,
-                            "IVdsSubSystemIscsi::QueryPortals",
-                            id,
-                            String::new(),
-                            sub.QueryPortals(),
-                        )
-                        .await;
-                    let out = format!("{} portals", v.as_ref().map_or(0, Vec::len));
-                    v.into_iter().flatten().for_each(ComPtr::release);
-                    self.end(
+                        String::new(),
+                        fut,
+                        |v| format!("{} targets", v.len()),
+                    )
+                    .await;
+                v.into_iter().flatten().for_each(ComPtr::release);
+            }
+            Step::QueryPortals => {
+                let sub = need!(subsystem_named, "subsystem", "subsystem");
+                let (id, fut) = (sub.object_id(), sub.QueryPortals());
+                let (_, v) = self
+                    .invoke(
                         step,
                         "IVdsSubSystemIscsi::QueryPortals",
                         id,
-                        hr,
-                        Extra {
-                            out,
-                            ..Extra::default()
-                        },
-                    );
-                }
+                        String::new(),
+                        fut,
+                        |v| format!("{} portals", v.len()),
+                    )
+                    .await;
+                v.into_iter().flatten().for_each(ComPtr::release);
             }
             Step::CreateTarget {
                 iscsi_name,
                 friendly_name,
                 bind,
             } => {
-                let Some(sub) = self.subsystem() else {
-                    self.skip(step, "no subsystem is held".into());
-                    return;
-                };
-                let (id, sub) = (sub.object_id(), sub.add_ref("client copy"));
+                let sub = need!(subsystem_named, "subsystem", "subsystem").add_ref("client copy");
                 let args = format!("iscsi_name={iscsi_name:?} friendly_name={friendly_name:?}");
                 let fut = sub.CreateTarget(iscsi_name.as_deref(), friendly_name);
                 self.start_op(
                     step,
                     "IVdsSubSystemIscsi::CreateTarget",
-                    id,
+                    sub.object_id(),
                     args,
                     fut,
                     bind,
@@ -659,12 +658,13 @@ impl Client {
             }
             Step::CreatePortalGroup { target, bind } => {
                 let t = need!(target, target, "target").add_ref("client copy");
+                let fut = t.CreatePortalGroup();
                 self.start_op(
                     step,
                     "IVdsIscsiTarget::CreatePortalGroup",
                     t.object_id(),
                     String::new(),
-                    t.CreatePortalGroup(),
+                    fut,
                     bind,
                 )
                 .await;
@@ -672,12 +672,13 @@ impl Client {
             }
             Step::DeleteTarget { target, bind } => {
                 let t = need!(target, target, "target").add_ref("client copy");
+                let fut = t.Delete();
                 self.start_op(
                     step,
                     "IVdsIscsiTarget::Delete",
                     t.object_id(),
                     String::new(),
-                    t.Delete(),
+                    fut,
                     bind,
                 )
                 .await;
@@ -685,53 +686,32 @@ impl Client {
             }
             Step::GetTargetProperties { target } => {
                 let t = need!(target, target, "target");
-                let (hr, p) = self
-                    .call(
-                        step,
-                        "IVdsIscsiTarget::GetProperties",
-                        t.object_id(),
-                        String::new(),
-                        t.GetProperties(),
-                    )
-                    .await;
-                let out = p
-                    .map(|p| serde_json::to_string(&p).unwrap_or_default())
-                    .unwrap_or_default();
-                self.end(
+                let (id, fut) = (t.object_id(), t.GetProperties());
+                let render = |p: &_| serde_json::to_string(p).unwrap_or_default();
+                self.invoke(
                     step,
                     "IVdsIscsiTarget::GetProperties",
-                    t.object_id(),
-                    hr,
-                    Extra {
-                        out,
-                        ..Extra::default()
-                    },
-                );
+                    id,
+                    String::new(),
+                    fut,
+                    render,
+                )
+                .await;
             }
             Step::QueryPortalGroups { target, bind } => {
                 let t = need!(target, target, "target").add_ref("client copy");
-                let (hr, v) = self
-                    .call(
+                let fut = t.QueryPortalGroups();
+                let (_, v) = self
+                    .invoke(
                         step,
                         "IVdsIscsiTarget::QueryPortalGroups",
                         t.object_id(),
                         String::new(),
-                        t.QueryPortalGroups(),
+                        fut,
+                        |v| format!("{} groups", v.len()),
                     )
                     .await;
-                let groups = v.unwrap_or_default();
-                let out = format!("{} groups", groups.len());
-                self.end(
-                    step,
-                    "IVdsIscsiTarget::QueryPortalGroups",
-                    t.object_id(),
-                    hr,
-                    Extra {
-                        out,
-                        ..Extra::default()
-                    },
-                );
-                for (i, g) in groups.into_iter().enumerate() {
+                for (i, g) in v.unwrap_or_default().into_iter().enumerate() {
                     match bind {
                         Some(prefix) => self.bind(&format!("{prefix}.{i}"), Binding::Group(g)),
                         None => g.release(),
@@ -741,45 +721,29 @@ impl Client {
             }
             Step::QueryAssociatedLuns { target } => {
                 let t = need!(target, target, "target");
-                let (hr, v) = self
-                    .call(
-                        step,
-                        "IVdsIscsiTarget::QueryAssociatedLuns",
-                        t.object_id(),
-                        String::new(),
-                        t.QueryAssociatedLuns(),
-                    )
-                    .await;
-                let out = format!("{} luns", v.map_or(0, |v| v.len()));
-                self.end(
+                let (id, fut) = (t.object_id(), t.QueryAssociatedLuns());
+                self.invoke(
                     step,
                     "IVdsIscsiTarget::QueryAssociatedLuns",
-                    t.object_id(),
-                    hr,
-                    Extra {
-                        out,
-                        ..Extra::default()
-                    },
-                );
+                    id,
+                    String::new(),
+                    fut,
+                    |v| format!("{} luns", v.len()),
+                )
+                .await;
             }
             Step::SetFriendlyName { target, name } => {
                 let t = need!(target, target, "target");
-                let (hr, _) = self
-                    .call(
-                        step,
-                        "IVdsIscsiTarget::SetFriendlyName",
-                        t.object_id(),
-                        format!("{name:?}"),
-                        t.SetFriendlyName(name),
-                    )
-                    .await;
-                self.end(
+                let (id, fut) = (t.object_id(), t.SetFriendlyName(name));
+                self.invoke(
                     step,
                     "IVdsIscsiTarget::SetFriendlyName",
-                    t.object_id(),
-                    hr,
-                    Extra::default(),
-                );
+                    id,
+                    format!("{name:?}"),
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
             }
             Step::SetSharedSecret {
                 target,
@@ -800,22 +764,19 @@ impl Client {
                     "secret={} initiator={initiator:?}",
                     if s.is_some() { "set" } else { "NULL" }
                 );
-                let (hr, _) = self
-                    .call(
-                        step,
-                        "IVdsIscsiTarget::SetSharedSecret",
-                        t.object_id(),
-                        args,
-                        t.SetSharedSecret(s.as_ref(), initiator.as_deref()),
-                    )
-                    .await;
-                self.end(
+                let (id, fut) = (
+                    t.object_id(),
+                    t.SetSharedSecret(s.as_ref(), initiator.as_deref()),
+                );
+                self.invoke(
                     step,
                     "IVdsIscsiTarget::SetSharedSecret",
-                    t.object_id(),
-                    hr,
-                    Extra::default(),
-                );
+                    id,
+                    args,
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
             }
             Step::RememberInitiatorSharedSecret {
                 target,
@@ -827,91 +788,59 @@ impl Client {
                     .as_ref()
                     .map(|s| VDS_ISCSI_SHARED_SECRET::new(s.as_bytes().to_vec()));
                 let args = format!("initiator={initiator:?}");
-                let (hr, _) = self
-                    .call(
-                        step,
-                        "IVdsIscsiTarget::RememberInitiatorSharedSecret",
-                        t.object_id(),
-                        args,
-                        t.RememberInitiatorSharedSecret(initiator.as_deref(), s.as_ref()),
-                    )
-                    .await;
-                self.end(
+                let (id, fut) = (
+                    t.object_id(),
+                    t.RememberInitiatorSharedSecret(initiator.as_deref(), s.as_ref()),
+                );
+                self.invoke(
                     step,
                     "IVdsIscsiTarget::RememberInitiatorSharedSecret",
-                    t.object_id(),
-                    hr,
-                    Extra::default(),
-                );
+                    id,
+                    args,
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
             }
             Step::GetConnectedInitiators { target } => {
                 let t = need!(target, target, "target");
-                let (hr, v) = self
-                    .call(
-                        step,
-                        "IVdsIscsiTarget::GetConnectedInitiators",
-                        t.object_id(),
-                        String::new(),
-                        t.GetConnectedInitiators(),
-                    )
-                    .await;
-                let out = v.map(|v| v.join(",")).unwrap_or_default();
-                self.end(
+                let (id, fut) = (t.object_id(), t.GetConnectedInitiators());
+                self.invoke(
                     step,
                     "IVdsIscsiTarget::GetConnectedInitiators",
-                    t.object_id(),
-                    hr,
-                    Extra {
-                        out,
-                        ..Extra::default()
-                    },
-                );
+                    id,
+                    String::new(),
+                    fut,
+                    |v| v.join(","),
+                )
+                .await;
             }
             Step::GetPortalGroupProperties { group } => {
                 let g = need!(group, group, "portal group");
-                let (hr, p) = self
-                    .call(
-                        step,
-                        "IVdsIscsiPortalGroup::GetProperties",
-                        g.object_id(),
-                        String::new(),
-                        g.GetProperties(),
-                    )
-                    .await;
-                let out = p.map(|p| format!("tag={}", p.tag)).unwrap_or_default();
-                self.end(
+                let (id, fut) = (g.object_id(), g.GetProperties());
+                self.invoke(
                     step,
                     "IVdsIscsiPortalGroup::GetProperties",
-                    g.object_id(),
-                    hr,
-                    Extra {
-                        out,
-                        ..Extra::default()
-                    },
-                );
+                    id,
+                    String::new(),
+                    fut,
+                    |p| format!("tag={}", p.tag),
+                )
+                .await;
             }
             Step::GetTarget { group, bind } => {
                 let g = need!(group, group, "portal group").add_ref("client copy");
-                let (hr, t) = self
-                    .call(
+                let fut = g.GetTarget();
+                let (_, t) = self
+                    .invoke(
                         step,
                         "IVdsIscsiPortalGroup::GetTarget",
                         g.object_id(),
                         String::new(),
-                        g.GetTarget(),
+                        fut,
+                        |t| format!("{t:?}"),
                     )
                     .await;
-                let out = t.as_ref().map(|t| format!("{t:?}")).unwrap_or_default();
-                self.end(
-                    step,
-                    "IVdsIscsiPortalGroup::GetTarget",
-                    g.object_id(),
-                    hr,
-                    Extra {
-                        out,
-                        ..Extra::default()
-                    },
-                );
                 match (t, bind) {
                     (Some(t), Some(name)) => self.bind(name, Binding::Target(t)),
                     (Some(t), None) => t.release(),
@@ -921,27 +850,18 @@ impl Client {
             }
             Step::QueryAssociatedPortals { group } => {
                 let g = need!(group, group, "portal group");
-                let (hr, v) = self
-                    .call(
+                let (id, fut) = (g.object_id(), g.QueryAssociatedPortals());
+                let (_, v) = self
+                    .invoke(
                         step,
                         "IVdsIscsiPortalGroup::QueryAssociatedPortals",
-                        g.object_id(),
+                        id,
                         String::new(),
-                        g.QueryAssociatedPortals(),
+                        fut,
+                        |v| format!("{} portals", v.len()),
                     )
                     .await;
-                let out = format!("{} portals", v.as_ref().map_or(0, Vec::len));
                 v.into_iter().flatten().for_each(ComPtr::release);
-                self.end(
-                    step,
-                    "IVdsIscsiPortalGroup::QueryAssociatedPortals",
-                    g.object_id(),
-                    hr,
-                    Extra {
-                        out,
-                        ..Extra::default()
-                    },
-                );
             }
             Step::AddPortal {
                 group,
@@ -953,7 +873,6 @@ impl Client {
                 portal,
                 bind,
             } => {
-                let adding = matches!(s, Step::AddPortal { .. });
                 let g = need!(group, group, "portal group").add_ref("client copy");
                 // An unknown address stands for a portal id nobody has (the OBJECT_NOT_FOUND case).
                 let pid = self
@@ -962,23 +881,25 @@ impl Client {
                     .copied()
                     .unwrap_or(VDS_OBJECT_ID::from_u128(0xdead));
                 let args = format!("portal={portal} {pid}");
-                if adding {
+                if matches!(s, Step::AddPortal { .. }) {
+                    let fut = g.AddPortal(pid);
                     self.start_op(
                         step,
                         "IVdsIscsiPortalGroup::AddPortal",
                         g.object_id(),
                         args,
-                        g.AddPortal(pid),
+                        fut,
                         bind,
                     )
                     .await;
                 } else {
+                    let fut = g.RemovePortal(pid);
                     self.start_op(
                         step,
                         "IVdsIscsiPortalGroup::RemovePortal",
                         g.object_id(),
                         args,
-                        g.RemovePortal(pid),
+                        fut,
                         bind,
                     )
                     .await;
@@ -987,12 +908,13 @@ impl Client {
             }
             Step::DeletePortalGroup { group, bind } => {
                 let g = need!(group, group, "portal group").add_ref("client copy");
+                let fut = g.Delete();
                 self.start_op(
                     step,
                     "IVdsIscsiPortalGroup::Delete",
                     g.object_id(),
                     String::new(),
-                    g.Delete(),
+                    fut,
                     bind,
                 )
                 .await;
