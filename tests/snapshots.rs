@@ -181,31 +181,6 @@ struct Scenario {
     per_engine: bool,
 }
 
-fn cpg(target: &str, bind: &str) -> Step {
-    Step::CreatePortalGroup {
-        target: target.into(),
-        bind: bind.into(),
-    }
-}
-
-fn wait(op: &str) -> Step {
-    Step::Wait {
-        op: op.into(),
-        bind: None,
-    }
-}
-
-fn wait_as(op: &str, name: &str) -> Step {
-    Step::Wait {
-        op: op.into(),
-        bind: Some(name.into()),
-    }
-}
-
-fn release(name: &str) -> Step {
-    Step::Release { name: name.into() }
-}
-
 fn t1() -> ArrayConfig {
     ArrayConfig::new().target("t1")
 }
@@ -230,7 +205,7 @@ fn no_faults() -> FaultPlan {
 }
 
 fn cpg_then_wait() -> Vec<Step> {
-    vec![cpg("t1", "op"), wait("op")]
+    vec![Step::cpg("t1", "op"), Step::wait("op")]
 }
 
 fn scenarios() -> Vec<Scenario> {
@@ -264,7 +239,7 @@ fn scenarios() -> Vec<Scenario> {
                         friendly_name: "t-new".into(),
                         bind: "op".into(),
                     },
-                    wait("op"),
+                    Step::wait("op"),
                 ]
             },
             call_step: 1,
@@ -299,7 +274,7 @@ fn scenarios() -> Vec<Scenario> {
                         target: "t1".into(),
                         bind: "op".into(),
                     },
-                    wait("op"),
+                    Step::wait("op"),
                 ]
             },
             call_step: 1,
@@ -317,15 +292,15 @@ fn scenarios() -> Vec<Scenario> {
             faults: no_faults,
             steps: || {
                 vec![
-                    cpg("t1", "create"),
-                    wait_as("create", "g"),
+                    Step::cpg("t1", "create"),
+                    Step::wait_as("create", "g"),
                     Step::AddPortal {
                         group: "g".into(),
                         portal: PORTAL.into(),
                         bind: "op".into(),
                     },
-                    wait("op"),
-                    release("g"),
+                    Step::wait("op"),
+                    Step::release("g"),
                 ]
             },
             call_step: 3,
@@ -344,21 +319,21 @@ fn scenarios() -> Vec<Scenario> {
             faults: no_faults,
             steps: || {
                 vec![
-                    cpg("t1", "create"),
-                    wait_as("create", "g"),
+                    Step::cpg("t1", "create"),
+                    Step::wait_as("create", "g"),
                     Step::AddPortal {
                         group: "g".into(),
                         portal: PORTAL.into(),
                         bind: "add".into(),
                     },
-                    wait("add"),
+                    Step::wait("add"),
                     Step::RemovePortal {
                         group: "g".into(),
                         portal: PORTAL.into(),
                         bind: "op".into(),
                     },
-                    wait("op"),
-                    release("g"),
+                    Step::wait("op"),
+                    Step::release("g"),
                 ]
             },
             call_step: 5,
@@ -376,14 +351,14 @@ fn scenarios() -> Vec<Scenario> {
             faults: no_faults,
             steps: || {
                 vec![
-                    cpg("t1", "create"),
-                    wait_as("create", "g"),
+                    Step::cpg("t1", "create"),
+                    Step::wait_as("create", "g"),
                     Step::DeletePortalGroup {
                         group: "g".into(),
                         bind: "op".into(),
                     },
-                    wait("op"),
-                    release("g"),
+                    Step::wait("op"),
+                    Step::release("g"),
                 ]
             },
             call_step: 3,
@@ -440,10 +415,10 @@ fn scenarios() -> Vec<Scenario> {
             faults: no_faults,
             steps: || {
                 vec![
-                    cpg("t1", "first"),
-                    cpg("t1", "op"),
-                    wait("op"),
-                    wait("first"),
+                    Step::cpg("t1", "first"),
+                    Step::cpg("t1", "op"),
+                    Step::wait("op"),
+                    Step::wait("first"),
                 ]
             },
             call_step: 2,
@@ -484,9 +459,9 @@ fn scenarios() -> Vec<Scenario> {
             faults: no_faults,
             steps: || {
                 vec![
-                    cpg("t1", "op"),
+                    Step::cpg("t1", "op"),
                     Step::Cancel { op: "op".into() },
-                    wait("op"),
+                    Step::wait("op"),
                 ]
             },
             call_step: 1,
@@ -518,7 +493,13 @@ fn scenarios() -> Vec<Scenario> {
                     cpg.pPortalGroupUnk",
             array: t1,
             faults: || FaultPlan::new().before_call(2, Fault::ProviderRestart),
-            steps: || vec![cpg("t1", "op"), Step::Sleep { ms: 10 }, wait("op")],
+            steps: || {
+                vec![
+                    Step::cpg("t1", "op"),
+                    Step::Sleep { ms: 10 },
+                    Step::wait("op"),
+                ]
+            },
             call_step: 1,
             wait_step: 3,
             call_hr: HResult::S_OK,

@@ -25,30 +25,6 @@ impl std::fmt::Debug for Campaign {
     }
 }
 
-fn cpg(target: &str, op: &str) -> Step {
-    Step::CreatePortalGroup {
-        target: target.into(),
-        bind: op.into(),
-    }
-}
-fn wait(op: &str) -> Step {
-    Step::Wait {
-        op: op.into(),
-        bind: None,
-    }
-}
-fn wait_as(op: &str, name: &str) -> Step {
-    Step::Wait {
-        op: op.into(),
-        bind: Some(name.into()),
-    }
-}
-fn status(op: &str) -> Step {
-    Step::QueryStatus { op: op.into() }
-}
-fn cancel(op: &str) -> Step {
-    Step::Cancel { op: op.into() }
-}
 fn one(seed: u64, array: ArrayConfig, faults: FaultPlan, steps: Vec<Step>) -> WorldConfig {
     WorldConfig::new(seed)
         .array(array)
@@ -68,14 +44,14 @@ fn create_and_probe(seed: u64) -> WorldConfig {
         t1(),
         FaultPlan::new(),
         vec![
-            cpg("t1", "op"),
-            status("op"),
-            wait_as("op", "g1"),
-            status("op"),
-            wait("op"),
-            cpg("t1", "op2"),
-            wait_as("op2", "g2"),
-            wait("op2"),
+            Step::cpg("t1", "op"),
+            Step::query_status("op"),
+            Step::wait_as("op", "g1"),
+            Step::query_status("op"),
+            Step::wait("op"),
+            Step::cpg("t1", "op2"),
+            Step::wait_as("op2", "g2"),
+            Step::wait("op2"),
             Step::QueryPortalGroups {
                 target: "t1".into(),
                 bind: None,
@@ -85,24 +61,24 @@ fn create_and_probe(seed: u64) -> WorldConfig {
                 portal: "10.0.0.1:3260".into(),
                 bind: "op3".into(),
             },
-            wait("op3"),
+            Step::wait("op3"),
             Step::RemovePortal {
                 group: "g1".into(),
                 portal: "10.0.0.1:3260".into(),
                 bind: "op4".into(),
             },
-            wait("op4"),
+            Step::wait("op4"),
             Step::DeletePortalGroup {
                 group: "g2".into(),
                 bind: "op5".into(),
             },
-            wait("op5"),
+            Step::wait("op5"),
             Step::CreateTarget {
                 iscsi_name: None,
                 friendly_name: "t9".into(),
                 bind: "op6".into(),
             },
-            wait("op6"),
+            Step::wait("op6"),
         ],
     )
 }
@@ -120,14 +96,24 @@ fn at_the_limit(seed: u64) -> WorldConfig {
         seed,
         array,
         FaultPlan::new(),
-        vec![cpg("t1", "op"), wait("op"), wait("op"), status("op")],
+        vec![
+            Step::cpg("t1", "op"),
+            Step::wait("op"),
+            Step::wait("op"),
+            Step::query_status("op"),
+        ],
     )
 }
 
 fn up_to_the_limit(seed: u64) -> WorldConfig {
     let array = ArrayConfig::new().group_limit(2).target("t1");
     let steps = (0..3)
-        .flat_map(|i| [cpg("t1", &format!("op{i}")), wait(&format!("op{i}"))])
+        .flat_map(|i| {
+            [
+                Step::cpg("t1", &format!("op{i}")),
+                Step::wait(&format!("op{i}")),
+            ]
+        })
         .collect();
     one(seed, array, FaultPlan::new(), steps)
 }
@@ -142,13 +128,13 @@ fn cache_corruption(seed: u64) -> WorldConfig {
                 target: "t1".into(),
                 bind: None,
             },
-            cpg("t1", "op"),
+            Step::cpg("t1", "op"),
             Step::Refresh,
             Step::Reenumerate,
-            cpg("t1", "op"),
+            Step::cpg("t1", "op"),
             Step::Refresh,
-            cpg("t1", "op"),
-            wait("op"),
+            Step::cpg("t1", "op"),
+            Step::wait("op"),
             Step::GetTargetProperties {
                 target: "t1".into(),
             },
@@ -170,8 +156,8 @@ fn deleted_behind_back(seed: u64) -> WorldConfig {
             Step::GetTargetProperties {
                 target: "t1".into(),
             },
-            cpg("t1", "op"),
-            cpg("t1", "op"),
+            Step::cpg("t1", "op"),
+            Step::cpg("t1", "op"),
             Step::SetFriendlyName {
                 target: "t1".into(),
                 name: "renamed".into(),
@@ -190,7 +176,11 @@ fn deleted_during_operation(seed: u64) -> WorldConfig {
                 target: "t1".into(),
             },
         ),
-        vec![cpg("t1", "op"), wait("op"), status("op")],
+        vec![
+            Step::cpg("t1", "op"),
+            Step::wait("op"),
+            Step::query_status("op"),
+        ],
     )
 }
 
@@ -200,11 +190,11 @@ fn back_to_back(seed: u64) -> WorldConfig {
         t1(),
         FaultPlan::new(),
         vec![
-            cpg("t1", "op1"),
-            cpg("t1", "op2"),
-            status("op1"),
-            wait("op1"),
-            wait("op2"),
+            Step::cpg("t1", "op1"),
+            Step::cpg("t1", "op2"),
+            Step::query_status("op1"),
+            Step::wait("op1"),
+            Step::wait("op2"),
         ],
     )
 }
@@ -222,9 +212,9 @@ fn concurrent_clients(seed: u64) -> WorldConfig {
         ),
         vec![
             Step::Sleep { ms: 1 },
-            cpg("t1", "op"),
-            status("op"),
-            wait("op"),
+            Step::cpg("t1", "op"),
+            Step::query_status("op"),
+            Step::wait("op"),
         ],
     )
 }
@@ -235,17 +225,17 @@ fn cancellation(seed: u64) -> WorldConfig {
         t1(),
         FaultPlan::new(),
         vec![
-            cpg("t1", "op"),
-            cancel("op"),
-            cancel("op"),
-            wait("op"),
-            status("op"),
-            cpg("t1", "op2"),
+            Step::cpg("t1", "op"),
+            Step::cancel("op"),
+            Step::cancel("op"),
+            Step::wait("op"),
+            Step::query_status("op"),
+            Step::cpg("t1", "op2"),
             Step::Sleep { ms: 10 },
-            cancel("op2"),
-            wait("op2"),
-            cancel("op2"),
-            status("op2"),
+            Step::cancel("op2"),
+            Step::wait("op2"),
+            Step::cancel("op2"),
+            Step::query_status("op2"),
         ],
     )
 }
@@ -262,16 +252,16 @@ fn progress(seed: u64) -> WorldConfig {
             },
         ),
         vec![
-            cpg("t1", "op"),
-            status("op"),
+            Step::cpg("t1", "op"),
+            Step::query_status("op"),
             Step::Sleep { ms: 20 },
-            status("op"),
+            Step::query_status("op"),
             Step::Sleep { ms: 20 },
-            status("op"),
+            Step::query_status("op"),
             Step::Sleep { ms: 20 },
-            status("op"),
-            wait("op"),
-            status("op"),
+            Step::query_status("op"),
+            Step::wait("op"),
+            Step::query_status("op"),
         ],
     )
 }
@@ -282,11 +272,11 @@ fn restart(seed: u64) -> WorldConfig {
         t1(),
         FaultPlan::new().before_call(2, Fault::ProviderRestart),
         vec![
-            cpg("t1", "op"),
-            wait("op"),
-            status("op"),
-            cpg("t1", "op2"),
-            wait("op2"),
+            Step::cpg("t1", "op"),
+            Step::wait("op"),
+            Step::query_status("op"),
+            Step::cpg("t1", "op2"),
+            Step::wait("op2"),
         ],
     )
 }
@@ -300,12 +290,12 @@ fn call_faults(seed: u64) -> WorldConfig {
             .before_call(2, Fault::InvalidArgument)
             .before_call(3, Fault::LinkPartition { duration_ms: 2_000 }),
         vec![
-            cpg("t1", "op"),
-            cpg("t1", "op"),
-            cpg("t1", "op"),
+            Step::cpg("t1", "op"),
+            Step::cpg("t1", "op"),
+            Step::cpg("t1", "op"),
             Step::Sleep { ms: 2_000 },
-            cpg("t1", "op"),
-            wait("op"),
+            Step::cpg("t1", "op"),
+            Step::wait("op"),
         ],
     )
 }

@@ -208,6 +208,54 @@ pub enum Step {
     },
 }
 
+/// Shorthands for the steps programs use most.
+///
+/// ```
+/// use vds_sim::program::Step;
+/// let steps = [Step::cpg("t1", "op"), Step::wait("op"), Step::query_status("op")];
+/// assert!(steps.iter().all(Step::is_call));
+/// ```
+impl Step {
+    /// `CreatePortalGroup` on `target`, its async object named `op`.
+    pub fn cpg(target: &str, op: &str) -> Step {
+        Step::CreatePortalGroup {
+            target: target.into(),
+            bind: op.into(),
+        }
+    }
+
+    /// `Wait` on `op`, releasing whatever it hands back.
+    pub fn wait(op: &str) -> Step {
+        Step::Wait {
+            op: op.into(),
+            bind: None,
+        }
+    }
+
+    /// `Wait` on `op`, keeping what it hands back as `name`.
+    pub fn wait_as(op: &str, name: &str) -> Step {
+        Step::Wait {
+            op: op.into(),
+            bind: Some(name.into()),
+        }
+    }
+
+    /// `QueryStatus` on `op`.
+    pub fn query_status(op: &str) -> Step {
+        Step::QueryStatus { op: op.into() }
+    }
+
+    /// `Cancel` on `op`.
+    pub fn cancel(op: &str) -> Step {
+        Step::Cancel { op: op.into() }
+    }
+
+    /// `Release` of `name`.
+    pub fn release(name: &str) -> Step {
+        Step::Release { name: name.into() }
+    }
+}
+
 impl Step {
     /// True for steps that are VDS calls (counted for `before_call` faults).
     pub fn is_call(&self) -> bool {
