@@ -4,6 +4,7 @@
 
 pub mod campaigns;
 pub mod checks;
+pub mod cli;
 pub mod mutants;
 pub mod oracle;
 pub mod providers;

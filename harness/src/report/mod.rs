@@ -1,6 +1,10 @@
 //! Reports of a suite run: the conformance matrix as text, and the
 //! summary of failures with the command that replays each.
 
+mod artifacts;
+mod junit;
 mod matrix;
 
+pub use artifacts::{Artifact, artifact_stem, findings_text, write_artifacts};
+pub use junit::{escape as xml_escape, junit};
 pub use matrix::{matrix, summary};

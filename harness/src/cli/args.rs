@@ -1,0 +1,194 @@
+//! Argument types and parsers shared by the subcommands. Each parser's error
+//! says what was expected; clap prints it on one line and exits 2.
+
+use std::sync::Arc;
+
+use vds_sim::provider::{ProviderFactory, ReferenceFactory};
+use vds_sim::runtime::EngineKind;
+
+use crate::campaigns::{self, CAMPAIGNS, Campaign};
+use crate::suite::SuiteConfig;
+
+/// `--engine`: one engine, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineChoice {
+    /// madsim only.
+    Madsim,
+    /// turmoil only.
+    Turmoil,
+    /// Both engines, madsim first.
+    Both,
+}
+
+impl EngineChoice {
+    /// The engines chosen.
+    pub fn kinds(self) -> Vec<EngineKind> {
+        match self {
+            EngineChoice::Madsim => vec![EngineKind::Madsim],
+            EngineChoice::Turmoil => vec![EngineKind::Turmoil],
+            EngineChoice::Both => EngineKind::ALL.to_vec(),
+        }
+    }
+}
+
+/// `--shard K/N`: the runs `i` of the unsharded plan with `i % N == K - 1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// Which shard, 1-based.
+    pub k: usize,
+    /// How many shards.
+    pub n: usize,
+}
+
+impl Shard {
+    /// Whether run `i` (0-based, in plan order) belongs to this shard.
+    pub fn takes(&self, i: usize) -> bool {
+        i % self.n == self.k - 1
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("expected K/N with 1 <= K <= N, such as 1/4 (got `{s}`)");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: usize = k.trim().parse().map_err(|_| bad())?;
+        let n: usize = n.trim().parse().map_err(|_| bad())?;
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+/// Parses `--shard`.
+pub fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
+}
+
+/// Parses a seed: a whole number 0..=2^64-1, decimal or `0x` hex.
+pub fn parse_seed(s: &str) -> Result<u64, String> {
+    let expected = format!("expected a whole number from 0 to {}", u64::MAX);
+    let t = s.trim();
+    if t.starts_with('-') {
+        return Err(format!("a seed cannot be negative; {expected}"));
+    }
+    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => t.parse::<u64>(),
+    };
+    parsed.map_err(|_| expected)
+}
+
+/// Parses a count of seeds or runs (a whole number, 0 allowed).
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    if t.starts_with('-') {
+        return Err("a count cannot be negative; expected a whole number".into());
+    }
+    t.parse::<u64>()
+        .map_err(|_| "expected a whole number such as 10".to_string())
+}
+
+/// Parses a count that must be at least 1.
+pub fn parse_positive(s: &str) -> Result<u64, String> {
+    match parse_count(s)? {
+        0 => Err("expected a whole number of at least 1".into()),
+        n => Ok(n),
+    }
+}
+
+/// Checks a provider name (`reference` or `mutant:NAME`).
+pub fn parse_provider(s: &str) -> Result<String, String> {
+    crate::providers::by_name(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Checks a campaign name.
+pub fn parse_campaign(s: &str) -> Result<&'static Campaign, String> {
+    campaigns::by_name(s).ok_or_else(|| {
+        let names: Vec<_> = CAMPAIGNS.iter().map(|c| c.name).collect();
+        format!(
+            "unknown campaign `{s}`: expected one of {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// Parses a single engine (`madsim` or `turmoil`).
+pub fn parse_engine(s: &str) -> Result<EngineKind, String> {
+    s.parse()
+}
+
+/// The factory for a provider name already checked by [`parse_provider`].
+pub fn factory(name: &str) -> Result<Arc<dyn ProviderFactory>, super::CliError> {
+    crate::providers::by_name(name).map_err(|e| super::CliError::Usage(e.to_string()))
+}
+
+/// The suite's defaults, read from [`SuiteConfig::new`] so help texts never drift.
+pub fn defaults() -> SuiteConfig {
+    SuiteConfig::new(Arc::new(ReferenceFactory::default()))
+}
+
+/// Default `--seeds`.
+pub fn default_seeds() -> u64 {
+    defaults().seeds
+}
+
+/// Default `--mixed-seeds`.
+pub fn default_mixed_seeds() -> u64 {
+    defaults().mixed_seeds
+}
+
+/// Default `--start`.
+pub fn default_start() -> u64 {
+    defaults().start
+}
+
+/// Refuses `start + n` that would pass the last seed.
+pub fn check_seed_range(start: u64, n: u64) -> Result<(), super::CliError> {
+    start.checked_add(n).map(|_| ()).ok_or_else(|| {
+        super::CliError::Usage(format!(
+            "--start {start} plus {n} seeds passes the last seed; expected start + seeds <= {}",
+            u64::MAX
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards() {
+        assert_eq!(parse_shard("1/2"), Ok(Shard { k: 1, n: 2 }));
+        assert!(parse_shard("0/2").is_err());
+        assert!(parse_shard("3/2").is_err());
+        assert!(parse_shard("1/0").is_err());
+        assert!(parse_shard("x").is_err());
+        let s = Shard { k: 2, n: 3 };
+        assert_eq!(
+            (0..7).filter(|i| s.takes(*i)).collect::<Vec<_>>(),
+            vec![1, 4]
+        );
+    }
+
+    #[test]
+    fn seeds() {
+        assert_eq!(parse_seed("7"), Ok(7));
+        assert_eq!(parse_seed("0x10"), Ok(16));
+        assert!(parse_seed("-1").unwrap_err().contains("negative"));
+        assert!(
+            parse_seed("abc")
+                .unwrap_err()
+                .contains("expected a whole number")
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! `checks`, `profile` and `mutants --list`: the catalogues as text.
+
+use std::fmt::Write;
+
+use vds_sim::profile::{Basis, RULES};
+
+use crate::checks::CHECKS;
+use crate::mutants::MUTANTS;
+
+fn basis(b: Basis) -> &'static str {
+    match b {
+        Basis::Documented => "documented",
+        Basis::Decided => "decided",
+    }
+}
+
+/// Every check: id, basis, title, and the source of the rule it enforces.
+pub fn checks() -> String {
+    let mut s = String::new();
+    for c in CHECKS {
+        let rule = c.rule();
+        let _ = writeln!(s, "{:<30} {:<10} {}", c.id, basis(rule.basis), c.title);
+        let _ = writeln!(s, "{:<30} {:<10} source: {}", "", "", rule.source);
+    }
+    let _ = writeln!(s, "{} checks", CHECKS.len());
+    s
+}
+
+/// The contract profile: every rule with its basis, statement and source.
+pub fn profile() -> String {
+    let mut s = String::new();
+    let documented = RULES
+        .iter()
+        .filter(|r| r.basis == Basis::Documented)
+        .count();
+    for r in RULES {
+        let checked = if CHECKS.iter().any(|c| c.id == r.id) {
+            ", checked"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "{} [{}{checked}]", r.id, basis(r.basis));
+        let _ = writeln!(s, "  {}", r.statement);
+        let _ = writeln!(s, "  source: {}", r.source);
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(
+        s,
+        "{} rules: {documented} documented, {} decided",
+        RULES.len(),
+        RULES.len() - documented
+    );
+    s
+}
+
+/// One mutant per line: its name (as in `--provider mutant:NAME`), then what it breaks.
+pub fn mutant_list() -> String {
+    let mut s = String::new();
+    for m in MUTANTS {
+        let _ = writeln!(s, "{:<28} {}", m.name(), m.mutation.description());
+    }
+    s
+}

@@ -1,0 +1,204 @@
+//! The `vds-harness` command line: a thin clap layer over the library.
+//!
+//! Every flag maps one to one onto a library value ([`SuiteConfig`] for
+//! `run`, `sweep` and `mutants`; a [`RunId`] for `replay`), so what the
+//! command does, a provider author's own test can do too. The binary is
+//! `vds_harness::cli::main()` and nothing else.
+//!
+//! Exit status: 0 conformant or success, 1 violations found (or the harness
+//! itself failed during a run, with the seed), 2 bad usage or bad input.
+//! Every error is one line on standard error saying what was expected.
+//!
+//! [`SuiteConfig`]: crate::suite::SuiteConfig
+//! [`RunId`]: crate::suite::RunId
+
+mod args;
+pub mod bench;
+mod explain;
+mod listings;
+mod mutants;
+mod panic;
+mod progress;
+mod replay;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+pub use args::{EngineChoice, Shard};
+pub use explain::{explain, explain_text};
+
+/// Exit status: the run was conformant, or the command succeeded.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: violations were found.
+pub const EXIT_VIOLATIONS: u8 = 1;
+/// Exit status: bad usage or bad input.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "vds-harness",
+    version,
+    propagate_version = true,
+    about = "Conformance harness for VDS iSCSI hardware providers (IVdsIscsiTarget::CreatePortalGroup, IVdsAsync)",
+    long_about = "Conformance harness for VDS iSCSI hardware providers: runs deterministic \
+simulations of IVdsIscsiTarget::CreatePortalGroup and IVdsAsync on two engines (madsim, \
+turmoil), judges every run against the contract profile, and reports a verdict per check.\n\n\
+Exit status: 0 conformant/success, 1 violations found, 2 bad usage or bad input.",
+    after_help = "Examples:\n  vds-harness run\n  vds-harness run --provider mutant:duplicate-tags --junit out.xml\n  \
+vds-harness sweep --seeds 1000 --shard 1/4\n  vds-harness replay --campaign mixed --engine turmoil --seed 7\n  \
+vds-harness explain 0x8004240B"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the conformance suite (or YAML scenario files) against a provider.
+    Run(run::RunArgs),
+    /// Run many seeds of one campaign (default `mixed`), optionally one shard of them.
+    Sweep(run::SweepArgs),
+    /// Print the whole trace of one run; or check that it is deterministic.
+    Replay(replay::ReplayArgs),
+    /// Decode an HRESULT and say what a caller should do about it.
+    Explain(explain::ExplainArgs),
+    /// List every conformance check with the profile rule it enforces.
+    Checks,
+    /// Print the contract profile: every rule, documented or decided, with its source.
+    Profile,
+    /// Run every mutant and print the kill matrix; or list the mutants.
+    Mutants(mutants::MutantsArgs),
+    /// Measure simulation throughput on each engine.
+    Bench(bench::BenchArgs),
+}
+
+/// A command that could not do its job.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad usage or bad input (exit 2). One line, saying what was expected.
+    Usage(String),
+    /// The command ran and found violations (exit 1); already reported.
+    Violations,
+}
+
+/// What a command returns.
+pub type CliResult = Result<(), CliError>;
+
+/// Runs the command line in `args` (the first item is the program name) and
+/// returns the exit status. Prints to standard output and standard error.
+pub fn run_args<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let matches = match Cli::command().try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => return clap_error(e, &args),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return clap_error(e, &args),
+    };
+    panic::install();
+    let outcome = std::panic::catch_unwind(|| dispatch(cli));
+    match outcome {
+        Ok(Ok(())) => EXIT_OK,
+        Ok(Err(CliError::Violations)) => EXIT_VIOLATIONS,
+        Ok(Err(CliError::Usage(msg))) => {
+            eprintln!("error: {}", one_line(&msg));
+            EXIT_USAGE
+        }
+        Err(_) => {
+            eprintln!("error: {}", panic::describe_last());
+            EXIT_VIOLATIONS
+        }
+    }
+}
+
+/// The binary's `main`: runs the process's command line.
+pub fn main() -> ExitCode {
+    ExitCode::from(run_args(std::env::args_os()))
+}
+
+fn dispatch(cli: Cli) -> CliResult {
+    match cli.command {
+        Command::Run(a) => run::run(&a),
+        Command::Sweep(a) => run::sweep(&a),
+        Command::Replay(a) => replay::replay(&a),
+        Command::Explain(a) => explain::command(&a),
+        Command::Checks => {
+            print!("{}", listings::checks());
+            Ok(())
+        }
+        Command::Profile => {
+            print!("{}", listings::profile());
+            Ok(())
+        }
+        Command::Mutants(a) => mutants::command(&a),
+        Command::Bench(a) => bench::command(&a),
+    }
+}
+
+/// Prints a clap error: help and version as clap prints them (exit 0),
+/// anything else as one line on standard error (exit 2).
+fn clap_error(e: clap::Error, args: &[std::ffi::OsString]) -> u8 {
+    use clap::error::ErrorKind;
+    let cmd = Cli::command();
+    let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+    // The subcommand in use, for the pointer to its help.
+    let sub = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| names.contains(a));
+    let help = match sub {
+        Some(s) => format!("vds-harness {s} --help"),
+        None => "vds-harness --help".to_string(),
+    };
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            EXIT_OK
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            let names: Vec<&str> = names.into_iter().filter(|n| *n != "help").collect();
+            eprintln!(
+                "error: a subcommand is required; expected one of {} (see `{help}`)",
+                names.join(", ")
+            );
+            EXIT_USAGE
+        }
+        _ => {
+            let text = e.render().to_string();
+            let parts: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| {
+                    !l.is_empty()
+                        && !l.starts_with("Usage:")
+                        && !l.starts_with("For more information")
+                })
+                .collect();
+            let joined = parts.join("; ").replace(":; ", ": ");
+            let body = joined.strip_prefix("error: ").unwrap_or(&joined);
+            eprintln!("error: {body} (see `{help}`)");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Folds a message onto one line.
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,161 @@
+//! `replay`: one run, its whole trace on standard output (the same bytes
+//! every time), its verdict on standard error; or, with
+//! `--check-determinism`, the run made twice and compared line by line.
+
+use std::path::PathBuf;
+
+use vds_sim::provider::ProviderFactory;
+use vds_sim::runtime::EngineKind;
+use vds_sim::world::RunOutcome;
+
+use super::args::{factory, parse_campaign, parse_engine, parse_provider, parse_seed};
+use super::panic;
+use super::{CliError, CliResult};
+use crate::campaigns::Campaign;
+use crate::oracle;
+use crate::scenario::Scenario;
+use crate::suite::RunId;
+
+/// `vds-harness replay`.
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Replay one run: prints its whole trace (one JSON document per line) on \
+standard output, the same bytes every time, and the oracle's verdict on standard error. Every \
+failing run reported by `run` or `sweep` prints the replay command that reproduces it.\n\n\
+With --check-determinism, makes the run twice and reports whether the traces are identical, or \
+the first line where they differ.\n\n\
+Exit status: 0 the run passed (or is deterministic), 1 violations found (or not deterministic), \
+2 bad usage or bad input.",
+    after_help = "Examples:\n  vds-harness replay --seed 7\n  vds-harness replay --campaign cancellation --engine turmoil --seed 3\n  \
+vds-harness replay --seed 7 --provider mutant:duplicate-tags\n  vds-harness replay --seed 7 --check-determinism\n  \
+vds-harness replay --scenario scenarios/cancel.yaml --engine madsim --seed 0"
+)]
+pub struct ReplayArgs {
+    /// The seed (a whole number, 0 to 2^64-1).
+    #[arg(long, value_name = "S", value_parser = parse_seed, allow_hyphen_values = true)]
+    pub seed: u64,
+    /// The engine: `madsim` or `turmoil`.
+    #[arg(long, value_name = "E", default_value = "madsim", value_parser = parse_engine)]
+    pub engine: EngineKind,
+    /// The campaign.
+    #[arg(long, value_name = "NAME", default_value = "mixed", value_parser = parse_campaign)]
+    pub campaign: &'static Campaign,
+    /// Replay a run of this YAML scenario file instead of a campaign.
+    #[arg(long, value_name = "FILE", conflicts_with = "campaign")]
+    pub scenario: Option<PathBuf>,
+    /// The provider: `reference`, or `mutant:NAME`.
+    #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
+    pub provider: String,
+    /// Make the run twice and compare the traces instead of printing one.
+    #[arg(long)]
+    pub check_determinism: bool,
+}
+
+/// What to replay.
+enum Subject {
+    Campaign(RunId),
+    Scenario(Box<Scenario>, PathBuf),
+}
+
+impl Subject {
+    fn run(&self, seed: u64, engine: EngineKind, f: &dyn ProviderFactory) -> RunOutcome {
+        match self {
+            Subject::Campaign(id) => id.run(f),
+            Subject::Scenario(s, _) => vds_sim::world::run(&s.world(seed, engine), f),
+        }
+    }
+
+    fn describe(&self, seed: u64, engine: EngineKind) -> String {
+        match self {
+            Subject::Campaign(id) => format!("{} on {engine} seed {seed}", id.campaign.name),
+            Subject::Scenario(s, path) => format!(
+                "scenario {} ({}) on {engine} seed {seed}",
+                s.name,
+                path.display()
+            ),
+        }
+    }
+}
+
+/// `vds-harness replay`.
+pub fn replay(a: &ReplayArgs) -> CliResult {
+    let f = factory(&a.provider)?;
+    let subject = match &a.scenario {
+        Some(path) => Subject::Scenario(
+            Box::new(Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?),
+            path.clone(),
+        ),
+        None => Subject::Campaign(RunId {
+            campaign: a.campaign,
+            engine: a.engine,
+            seed: a.seed,
+        }),
+    };
+    let what = subject.describe(a.seed, a.engine);
+    panic::set_current(Some(what.clone()));
+    let first = subject.run(a.seed, a.engine, f.as_ref());
+
+    if a.check_determinism {
+        let second = subject.run(a.seed, a.engine, f.as_ref());
+        panic::set_current(None);
+        return match first_difference(&first.trace, &second.trace) {
+            None => {
+                println!(
+                    "deterministic: {what}: 2 runs, {} identical trace lines",
+                    first.trace.len()
+                );
+                Ok(())
+            }
+            Some((line, a_line, b_line)) => {
+                println!("NOT deterministic: {what}: the traces differ first at line {line}");
+                println!("  first run:  {}", a_line.unwrap_or("(trace ended)"));
+                println!("  second run: {}", b_line.unwrap_or("(trace ended)"));
+                Err(CliError::Violations)
+            }
+        };
+    }
+
+    let judgement = oracle::judge(&first);
+    let mut findings: Vec<String> = judgement.findings.iter().map(|f| f.to_string()).collect();
+    if let Subject::Scenario(s, _) = &subject {
+        findings.extend(s.check(&first).iter().map(|x| x.to_string()));
+    }
+    panic::set_current(None);
+    print!("{}", first.trace_text());
+    if findings.is_empty() {
+        eprintln!("replay: {what}: passed");
+        Ok(())
+    } else {
+        eprintln!("replay: {what}: {} finding(s)", findings.len());
+        for f in &findings {
+            eprintln!("  {f}");
+        }
+        Err(CliError::Violations)
+    }
+}
+
+/// The first line (1-based) where two traces differ, with both lines.
+fn first_difference<'a>(
+    a: &'a [String],
+    b: &'a [String],
+) -> Option<(usize, Option<&'a str>, Option<&'a str>)> {
+    let n = a.len().max(b.len());
+    (0..n).find_map(|i| {
+        let (x, y) = (a.get(i), b.get(i));
+        (x != y).then(|| (i + 1, x.map(String::as_str), y.map(String::as_str)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences() {
+        let a: Vec<String> = vec!["x".into(), "y".into()];
+        let b: Vec<String> = vec!["x".into(), "z".into()];
+        assert_eq!(first_difference(&a, &a), None);
+        assert_eq!(first_difference(&a, &b), Some((2, Some("y"), Some("z"))));
+        assert_eq!(first_difference(&a, &a[..1]), Some((2, Some("y"), None)));
+    }
+}

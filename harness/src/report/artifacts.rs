@@ -1,0 +1,79 @@
+//! What a failing run leaves behind: its whole trace and its findings, as
+//! files named after the run, and the command that replays it.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::suite::{FailedRun, SuiteReport};
+
+/// The files one failing run left behind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Artifact {
+    /// `DIR/<campaign>-<engine>-seed<S>.trace.jsonl`: the trace, one JSON document per line.
+    pub trace: PathBuf,
+    /// `DIR/<campaign>-<engine>-seed<S>.findings.txt`: the findings and the replay command.
+    pub findings: PathBuf,
+    /// The command that replays the run.
+    pub replay: String,
+}
+
+/// The file stem for a run: `<campaign>-<engine>-seed<S>`, with anything
+/// but letters, digits, `.`, `_` and `-` in the campaign replaced by `_`.
+pub fn artifact_stem(run: &FailedRun) -> String {
+    let campaign: String = run
+        .campaign
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{campaign}-{}-seed{}", run.engine, run.seed)
+}
+
+/// Writes the trace and the findings of every failing run into `dir`
+/// (created if missing), in the report's order.
+pub fn write_artifacts(dir: &Path, report: &SuiteReport) -> io::Result<Vec<Artifact>> {
+    if report.failures.is_empty() {
+        return Ok(Vec::new());
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for run in &report.failures {
+        let stem = artifact_stem(run);
+        let trace = dir.join(format!("{stem}.trace.jsonl"));
+        let findings = dir.join(format!("{stem}.findings.txt"));
+        let mut t = String::new();
+        for line in &run.trace {
+            t.push_str(line);
+            t.push('\n');
+        }
+        std::fs::write(&trace, t)?;
+        std::fs::write(&findings, findings_text(&report.provider, run))?;
+        out.push(Artifact {
+            trace,
+            findings,
+            replay: run.replay.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// The findings file: which run, how to replay it, every finding.
+pub fn findings_text(provider: &str, run: &FailedRun) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "provider: {provider}");
+    let _ = writeln!(s, "campaign: {}", run.campaign);
+    let _ = writeln!(s, "engine: {}", run.engine);
+    let _ = writeln!(s, "seed: {}", run.seed);
+    let _ = writeln!(s, "replay: {}", run.replay);
+    let _ = writeln!(s, "findings: {}", run.findings.len());
+    for f in &run.findings {
+        let _ = writeln!(s, "  {f}");
+    }
+    s
+}

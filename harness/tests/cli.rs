@@ -1,0 +1,347 @@
+//! The `vds-harness` binary, driven as a user would: exit statuses (0
+//! conformant, 1 violations, 2 bad usage or input), one-line errors, the
+//! matrix's last line, artifacts and JUnit of failing runs, replay that is
+//! byte-for-byte repeatable, shards that cover one unsharded sweep.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use vds_harness::checks::CHECKS;
+use vds_harness::mutants::MUTANTS;
+
+/// What one invocation did.
+#[derive(Debug)]
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary with `args` in a scratch working directory.
+fn harness(args: &[&str]) -> Out {
+    let cwd = scratch("cwd");
+    let out = Command::new(env!("CARGO_BIN_EXE_vds-harness"))
+        .args(args)
+        .current_dir(&cwd)
+        .output()
+        .expect("the vds-harness binary runs");
+    Out {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// A directory of this test binary's own under the target dir.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A fresh (emptied) scratch directory.
+fn fresh(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Asserts a usage error: exit 2 and exactly one line on stderr, no panic.
+fn assert_usage_error(out: &Out) -> &str {
+    assert_eq!(out.code, 2, "{out:#?}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line on stderr: {out:#?}");
+    assert!(lines[0].starts_with("error: "), "{out:#?}");
+    assert!(!out.stderr.contains("panicked"), "{out:#?}");
+    lines[0]
+}
+
+fn is_counts_line(line: &str) -> Option<(u64, u64)> {
+    let (p, f) = line.split_once(" passed, ")?;
+    let f = f.strip_suffix(" failed")?;
+    Some((p.parse().ok()?, f.parse().ok()?))
+}
+
+#[test]
+fn run_against_reference_is_conformant() {
+    let out = harness(&["run", "--seeds", "1", "--mixed-seeds", "2"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let last = out.stdout.lines().last().unwrap();
+    let (passed, failed) = is_counts_line(last).unwrap_or_else(|| panic!("last line: {last}"));
+    assert!(passed > 0);
+    assert_eq!(failed, 0);
+    for c in CHECKS {
+        assert!(out.stdout.contains(c.id), "matrix lists {}", c.id);
+    }
+}
+
+#[test]
+fn a_mutant_fails_and_leaves_artifacts_junit_and_replayable_seeds() {
+    let dir = fresh("duplicate-tags");
+    let art = dir.join("art");
+    let junit = dir.join("junit.xml");
+    let out = harness(&[
+        "run",
+        "--provider",
+        "mutant:duplicate-tags",
+        "--seeds",
+        "1",
+        "--mixed-seeds",
+        "2",
+        "--artifacts",
+        art.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stdout.contains("FAILED"), "{}", out.stdout);
+
+    // Every failing run left its trace and findings, and a replay command.
+    let mut traces: Vec<PathBuf> = std::fs::read_dir(&art)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".trace.jsonl"))
+        .collect();
+    traces.sort();
+    assert!(!traces.is_empty(), "no traces in {}", art.display());
+    for t in &traces {
+        let stem = t.to_string_lossy().replace(".trace.jsonl", "");
+        let findings = std::fs::read_to_string(format!("{stem}.findings.txt")).unwrap();
+        assert!(findings.contains("CPG-TAG-UNIQUE"), "{findings}");
+        assert!(
+            findings.contains("replay: vds-harness replay"),
+            "{findings}"
+        );
+        assert!(!std::fs::read_to_string(t).unwrap().is_empty());
+    }
+
+    // The printed replay command reproduces the kept trace byte for byte.
+    let replay = out
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("replay: vds-harness "))
+        .expect("a replay command is printed");
+    let args: Vec<&str> = replay.split_whitespace().collect();
+    let again = harness(&args);
+    assert_eq!(again.code, 1, "{again:#?}");
+    let find = |flag: &str| {
+        let i = args.iter().position(|a| *a == flag).unwrap();
+        args[i + 1]
+    };
+    let kept = art.join(format!(
+        "{}-{}-seed{}.trace.jsonl",
+        find("--campaign"),
+        find("--engine"),
+        find("--seed")
+    ));
+    assert_eq!(again.stdout, std::fs::read_to_string(&kept).unwrap());
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.starts_with("<?xml"));
+    assert_eq!(xml.matches("<testcase ").count(), CHECKS.len(), "{xml}");
+    assert!(
+        xml.contains(r#"<testcase classname="mutant:duplicate-tags" name="CPG-TAG-UNIQUE">"#),
+        "{xml}"
+    );
+    assert!(xml.contains("<failure message="), "{xml}");
+    assert!(
+        xml.contains("replay: vds-harness replay --campaign"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn unknown_provider_is_a_one_line_usage_error() {
+    let line = assert_usage_error(&harness(&["run", "--provider", "nonsense"])).to_string();
+    assert!(line.contains("nonsense"), "{line}");
+    assert!(
+        line.contains("expected `reference` or `mutant:NAME`"),
+        "{line}"
+    );
+    assert_usage_error(&harness(&["run", "--provider", "mutant:no-such"]));
+    assert_usage_error(&harness(&["run", "--campaign", "no-such"]));
+    assert_usage_error(&harness(&["run", "--engine", "qemu"]));
+}
+
+#[test]
+fn replay_is_repeatable_on_each_engine_and_depends_on_the_seed() {
+    for engine in ["madsim", "turmoil"] {
+        let a = harness(&["replay", "--seed", "7", "--engine", engine]);
+        let b = harness(&["replay", "--seed", "7", "--engine", engine]);
+        let c = harness(&["replay", "--seed", "8", "--engine", engine]);
+        assert_eq!(a.code, 0, "{a:#?}");
+        assert!(a.stdout.lines().count() > 2, "{a:#?}");
+        assert_eq!(
+            a.stdout, b.stdout,
+            "seed 7 on {engine} differs between runs"
+        );
+        assert_ne!(
+            a.stdout, c.stdout,
+            "seeds 7 and 8 on {engine} give one trace"
+        );
+    }
+    let d = harness(&["replay", "--seed", "7", "--check-determinism"]);
+    assert_eq!(d.code, 0, "{d:#?}");
+    assert!(d.stdout.starts_with("deterministic"), "{d:#?}");
+}
+
+#[test]
+fn bad_seeds_are_usage_errors() {
+    let line = assert_usage_error(&harness(&["replay", "--seed", "abc"])).to_string();
+    assert!(line.contains("expected a whole number"), "{line}");
+    let line = assert_usage_error(&harness(&["replay", "--seed", "-3"])).to_string();
+    assert!(line.contains("negative"), "{line}");
+    assert_usage_error(&harness(&["replay"]));
+    assert_usage_error(&harness(&["replay", "--seed", "1", "--engine", "both"]));
+}
+
+#[test]
+fn explain_decodes_codes() {
+    let out = harness(&["explain", "0x8004240B"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stdout.contains("VDS_E_OBJECT_DELETED"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("failure"), "{}", out.stdout);
+    let out = harness(&["explain", "HRESULT_FROM_WIN32(ERROR_TIMEOUT)"]);
+    assert!(out.stdout.contains("0x800705B4"), "{}", out.stdout);
+    let out = harness(&["explain", "0x1234ABCD"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("0xABCD"), "{}", out.stdout);
+    assert_usage_error(&harness(&["explain", "not-a-code"]));
+}
+
+#[test]
+fn mutants_list_one_per_line_named_as_providers() {
+    let out = harness(&["mutants", "--list"]);
+    assert_eq!(out.code, 0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), MUTANTS.len());
+    assert!(lines.len() >= 20);
+    for (line, m) in lines.iter().zip(MUTANTS) {
+        let name = line.split_whitespace().next().unwrap();
+        assert_eq!(name, m.name());
+        assert!(vds_harness::providers::by_name(&format!("mutant:{name}")).is_ok());
+    }
+}
+
+#[test]
+fn shards_cover_exactly_the_unsharded_sweep() {
+    let plan = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["sweep", "--seeds", "5", "--start", "3", "--dry-run"];
+        args.extend_from_slice(extra);
+        let out = harness(&args);
+        assert_eq!(out.code, 0, "{out:#?}");
+        out.stdout.lines().map(str::to_string).collect()
+    };
+    let all = plan(&[]);
+    assert_eq!(all.len(), 10);
+    for n in [2, 3] {
+        let mut union = Vec::new();
+        for k in 1..=n {
+            let shard = plan(&["--shard", &format!("{k}/{n}")]);
+            assert!(!shard.is_empty());
+            union.extend(shard);
+        }
+        union.sort();
+        let mut sorted = all.clone();
+        sorted.sort();
+        assert_eq!(union, sorted, "{n} shards");
+    }
+
+    // Real runs: the shards' run counts add up to the unsharded sweep's.
+    let runs = |extra: &[&str]| -> u64 {
+        let mut args = vec!["sweep", "--seeds", "3"];
+        args.extend_from_slice(extra);
+        let out = harness(&args);
+        assert_eq!(out.code, 0, "{out:#?}");
+        let last = out.stdout.lines().last().unwrap();
+        assert_eq!(is_counts_line(last).map(|c| c.1), Some(0), "{last}");
+        let header = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("conformance of provider"))
+            .unwrap();
+        header
+            .rsplit('(')
+            .next()
+            .unwrap()
+            .trim_end_matches(" runs)")
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        runs(&["--shard", "1/2"]) + runs(&["--shard", "2/2"]),
+        runs(&[])
+    );
+
+    for bad in ["0/2", "3/2", "2", "a/b", "1/0"] {
+        assert_usage_error(&harness(&["sweep", "--seeds", "2", "--shard", bad]));
+    }
+}
+
+#[test]
+fn malformed_scenario_is_reported_with_file_line_and_column() {
+    let dir = fresh("bad-scenario");
+    let file = dir.join("bad.yaml");
+    std::fs::write(
+        &file,
+        "name: bad\nclients:\n  - name: c1\n    steps:\n      - call: Refresh\n        colour: red\n",
+    )
+    .unwrap();
+    let out = harness(&["run", "--scenario", file.to_str().unwrap()]);
+    let line = assert_usage_error(&out);
+    let prefix = format!("error: {}:6:9: ", file.display());
+    assert!(line.starts_with(&prefix), "{line}");
+}
+
+#[test]
+fn scenario_files_run_and_pass() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/baseline.yaml");
+    let out = harness(&[
+        "run",
+        "--scenario",
+        file.to_str().unwrap(),
+        "--engine",
+        "madsim",
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.lines().last().unwrap().ends_with(" 0 failed"));
+}
+
+#[test]
+fn usage_help_and_version() {
+    assert_usage_error(&harness(&["frobnicate"]));
+    assert_usage_error(&harness(&[]));
+    assert_usage_error(&harness(&["run", "--no-such-flag"]));
+    for sub in [
+        "run", "sweep", "replay", "explain", "checks", "profile", "mutants", "bench",
+    ] {
+        let out = harness(&[sub, "--help"]);
+        assert_eq!(out.code, 0, "{sub} --help: {out:#?}");
+        assert!(out.stdout.contains("Usage: vds-harness"), "{sub}");
+    }
+    let out = harness(&["--version"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.starts_with("vds-harness "));
+}
+
+#[test]
+fn checks_and_profile_list_the_catalogues() {
+    let checks = harness(&["checks"]);
+    assert_eq!(checks.code, 0);
+    for c in CHECKS {
+        assert!(checks.stdout.contains(c.id), "{}", c.id);
+    }
+    let profile = harness(&["profile"]);
+    assert_eq!(profile.code, 0);
+    for r in vds_sim::profile::RULES {
+        assert!(profile.stdout.contains(r.id), "{}", r.id);
+        assert!(profile.stdout.contains(r.source), "{}", r.id);
+    }
+}
