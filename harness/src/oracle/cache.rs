@@ -2,8 +2,9 @@
 //! CACHE-RECOVERED-AFTER-REFRESH.
 //!
 //! An *episode* starts when a cache-corruption fault takes effect and ends
-//! when a Refresh succeeds after a successful Reenumerate that followed the
-//! fault. *Gated* calls are calls on provider objects other than
+//! when a Refresh succeeds after a successful Reenumerate that returned
+//! after the fault. Calls that were already under way when the fault fired
+//! may go either way and are not held against the provider. *Gated* calls are calls on provider objects other than
 //! Reenumerate, Refresh and the IVdsAsync methods (whose operations were
 //! already under way).
 
@@ -28,28 +29,57 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         .filter(|f| f.kind == "cache_corruption" && f.detail == "provider cache corrupted")
         .map(|f| f.seq)
         .collect();
-    // Each episode: (start seq, recovery seq = return of the recovering Refresh, or MAX).
+    let ok = |m: &str, s: &&&StepRecord| s.method == m && s.hr.succeeded();
+    // Each episode: (start, definitive recovery = return of the recovering Refresh, next corruption).
     let mut episodes = Vec::new();
     for (i, &start) in corruptions.iter().enumerate() {
         let next = corruptions.get(i + 1).copied().unwrap_or(usize::MAX);
-        let reenum = h.calls.iter().find(|s| {
-            s.method == "IVdsHwProvider::Reenumerate"
-                && s.hr.succeeded()
-                && s.seq_call > start
-                && s.seq_call < next
-        });
-        let refresh = reenum.and_then(|r| {
-            h.calls.iter().find(|s| {
-                s.method == "IVdsHwProvider::Refresh"
-                    && s.hr.succeeded()
-                    && s.seq_call > r.seq_return
-                    && s.seq_call < next
+        // A Refresh already under way when the damage happened may or may not
+        // have repaired it: from its return on, the state is not judged
+        // until a definitive recovery.
+        // So may a restart, which loses the cache.
+        let restart = h
+            .faults
+            .iter()
+            .filter(|f| {
+                f.kind == "provider_restart"
+                    && f.detail.starts_with("provider restarted")
+                    && f.seq > start
             })
+            .map(|f| f.seq)
+            .min()
+            .unwrap_or(usize::MAX);
+        let ambiguous_from = h
+            .calls
+            .iter()
+            .filter(|s| {
+                ok("IVdsHwProvider::Refresh", s) && s.seq_call < start && s.seq_return > start
+            })
+            .map(|s| s.seq_return)
+            .min()
+            .unwrap_or(usize::MAX)
+            .min(restart);
+        // Reenumerate counts once it returns after the damage.
+        let reenum = h
+            .calls
+            .iter()
+            .filter(|s| {
+                ok("IVdsHwProvider::Reenumerate", s) && s.seq_return > start && s.seq_call < next
+            })
+            .min_by_key(|s| s.seq_return);
+        let refresh = reenum.and_then(|r| {
+            h.calls
+                .iter()
+                .filter(|s| {
+                    ok("IVdsHwProvider::Refresh", s)
+                        && s.seq_call > r.seq_return
+                        && s.seq_call < next
+                })
+                .min_by_key(|s| s.seq_call)
         });
-        // A Refresh that succeeds before any Reenumerate breaks the sequence.
-        let first_reenum = reenum.map_or(next, |r| r.seq_call);
+        let reenum_done = reenum.map_or(next, |r| r.seq_return).min(ambiguous_from);
         for s in h.calls.iter().filter(|s| {
-            s.method == "IVdsHwProvider::Refresh" && s.seq_call > start && s.seq_call < first_reenum
+            s.method == "IVdsHwProvider::Refresh" && s.seq_call > start && s.seq_call < reenum_done
         }) {
             j.hit("CACHE-RECOVERY-SEQUENCE");
             if s.hr.succeeded() {
@@ -69,12 +99,16 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             })
             .map(|s| s.seq_call)
             .min()
-            .unwrap_or(usize::MAX);
-        let recovery_call = refresh.map_or(next, |r| r.seq_call);
+            .unwrap_or(usize::MAX)
+            .min(ambiguous_from);
+        let judged_until = refresh
+            .map_or(next, |r| r.seq_call)
+            .min(ambiguous_from)
+            .min(next);
         for s in h
             .calls
             .iter()
-            .filter(|s| gated(s) && s.seq_call > start && s.seq_call < recovery_call.min(next))
+            .filter(|s| gated(s) && s.seq_call > start && s.seq_call < judged_until)
         {
             if s.seq_call < first_attempt {
                 j.hit("CACHE-CORRUPT-REPORTED");
@@ -101,11 +135,11 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         }
         episodes.push((start, refresh.map_or(usize::MAX, |r| r.seq_return), next));
     }
-    // After recovery (or with no corruption at all), nothing is corrupt.
+    // After a definitive recovery (or with no corruption at all), nothing is corrupt.
     for s in h.calls.iter().filter(|s| gated(s)) {
-        let in_episode = episodes
-            .iter()
-            .any(|(start, recovered, _)| s.seq_call > *start && s.seq_call < *recovered);
+        let in_episode = episodes.iter().any(|(start, recovered, next)| {
+            s.seq_call > *start && s.seq_call < (*recovered).min(*next)
+        });
         let after_recovery = episodes
             .iter()
             .any(|(_, recovered, next)| s.seq_call > *recovered && s.seq_call < *next);

@@ -122,6 +122,22 @@ const CPG: &str = "IVdsIscsiTarget::CreatePortalGroup";
 const DELETE_TARGET: &str = "IVdsIscsiTarget::Delete";
 const DELETE_GROUP: &str = "IVdsIscsiPortalGroup::Delete";
 
+/// Results that say the operation changed nothing. Any other failure (a
+/// timeout, a restart) leaves it unknown whether the array applied it.
+fn refused(r: HResult) -> bool {
+    [
+        HResult::VDS_E_OPERATION_CANCELED,
+        HResult::VDS_E_ASSOCIATED_LUNS_EXIST,
+        HResult::VDS_E_ASSOCIATED_PORTALS_EXIST,
+        HResult::VDS_E_OBJECT_NOT_FOUND,
+        HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS,
+        HResult::VDS_E_PROVIDER_CACHE_CORRUPT,
+        HResult::E_INVALIDARG,
+        HResult::E_OUTOFMEMORY,
+    ]
+    .contains(&r)
+}
+
 fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
     let mut by: BTreeMap<Id, Vec<LinOp>> = BTreeMap::new();
     let mut push = |t: Id, op: LinOp<'a>| by.entry(t).or_default().push(op);
@@ -195,14 +211,12 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
             DELETE_TARGET => match result {
                 Some(HResult::S_OK) => push(target, revealed(Effect::DeleteTarget)),
                 Some(HResult::VDS_E_OBJECT_DELETED) => push(target, revealed(Effect::Absent)),
-                Some(HResult::VDS_E_OPERATION_CANCELED) => {}
-                Some(r) if r.failed() && r.facility() == 4 => {}
+                Some(r) if refused(r) => {}
                 _ => push(target, optional(Effect::DeleteTarget)),
             },
             DELETE_GROUP => match result {
                 Some(HResult::S_OK) => push(target, revealed(Effect::RemoveGroup(object))),
-                Some(HResult::VDS_E_OPERATION_CANCELED) => {}
-                Some(r) if r.failed() && r.facility() == 4 => {}
+                Some(r) if refused(r) => {}
                 _ => push(target, optional(Effect::RemoveGroup(object))),
             },
             _ => {}
