@@ -161,8 +161,8 @@ impl RunId {
 /// A run with violations.
 #[derive(Clone, Debug, Serialize)]
 pub struct FailedRun {
-    /// The campaign's name.
-    pub campaign: &'static str,
+    /// The campaign's (or scenario file's) name.
+    pub campaign: String,
     /// The engine.
     pub engine: EngineKind,
     /// The seed.
@@ -297,7 +297,7 @@ pub fn run_plan(
         let passed = judgement.passed();
         if !passed {
             failures.push(FailedRun {
-                campaign: id.campaign.name,
+                campaign: id.campaign.name.to_string(),
                 engine: id.engine,
                 seed: id.seed,
                 findings: judgement.findings,

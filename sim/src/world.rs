@@ -266,6 +266,8 @@ pub struct RunContext {
     pub injector: Injector,
     /// Step records, in return order.
     pub steps: Mutex<Vec<StepRecord>>,
+    /// The first panic of any task of the world.
+    pub panics: crate::runtime::PanicSlot,
     /// Client tasks started by faults, still running.
     pub extra_clients: Mutex<Vec<futures::channel::oneshot::Receiver<()>>>,
 }
@@ -333,6 +335,7 @@ pub fn build_context(
         link: control,
         injector: Injector::new(cfg.faults.clone(), derive(cfg.seed, Stream::Faults)),
         steps: Mutex::new(Vec::new()),
+        panics: crate::runtime::PanicSlot::default(),
         extra_clients: Mutex::new(Vec::new()),
     })
 }

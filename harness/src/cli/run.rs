@@ -285,9 +285,6 @@ fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
     let mut failures = Vec::new();
     let mut runs = 0u64;
     for (s, path) in scenarios.iter().zip(&a.scenarios) {
-        // FailedRun names its campaign with a &'static str; a handful of
-        // scenario names live for the rest of the process.
-        let name: &'static str = Box::leak(s.name.clone().into_boxed_str());
         let plan: Vec<_> = s
             .runs()
             .filter(|(e, _)| keep.as_ref().is_none_or(|k| k.contains(e)))
@@ -318,7 +315,7 @@ fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
             if !findings.is_empty() {
                 failed += 1;
                 failures.push(FailedRun {
-                    campaign: name,
+                    campaign: s.name.clone(),
                     engine: *engine,
                     seed: *seed,
                     findings,

@@ -17,6 +17,7 @@ use crate::world::{self, RunContext, RunError, RunOutcome, WorldConfig};
 
 struct MadsimEngine {
     start: ::madsim::time::Instant,
+    panics: super::PanicSlot,
 }
 
 impl Engine for MadsimEngine {
@@ -24,7 +25,10 @@ impl Engine for MadsimEngine {
         EngineKind::Madsim
     }
     fn spawn(&self, task: Task) {
-        drop(::madsim::task::spawn(task));
+        let panics = self.panics.clone();
+        drop(::madsim::task::spawn(
+            async move { panics.guard(task).await },
+        ));
     }
     fn now(&self) -> Duration {
         ::madsim::time::Instant::now().duration_since(self.start)
@@ -51,17 +55,27 @@ pub async fn drive(
     clients: Vec<ClientProgram>,
     limit: Duration,
 ) -> (bool, Duration) {
+    let panics = ctx.panics.clone();
     super::enter(Arc::new(MadsimEngine {
         start: ::madsim::time::Instant::now(),
+        panics: panics.clone(),
     }));
     let faults = ctx.clone();
+    let guard = panics.clone();
     let timed = ::madsim::task::spawn(async move {
-        faults.injector.run_timed(&faults).await;
-        world::drain_extra_clients(&faults).await;
+        guard
+            .guard(async {
+                faults.injector.run_timed(&faults).await;
+                world::drain_extra_clients(&faults).await;
+            })
+            .await
     });
     let handles: Vec<_> = clients
         .into_iter()
-        .map(|p| ::madsim::task::spawn(client::run_client(ctx.clone(), p)))
+        .map(|p| {
+            let (ctx, guard) = (ctx.clone(), panics.clone());
+            ::madsim::task::spawn(async move { guard.guard(client::run_client(ctx, p)).await })
+        })
         .collect();
     let all = async move {
         for h in handles {
@@ -69,7 +83,9 @@ pub async fn drive(
         }
         let _ = timed.await;
     };
-    let finished = super::timeout(limit, all).await.is_some();
+    let finished = super::timeout(limit, panics.until_panic(all))
+        .await
+        .is_some();
     (finished, super::now())
 }
 
@@ -86,6 +102,12 @@ pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
     }));
     super::exit();
     let (error, end) = match result {
+        Ok((_, end)) if ctx.panics.message().is_some() => (
+            Some(RunError::Panic {
+                message: ctx.panics.message().unwrap_or_default(),
+            }),
+            end,
+        ),
         Ok((true, end)) => (None, end),
         Ok((false, end)) => (
             Some(RunError::Hang {

@@ -129,6 +129,47 @@ pub async fn timeout<T>(d: Duration, fut: impl Future<Output = T>) -> Option<T> 
     }
 }
 
+/// Where a world keeps the first panic of any of its tasks, so that a
+/// panicking provider ends the run as a [`RunError::Panic`](crate::world::RunError)
+/// instead of unwinding through the engine.
+#[derive(Clone, Default)]
+pub struct PanicSlot {
+    message: Arc<std::sync::Mutex<Option<String>>>,
+    raised: Arc<tokio::sync::Notify>,
+}
+
+impl PanicSlot {
+    /// The first panic's message, if any task panicked.
+    pub fn message(&self) -> Option<String> {
+        self.message
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Runs `fut`, catching a panic into the slot.
+    pub async fn guard(&self, fut: impl Future<Output = ()>) {
+        use futures::FutureExt;
+        if let Err(payload) = std::panic::AssertUnwindSafe(fut).catch_unwind().await {
+            let mut m = self.message.lock().unwrap_or_else(|e| e.into_inner());
+            m.get_or_insert_with(|| crate::world::panic_message(payload.as_ref()));
+            self.raised.notify_waiters();
+            self.raised.notify_one();
+        }
+    }
+
+    /// Runs `fut` until it ends or any task of the world panics.
+    pub async fn until_panic(&self, fut: impl Future<Output = ()>) {
+        if self.message().is_some() {
+            return;
+        }
+        let raised = self.raised.notified();
+        let fut = std::pin::pin!(fut);
+        let raised = std::pin::pin!(raised);
+        futures::future::select(fut, raised).await;
+    }
+}
+
 /// Simulated time since the world started, or zero outside a running world.
 pub fn now_or_zero() -> Duration {
     CURRENT.with(|c| c.borrow().as_ref().map(|e| e.now()).unwrap_or_default())

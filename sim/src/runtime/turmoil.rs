@@ -31,6 +31,7 @@ pub const ARRAY_PORT: u16 = 3260;
 
 struct TurmoilEngine {
     spawn: mpsc::UnboundedSender<Task>,
+    panics: super::PanicSlot,
 }
 
 impl Engine for TurmoilEngine {
@@ -39,7 +40,10 @@ impl Engine for TurmoilEngine {
     }
     fn spawn(&self, task: Task) {
         // Provider tasks run on the provider's host, whoever starts them.
-        let _ = self.spawn.send(task);
+        let panics = self.panics.clone();
+        let _ = self
+            .spawn
+            .send(Box::pin(async move { panics.guard(task).await }));
     }
     fn now(&self) -> Duration {
         ::turmoil::sim_elapsed().unwrap_or_default()
@@ -152,7 +156,6 @@ async fn serve(array: Array) -> ::turmoil::Result {
 pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
     let (spawn_tx, spawn_rx) = mpsc::unbounded_channel::<Task>();
     let (req_tx, req_rx) = mpsc::unbounded_channel::<Request>();
-    super::enter(Arc::new(TurmoilEngine { spawn: spawn_tx }));
 
     let array = Array::new(cfg.array.clone(), derive(cfg.seed, Stream::Array));
     let state = Arc::new(Mutex::new(PumpState {
@@ -171,6 +174,11 @@ pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
         Arc::new(link.clone()),
         Arc::new(link),
     );
+    let panics = ctx.panics.clone();
+    super::enter(Arc::new(TurmoilEngine {
+        spawn: spawn_tx,
+        panics: panics.clone(),
+    }));
 
     let mut sim = ::turmoil::Builder::new()
         .rng_seed(derive(cfg.seed, Stream::Engine))
@@ -209,15 +217,21 @@ pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
     });
 
     let faults = ctx.clone();
+    let guard = panics.clone();
     sim.client("faults", async move {
-        faults.injector.run_timed(&faults).await;
-        world::drain_extra_clients(&faults).await;
+        let timed = async {
+            faults.injector.run_timed(&faults).await;
+            world::drain_extra_clients(&faults).await;
+        };
+        guard.until_panic(guard.guard(timed)).await;
         Ok(())
     });
     for program in cfg.clients.clone() {
-        let ctx = ctx.clone();
+        let (ctx, guard) = (ctx.clone(), panics.clone());
         sim.client(program.name.clone(), async move {
-            client::run_client(ctx, program).await;
+            guard
+                .until_panic(guard.guard(client::run_client(ctx, program)))
+                .await;
             Ok(())
         });
     }
@@ -226,6 +240,9 @@ pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
     let end = sim.elapsed();
     super::exit();
     let error = match result {
+        _ if panics.message().is_some() => Some(RunError::Panic {
+            message: panics.message().unwrap_or_default(),
+        }),
         Ok(Ok(())) => None,
         Ok(Err(e)) => {
             let message = e.to_string();
