@@ -4,7 +4,7 @@
 //!
 //! The crate gives a provider author the contract as Rust types and traits
 //! ([`interfaces`]), a storage array that is the single source of truth
-//! ([`array`]), a reference provider that keeps the contract ([`provider`]),
+//! ([`array`](mod@array)), a reference provider that keeps the contract ([`provider`]),
 //! faults to inject ([`faults`]), and two seeded engines ([`runtime`]) that
 //! run the same world. Every run is a pure function of its seed.
 

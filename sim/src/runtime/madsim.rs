@@ -1,6 +1,6 @@
 //! The madsim engine: clients, the provider's tasks and the array all run
 //! as madsim tasks on virtual time, and the seed picks their interleaving.
-//! The provider reaches the array through a [`LocalLink`].
+//! The provider reaches the array through a [`LocalLink`](crate::array::link::LocalLink).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
