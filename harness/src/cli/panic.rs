@@ -15,14 +15,7 @@ static LAST: Mutex<Option<String>> = Mutex::new(None);
 /// Installs the quiet hook.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let msg = if let Some(s) = payload.downcast_ref::<&str>() {
-            (*s).to_string()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "a panic with a non-text payload".to_string()
-        };
+        let msg = vds_sim::world::panic_message(info.payload());
         let at = info
             .location()
             .map(|l| format!(" at {}:{}:{}", l.file(), l.line(), l.column()))
