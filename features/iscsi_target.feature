@@ -34,11 +34,26 @@ Feature: IVdsIscsiTarget
   Rule: GetSubSystem - the subsystem the target belongs to
 
     @TGT-GETSUBSYSTEM
+    Scenario: should hand back the array's iSCSI subsystem when asked for the target's subsystem
+      Given a target "t1"
+      When client "c1" calls GetSubSystem on target "t1"
+      Then the call returns S_OK
+      And the call hands back the array's subsystem
+      And the interface ledger balances
+
+    @TGT-GETSUBSYSTEM @DELETED-IS-OBJECT-DELETED
+    Scenario: should answer VDS_E_OBJECT_DELETED for the subsystem of a target another client deleted
+      Given a target "t1"
+      When client "c2" calls Delete on target "t1"
+      And client "c2" waits for the operation
+      And client "c1" waits 500 ms
+      And client "c1" calls GetSubSystem on target "t1"
+      Then the call returns VDS_E_OBJECT_DELETED
+
+    @TGT-GETSUBSYSTEM
     Scenario: should find the target under the provider's iSCSI subsystem when a client enumerates it
-      # Client programs cannot call IVdsIscsiTarget::GetSubSystem yet; every
-      # client's set-up walks IVdsHwProvider::QuerySubSystems ->
-      # IVdsSubSystemIscsi::QueryTargets -> IVdsIscsiTarget::GetProperties,
-      # and a target it cannot find there cannot be called at all.
+      # Every client's set-up walks IVdsHwProvider::QuerySubSystems ->
+      # IVdsSubSystemIscsi::QueryTargets -> IVdsIscsiTarget::GetProperties.
       Given a target "t1"
       And a target "t2"
       When client "c1" calls QueryTargets

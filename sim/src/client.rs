@@ -698,6 +698,21 @@ impl Client {
                 )
                 .await;
             }
+            Step::GetSubSystem { target } => {
+                let t = need!(target, target, "target");
+                let (id, fut) = (t.object_id(), t.GetSubSystem());
+                let (_, sub) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiTarget::GetSubSystem",
+                        id,
+                        String::new(),
+                        fut,
+                        |s| format!("{s:?}"),
+                    )
+                    .await;
+                sub.into_iter().for_each(ComPtr::release);
+            }
             Step::QueryPortalGroups { target, bind } => {
                 let t = need!(target, target, "target").add_ref("client copy");
                 let fut = t.QueryPortalGroups();

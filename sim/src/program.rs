@@ -73,6 +73,11 @@ pub enum Step {
         /// The target.
         target: String,
     },
+    /// `IVdsIscsiTarget::GetSubSystem`; the subsystem is released at once.
+    GetSubSystem {
+        /// The target.
+        target: String,
+    },
     /// `IVdsIscsiTarget::QueryPortalGroups`; with `as`, the groups are named
     /// `NAME.0`, `NAME.1`, ... in tag order.
     QueryPortalGroups {

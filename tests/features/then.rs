@@ -545,6 +545,23 @@ async fn call_reports_count(w: &mut VdsWorld, n: usize, what: String) -> Result<
     .await
 }
 
+#[then(regex = r"^the call hands back the array's subsystem$")]
+async fn call_hands_back_subsystem(w: &mut VdsWorld) -> Result<(), String> {
+    let (client, step) = last(w)?;
+    w.check(|_, o| {
+        let out = out_of_last(o, &client, step)?;
+        let want = o.initial_array.subsystem.to_string();
+        if out.starts_with("IVdsSubSystemIscsi(") && out.contains(&want) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the call handed back `{out}`, expected the subsystem {want}"
+            ))
+        }
+    })
+    .await
+}
+
 #[then(regex = r"^the call reports connected initiators (.+)$")]
 async fn call_reports_initiators(w: &mut VdsWorld, list: String) -> Result<(), String> {
     let want = if list == "none" {

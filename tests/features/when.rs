@@ -133,7 +133,7 @@ fn create_portal_group(w: &mut VdsWorld, client: String, target: String, op: Str
 }
 
 #[when(
-    regex = r#"^client "([^"]*)" calls (GetProperties|QueryPortalGroups|QueryAssociatedLuns|Delete|GetConnectedInitiators) on target "([^"]*)"$"#
+    regex = r#"^client "([^"]*)" calls (GetProperties|GetSubSystem|QueryPortalGroups|QueryAssociatedLuns|Delete|GetConnectedInitiators) on target "([^"]*)"$"#
 )]
 fn target_call(w: &mut VdsWorld, client: String, method: String, target: String) {
     let target = w.binding(&client, &target);
@@ -141,6 +141,7 @@ fn target_call(w: &mut VdsWorld, client: String, method: String, target: String)
         "GetProperties" => Step::GetTargetProperties { target },
         "QueryPortalGroups" => Step::QueryPortalGroups { target, bind: None },
         "QueryAssociatedLuns" => Step::QueryAssociatedLuns { target },
+        "GetSubSystem" => Step::GetSubSystem { target },
         "Delete" => Step::DeleteTarget {
             target,
             bind: "op".into(),

@@ -119,6 +119,7 @@ pub(crate) const CALLS: &[CallSpec] = &[
         &[TARGET, opt("initiator", Ty::Str), opt("secret", Ty::Str)],
     ),
     call("GetConnectedInitiators", &[TARGET]),
+    call("GetSubSystem", &[TARGET]),
     call("GetPortalGroupProperties", &[GROUP]),
     call("GetTarget", &[GROUP, AS_OP]),
     call("QueryAssociatedPortals", &[GROUP]),
