@@ -11,7 +11,8 @@ use crate::async_output::VDS_ASYNC_OUTPUT;
 use crate::com::{ComPtr, HrResult};
 use crate::hresult::HResult;
 use crate::interfaces::{
-    IVdsAsync, IVdsHwProvider, IVdsIscsiPortalGroup, IVdsIscsiTarget, IVdsSubSystemIscsi,
+    IVdsAsync, IVdsHwProvider, IVdsIscsiPortal, IVdsIscsiPortalGroup, IVdsIscsiTarget,
+    IVdsSubSystemIscsi,
 };
 use crate::program::{ClientProgram, Step};
 use crate::props::{VDS_ISCSI_SHARED_SECRET, VDS_OBJECT_ID};
@@ -25,6 +26,7 @@ enum Binding {
     Target(ComPtr<dyn IVdsIscsiTarget>),
     Group(ComPtr<dyn IVdsIscsiPortalGroup>),
     Async(ComPtr<dyn IVdsAsync>),
+    Portal(ComPtr<dyn IVdsIscsiPortal>),
 }
 
 impl Binding {
@@ -34,6 +36,7 @@ impl Binding {
             Binding::Target(p) => p.release(),
             Binding::Group(p) => p.release(),
             Binding::Async(p) => p.release(),
+            Binding::Portal(p) => p.release(),
         }
     }
     fn leak(self) {
@@ -378,6 +381,13 @@ impl Client {
         }
     }
 
+    fn portal(&self, name: &str) -> Option<&ComPtr<dyn IVdsIscsiPortal>> {
+        match self.env.get(name) {
+            Some(Binding::Portal(p)) => Some(p),
+            _ => None,
+        }
+    }
+
     fn op(&self, name: &str) -> Option<&ComPtr<dyn IVdsAsync>> {
         match self.env.get(name) {
             Some(Binding::Async(p)) => Some(p),
@@ -511,7 +521,11 @@ impl Client {
                 },
             );
             if let Some(props) = props {
-                self.portals.insert(out, props.id);
+                self.portals.insert(out.clone(), props.id);
+                if !self.env.contains_key(&out) {
+                    self.bind(&out, Binding::Portal(p));
+                    continue;
+                }
             }
             p.release();
         }
@@ -934,6 +948,62 @@ impl Client {
                 )
                 .await;
                 g.release();
+            }
+            Step::GetPortalProperties { portal } => {
+                let p = need!(portal, portal, "portal");
+                let (id, fut) = (p.object_id(), p.GetProperties());
+                self.invoke(
+                    step,
+                    "IVdsIscsiPortal::GetProperties",
+                    id,
+                    String::new(),
+                    fut,
+                    |p| format!("{} {}", p.address, p.status.name()),
+                )
+                .await;
+            }
+            Step::GetPortalSubSystem { portal } => {
+                let p = need!(portal, portal, "portal");
+                let (id, fut) = (p.object_id(), p.GetSubSystem());
+                let (_, sub) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiPortal::GetSubSystem",
+                        id,
+                        String::new(),
+                        fut,
+                        |s| format!("{s:?}"),
+                    )
+                    .await;
+                sub.into_iter().for_each(ComPtr::release);
+            }
+            Step::QueryAssociatedPortalGroups { portal } => {
+                let p = need!(portal, portal, "portal");
+                let (id, fut) = (p.object_id(), p.QueryAssociatedPortalGroups());
+                let (_, v) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiPortal::QueryAssociatedPortalGroups",
+                        id,
+                        String::new(),
+                        fut,
+                        |v| format!("{} groups", v.len()),
+                    )
+                    .await;
+                v.into_iter().flatten().for_each(ComPtr::release);
+            }
+            Step::SetPortalStatus { portal, status } => {
+                let p = need!(portal, portal, "portal");
+                let (id, fut) = (p.object_id(), p.SetStatus(*status));
+                self.invoke(
+                    step,
+                    "IVdsIscsiPortal::SetStatus",
+                    id,
+                    status.name().to_string(),
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
             }
             Step::QueryStatus { op } => {
                 let a = need!(op, op, "async object");

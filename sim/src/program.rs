@@ -175,6 +175,28 @@ pub enum Step {
         #[serde(rename = "as", default = "default_op")]
         bind: String,
     },
+    /// `IVdsIscsiPortal::GetProperties`.
+    GetPortalProperties {
+        /// The portal, as `address:port`.
+        portal: String,
+    },
+    /// `IVdsIscsiPortal::GetSubSystem`; the subsystem is released at once.
+    GetPortalSubSystem {
+        /// The portal, as `address:port`.
+        portal: String,
+    },
+    /// `IVdsIscsiPortal::QueryAssociatedPortalGroups`.
+    QueryAssociatedPortalGroups {
+        /// The portal, as `address:port`.
+        portal: String,
+    },
+    /// `IVdsIscsiPortal::SetStatus`.
+    SetPortalStatus {
+        /// The portal, as `address:port`.
+        portal: String,
+        /// The status, by SDK name (`VDS_IPS_ONLINE`, `VDS_IPS_OFFLINE`, ...).
+        status: crate::props::VDS_ISCSI_PORTAL_STATUS,
+    },
     /// `IVdsAsync::Wait`; a pointer in the output is named `as`.
     Wait {
         /// The async object (default `op`).

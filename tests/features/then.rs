@@ -950,3 +950,19 @@ fn unknown_provider(_w: &mut VdsWorld, name: String, message: String) -> Result<
 fn known_provider(_w: &mut VdsWorld, name: String) -> Result<(), String> {
     factory_for(&name).map(|_| ())
 }
+
+#[then(regex = r"^the call reports status (VDS_IPS_[A-Z_]+)$")]
+async fn call_reports_status(w: &mut VdsWorld, status: String) -> Result<(), String> {
+    let (client, step) = last(w)?;
+    w.check(|_, o| {
+        let out = out_of_last(o, &client, step)?;
+        if out.split_whitespace().nth(1) == Some(status.as_str()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the portal reported `{out}`, expected status {status}"
+            ))
+        }
+    })
+    .await
+}

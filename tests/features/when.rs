@@ -274,3 +274,28 @@ fn portal_call(w: &mut VdsWorld, client: String, method: String, group: String, 
     };
     w.push(&client, step);
 }
+
+#[when(
+    regex = r#"^client "([^"]*)" calls (GetProperties|GetSubSystem|QueryAssociatedPortalGroups) on portal "([^"]*)"$"#
+)]
+fn call_on_portal(w: &mut VdsWorld, client: String, method: String, portal: String) {
+    let step = match method.as_str() {
+        "GetProperties" => Step::GetPortalProperties { portal },
+        "GetSubSystem" => Step::GetPortalSubSystem { portal },
+        _ => Step::QueryAssociatedPortalGroups { portal },
+    };
+    w.push(&client, step);
+}
+
+#[when(regex = r#"^client "([^"]*)" calls SetStatus on portal "([^"]*)" with (VDS_IPS_[A-Z_]+)$"#)]
+fn portal_set_status(
+    w: &mut VdsWorld,
+    client: String,
+    portal: String,
+    status: String,
+) -> Result<(), String> {
+    let status = vds_sim::props::VDS_ISCSI_PORTAL_STATUS::from_name(&status)
+        .ok_or_else(|| format!("`{status}` is not a VDS_ISCSI_PORTAL_STATUS name"))?;
+    w.push(&client, Step::SetPortalStatus { portal, status });
+    Ok(())
+}

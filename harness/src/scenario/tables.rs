@@ -16,6 +16,8 @@ pub(crate) enum Ty {
     U64,
     /// A number from 0 to 1.
     Prob,
+    /// A `VDS_ISCSI_PORTAL_STATUS` name.
+    PortalStatus,
 }
 
 impl Ty {
@@ -27,6 +29,9 @@ impl Ty {
             Ty::U32 => "a whole number from 0 to 4294967295",
             Ty::U64 => "a whole number of 0 or more",
             Ty::Prob => "a number from 0 to 1",
+            Ty::PortalStatus => {
+                "a VDS_ISCSI_PORTAL_STATUS name (VDS_IPS_UNKNOWN, VDS_IPS_ONLINE, VDS_IPS_NOT_READY, VDS_IPS_OFFLINE, VDS_IPS_FAILED)"
+            }
         }
     }
 }
@@ -81,6 +86,7 @@ const fn call(name: &'static str, fields: &'static [Field]) -> CallSpec {
 }
 
 const TARGET: Field = req("target", Ty::Str);
+const PORTAL: Field = req("portal", Ty::Str);
 const GROUP: Field = req("group", Ty::Str);
 const AS_OP: Field = opt("as", Ty::Str);
 const OP: Field = opt("op", Ty::Str);
@@ -126,6 +132,13 @@ pub(crate) const CALLS: &[CallSpec] = &[
     call("AddPortal", &[GROUP, req("portal", Ty::Str), AS_OP]),
     call("RemovePortal", &[GROUP, req("portal", Ty::Str), AS_OP]),
     call("DeletePortalGroup", &[GROUP, AS_OP]),
+    call("GetPortalProperties", &[PORTAL]),
+    call("GetPortalSubSystem", &[PORTAL]),
+    call("QueryAssociatedPortalGroups", &[PORTAL]),
+    call(
+        "SetPortalStatus",
+        &[PORTAL, req("status", Ty::PortalStatus)],
+    ),
     CallSpec {
         name: "Wait",
         fields: &[OP, AS_OP],
@@ -254,6 +267,7 @@ mod tests {
             Ty::Str => serde_yaml::Value::from("x"),
             Ty::U16 | Ty::U32 | Ty::U64 => serde_yaml::Value::from(1u64),
             Ty::Prob => serde_yaml::Value::from(0.5f64),
+            Ty::PortalStatus => serde_yaml::Value::from("VDS_IPS_ONLINE"),
         }
     }
 

@@ -276,8 +276,11 @@ impl TypedVisitor {
             Ty::U32 => u64::from(u32::MAX),
             Ty::U64 => u64::MAX,
             Ty::Prob => return ProbabilityVisitor.visit_u64(v).map(|p| Some(p.0.into())),
-            Ty::Str => {
-                return Err(err(format_args!("wrong type: the number {v}"), "a string"));
+            Ty::Str | Ty::PortalStatus => {
+                return Err(err(
+                    format_args!("wrong type: the number {v}"),
+                    self.0.describe(),
+                ));
             }
         };
         if v > max {
@@ -296,6 +299,13 @@ impl<'de> Visitor<'de> for TypedVisitor {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         match self.0 {
             Ty::Str => Ok(Some(v.into())),
+            Ty::PortalStatus if vds_sim::props::VDS_ISCSI_PORTAL_STATUS::from_name(v).is_some() => {
+                Ok(Some(v.into()))
+            }
+            Ty::PortalStatus => Err(err(
+                format_args!("unknown portal status `{v}`"),
+                self.0.describe(),
+            )),
             ty => Err(err(
                 format_args!("wrong type: the string `{v}`"),
                 ty.describe(),
