@@ -30,6 +30,10 @@ const fn check(id: &'static str, title: &'static str) -> Check {
 pub const CHECKS: &[Check] = &[
     check("RUN-COMPLETES", "the provider neither panics nor hangs"),
     check(
+        "ANSWERS-CONSISTENT",
+        "success codes come with out-parameters, failure codes alone",
+    ),
+    check(
         "LEDGER-BALANCED",
         "every reference handed out is released exactly once; none used after release",
     ),

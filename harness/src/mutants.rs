@@ -58,6 +58,7 @@ pub const MUTANTS: &[Mutant] = &[
     mutant(Mutation::HangOnWait, "RUN-COMPLETES"),
     mutant(Mutation::PanicOnRefresh, "RUN-COMPLETES"),
     mutant(Mutation::SpuriousAlreadyExists, "CPG-LINEARIZABLE"),
+    mutant(Mutation::FailureWithOutput, "ANSWERS-CONSISTENT"),
 ];
 
 /// The mutant with this name.

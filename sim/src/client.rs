@@ -59,6 +59,8 @@ struct Extra {
     called: Option<u128>,
     /// The call's and return's trace sequence numbers, in the same case.
     seqs: Option<(usize, usize)>,
+    /// Whether the answer was inconsistent, in the same case.
+    inconsistent: Option<bool>,
 }
 
 /// Describes an output for the trace.
@@ -74,10 +76,12 @@ pub fn output_record(out: &VDS_ASYNC_OUTPUT) -> OutputRecord {
     }
 }
 
-fn hr_of<T>(r: &HrResult<T>) -> HResult {
+/// The call's HRESULT, and whether the answer was consistent: a success
+/// code with out-parameters, or a failure code alone.
+fn hr_of<T>(r: &HrResult<T>) -> (HResult, bool) {
     match r {
-        Ok(s) => s.hr,
-        Err(hr) => *hr,
+        Ok(s) => (s.hr, s.hr.succeeded()),
+        Err(hr) => (*hr, hr.failed()),
     }
 }
 
@@ -91,6 +95,8 @@ struct Client {
     origins: BTreeMap<String, Origin>,
     /// When the call in progress was made, in µs.
     called_at: std::sync::atomic::AtomicU64,
+    /// Whether the last call answered a success code in `Err` or a failure code in `Ok`.
+    inconsistent: std::sync::atomic::AtomicBool,
     /// Trace sequence numbers of the last call and return events.
     call_seq: std::sync::atomic::AtomicUsize,
     return_seq: std::sync::atomic::AtomicUsize,
@@ -107,6 +113,7 @@ pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
         portals: BTreeMap::new(),
         origins: BTreeMap::new(),
         called_at: Default::default(),
+        inconsistent: Default::default(),
         call_seq: Default::default(),
         return_seq: Default::default(),
     };
@@ -236,6 +243,9 @@ impl Client {
                 || self.call_seq.load(std::sync::atomic::Ordering::Relaxed),
                 |s| s.0,
             ),
+            inconsistent: extra
+                .inconsistent
+                .unwrap_or_else(|| self.inconsistent.load(std::sync::atomic::Ordering::Relaxed)),
             seq_return: extra.seqs.map_or_else(
                 || self.return_seq.load(std::sync::atomic::Ordering::Relaxed),
                 |s| s.1,
@@ -329,7 +339,9 @@ impl Client {
     ) -> (HResult, Option<T>) {
         self.begin(step, method, object, args);
         let r = fut.await;
-        let hr = hr_of(&r);
+        let (hr, consistent) = hr_of(&r);
+        self.inconsistent
+            .store(!consistent, std::sync::atomic::Ordering::Relaxed);
         (hr, r.ok().map(|s| s.out))
     }
 
@@ -1082,6 +1094,7 @@ impl Client {
                     self.call_seq.load(std::sync::atomic::Ordering::Relaxed),
                     self.return_seq.load(std::sync::atomic::Ordering::Relaxed),
                 );
+                let inconsistent = self.inconsistent.load(std::sync::atomic::Ordering::Relaxed);
                 let probe = match &w.async_out {
                     VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
                         pPortalGroupUnk: Some(g),
@@ -1122,6 +1135,7 @@ impl Client {
                     target_probe,
                     called: Some(called),
                     seqs: Some(seqs),
+                    inconsistent: Some(inconsistent),
                     ..Extra::default()
                 };
                 self.push_record(step, "IVdsAsync::Wait", None, hr, extra);

@@ -190,6 +190,11 @@ pub const RULES: &[Rule] = &[
         "When the provider restarts, operations in flight end with VDS_E_PROVIDER_EXITING and NULL output; the array may or may not have applied them, and the reloaded cache shows which.",
         "The docs do not cover provider restarts.",
     ),
+    documented(
+        "ANSWERS-CONSISTENT",
+        "A method's own HRESULT says whether it worked: out-parameters come only with a success code, and a failure code comes alone.",
+        "HRESULT conventions (SUCCEEDED/FAILED), as every VDS method page uses them",
+    ),
     decided(
         "RUN-COMPLETES",
         "A provider never panics and every call, Wait included, returns within the run's time limit.",

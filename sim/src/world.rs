@@ -137,6 +137,9 @@ pub struct StepRecord {
     pub seq_call: usize,
     /// Trace sequence number of the return event.
     pub seq_return: usize,
+    /// True when the provider answered nonsense: a success code as a
+    /// failure (`Err`) or a failure code with out-parameters (`Ok`).
+    pub inconsistent: bool,
     /// For calls on an async object: the call that started the operation.
     pub origin: Option<Origin>,
     /// For a Wait that handed back a portal group: what the group says of itself.

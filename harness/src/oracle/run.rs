@@ -1,4 +1,4 @@
-//! RUN-COMPLETES and LEDGER-BALANCED.
+//! RUN-COMPLETES, ANSWERS-CONSISTENT and LEDGER-BALANCED.
 
 use super::{History, Judgement};
 
@@ -8,6 +8,21 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         j.fail_run("RUN-COMPLETES", e.to_string());
         // A run cut short leaves references its clients never got to release.
         return;
+    }
+    for s in &h.calls {
+        j.hit("ANSWERS-CONSISTENT");
+        if s.inconsistent {
+            let how = if s.hr.succeeded() {
+                "as a failure"
+            } else {
+                "with out-parameters"
+            };
+            j.fail(
+                "ANSWERS-CONSISTENT",
+                s,
+                format!("{} answered {} {how}", s.method, s.hr),
+            );
+        }
     }
     if h.out.ledger.issued > 0 {
         j.hit("LEDGER-BALANCED");

@@ -53,11 +53,13 @@ pub enum Mutation {
     /// Below the limit, CreatePortalGroup claims VDS_S_ALREADY_EXISTS once
     /// the target has any group.
     SpuriousAlreadyExists,
+    /// QueryPortalGroups answers E_FAIL together with a list of groups.
+    FailureWithOutput,
 }
 
 impl Mutation {
     /// Every mutation, in catalogue order.
-    pub const ALL: [Mutation; 21] = [
+    pub const ALL: [Mutation; 22] = [
         Mutation::LimitIgnored,
         Mutation::PointerInFailedWait,
         Mutation::LeakOnWait,
@@ -79,6 +81,7 @@ impl Mutation {
         Mutation::HangOnWait,
         Mutation::PanicOnRefresh,
         Mutation::SpuriousAlreadyExists,
+        Mutation::FailureWithOutput,
     ];
 
     /// The mutation's name, as in `mutant:NAME`.
@@ -105,6 +108,7 @@ impl Mutation {
             Mutation::HangOnWait => "hang-on-wait",
             Mutation::PanicOnRefresh => "panic-on-refresh",
             Mutation::SpuriousAlreadyExists => "spurious-already-exists",
+            Mutation::FailureWithOutput => "failure-with-output",
         }
     }
 
@@ -150,6 +154,9 @@ impl Mutation {
             Mutation::WrongTargetInGetTarget => "a new group's GetTarget hands back another target",
             Mutation::HangOnWait => "Wait on CreatePortalGroup never returns",
             Mutation::PanicOnRefresh => "Refresh panics",
+            Mutation::FailureWithOutput => {
+                "QueryPortalGroups answers E_FAIL together with a list of groups"
+            }
             Mutation::SpuriousAlreadyExists => {
                 "below the limit, CreatePortalGroup claims VDS_S_ALREADY_EXISTS once the target has a group"
             }

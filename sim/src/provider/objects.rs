@@ -469,10 +469,14 @@ impl IVdsIscsiTarget for Target {
             .iter()
             .map(|g| g.id)
             .collect();
-        ok(ids
+        let groups = ids
             .into_iter()
             .map(|id| group_ptr(&self.shared, id, "IVdsIscsiTarget::QueryPortalGroups"))
-            .collect())
+            .collect();
+        if self.shared.mutated(Mutation::FailureWithOutput) {
+            return ok_with(HResult::E_FAIL, groups);
+        }
+        ok(groups)
     }
 
     async fn QueryAssociatedLuns(&self) -> HrResult<Vec<VDS_OBJECT_ID>> {
