@@ -552,38 +552,36 @@ impl Client {
     }
 
     /// Makes a call that returns an async object and binds it.
+    /// Makes a call that returns an async object; returns it with its origin.
     async fn start_op(
-        &mut self,
+        &self,
         step: usize,
         method: &'static str,
         object: Option<VDS_OBJECT_ID>,
         args: String,
         fut: impl Future<Output = HrResult<ComPtr<dyn IVdsAsync>>>,
-        bind: &str,
-    ) {
-        let (hr, op) = self.call(step, method, object, args, fut).await;
-        let out = op.as_ref().map(|p| format!("{p:?}")).unwrap_or_default();
-        self.end(
-            step,
-            method,
-            object,
-            hr,
-            Extra {
-                out,
-                ..Extra::default()
-            },
-        );
-        if let Some(op) = op {
-            self.bind(bind, Binding::Async(op));
-            self.origins.insert(
-                bind.to_string(),
+    ) -> Option<(ComPtr<dyn IVdsAsync>, Origin)> {
+        let (hr, op) = self
+            .invoke(step, method, object, args, fut, |p| format!("{p:?}"))
+            .await;
+        op.map(|op| {
+            (
+                op,
                 Origin {
                     step,
                     method,
                     object,
                     hr,
                 },
-            );
+            )
+        })
+    }
+
+    /// Keeps a started operation's async object under `name`.
+    fn keep_op(&mut self, name: &str, started: Option<(ComPtr<dyn IVdsAsync>, Origin)>) {
+        if let Some((op, origin)) = started {
+            self.bind(name, Binding::Async(op));
+            self.origins.insert(name.to_string(), origin);
         }
     }
 
@@ -668,47 +666,47 @@ impl Client {
                 friendly_name,
                 bind,
             } => {
-                let sub = need!(subsystem_named, "subsystem", "subsystem").add_ref("client copy");
+                let sub = need!(subsystem_named, "subsystem", "subsystem");
                 let args = format!("iscsi_name={iscsi_name:?} friendly_name={friendly_name:?}");
                 let fut = sub.CreateTarget(iscsi_name.as_deref(), friendly_name);
-                self.start_op(
-                    step,
-                    "IVdsSubSystemIscsi::CreateTarget",
-                    sub.object_id(),
-                    args,
-                    fut,
-                    bind,
-                )
-                .await;
-                sub.release();
+                let started = self
+                    .start_op(
+                        step,
+                        "IVdsSubSystemIscsi::CreateTarget",
+                        sub.object_id(),
+                        args,
+                        fut,
+                    )
+                    .await;
+                self.keep_op(bind, started);
             }
             Step::CreatePortalGroup { target, bind } => {
-                let t = need!(target, target, "target").add_ref("client copy");
+                let t = need!(target, target, "target");
                 let fut = t.CreatePortalGroup();
-                self.start_op(
-                    step,
-                    "IVdsIscsiTarget::CreatePortalGroup",
-                    t.object_id(),
-                    String::new(),
-                    fut,
-                    bind,
-                )
-                .await;
-                t.release();
+                let started = self
+                    .start_op(
+                        step,
+                        "IVdsIscsiTarget::CreatePortalGroup",
+                        t.object_id(),
+                        String::new(),
+                        fut,
+                    )
+                    .await;
+                self.keep_op(bind, started);
             }
             Step::DeleteTarget { target, bind } => {
-                let t = need!(target, target, "target").add_ref("client copy");
+                let t = need!(target, target, "target");
                 let fut = t.Delete();
-                self.start_op(
-                    step,
-                    "IVdsIscsiTarget::Delete",
-                    t.object_id(),
-                    String::new(),
-                    fut,
-                    bind,
-                )
-                .await;
-                t.release();
+                let started = self
+                    .start_op(
+                        step,
+                        "IVdsIscsiTarget::Delete",
+                        t.object_id(),
+                        String::new(),
+                        fut,
+                    )
+                    .await;
+                self.keep_op(bind, started);
             }
             Step::GetTargetProperties { target } => {
                 let t = need!(target, target, "target");
@@ -740,7 +738,7 @@ impl Client {
                 sub.into_iter().for_each(ComPtr::release);
             }
             Step::QueryPortalGroups { target, bind } => {
-                let t = need!(target, target, "target").add_ref("client copy");
+                let t = need!(target, target, "target");
                 let fut = t.QueryPortalGroups();
                 let (_, v) = self
                     .invoke(
@@ -758,7 +756,6 @@ impl Client {
                         None => g.release(),
                     }
                 }
-                t.release();
             }
             Step::QueryAssociatedLuns { target } => {
                 let t = need!(target, target, "target");
@@ -870,7 +867,7 @@ impl Client {
                 .await;
             }
             Step::GetTarget { group, bind } => {
-                let g = need!(group, group, "portal group").add_ref("client copy");
+                let g = need!(group, group, "portal group");
                 let fut = g.GetTarget();
                 let (_, t) = self
                     .invoke(
@@ -887,7 +884,6 @@ impl Client {
                     (Some(t), None) => t.release(),
                     _ => {}
                 }
-                g.release();
             }
             Step::QueryAssociatedPortals { group } => {
                 let g = need!(group, group, "portal group");
@@ -914,7 +910,7 @@ impl Client {
                 portal,
                 bind,
             } => {
-                let g = need!(group, group, "portal group").add_ref("client copy");
+                let g = need!(group, group, "portal group");
                 // An unknown address stands for a portal id nobody has (the OBJECT_NOT_FOUND case).
                 let pid = self
                     .portals
@@ -924,42 +920,43 @@ impl Client {
                 let args = format!("portal={portal} {pid}");
                 if matches!(s, Step::AddPortal { .. }) {
                     let fut = g.AddPortal(pid);
-                    self.start_op(
-                        step,
-                        "IVdsIscsiPortalGroup::AddPortal",
-                        g.object_id(),
-                        args,
-                        fut,
-                        bind,
-                    )
-                    .await;
+                    let started = self
+                        .start_op(
+                            step,
+                            "IVdsIscsiPortalGroup::AddPortal",
+                            g.object_id(),
+                            args,
+                            fut,
+                        )
+                        .await;
+                    self.keep_op(bind, started);
                 } else {
                     let fut = g.RemovePortal(pid);
-                    self.start_op(
-                        step,
-                        "IVdsIscsiPortalGroup::RemovePortal",
-                        g.object_id(),
-                        args,
-                        fut,
-                        bind,
-                    )
-                    .await;
+                    let started = self
+                        .start_op(
+                            step,
+                            "IVdsIscsiPortalGroup::RemovePortal",
+                            g.object_id(),
+                            args,
+                            fut,
+                        )
+                        .await;
+                    self.keep_op(bind, started);
                 }
-                g.release();
             }
             Step::DeletePortalGroup { group, bind } => {
-                let g = need!(group, group, "portal group").add_ref("client copy");
+                let g = need!(group, group, "portal group");
                 let fut = g.Delete();
-                self.start_op(
-                    step,
-                    "IVdsIscsiPortalGroup::Delete",
-                    g.object_id(),
-                    String::new(),
-                    fut,
-                    bind,
-                )
-                .await;
-                g.release();
+                let started = self
+                    .start_op(
+                        step,
+                        "IVdsIscsiPortalGroup::Delete",
+                        g.object_id(),
+                        String::new(),
+                        fut,
+                    )
+                    .await;
+                self.keep_op(bind, started);
             }
             Step::GetPortalProperties { portal } => {
                 let p = need!(portal, portal, "portal");
@@ -1054,11 +1051,10 @@ impl Client {
                 );
             }
             Step::Wait { op, bind } => {
-                let a = need!(op, op, "async object").add_ref("client copy");
+                let a = need!(op, op, "async object");
                 let (hr, w) = self
                     .call(step, "IVdsAsync::Wait", None, op.clone(), a.Wait())
                     .await;
-                a.release();
                 let origin = self.origins.get(op).cloned();
                 let Some(w) = w else {
                     self.end(
