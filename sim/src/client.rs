@@ -235,6 +235,7 @@ impl Client {
             hr_result: extra.hr_result,
             percent: extra.percent,
             output: extra.output,
+            out: extra.out,
             t_call_us: extra.called.unwrap_or_else(|| {
                 u128::from(self.called_at.load(std::sync::atomic::Ordering::Relaxed))
             }),

@@ -129,6 +129,8 @@ pub struct StepRecord {
     pub percent: Option<u32>,
     /// Wait's output.
     pub output: Option<OutputRecord>,
+    /// Other out-parameters, rendered as in the trace (empty after a failure).
+    pub out: String,
     /// Simulated time of the call, in µs.
     pub t_call_us: u128,
     /// Simulated time of the return, in µs.

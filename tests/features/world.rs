@@ -466,43 +466,25 @@ pub fn record<'a>(o: &'a RunOutcome, client: &str, step: usize) -> Result<&'a St
         })
 }
 
-/// The `out` the trace shows for a client's step and method.
+/// The out-parameters a call returned, as the client rendered them.
 pub fn traced_out(o: &RunOutcome, client: &str, step: usize, method: &str) -> Option<String> {
-    o.trace.iter().find_map(|line| {
-        let v: serde_json::Value = serde_json::from_str(line).ok()?;
-        let hit = v["ev"] == "return"
-            && v["client"] == client
-            && v["step"] == step as u64
-            && v["method"] == method;
-        hit.then(|| v["out"].as_str().unwrap_or_default().to_string())
-    })
+    o.steps
+        .iter()
+        .find(|r| r.client == client && r.step == step && r.method == method)
+        .map(|r| r.out.clone())
 }
 
 /// The id of a target present at the start, by its friendly name: from the
 /// clients' set-up in the trace, else from the array by its iSCSI name.
 pub fn target_id(o: &RunOutcome, name: &str) -> Result<VDS_OBJECT_ID, String> {
-    let mut called: BTreeMap<String, String> = BTreeMap::new();
-    for line in &o.trace {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        if v["step"] != 0 || v["method"] != "IVdsIscsiTarget::GetProperties" {
-            continue;
-        }
-        let client = v["client"].as_str().unwrap_or_default().to_string();
-        match v["ev"].as_str() {
-            Some("call") => {
-                if let Some(obj) = v["object"].as_str() {
-                    called.insert(client, obj.to_string());
-                }
-            }
-            Some("return") if v["out"] == name => {
-                if let Some(id) = called.get(&client).and_then(|s| s.parse().ok()) {
-                    return Ok(id);
-                }
-            }
-            _ => {}
-        }
+    let seen = o.steps.iter().find(|r| {
+        r.step == 0
+            && r.method == "IVdsIscsiTarget::GetProperties"
+            && r.hr.succeeded()
+            && r.out == name
+    });
+    if let Some(id) = seen.and_then(|r| r.object) {
+        return Ok(id);
     }
     let iqn = initial_iscsi_name(name);
     o.array
