@@ -1,0 +1,474 @@
+//! One program step: the call it makes and what is kept of its result.
+
+use super::*;
+
+impl Client {
+    pub(super) async fn exec(&mut self, step: usize, s: &Step) {
+        macro_rules! need {
+            ($getter:ident, $name:expr, $what:literal) => {
+                match self.$getter($name) {
+                    Some(p) => p,
+                    None => {
+                        self.skip(step, format!("no {} named `{}` is held", $what, $name));
+                        return;
+                    }
+                }
+            };
+        }
+        match s {
+            Step::Sleep { ms } => runtime::sleep(std::time::Duration::from_millis(*ms)).await,
+            Step::Leak { name } => match self.env.remove(name) {
+                Some(b) => b.leak(),
+                None => self.skip(step, format!("nothing named `{name}` is held")),
+            },
+            Step::Release { name } => match self.env.remove(name) {
+                Some(b) => b.release(),
+                None => self.skip(step, format!("nothing named `{name}` is held")),
+            },
+            Step::Reenumerate => {
+                let fut = self.root.Reenumerate();
+                self.invoke(
+                    step,
+                    "IVdsHwProvider::Reenumerate",
+                    None,
+                    String::new(),
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
+            }
+            Step::Refresh => {
+                let fut = self.root.Refresh();
+                self.invoke(
+                    step,
+                    "IVdsHwProvider::Refresh",
+                    None,
+                    String::new(),
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
+            }
+            Step::QueryTargets => {
+                let sub = need!(subsystem_named, "subsystem", "subsystem");
+                let (id, fut) = (sub.object_id(), sub.QueryTargets());
+                let (_, v) = self
+                    .invoke(
+                        step,
+                        "IVdsSubSystemIscsi::QueryTargets",
+                        id,
+                        String::new(),
+                        fut,
+                        |v| format!("{} targets", v.len()),
+                    )
+                    .await;
+                v.into_iter().flatten().for_each(ComPtr::release);
+            }
+            Step::QueryPortals => {
+                let sub = need!(subsystem_named, "subsystem", "subsystem");
+                let (id, fut) = (sub.object_id(), sub.QueryPortals());
+                let (_, v) = self
+                    .invoke(
+                        step,
+                        "IVdsSubSystemIscsi::QueryPortals",
+                        id,
+                        String::new(),
+                        fut,
+                        |v| format!("{} portals", v.len()),
+                    )
+                    .await;
+                v.into_iter().flatten().for_each(ComPtr::release);
+            }
+            Step::CreateTarget {
+                iscsi_name,
+                friendly_name,
+                bind,
+            } => {
+                let sub = need!(subsystem_named, "subsystem", "subsystem");
+                let args = format!("iscsi_name={iscsi_name:?} friendly_name={friendly_name:?}");
+                let fut = sub.CreateTarget(iscsi_name.as_deref(), friendly_name);
+                let started = self
+                    .start_op(
+                        step,
+                        "IVdsSubSystemIscsi::CreateTarget",
+                        sub.object_id(),
+                        args,
+                        fut,
+                    )
+                    .await;
+                self.keep_op(bind, started);
+            }
+            Step::CreatePortalGroup { target, bind } => {
+                let t = need!(target, target, "target");
+                let fut = t.CreatePortalGroup();
+                let started = self
+                    .start_op(
+                        step,
+                        "IVdsIscsiTarget::CreatePortalGroup",
+                        t.object_id(),
+                        String::new(),
+                        fut,
+                    )
+                    .await;
+                self.keep_op(bind, started);
+            }
+            Step::DeleteTarget { target, bind } => {
+                let t = need!(target, target, "target");
+                let fut = t.Delete();
+                let started = self
+                    .start_op(
+                        step,
+                        "IVdsIscsiTarget::Delete",
+                        t.object_id(),
+                        String::new(),
+                        fut,
+                    )
+                    .await;
+                self.keep_op(bind, started);
+            }
+            Step::GetTargetProperties { target } => {
+                let t = need!(target, target, "target");
+                let (id, fut) = (t.object_id(), t.GetProperties());
+                let render = |p: &_| serde_json::to_string(p).unwrap_or_default();
+                self.invoke(
+                    step,
+                    "IVdsIscsiTarget::GetProperties",
+                    id,
+                    String::new(),
+                    fut,
+                    render,
+                )
+                .await;
+            }
+            Step::GetSubSystem { target } => {
+                let t = need!(target, target, "target");
+                let (id, fut) = (t.object_id(), t.GetSubSystem());
+                let (_, sub) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiTarget::GetSubSystem",
+                        id,
+                        String::new(),
+                        fut,
+                        |s| format!("{s:?}"),
+                    )
+                    .await;
+                sub.into_iter().for_each(ComPtr::release);
+            }
+            Step::QueryPortalGroups { target, bind } => {
+                let t = need!(target, target, "target");
+                let fut = t.QueryPortalGroups();
+                let (_, v) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiTarget::QueryPortalGroups",
+                        t.object_id(),
+                        String::new(),
+                        fut,
+                        |v| format!("{} groups", v.len()),
+                    )
+                    .await;
+                for (i, g) in v.unwrap_or_default().into_iter().enumerate() {
+                    match bind {
+                        Some(prefix) => self.bind(&format!("{prefix}.{i}"), Binding::Group(g)),
+                        None => g.release(),
+                    }
+                }
+            }
+            Step::QueryAssociatedLuns { target } => {
+                let t = need!(target, target, "target");
+                let (id, fut) = (t.object_id(), t.QueryAssociatedLuns());
+                self.invoke(
+                    step,
+                    "IVdsIscsiTarget::QueryAssociatedLuns",
+                    id,
+                    String::new(),
+                    fut,
+                    |v| format!("{} luns", v.len()),
+                )
+                .await;
+            }
+            Step::SetFriendlyName { target, name } => {
+                let t = need!(target, target, "target");
+                let (id, fut) = (t.object_id(), t.SetFriendlyName(name));
+                self.invoke(
+                    step,
+                    "IVdsIscsiTarget::SetFriendlyName",
+                    id,
+                    format!("{name:?}"),
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
+            }
+            Step::SetSharedSecret {
+                target,
+                secret,
+                null_secret_with_size,
+                initiator,
+            } => {
+                let t = need!(target, target, "target");
+                let s = match (secret, null_secret_with_size) {
+                    (_, Some(size)) => Some(VDS_ISCSI_SHARED_SECRET {
+                        pSharedSecret: None,
+                        ulSharedSecretSize: *size,
+                    }),
+                    (Some(s), None) => Some(VDS_ISCSI_SHARED_SECRET::new(s.as_bytes().to_vec())),
+                    (None, None) => None,
+                };
+                let args = format!(
+                    "secret={} initiator={initiator:?}",
+                    if s.is_some() { "set" } else { "NULL" }
+                );
+                let (id, fut) = (
+                    t.object_id(),
+                    t.SetSharedSecret(s.as_ref(), initiator.as_deref()),
+                );
+                self.invoke(
+                    step,
+                    "IVdsIscsiTarget::SetSharedSecret",
+                    id,
+                    args,
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
+            }
+            Step::RememberInitiatorSharedSecret {
+                target,
+                initiator,
+                secret,
+            } => {
+                let t = need!(target, target, "target");
+                let s = secret
+                    .as_ref()
+                    .map(|s| VDS_ISCSI_SHARED_SECRET::new(s.as_bytes().to_vec()));
+                let args = format!("initiator={initiator:?}");
+                let (id, fut) = (
+                    t.object_id(),
+                    t.RememberInitiatorSharedSecret(initiator.as_deref(), s.as_ref()),
+                );
+                self.invoke(
+                    step,
+                    "IVdsIscsiTarget::RememberInitiatorSharedSecret",
+                    id,
+                    args,
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
+            }
+            Step::GetConnectedInitiators { target } => {
+                let t = need!(target, target, "target");
+                let (id, fut) = (t.object_id(), t.GetConnectedInitiators());
+                self.invoke(
+                    step,
+                    "IVdsIscsiTarget::GetConnectedInitiators",
+                    id,
+                    String::new(),
+                    fut,
+                    |v| v.join(","),
+                )
+                .await;
+            }
+            Step::GetPortalGroupProperties { group } => {
+                let g = need!(group, group, "portal group");
+                let (id, fut) = (g.object_id(), g.GetProperties());
+                self.invoke(
+                    step,
+                    "IVdsIscsiPortalGroup::GetProperties",
+                    id,
+                    String::new(),
+                    fut,
+                    |p| format!("tag={}", p.tag),
+                )
+                .await;
+            }
+            Step::GetTarget { group, bind } => {
+                let g = need!(group, group, "portal group");
+                let fut = g.GetTarget();
+                let (_, t) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiPortalGroup::GetTarget",
+                        g.object_id(),
+                        String::new(),
+                        fut,
+                        |t| format!("{t:?}"),
+                    )
+                    .await;
+                match (t, bind) {
+                    (Some(t), Some(name)) => self.bind(name, Binding::Target(t)),
+                    (Some(t), None) => t.release(),
+                    _ => {}
+                }
+            }
+            Step::QueryAssociatedPortals { group } => {
+                let g = need!(group, group, "portal group");
+                let (id, fut) = (g.object_id(), g.QueryAssociatedPortals());
+                let (_, v) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiPortalGroup::QueryAssociatedPortals",
+                        id,
+                        String::new(),
+                        fut,
+                        |v| format!("{} portals", v.len()),
+                    )
+                    .await;
+                v.into_iter().flatten().for_each(ComPtr::release);
+            }
+            Step::AddPortal {
+                group,
+                portal,
+                bind,
+            }
+            | Step::RemovePortal {
+                group,
+                portal,
+                bind,
+            } => {
+                let g = need!(group, group, "portal group");
+                // An unknown address stands for a portal id nobody has (the OBJECT_NOT_FOUND case).
+                let pid = self
+                    .portals
+                    .get(portal)
+                    .copied()
+                    .unwrap_or(VDS_OBJECT_ID::from_u128(0xdead));
+                let args = format!("portal={portal} {pid}");
+                if matches!(s, Step::AddPortal { .. }) {
+                    let fut = g.AddPortal(pid);
+                    let started = self
+                        .start_op(
+                            step,
+                            "IVdsIscsiPortalGroup::AddPortal",
+                            g.object_id(),
+                            args,
+                            fut,
+                        )
+                        .await;
+                    self.keep_op(bind, started);
+                } else {
+                    let fut = g.RemovePortal(pid);
+                    let started = self
+                        .start_op(
+                            step,
+                            "IVdsIscsiPortalGroup::RemovePortal",
+                            g.object_id(),
+                            args,
+                            fut,
+                        )
+                        .await;
+                    self.keep_op(bind, started);
+                }
+            }
+            Step::DeletePortalGroup { group, bind } => {
+                let g = need!(group, group, "portal group");
+                let fut = g.Delete();
+                let started = self
+                    .start_op(
+                        step,
+                        "IVdsIscsiPortalGroup::Delete",
+                        g.object_id(),
+                        String::new(),
+                        fut,
+                    )
+                    .await;
+                self.keep_op(bind, started);
+            }
+            Step::GetPortalProperties { portal } => {
+                let p = need!(portal, portal, "portal");
+                let (id, fut) = (p.object_id(), p.GetProperties());
+                self.invoke(
+                    step,
+                    "IVdsIscsiPortal::GetProperties",
+                    id,
+                    String::new(),
+                    fut,
+                    |p| format!("{} {}", p.address, p.status.name()),
+                )
+                .await;
+            }
+            Step::GetPortalSubSystem { portal } => {
+                let p = need!(portal, portal, "portal");
+                let (id, fut) = (p.object_id(), p.GetSubSystem());
+                let (_, sub) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiPortal::GetSubSystem",
+                        id,
+                        String::new(),
+                        fut,
+                        |s| format!("{s:?}"),
+                    )
+                    .await;
+                sub.into_iter().for_each(ComPtr::release);
+            }
+            Step::QueryAssociatedPortalGroups { portal } => {
+                let p = need!(portal, portal, "portal");
+                let (id, fut) = (p.object_id(), p.QueryAssociatedPortalGroups());
+                let (_, v) = self
+                    .invoke(
+                        step,
+                        "IVdsIscsiPortal::QueryAssociatedPortalGroups",
+                        id,
+                        String::new(),
+                        fut,
+                        |v| format!("{} groups", v.len()),
+                    )
+                    .await;
+                v.into_iter().flatten().for_each(ComPtr::release);
+            }
+            Step::SetPortalStatus { portal, status } => {
+                let p = need!(portal, portal, "portal");
+                let (id, fut) = (p.object_id(), p.SetStatus(*status));
+                self.invoke(
+                    step,
+                    "IVdsIscsiPortal::SetStatus",
+                    id,
+                    status.name().to_string(),
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
+            }
+            Step::QueryStatus { op } => {
+                let a = need!(op, op, "async object");
+                let (hr, st) = self
+                    .call(
+                        step,
+                        "IVdsAsync::QueryStatus",
+                        None,
+                        op.clone(),
+                        a.QueryStatus(),
+                    )
+                    .await;
+                let extra = Extra {
+                    hr_result: st.map(|s| s.hr_result),
+                    percent: st.map(|s| s.percent_completed),
+                    origin: self.origins.get(op).cloned(),
+                    ..Extra::default()
+                };
+                self.end(step, "IVdsAsync::QueryStatus", None, hr, extra);
+            }
+            Step::Cancel { op } => {
+                let a = need!(op, op, "async object");
+                let (hr, _) = self
+                    .call(step, "IVdsAsync::Cancel", None, op.clone(), a.Cancel())
+                    .await;
+                let origin = self.origins.get(op).cloned();
+                self.end(
+                    step,
+                    "IVdsAsync::Cancel",
+                    None,
+                    hr,
+                    Extra {
+                        origin,
+                        ..Extra::default()
+                    },
+                );
+            }
+            Step::Wait { op, bind } => self.wait_step(step, op, bind.as_deref()).await,
+        }
+    }
+}
