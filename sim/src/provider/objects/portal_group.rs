@@ -1,0 +1,180 @@
+//! The reference provider's `IVdsIscsiPortalGroup`.
+
+use super::*;
+
+/// The provider's `IVdsIscsiPortalGroup`.
+pub struct PortalGroup {
+    pub(super) shared: Arc<Shared>,
+    pub(super) id: VDS_OBJECT_ID,
+}
+
+impl PortalGroup {
+    /// A handle on the group with this id (which may not exist).
+    pub(crate) fn new(shared: Arc<Shared>, id: VDS_OBJECT_ID) -> Self {
+        Self { shared, id }
+    }
+
+    /// The group's id.
+    pub fn id(&self) -> VDS_OBJECT_ID {
+        self.id
+    }
+
+    async fn enter(&self) -> Result<crate::array::GroupRecord, HResult> {
+        self.shared.gate().await?;
+        let s = self.shared.lock();
+        if s.cache.is_deleted(self.id) {
+            return Err(self.shared.deleted_code());
+        }
+        let g = s
+            .cache
+            .group(self.id)
+            .cloned()
+            .ok_or(HResult::VDS_E_OBJECT_DELETED)?;
+        if s.cache.is_deleted(g.target) {
+            return Err(HResult::VDS_E_OBJECT_DELETED);
+        }
+        Ok(g)
+    }
+
+    fn start(
+        &self,
+        g: &crate::array::GroupRecord,
+        t: T,
+        req: ArrayRequest,
+        portal: Option<VDS_OBJECT_ID>,
+    ) -> HrResult<Arc<AsyncOp>> {
+        self.shared.lock_target(g.target)?;
+        let group = self.id;
+        let deleting = matches!(req, ArrayRequest::DeletePortalGroup { .. });
+        let shared = self.shared.clone();
+        let inner = work(&self.shared, req, Some(group), move |shared, reply| {
+            match reply {
+                ArrayReply::Group { group } => shared.lock().cache.put_group(group),
+                _ if deleting => shared.lock().cache.mark_deleted(group),
+                _ => {}
+            }
+            (HResult::S_OK, Produced::Nothing)
+        });
+        // A missing portal is VDS_E_OBJECT_NOT_FOUND, not a deleted group.
+        let work: Work = Box::pin(async move {
+            let (hr, produced) = inner.await;
+            if hr == HResult::VDS_E_OBJECT_DELETED
+                && portal.is_some()
+                && shared.lock().cache.group(group).is_some()
+            {
+                return (HResult::VDS_E_OBJECT_NOT_FOUND, produced);
+            }
+            (hr, produced)
+        });
+        ok(AsyncOp::start(&self.shared, t, Some(g.target), work))
+    }
+}
+
+#[async_trait]
+impl IVdsIscsiPortalGroup for PortalGroup {
+    async fn GetProperties(&self) -> HrResult<VDS_ISCSI_PORTALGROUP_PROP> {
+        let g = self.enter().await?;
+        let tag = if self.shared.mutated(Mutation::DuplicateTags) {
+            1
+        } else {
+            g.tag
+        };
+        ok(VDS_ISCSI_PORTALGROUP_PROP { id: g.id, tag })
+    }
+
+    async fn GetTarget(&self) -> HrResult<ComPtr<dyn IVdsIscsiTarget>> {
+        let g = self.enter().await?;
+        let mut target = g.target;
+        if self.shared.mutated(Mutation::WrongTargetInGetTarget) {
+            let s = self.shared.lock();
+            if let Some(other) = s.cache.data().targets.keys().find(|t| **t != g.target) {
+                target = *other;
+            }
+        }
+        ok(target_ptr(
+            &self.shared,
+            target,
+            "IVdsIscsiPortalGroup::GetTarget",
+        ))
+    }
+
+    async fn QueryAssociatedPortals(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortal>>> {
+        let g = self.enter().await?;
+        ok(g.portals
+            .iter()
+            .map(|id| {
+                portal_ptr(
+                    &self.shared,
+                    *id,
+                    "IVdsIscsiPortalGroup::QueryAssociatedPortals",
+                )
+            })
+            .collect())
+    }
+
+    async fn AddPortal(&self, portalId: VDS_OBJECT_ID) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let g = self.enter().await?;
+        if portalId.is_nil() {
+            return Err(HResult::E_INVALIDARG);
+        }
+        {
+            let s = self.shared.lock();
+            if !s.cache.data().portals.contains_key(&portalId) {
+                return Err(HResult::VDS_E_OBJECT_NOT_FOUND);
+            }
+            // Rule PORTAL-ONE-GROUP-PER-TARGET.
+            let holder = s
+                .cache
+                .data()
+                .groups_of(g.target)
+                .into_iter()
+                .find(|h| h.portals.contains(&portalId));
+            if holder.is_some_and(|h| h.id != self.id) {
+                return Err(HResult::VDS_E_OBJECT_EXISTS);
+            }
+        }
+        let req = ArrayRequest::AddPortal {
+            group: self.id,
+            portal: portalId,
+        };
+        let op = self
+            .start(&g, T::VDS_ASYNCOUT_ADDPORTAL, req, Some(portalId))?
+            .out;
+        ok(async_ptr(
+            &self.shared,
+            op,
+            "IVdsIscsiPortalGroup::AddPortal",
+        ))
+    }
+
+    async fn RemovePortal(&self, portalId: VDS_OBJECT_ID) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let g = self.enter().await?;
+        if !g.portals.contains(&portalId) {
+            return Err(HResult::VDS_E_OBJECT_NOT_FOUND);
+        }
+        let req = ArrayRequest::RemovePortal {
+            group: self.id,
+            portal: portalId,
+        };
+        let op = self
+            .start(&g, T::VDS_ASYNCOUT_REMOVEPORTAL, req, Some(portalId))?
+            .out;
+        ok(async_ptr(
+            &self.shared,
+            op,
+            "IVdsIscsiPortalGroup::RemovePortal",
+        ))
+    }
+
+    async fn Delete(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let g = self.enter().await?;
+        if !g.portals.is_empty() {
+            return Err(HResult::VDS_E_ASSOCIATED_PORTALS_EXIST);
+        }
+        let req = ArrayRequest::DeletePortalGroup { group: self.id };
+        let op = self
+            .start(&g, T::VDS_ASYNCOUT_DELETEPORTALGROUP, req, None)?
+            .out;
+        ok(async_ptr(&self.shared, op, "IVdsIscsiPortalGroup::Delete"))
+    }
+}

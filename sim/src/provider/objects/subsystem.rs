@@ -1,0 +1,101 @@
+//! The reference provider's `IVdsSubSystemIscsi`.
+
+use super::*;
+
+/// The provider's `IVdsSubSystemIscsi`.
+pub struct SubSystem {
+    pub(super) shared: Arc<Shared>,
+}
+
+/// Rule ARG-NULL-POINTER (which also covers malformed names): a chosen iSCSI name must be an `iqn.` or `eui.` name.
+fn valid_iscsi_name(name: &str) -> bool {
+    (name.starts_with("iqn.") || name.starts_with("eui."))
+        && name.len() <= 223
+        && !name.contains(' ')
+}
+
+#[async_trait]
+impl IVdsSubSystemIscsi for SubSystem {
+    async fn QueryTargets(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiTarget>>> {
+        self.shared.gate().await?;
+        let ids: Vec<_> = self
+            .shared
+            .lock()
+            .cache
+            .data()
+            .targets
+            .keys()
+            .copied()
+            .collect();
+        ok(ids
+            .into_iter()
+            .map(|id| target_ptr(&self.shared, id, "IVdsSubSystemIscsi::QueryTargets"))
+            .collect())
+    }
+
+    async fn QueryPortals(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortal>>> {
+        self.shared.gate().await?;
+        let ids: Vec<_> = self
+            .shared
+            .lock()
+            .cache
+            .data()
+            .portals
+            .keys()
+            .copied()
+            .collect();
+        ok(ids
+            .into_iter()
+            .map(|id| portal_ptr(&self.shared, id, "IVdsSubSystemIscsi::QueryPortals"))
+            .collect())
+    }
+
+    async fn CreateTarget(
+        &self,
+        pwszIscsiName: Option<&str>,
+        pwszFriendlyName: &str,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        self.shared.gate().await?;
+        let name = pwszIscsiName.filter(|n| !n.is_empty());
+        if let Some(n) = name {
+            if !valid_iscsi_name(n) {
+                return Err(HResult::E_INVALIDARG);
+            }
+            if self
+                .shared
+                .lock()
+                .cache
+                .data()
+                .targets
+                .values()
+                .any(|t| t.iscsi_name == n)
+            {
+                return Err(HResult::VDS_E_NAME_NOT_UNIQUE);
+            }
+        }
+        let req = ArrayRequest::CreateTarget {
+            iscsi_name: name.map(str::to_string),
+            friendly_name: pwszFriendlyName.to_string(),
+        };
+        let work = work(&self.shared, req, None, |shared, reply| match reply {
+            ArrayReply::Target { target, groups, .. } => {
+                let id = target.id;
+                shared.lock().cache.put_target(target, groups);
+                (
+                    HResult::S_OK,
+                    Produced::Target(Arc::new(Target {
+                        shared: shared.clone(),
+                        id,
+                    })),
+                )
+            }
+            _ => (HResult::VDS_E_BAD_PROVIDER_DATA, Produced::Nothing),
+        });
+        let op = AsyncOp::start(&self.shared, T::VDS_ASYNCOUT_CREATETARGET, None, work);
+        ok(async_ptr(
+            &self.shared,
+            op,
+            "IVdsSubSystemIscsi::CreateTarget",
+        ))
+    }
+}
