@@ -59,6 +59,7 @@ pub const MUTANTS: &[Mutant] = &[
     mutant(Mutation::PanicOnRefresh, "RUN-COMPLETES"),
     mutant(Mutation::SpuriousAlreadyExists, "CPG-LINEARIZABLE"),
     mutant(Mutation::FailureWithOutput, "ANSWERS-CONSISTENT"),
+    mutant(Mutation::DeadlockInRefresh, "RUN-COMPLETES"),
 ];
 
 /// The mutant with this name.

@@ -32,6 +32,9 @@ pub struct SuiteConfig {
     pub start: u64,
     /// Stop at the first failing run (for mutant hunting). Default false.
     pub fail_fast: bool,
+    /// Wall-clock limit for a run whose thread never returns (a provider
+    /// that blocks it). Default: the world's, 5 s.
+    pub wall_limit: std::time::Duration,
 }
 
 impl std::fmt::Debug for SuiteConfig {
@@ -57,6 +60,7 @@ impl SuiteConfig {
             mixed_seeds: 40,
             start: 0,
             fail_fast: false,
+            wall_limit: vds_sim::world::WorldConfig::new(0).wall_limit,
         }
     }
     /// Runs on these engines only.
@@ -87,6 +91,11 @@ impl SuiteConfig {
     /// Stops at the first failing run.
     pub fn fail_fast(mut self, yes: bool) -> Self {
         self.fail_fast = yes;
+        self
+    }
+    /// Sets the wall-clock limit for a run whose thread never returns.
+    pub fn wall_limit(mut self, limit: std::time::Duration) -> Self {
+        self.wall_limit = limit;
         self
     }
 
@@ -132,10 +141,14 @@ impl PartialEq for Campaign {
 impl Eq for Campaign {}
 
 impl RunId {
+    /// The world of this run.
+    pub fn world(&self) -> vds_sim::world::WorldConfig {
+        (self.campaign.build)(self.seed).engine(self.engine)
+    }
+
     /// Runs it against a provider.
     pub fn run(&self, factory: &dyn ProviderFactory) -> RunOutcome {
-        let cfg = (self.campaign.build)(self.seed).engine(self.engine);
-        world::run(&cfg, factory)
+        world::run(&self.world(), factory)
     }
 
     /// The command line that replays this run; for a provider the command
@@ -223,6 +236,8 @@ pub struct SuiteReport {
     pub tallies: BTreeMap<&'static str, Tally>,
     /// Every failing run, with its trace.
     pub failures: Vec<FailedRun>,
+    /// Why the suite stopped before the end of its plan, if it did.
+    pub stopped: Option<String>,
 }
 
 impl SuiteReport {
@@ -276,8 +291,9 @@ pub fn run_plan(
         CHECKS.iter().map(|c| (c.id, Tally::default())).collect();
     let mut failures = Vec::new();
     let mut runs = 0;
+    let mut stopped = None;
     for (i, id) in plan.iter().enumerate() {
-        let outcome = id.run(cfg.factory.as_ref());
+        let outcome = world::run(&id.world().wall_limit(cfg.wall_limit), cfg.factory.as_ref());
         let judgement = oracle::judge(&outcome);
         runs += 1;
         for (check, n) in &judgement.exercised {
@@ -314,10 +330,20 @@ pub fn run_plan(
         if !passed && cfg.fail_fast {
             break;
         }
+        if let Some(e @ world::RunError::Stuck { .. }) = &outcome.error {
+            // Every further run would block another thread for the whole
+            // wall-clock limit: the verdict is already clear.
+            stopped = Some(format!(
+                "stopped after {runs} of {} runs: {e}; fix that first",
+                plan.len()
+            ));
+            break;
+        }
     }
     SuiteReport {
         provider,
         runs,
+        stopped,
         tallies,
         failures,
     }

@@ -12,7 +12,10 @@ use vds_harness::suite::{SuiteConfig, Verdict, run};
 fn every_mutant_is_caught_by_its_check() {
     let mut escaped = Vec::new();
     for m in MUTANTS {
-        let cfg = SuiteConfig::new(m.factory()).fail_fast(true);
+        // A deadlocked provider is noticed by the wall clock: keep that short here.
+        let cfg = SuiteConfig::new(m.factory())
+            .fail_fast(true)
+            .wall_limit(std::time::Duration::from_secs(2));
         let report = run(&cfg, &mut |_| {});
         let failed: Vec<_> = report
             .failures

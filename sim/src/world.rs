@@ -56,6 +56,11 @@ pub struct WorldConfig {
     /// Simulated time after which the run is declared hung. Default 30 s
     /// (every campaign finishes in a few simulated seconds).
     pub time_limit: Duration,
+    /// Wall-clock time after which a run whose thread never returns is
+    /// declared stuck. Default 5 s; a run that yields to the simulator takes
+    /// milliseconds, and a simulated hang (turmoil stepping through the whole
+    /// time limit) under a second even in a debug build.
+    pub wall_limit: Duration,
 }
 
 impl WorldConfig {
@@ -70,6 +75,7 @@ impl WorldConfig {
             min_latency: Duration::from_millis(1),
             max_latency: Duration::from_millis(5),
             time_limit: Duration::from_secs(30),
+            wall_limit: Duration::from_secs(5),
         }
     }
     /// Sets the seed.
@@ -106,6 +112,11 @@ impl WorldConfig {
     /// Sets the hang limit.
     pub fn time_limit(mut self, limit: Duration) -> Self {
         self.time_limit = limit;
+        self
+    }
+    /// Sets the wall-clock limit for a run whose thread never returns.
+    pub fn wall_limit(mut self, limit: Duration) -> Self {
+        self.wall_limit = limit;
         self
     }
 }
@@ -202,6 +213,15 @@ pub enum RunError {
     Panic {
         /// The panic message.
         message: String,
+    },
+    /// The world's thread did not return within the wall-clock limit: the
+    /// provider blocked its thread (a deadlock or a busy loop).
+    #[error(
+        "the run's thread did not return within {wall_ms} ms of wall time (the provider blocks its thread)"
+    )]
+    Stuck {
+        /// The wall-clock limit.
+        wall_ms: u128,
     },
     /// The engine itself failed.
     #[error("engine failure: {message}")]
@@ -359,13 +379,46 @@ pub async fn drain_extra_clients(ctx: &RunContext) {
     }
 }
 
+/// An engine's run of a prepared world: how it ended, and the simulated time then.
+pub type Runner = Box<dyn FnOnce() -> (Option<RunError>, Duration) + Send>;
+
 /// Runs a world on its engine and returns what happened. Never panics for a
 /// misbehaving provider: panics and hangs come back as [`RunError`]s.
+///
+/// The engine runs on a thread of its own, watched with a wall-clock limit
+/// ([`WorldConfig::wall_limit`]): a provider that blocks its thread (a
+/// deadlock, a busy loop) never yields to the simulator, so only the wall
+/// clock can notice. The run is then reported as [`RunError::Stuck`] with
+/// the trace so far, and the thread is abandoned.
 pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
-    match cfg.engine {
-        EngineKind::Madsim => crate::runtime::madsim::run(cfg, factory),
-        EngineKind::Turmoil => crate::runtime::turmoil::run(cfg, factory),
-    }
+    let (ctx, runner) = match cfg.engine {
+        EngineKind::Madsim => crate::runtime::madsim::prepare_run(cfg, factory),
+        EngineKind::Turmoil => crate::runtime::turmoil::prepare_run(cfg, factory),
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("vds-world-{}-{}", cfg.engine, cfg.seed))
+        .spawn(move || {
+            let _ = tx.send(runner());
+        });
+    let (error, end) = match spawned {
+        Err(e) => (
+            Some(RunError::Engine {
+                message: format!("cannot start the world's thread: {e}"),
+            }),
+            Duration::ZERO,
+        ),
+        Ok(_) => match rx.recv_timeout(cfg.wall_limit) {
+            Ok(ended) => ended,
+            Err(_) => (
+                Some(RunError::Stuck {
+                    wall_ms: cfg.wall_limit.as_millis(),
+                }),
+                Duration::ZERO,
+            ),
+        },
+    };
+    ctx.finish(cfg, factory.name(), error, end)
 }
 
 /// Turns a caught panic's payload into its message.

@@ -338,6 +338,7 @@ fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
         runs,
         tallies,
         failures,
+        stopped: None,
     };
     print!("{}", report::matrix(&report));
     finish(&report, a.junit.as_deref(), a.artifacts.as_deref())

@@ -44,6 +44,9 @@ pub fn matrix(report: &SuiteReport) -> String {
             check.id, verdict, t.runs, t.failed_runs, first, check.title
         );
     }
+    if let Some(why) = &report.stopped {
+        let _ = writeln!(s, "{why}");
+    }
     let (passed, failed) = report.counts();
     let _ = writeln!(s, "{passed} passed, {failed} failed");
     s

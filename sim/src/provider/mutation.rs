@@ -55,11 +55,13 @@ pub enum Mutation {
     SpuriousAlreadyExists,
     /// QueryPortalGroups answers E_FAIL together with a list of groups.
     FailureWithOutput,
+    /// Refresh deadlocks: it blocks its thread and never returns.
+    DeadlockInRefresh,
 }
 
 impl Mutation {
     /// Every mutation, in catalogue order.
-    pub const ALL: [Mutation; 22] = [
+    pub const ALL: [Mutation; 23] = [
         Mutation::LimitIgnored,
         Mutation::PointerInFailedWait,
         Mutation::LeakOnWait,
@@ -82,6 +84,7 @@ impl Mutation {
         Mutation::PanicOnRefresh,
         Mutation::SpuriousAlreadyExists,
         Mutation::FailureWithOutput,
+        Mutation::DeadlockInRefresh,
     ];
 
     /// The mutation's name, as in `mutant:NAME`.
@@ -109,6 +112,7 @@ impl Mutation {
             Mutation::PanicOnRefresh => "panic-on-refresh",
             Mutation::SpuriousAlreadyExists => "spurious-already-exists",
             Mutation::FailureWithOutput => "failure-with-output",
+            Mutation::DeadlockInRefresh => "deadlock-in-refresh",
         }
     }
 
@@ -156,6 +160,9 @@ impl Mutation {
             Mutation::PanicOnRefresh => "Refresh panics",
             Mutation::FailureWithOutput => {
                 "QueryPortalGroups answers E_FAIL together with a list of groups"
+            }
+            Mutation::DeadlockInRefresh => {
+                "Refresh deadlocks: it blocks its thread and never returns"
             }
             Mutation::SpuriousAlreadyExists => {
                 "below the limit, CreatePortalGroup claims VDS_S_ALREADY_EXISTS once the target has a group"

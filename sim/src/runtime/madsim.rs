@@ -13,7 +13,7 @@ use crate::client;
 use crate::program::ClientProgram;
 use crate::provider::ProviderFactory;
 use crate::seeds::{Stream, derive};
-use crate::world::{self, RunContext, RunError, RunOutcome, WorldConfig};
+use crate::world::{self, RunContext, RunError, WorldConfig};
 
 struct MadsimEngine {
     start: ::madsim::time::Instant,
@@ -89,38 +89,45 @@ pub async fn drive(
     (finished, super::now())
 }
 
-/// Runs one world on madsim.
-pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
+/// Prepares one world on madsim: the parts built here, and the run itself
+/// as a closure for the thread that [`world::run`] watches.
+pub fn prepare_run(
+    cfg: &WorldConfig,
+    factory: &dyn ProviderFactory,
+) -> (Arc<RunContext>, world::Runner) {
     let ctx = prepare(cfg, factory);
-    let rt = ::madsim::runtime::Runtime::with_seed_and_config(
-        derive(cfg.seed, Stream::Engine),
-        ::madsim::Config::default(),
-    );
-    let limit = cfg.time_limit;
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        rt.block_on(drive(ctx.clone(), cfg.clients.clone(), limit))
-    }));
-    super::exit();
-    let (error, end) = match result {
-        Ok((_, end)) if ctx.panics.message().is_some() => (
-            Some(RunError::Panic {
-                message: ctx.panics.message().unwrap_or_default(),
-            }),
-            end,
-        ),
-        Ok((true, end)) => (None, end),
-        Ok((false, end)) => (
-            Some(RunError::Hang {
-                limit_ms: limit.as_millis(),
-            }),
-            end,
-        ),
-        Err(payload) => (
-            Some(RunError::Panic {
-                message: world::panic_message(payload.as_ref()),
-            }),
-            Duration::ZERO,
-        ),
-    };
-    ctx.finish(cfg, factory.name(), error, end)
+    let inner = ctx.clone();
+    let (seed, clients, limit) = (cfg.seed, cfg.clients.clone(), cfg.time_limit);
+    let runner: world::Runner = Box::new(move || {
+        let rt = ::madsim::runtime::Runtime::with_seed_and_config(
+            derive(seed, Stream::Engine),
+            ::madsim::Config::default(),
+        );
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            rt.block_on(drive(inner.clone(), clients, limit))
+        }));
+        super::exit();
+        match result {
+            Ok((_, end)) if inner.panics.message().is_some() => (
+                Some(RunError::Panic {
+                    message: inner.panics.message().unwrap_or_default(),
+                }),
+                end,
+            ),
+            Ok((true, end)) => (None, end),
+            Ok((false, end)) => (
+                Some(RunError::Hang {
+                    limit_ms: limit.as_millis(),
+                }),
+                end,
+            ),
+            Err(payload) => (
+                Some(RunError::Panic {
+                    message: world::panic_message(payload.as_ref()),
+                }),
+                Duration::ZERO,
+            ),
+        }
+    });
+    (ctx, runner)
 }

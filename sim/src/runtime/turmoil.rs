@@ -20,7 +20,7 @@ use crate::array::{Array, ArrayRequest, ArrayResult};
 use crate::client;
 use crate::provider::ProviderFactory;
 use crate::seeds::{Stream, derive};
-use crate::world::{self, RunError, RunOutcome, WorldConfig};
+use crate::world::{self, RunContext, RunError, WorldConfig};
 
 /// The array's host name.
 pub const ARRAY_HOST: &str = "array";
@@ -152,8 +152,12 @@ async fn serve(array: Array) -> ::turmoil::Result {
     }
 }
 
-/// Runs one world on turmoil.
-pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
+/// Prepares one world on turmoil: the parts built here, and the
+/// simulation itself as a closure for the thread that [`world::run`] watches.
+pub fn prepare_run(
+    cfg: &WorldConfig,
+    factory: &dyn ProviderFactory,
+) -> (Arc<RunContext>, world::Runner) {
     let (spawn_tx, spawn_rx) = mpsc::unbounded_channel::<Task>();
     let (req_tx, req_rx) = mpsc::unbounded_channel::<Request>();
 
@@ -175,11 +179,29 @@ pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
         Arc::new(link),
     );
     let panics = ctx.panics.clone();
-    super::enter(Arc::new(TurmoilEngine {
-        spawn: spawn_tx,
-        panics: panics.clone(),
-    }));
+    let cfg = cfg.clone();
+    let outer = ctx.clone();
+    let runner: world::Runner = Box::new(move || {
+        let ctx = outer;
+        super::enter(Arc::new(TurmoilEngine {
+            spawn: spawn_tx,
+            panics: panics.clone(),
+        }));
+        simulate(&cfg, ctx, array, state, spawn_rx, req_rx, panics)
+    });
+    (ctx, runner)
+}
 
+/// Runs the turmoil simulation of a prepared world, on the calling thread.
+fn simulate(
+    cfg: &WorldConfig,
+    ctx: Arc<RunContext>,
+    array: Array,
+    state: Arc<Mutex<PumpState>>,
+    spawn_rx: mpsc::UnboundedReceiver<Task>,
+    req_rx: mpsc::UnboundedReceiver<Request>,
+    panics: super::PanicSlot,
+) -> (Option<RunError>, Duration) {
     let mut sim = ::turmoil::Builder::new()
         .rng_seed(derive(cfg.seed, Stream::Engine))
         .enable_random_order()
@@ -258,5 +280,5 @@ pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
             message: world::panic_message(payload.as_ref()),
         }),
     };
-    ctx.finish(cfg, factory.name(), error, end)
+    (error, end)
 }
