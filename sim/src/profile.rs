@@ -197,7 +197,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         "RUN-COMPLETES",
-        "A provider never panics and every call, Wait included, returns within the run's time limit.",
+        "A provider never panics, never blocks its thread (it yields to the simulator), and every call, Wait included, returns within the run's time limit.",
         "A hung or crashed provider hangs the VDS service.",
     ),
 ];
