@@ -86,8 +86,8 @@ fn run_suite() -> ExitCode {
     }
     print!("{}", vds_harness::report::summary(&report));
     println!(
-        "(the replay lines name the vds-harness command, which knows only built-in providers; \
-         for this one run `cargo run -p vds-harness --example toy_provider -- --replay CAMPAIGN ENGINE SEED`)"
+        "(to replay one of these runs of this provider: \
+         `cargo run -p vds-harness --example toy_provider -- --replay CAMPAIGN ENGINE SEED`)"
     );
     ExitCode::FAILURE
 }
