@@ -16,11 +16,13 @@ use serde::Serialize;
 use vds_sim::array::{ArrayConfig, InitialTarget};
 use vds_sim::faults::{Fault, FaultPlan};
 use vds_sim::hresult::{HResult, win32};
+use vds_sim::method::Method;
 use vds_sim::output_type::VDS_ASYNC_OUTPUT_TYPE;
 use vds_sim::program::{ClientProgram, Step};
 use vds_sim::provider::ReferenceFactory;
+use vds_sim::run;
 use vds_sim::runtime::EngineKind;
-use vds_sim::world::{RunOutcome, StepRecord, WorldConfig, run};
+use vds_sim::world::{RunOutcome, StepRecord, WorldConfig};
 
 /// The seeds every scenario is pinned for.
 const SEEDS: [u64; 2] = [1, 42];
@@ -550,7 +552,7 @@ fn document(sc: &Scenario, out: &RunOutcome) -> Doc {
         .unwrap_or_else(|| panic!("no record of step {}\n{}", sc.call_step, ctx()));
     assert_eq!(call.hr, sc.call_hr, "the call's HRESULT\n{}", ctx());
     let call_doc = CallDoc {
-        method: call.method,
+        method: call.method.sdk_name(),
         object: id_text(call.object),
         hr: call.hr.to_string(),
         async_object: call.hr.succeeded(),
@@ -574,7 +576,7 @@ fn document(sc: &Scenario, out: &RunOutcome) -> Doc {
             )
         }
         (Some(expected), Some(w)) => {
-            assert_eq!(w.method, "IVdsAsync::Wait", "{}", ctx());
+            assert_eq!(w.method, Method::AsyncWait, "{}", ctx());
             // StepRecord::origin is not filled in by the sim yet; check it when it is.
             if let Some(origin) = &w.origin {
                 assert_eq!(origin.step, sc.call_step, "the Wait's origin\n{}", ctx());

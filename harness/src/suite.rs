@@ -32,9 +32,9 @@ pub struct SuiteConfig {
     pub start: u64,
     /// Stop at the first failing run (for mutant hunting). Default false.
     pub fail_fast: bool,
-    /// Wall-clock limit for a run whose thread never returns (a provider
-    /// that blocks it). Default: the world's, 5 s.
-    pub wall_limit: std::time::Duration,
+    /// Wall time without progress of the simulator after which a run is
+    /// declared stuck (a provider that blocks its thread). Default: the world's, 10 s.
+    pub stuck_after: std::time::Duration,
 }
 
 impl std::fmt::Debug for SuiteConfig {
@@ -60,7 +60,7 @@ impl SuiteConfig {
             mixed_seeds: 40,
             start: 0,
             fail_fast: false,
-            wall_limit: vds_sim::world::WorldConfig::new(0).wall_limit,
+            stuck_after: vds_sim::world::WorldConfig::new(0).stuck_after,
         }
     }
     /// Runs on these engines only.
@@ -93,9 +93,9 @@ impl SuiteConfig {
         self.fail_fast = yes;
         self
     }
-    /// Sets the wall-clock limit for a run whose thread never returns.
-    pub fn wall_limit(mut self, limit: std::time::Duration) -> Self {
-        self.wall_limit = limit;
+    /// Sets how long a run may make no progress, in wall time, before it is declared stuck.
+    pub fn stuck_after(mut self, limit: std::time::Duration) -> Self {
+        self.stuck_after = limit;
         self
     }
 
@@ -148,7 +148,7 @@ impl RunId {
 
     /// Runs it against a provider.
     pub fn run(&self, factory: &dyn ProviderFactory) -> RunOutcome {
-        world::run(&self.world(), factory)
+        vds_sim::run(&self.world(), factory)
     }
 
     /// The command line that replays this run; for a provider the command
@@ -293,7 +293,10 @@ pub fn run_plan(
     let mut runs = 0;
     let mut stopped = None;
     for (i, id) in plan.iter().enumerate() {
-        let outcome = world::run(&id.world().wall_limit(cfg.wall_limit), cfg.factory.as_ref());
+        let outcome = vds_sim::run(
+            &id.world().stuck_after(cfg.stuck_after),
+            cfg.factory.as_ref(),
+        );
         let judgement = oracle::judge(&outcome);
         runs += 1;
         for (check, n) in &judgement.exercised {

@@ -15,7 +15,7 @@ fn every_mutant_is_caught_by_its_check() {
         // A deadlocked provider is noticed by the wall clock: keep that short here.
         let cfg = SuiteConfig::new(m.factory())
             .fail_fast(true)
-            .wall_limit(std::time::Duration::from_secs(2));
+            .stuck_after(std::time::Duration::from_secs(2));
         let report = run(&cfg, &mut |_| {});
         let failed: Vec<_> = report
             .failures

@@ -4,6 +4,7 @@
 //! that say what was expected.
 
 use std::path::{Path, PathBuf};
+use vds_sim::method::Method;
 
 use vds_harness::scenario::{self, Actual, Checked, Scenario, ScenarioError};
 use vds_sim::faults::Fault;
@@ -210,7 +211,7 @@ fn a_good_file_maps_onto_the_sim() {
 fn a_broken_expectation_names_client_step_method_and_line() {
     let text = GOOD.replace("expect: [S_OK]", "expect: [VDS_E_OBJECT_DELETED, E_FAIL]");
     let s = Scenario::parse(&text, "good.yaml").unwrap();
-    let out = vds_sim::world::run(
+    let out = vds_sim::run(
         &s.world(3, EngineKind::Madsim),
         &ReferenceFactory::default(),
     );
@@ -219,7 +220,7 @@ fn a_broken_expectation_names_client_step_method_and_line() {
     assert_eq!(failures.len(), 1, "{failures:?}");
     let f = &failures[0];
     assert_eq!((f.client.as_str(), f.step), ("c1", 1));
-    assert_eq!(f.method, "IVdsIscsiTarget::CreatePortalGroup");
+    assert_eq!(f.method, Method::TargetCreatePortalGroup.sdk_name());
     assert_eq!(f.actual, Actual::Code(HResult::S_OK));
     assert_eq!(
         f.to_string(),

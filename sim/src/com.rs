@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::hresult::HResult;
 use crate::ledger::{Ledger, RefId};
+use crate::method::{Issuer, Method};
 use crate::props::VDS_OBJECT_ID;
 
 /// What a successful call hands back: its success code and its out-parameters.
@@ -85,7 +86,7 @@ impl<I: ?Sized + Interface> ComPtr<I> {
         ledger: &Ledger,
         object: Arc<I>,
         object_id: Option<VDS_OBJECT_ID>,
-        origin: &'static str,
+        origin: impl Into<Issuer>,
     ) -> Self {
         let id = ledger.issue(I::NAME, object_id, origin);
         Self {
@@ -98,7 +99,7 @@ impl<I: ?Sized + Interface> ComPtr<I> {
     }
 
     /// A second counted reference to the same object (`AddRef`); both must be released.
-    pub fn add_ref(&self, origin: &'static str) -> Self {
+    pub fn add_ref(&self, origin: impl Into<Issuer>) -> Self {
         Self::issue(&self.ledger, self.object.clone(), self.object_id, origin)
     }
 
@@ -133,8 +134,8 @@ impl<I: ?Sized + Interface> ComPtr<I> {
     }
 
     /// Reaches the object, telling the ledger which method is being called.
-    pub fn call(&self, method: &'static str) -> &I {
-        self.ledger.touch(self.id, method);
+    pub fn call(&self, method: Method) -> &I {
+        self.ledger.touch(self.id, Some(method));
         &self.object
     }
 
@@ -147,7 +148,8 @@ impl<I: ?Sized + Interface> ComPtr<I> {
 impl<I: ?Sized + Interface> Deref for ComPtr<I> {
     type Target = I;
     fn deref(&self) -> &I {
-        self.call("(method)")
+        self.ledger.touch(self.id, None);
+        &self.object
     }
 }
 

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::hresult::HResult;
+use crate::method::{Issuer, Method};
 use crate::props::VDS_OBJECT_ID;
 
 /// Identifies one counted reference (one `AddRef` a caller owes a `Release` for).
@@ -36,7 +37,7 @@ pub struct RefRecord {
     /// The VDS object behind the pointer, if it has an id (`IVdsAsync` has none).
     pub object: Option<VDS_OBJECT_ID>,
     /// The call that handed the pointer out, e.g. `IVdsAsync::Wait`.
-    pub origin: &'static str,
+    pub origin: Issuer,
     /// Where the reference is in its life.
     pub state: RefState,
 }
@@ -77,7 +78,7 @@ pub enum Violation {
         /// What it pointed at and where it came from.
         record: RefRecord,
         /// The method that was called.
-        method: &'static str,
+        method: Option<Method>,
     },
     /// `IVdsAsync::Wait` failed (itself or in `pHrResult`) yet its output held a pointer.
     PointerInFailedWait {
@@ -131,8 +132,9 @@ struct LedgerState {
 ///
 /// ```
 /// use vds_sim::ledger::Ledger;
+/// use vds_sim::method::Method;
 /// let ledger = Ledger::new();
-/// let id = ledger.issue("IVdsAsync", None, "IVdsIscsiTarget::CreatePortalGroup");
+/// let id = ledger.issue("IVdsAsync", None, Method::TargetCreatePortalGroup);
 /// ledger.release(id);
 /// assert!(ledger.report().balanced());
 /// ```
@@ -163,7 +165,7 @@ impl Ledger {
         &self,
         interface: &'static str,
         object: Option<VDS_OBJECT_ID>,
-        origin: &'static str,
+        origin: impl Into<Issuer>,
     ) -> RefId {
         let mut s = self.lock();
         s.next += 1;
@@ -173,7 +175,7 @@ impl Ledger {
             RefRecord {
                 interface,
                 object,
-                origin,
+                origin: origin.into(),
                 state: RefState::Live,
             },
         );
@@ -206,7 +208,7 @@ impl Ledger {
     }
 
     /// Records a method call through a reference; a released one is a violation.
-    pub fn touch(&self, id: RefId, method: &'static str) {
+    pub fn touch(&self, id: RefId, method: Option<Method>) {
         let mut s = self.lock();
         let Some(record) = s.refs.get(&id) else {
             return;

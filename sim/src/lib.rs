@@ -5,8 +5,8 @@
 //! The crate gives a provider author the contract as Rust types and traits
 //! ([`interfaces`]), a storage array that is the single source of truth
 //! ([`array`](mod@array)), a reference provider that keeps the contract ([`provider`]),
-//! faults to inject ([`faults`]), and two seeded engines ([`runtime`]) that
-//! run the same world. Every run is a pure function of its seed.
+//! faults to inject ([`faults`]), and two seeded engines ([`engine`]) that
+//! run the same world ([`run`]). Every run is a pure function of its seed.
 
 #![warn(missing_docs)]
 
@@ -26,14 +26,16 @@ compile_error!(
 );
 
 pub mod array;
-pub mod async_output;
 pub mod client;
 pub mod com;
+pub mod engine;
 pub mod faults;
 pub mod hresult;
 pub mod interfaces;
 pub mod ledger;
+pub mod method;
 pub mod output_type;
+pub mod prelude;
 pub mod profile;
 pub mod program;
 pub mod props;
@@ -43,6 +45,9 @@ pub mod seeds;
 pub mod trace;
 pub mod workload;
 pub mod world;
+
+pub use engine::run;
+pub use interfaces::async_output;
 
 /// Re-exported so that a provider crate needs no dependency of its own to
 /// implement the interface traits: write `#[vds_sim::async_trait]` on each impl.

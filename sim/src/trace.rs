@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::hresult::HResult;
+use crate::method::Method;
 use crate::output_type::VDS_ASYNC_OUTPUT_TYPE;
 use crate::props::VDS_OBJECT_ID;
 use crate::runtime;
@@ -55,7 +56,7 @@ pub enum Event {
         /// Its step number (0 for set-up calls).
         step: usize,
         /// `Interface::Method`.
-        method: &'static str,
+        method: Method,
         /// The object called, if it has an id.
         object: Option<VDS_OBJECT_ID>,
         /// Arguments, rendered.
@@ -68,7 +69,7 @@ pub enum Event {
         /// Its step number.
         step: usize,
         /// `Interface::Method`.
-        method: &'static str,
+        method: Method,
         /// The method's own HRESULT.
         hr: HResult,
         /// `pHrResult` of Wait or QueryStatus.
@@ -140,6 +141,7 @@ impl Trace {
     /// Records an event at the current simulated time; returns its sequence number.
     pub fn record(&self, event: Event) -> usize {
         let t_us = runtime::now().as_micros();
+        runtime::beat();
         self.record_at(t_us, event)
     }
 

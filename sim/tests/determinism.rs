@@ -7,9 +7,10 @@ use std::collections::BTreeSet;
 use vds_sim::array::ArrayConfig;
 use vds_sim::program::{ClientProgram, Step};
 use vds_sim::provider::ReferenceFactory;
+use vds_sim::run;
 use vds_sim::runtime::EngineKind;
 use vds_sim::workload;
-use vds_sim::world::{WorldConfig, run};
+use vds_sim::world::WorldConfig;
 
 #[test]
 fn two_hundred_seeds_give_identical_traces_twice_on_each_engine() {
@@ -94,8 +95,7 @@ fn different_seeds_give_different_interleavings() {
 
 fn madsim_world() -> impl std::future::Future<Output = (bool, std::time::Duration)> {
     let cfg = workload::mixed(42);
-    let ctx = vds_sim::runtime::madsim::prepare(&cfg, &ReferenceFactory::default());
-    vds_sim::runtime::madsim::drive(ctx, cfg.clients, cfg.time_limit)
+    vds_sim::engine::madsim_future(&cfg, &ReferenceFactory::default())
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! after release and a non-NULL pointer in a failed Wait's output.
 
 use std::sync::Arc;
+use vds_sim::method::{Issuer, Method};
 
 use vds_sim::array::ArrayConfig;
 use vds_sim::com::ComPtr;
@@ -10,8 +11,9 @@ use vds_sim::interfaces::IVdsHwProvider;
 use vds_sim::ledger::{Ledger, Violation};
 use vds_sim::program::{ClientProgram, Step};
 use vds_sim::provider::{Mutation, ProviderFactory, ReferenceFactory};
+use vds_sim::run;
 use vds_sim::runtime::EngineKind;
-use vds_sim::world::{WorldConfig, run};
+use vds_sim::world::WorldConfig;
 
 fn kinds(v: &[Violation]) -> Vec<&'static str> {
     v.iter().map(Violation::kind).collect()
@@ -45,7 +47,7 @@ fn a_pointer_dropped_without_release_is_a_leak() {
         };
         assert_eq!(
             (record.interface, record.origin),
-            ("IVdsAsync", "IVdsIscsiTarget::CreatePortalGroup")
+            ("IVdsAsync", Method::TargetCreatePortalGroup.into())
         );
     }
 }
@@ -72,11 +74,11 @@ fn releasing_a_reference_twice_is_a_double_release() {
         }
         Arc::new(Nothing)
     };
-    let p = ComPtr::issue(&ledger, root, None, "test");
+    let p = ComPtr::issue(&ledger, root, None, Issuer::CoCreateInstance);
     let copy = p.alias_without_add_ref();
     p.release();
     // A call through a released pointer, then a second release.
-    let _ = copy.call("IVdsHwProvider::Refresh");
+    let _ = copy.call(Method::HwProviderRefresh);
     copy.release();
     let report = ledger.report();
     assert_eq!(
@@ -139,7 +141,7 @@ fn a_pointer_in_the_output_of_a_failed_wait_is_reported() {
         let wait = out
             .steps
             .iter()
-            .find(|s| s.method == "IVdsAsync::Wait")
+            .find(|s| s.method == Method::AsyncWait)
             .unwrap();
         assert!(wait.hr_result.unwrap().failed());
         assert!(

@@ -5,11 +5,13 @@
 use vds_sim::array::{ArrayConfig, InitialTarget};
 use vds_sim::faults::{Fault, FaultPlan};
 use vds_sim::hresult::{HResult, win32};
+use vds_sim::method::Method;
 use vds_sim::output_type::VDS_ASYNC_OUTPUT_TYPE;
 use vds_sim::program::{ClientProgram, Step};
 use vds_sim::provider::ReferenceFactory;
+use vds_sim::run;
 use vds_sim::runtime::EngineKind;
-use vds_sim::world::{RunOutcome, StepRecord, WorldConfig, run};
+use vds_sim::world::{RunOutcome, StepRecord, WorldConfig};
 
 fn cpg(target: &str) -> Step {
     Step::CreatePortalGroup {
@@ -232,7 +234,7 @@ fn concurrent_clients_are_serialised() {
             let calls: Vec<_> = out
                 .steps
                 .iter()
-                .filter(|s| s.method == "IVdsIscsiTarget::CreatePortalGroup")
+                .filter(|s| s.method == Method::TargetCreatePortalGroup)
                 .collect();
             assert_eq!(calls.len(), 4);
             let ok = calls.iter().filter(|s| s.hr == HResult::S_OK).count();

@@ -1,8 +1,9 @@
 use vds_sim::array::ArrayConfig;
 use vds_sim::program::{ClientProgram, Step};
 use vds_sim::provider::ReferenceFactory;
+use vds_sim::run;
 use vds_sim::runtime::EngineKind;
-use vds_sim::world::{WorldConfig, run};
+use vds_sim::world::WorldConfig;
 
 #[test]
 fn smoke_both_engines() {

@@ -4,6 +4,7 @@
 
 use cucumber::then;
 use vds_sim::hresult::HResult;
+use vds_sim::method::Method;
 use vds_sim::output_type::VDS_ASYNC_OUTPUT_TYPE;
 use vds_sim::program::Step;
 use vds_sim::props::VDS_OBJECT_ID;
@@ -86,7 +87,7 @@ async fn call_returns(w: &mut VdsWorld, want: String) -> Result<(), String> {
     let (client, step) = last(w)?;
     w.check(|_, o| {
         let r = record(o, &client, step)?;
-        expect_hr(r.method, r.hr, &want)
+        expect_hr(r.method.sdk_name(), r.hr, &want)
     })
     .await
 }
@@ -151,7 +152,7 @@ fn statuses_before_wait<'a>(
     let mut v: Vec<&StepRecord> = o
         .steps_of(client)
         .into_iter()
-        .filter(|s| s.step > 0 && s.step < first_wait && s.method == "IVdsAsync::QueryStatus")
+        .filter(|s| s.step > 0 && s.step < first_wait && s.method == Method::AsyncQueryStatus)
         .collect();
     v.sort_by_key(|s| s.step);
     if v.is_empty() {
@@ -230,7 +231,7 @@ async fn percentage_moves(w: &mut VdsWorld) -> Result<(), String> {
 fn cpg_calls(o: &RunOutcome) -> Vec<&StepRecord> {
     o.steps
         .iter()
-        .filter(|s| s.method == "IVdsIscsiTarget::CreatePortalGroup" && s.step > 0)
+        .filter(|s| s.method == Method::TargetCreatePortalGroup && s.step > 0)
         .collect()
 }
 
@@ -601,7 +602,7 @@ fn target_props(o: &RunOutcome, client: &str, step: usize) -> Result<serde_json:
         })?;
         return serde_json::to_value(props).map_err(|e| e.to_string());
     }
-    if r.method != "IVdsIscsiTarget::GetProperties" {
+    if r.method != Method::TargetGetProperties {
         return Err(format!(
             "the call was {}, which reports no target properties",
             r.method

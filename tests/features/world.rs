@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use vds_sim::method::Method;
 
 use vds_sim::array::{ArrayConfig, InitialTarget};
 use vds_sim::faults::{Fault, FaultPlan, FaultRule, Trigger};
@@ -238,7 +239,7 @@ impl VdsWorld {
                 std::thread::Builder::new()
                     .name(format!("world-{engine}"))
                     .spawn(move || {
-                        let _ = tx.send(vds_sim::world::run(&cfg, &*factory));
+                        let _ = tx.send(vds_sim::run(&cfg, &*factory));
                     })
                     .map_err(|e| format!("cannot start a thread for the {engine} run: {e}"))?;
                 pending.push((engine, rx));
@@ -467,7 +468,7 @@ pub fn record<'a>(o: &'a RunOutcome, client: &str, step: usize) -> Result<&'a St
 }
 
 /// The out-parameters a call returned, as the client rendered them.
-pub fn traced_out(o: &RunOutcome, client: &str, step: usize, method: &str) -> Option<String> {
+pub fn traced_out(o: &RunOutcome, client: &str, step: usize, method: Method) -> Option<String> {
     o.steps
         .iter()
         .find(|r| r.client == client && r.step == step && r.method == method)
@@ -478,10 +479,7 @@ pub fn traced_out(o: &RunOutcome, client: &str, step: usize, method: &str) -> Op
 /// clients' set-up in the trace, else from the array by its iSCSI name.
 pub fn target_id(o: &RunOutcome, name: &str) -> Result<VDS_OBJECT_ID, String> {
     let seen = o.steps.iter().find(|r| {
-        r.step == 0
-            && r.method == "IVdsIscsiTarget::GetProperties"
-            && r.hr.succeeded()
-            && r.out == name
+        r.step == 0 && r.method == Method::TargetGetProperties && r.hr.succeeded() && r.out == name
     });
     if let Some(id) = seen.and_then(|r| r.object) {
         return Ok(id);

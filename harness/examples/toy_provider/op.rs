@@ -11,6 +11,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 use std::time::Duration;
+use vds_sim::method::Method;
 
 use vds_sim::async_output::VDS_ASYNC_OUTPUT;
 use vds_sim::com::{HrResult, ok};
@@ -198,7 +199,7 @@ impl ToyOp {
     }
 
     fn output(&self, outcome: Outcome) -> VDS_ASYNC_OUTPUT {
-        const WAIT: &str = "IVdsAsync::Wait";
+        const WAIT: Method = Method::AsyncWait;
         if outcome.hr.failed() {
             // Rule WAIT-FAILURE-OUTPUT-TYPE allows the operation's type or
             // UNKNOWN; the toy says UNKNOWN (the reference says the operation's).

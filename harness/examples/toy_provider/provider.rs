@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use vds_sim::method::Method;
 
 use vds_sim::array::link::{ArrayLink, LinkError};
 use vds_sim::array::{
@@ -186,7 +187,7 @@ impl Shared {
     fn subsystem_ptr(
         self: &Arc<Self>,
         id: VDS_OBJECT_ID,
-        origin: &'static str,
+        origin: Method,
     ) -> ComPtr<dyn IVdsSubSystemIscsi> {
         let obj = Arc::new(ToySubSystem {
             shared: self.clone(),
@@ -197,7 +198,7 @@ impl Shared {
     pub fn target_ptr(
         self: &Arc<Self>,
         id: VDS_OBJECT_ID,
-        origin: &'static str,
+        origin: Method,
     ) -> ComPtr<dyn IVdsIscsiTarget> {
         let obj = Arc::new(ToyTarget {
             shared: self.clone(),
@@ -209,7 +210,7 @@ impl Shared {
     pub fn group_ptr(
         self: &Arc<Self>,
         id: VDS_OBJECT_ID,
-        origin: &'static str,
+        origin: Method,
     ) -> ComPtr<dyn IVdsIscsiPortalGroup> {
         let obj = Arc::new(ToyGroup {
             shared: self.clone(),
@@ -221,7 +222,7 @@ impl Shared {
     fn portal_ptr(
         self: &Arc<Self>,
         id: VDS_OBJECT_ID,
-        origin: &'static str,
+        origin: Method,
     ) -> ComPtr<dyn IVdsIscsiPortal> {
         let obj = Arc::new(ToyPortal {
             shared: self.clone(),
@@ -230,7 +231,7 @@ impl Shared {
         ComPtr::issue(&self.ledger, obj, Some(id), origin)
     }
 
-    fn async_ptr(&self, op: Arc<ToyOp>, origin: &'static str) -> ComPtr<dyn IVdsAsync> {
+    fn async_ptr(&self, op: Arc<ToyOp>, origin: Method) -> ComPtr<dyn IVdsAsync> {
         ComPtr::issue(&self.ledger, op, None, origin)
     }
 }
@@ -315,7 +316,7 @@ impl IVdsHwProvider for ToyHwProvider {
         let id = self.shared.subsystem().await?;
         ok(vec![
             self.shared
-                .subsystem_ptr(id, "IVdsHwProvider::QuerySubSystems"),
+                .subsystem_ptr(id, Method::HwProviderQuerySubSystems),
         ])
     }
 
@@ -374,9 +375,7 @@ impl ToySubSystem {
             }
         });
         let op = ToyOp::start(&self.shared, T::VDS_ASYNCOUT_CREATETARGET, None, work);
-        ok(self
-            .shared
-            .async_ptr(op, "IVdsSubSystemIscsi::CreateTarget"))
+        ok(self.shared.async_ptr(op, Method::SubSystemCreateTarget))
     }
 }
 
@@ -388,10 +387,7 @@ impl IVdsSubSystemIscsi for ToySubSystem {
         ok(snap
             .targets
             .keys()
-            .map(|id| {
-                self.shared
-                    .target_ptr(*id, "IVdsSubSystemIscsi::QueryTargets")
-            })
+            .map(|id| self.shared.target_ptr(*id, Method::SubSystemQueryTargets))
             .collect())
     }
 
@@ -401,10 +397,7 @@ impl IVdsSubSystemIscsi for ToySubSystem {
         ok(snap
             .portals
             .keys()
-            .map(|id| {
-                self.shared
-                    .portal_ptr(*id, "IVdsSubSystemIscsi::QueryPortals")
-            })
+            .map(|id| self.shared.portal_ptr(*id, Method::SubSystemQueryPortals))
             .collect())
     }
 
@@ -426,7 +419,7 @@ struct ToyTarget {
     id: VDS_OBJECT_ID,
 }
 
-const CPG: &str = "IVdsIscsiTarget::CreatePortalGroup";
+const CPG: Method = Method::TargetCreatePortalGroup;
 
 impl ToyTarget {
     async fn record(&self) -> Result<TargetRecord, HResult> {
@@ -504,7 +497,7 @@ impl ToyTarget {
             Some((self.id, claim)),
             work,
         );
-        ok(self.shared.async_ptr(op, "IVdsIscsiTarget::Delete"))
+        ok(self.shared.async_ptr(op, Method::TargetDelete))
     }
 
     async fn set_friendly_name(&self, name: &str) -> HrResult<()> {
@@ -578,9 +571,7 @@ impl IVdsIscsiTarget for ToyTarget {
     async fn GetSubSystem(&self) -> HrResult<ComPtr<dyn IVdsSubSystemIscsi>> {
         self.record().await?;
         let id = self.shared.subsystem().await?;
-        ok(self
-            .shared
-            .subsystem_ptr(id, "IVdsIscsiTarget::GetSubSystem"))
+        ok(self.shared.subsystem_ptr(id, Method::TargetGetSubSystem))
     }
 
     async fn QueryPortalGroups(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortalGroup>>> {
@@ -588,10 +579,7 @@ impl IVdsIscsiTarget for ToyTarget {
         let (_, groups, _) = self.shared.target(self.id).await?;
         ok(groups
             .iter()
-            .map(|g| {
-                self.shared
-                    .group_ptr(g.id, "IVdsIscsiTarget::QueryPortalGroups")
-            })
+            .map(|g| self.shared.group_ptr(g.id, Method::TargetQueryPortalGroups))
             .collect())
     }
 
@@ -660,9 +648,9 @@ impl ToyGroup {
         let work = self.shared.plain_work(req, self.id);
         let op = ToyOp::start(&self.shared, kind, Some((g.target, claim)), work);
         let origin = match kind {
-            T::VDS_ASYNCOUT_ADDPORTAL => "IVdsIscsiPortalGroup::AddPortal",
-            T::VDS_ASYNCOUT_REMOVEPORTAL => "IVdsIscsiPortalGroup::RemovePortal",
-            _ => "IVdsIscsiPortalGroup::Delete",
+            T::VDS_ASYNCOUT_ADDPORTAL => Method::PortalGroupAddPortal,
+            T::VDS_ASYNCOUT_REMOVEPORTAL => Method::PortalGroupRemovePortal,
+            _ => Method::PortalGroupDelete,
         };
         ok(self.shared.async_ptr(op, origin))
     }
@@ -731,7 +719,7 @@ impl IVdsIscsiPortalGroup for ToyGroup {
         let g = self.record().await?;
         ok(self
             .shared
-            .target_ptr(g.target, "IVdsIscsiPortalGroup::GetTarget"))
+            .target_ptr(g.target, Method::PortalGroupGetTarget))
     }
 
     async fn QueryAssociatedPortals(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortal>>> {
@@ -740,7 +728,7 @@ impl IVdsIscsiPortalGroup for ToyGroup {
             .iter()
             .map(|p| {
                 self.shared
-                    .portal_ptr(*p, "IVdsIscsiPortalGroup::QueryAssociatedPortals")
+                    .portal_ptr(*p, Method::PortalGroupQueryAssociatedPortals)
             })
             .collect())
     }
@@ -794,7 +782,7 @@ impl IVdsIscsiPortal for ToyPortal {
         let snap = self.snapshot().await?;
         ok(self
             .shared
-            .subsystem_ptr(snap.subsystem, "IVdsIscsiPortal::GetSubSystem"))
+            .subsystem_ptr(snap.subsystem, Method::PortalGetSubSystem))
     }
 
     async fn QueryAssociatedPortalGroups(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortalGroup>>> {
@@ -805,7 +793,7 @@ impl IVdsIscsiPortal for ToyPortal {
             .filter(|g| g.portals.contains(&self.id))
             .map(|g| {
                 self.shared
-                    .group_ptr(g.id, "IVdsIscsiPortal::QueryAssociatedPortalGroups")
+                    .group_ptr(g.id, Method::PortalQueryAssociatedPortalGroups)
             })
             .collect())
     }

@@ -76,7 +76,7 @@ pub fn command(a: &MutantsArgs) -> CliResult {
             .mixed_seeds(a.mixed_seeds)
             .fail_fast(true)
             // Runs take milliseconds; a deadlocked mutant need not cost the full default.
-            .wall_limit(std::time::Duration::from_secs(2));
+            .stuck_after(std::time::Duration::from_secs(2));
         let report = run_plan(&cfg, &cfg.plan(), "mutants", false);
         rows.push(Row { mutant: m, report });
     }

@@ -15,7 +15,7 @@ static LAST: Mutex<Option<String>> = Mutex::new(None);
 /// Installs the quiet hook.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
-        let msg = vds_sim::world::panic_message(info.payload());
+        let msg = vds_sim::runtime::panic_message(info.payload());
         let at = info
             .location()
             .map(|l| format!(" at {}:{}:{}", l.file(), l.line(), l.column()))

@@ -61,7 +61,7 @@ impl Subject {
     fn run(&self, seed: u64, engine: EngineKind, f: &dyn ProviderFactory) -> RunOutcome {
         match self {
             Subject::Campaign(id) => id.run(f),
-            Subject::Scenario(s, _) => vds_sim::world::run(&s.world(seed, engine), f),
+            Subject::Scenario(s, _) => vds_sim::run(&s.world(seed, engine), f),
         }
     }
 

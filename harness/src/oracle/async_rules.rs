@@ -2,6 +2,7 @@
 //! ASYNC-PERCENT-MONOTONIC, ASYNC-CANCEL, ASYNC-CANCEL-AFTER-DONE.
 
 use vds_sim::hresult::HResult;
+use vds_sim::method::Method;
 
 use super::{History, Judgement};
 
@@ -17,7 +18,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         let mut canceled: Option<usize> = None;
         for s in &op.follow {
             match s.method {
-                "IVdsAsync::QueryStatus" => {
+                Method::AsyncQueryStatus => {
                     j.hit("ASYNC-PENDING-IN-HRRESULT");
                     if s.hr.failed() {
                         j.fail(
@@ -70,7 +71,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
                         );
                     }
                 }
-                "IVdsAsync::Wait" => {
+                Method::AsyncWait => {
                     if let Some(r) = s.hr_result.filter(|_| s.hr.succeeded()) {
                         if canceled.is_some() {
                             j.hit("ASYNC-CANCEL");
@@ -85,7 +86,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
                         done.get_or_insert((s.seq_return, r));
                     }
                 }
-                "IVdsAsync::Cancel" => {
+                Method::AsyncCancel => {
                     if let Some(c) = canceled.filter(|c| *c < s.seq_call) {
                         let _ = c;
                         j.hit("ASYNC-CANCEL");

@@ -9,6 +9,7 @@
 //! already under way).
 
 use vds_sim::hresult::HResult;
+use vds_sim::method::Method;
 use vds_sim::world::StepRecord;
 
 use super::{History, Judgement};
@@ -17,9 +18,9 @@ const CORRUPT: HResult = HResult::VDS_E_PROVIDER_CACHE_CORRUPT;
 const BUSY: HResult = HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS;
 
 fn gated(s: &StepRecord) -> bool {
-    !s.method.starts_with("IVdsAsync::")
-        && s.method != "IVdsHwProvider::Reenumerate"
-        && s.method != "IVdsHwProvider::Refresh"
+    s.method.interface() != "IVdsAsync"
+        && s.method != Method::HwProviderReenumerate
+        && s.method != Method::HwProviderRefresh
 }
 
 pub(super) fn check(h: &History, j: &mut Judgement) {
@@ -29,7 +30,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         .filter(|f| f.kind == "cache_corruption" && f.detail == "provider cache corrupted")
         .map(|f| f.seq)
         .collect();
-    let ok = |m: &str, s: &&&StepRecord| s.method == m && s.hr.succeeded();
+    let ok = |m: Method, s: &&&StepRecord| s.method == m && s.hr.succeeded();
     // Each episode: (start, definitive recovery = return of the recovering Refresh, next corruption).
     let mut episodes = Vec::new();
     for (i, &start) in corruptions.iter().enumerate() {
@@ -53,7 +54,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             .calls
             .iter()
             .filter(|s| {
-                ok("IVdsHwProvider::Refresh", s) && s.seq_call < start && s.seq_return > start
+                ok(Method::HwProviderRefresh, s) && s.seq_call < start && s.seq_return > start
             })
             .map(|s| s.seq_return)
             .min()
@@ -64,14 +65,14 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             .calls
             .iter()
             .filter(|s| {
-                ok("IVdsHwProvider::Reenumerate", s) && s.seq_return > start && s.seq_call < next
+                ok(Method::HwProviderReenumerate, s) && s.seq_return > start && s.seq_call < next
             })
             .min_by_key(|s| s.seq_return);
         let refresh = reenum.and_then(|r| {
             h.calls
                 .iter()
                 .filter(|s| {
-                    ok("IVdsHwProvider::Refresh", s)
+                    ok(Method::HwProviderRefresh, s)
                         && s.seq_call > r.seq_return
                         && s.seq_call < next
                 })
@@ -79,7 +80,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         });
         let reenum_done = reenum.map_or(next, |r| r.seq_return).min(ambiguous_from);
         for s in h.calls.iter().filter(|s| {
-            s.method == "IVdsHwProvider::Refresh" && s.seq_call > start && s.seq_call < reenum_done
+            s.method == Method::HwProviderRefresh && s.seq_call > start && s.seq_call < reenum_done
         }) {
             j.hit("CACHE-RECOVERY-SEQUENCE");
             if s.hr.succeeded() {
@@ -94,7 +95,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             .calls
             .iter()
             .filter(|s| {
-                (s.method == "IVdsHwProvider::Reenumerate" || s.method == "IVdsHwProvider::Refresh")
+                (s.method == Method::HwProviderReenumerate || s.method == Method::HwProviderRefresh)
                     && s.seq_call > start
             })
             .map(|s| s.seq_call)

@@ -2,6 +2,7 @@
 //! CPG-ALREADY-EXISTS, CPG-LIMIT, CPG-TAG-UNIQUE.
 
 use std::collections::BTreeMap;
+use vds_sim::method::Method;
 
 use vds_sim::array::ArrayRequest;
 use vds_sim::hresult::HResult;
@@ -10,7 +11,7 @@ use vds_sim::output_type::VDS_ASYNC_OUTPUT_TYPE;
 use super::history::is_standard_failure;
 use super::{History, Judgement};
 
-const CPG: &str = "IVdsIscsiTarget::CreatePortalGroup";
+const CPG: Method = Method::TargetCreatePortalGroup;
 
 fn documented(hr: HResult) -> bool {
     [
@@ -130,7 +131,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
     }
     // Tags: what groups report must be what the array assigned.
     let mut reported: BTreeMap<_, BTreeMap<u16, _>> = BTreeMap::new();
-    for w in h.calls.iter().filter(|s| s.method == "IVdsAsync::Wait") {
+    for w in h.calls.iter().filter(|s| s.method == Method::AsyncWait) {
         let Some(p) = &w.probe else { continue };
         let (Some(id), Some(tag)) = (p.id, p.tag) else {
             continue;

@@ -2,6 +2,7 @@
 //! faults fired, and the array's history.
 
 use std::collections::BTreeMap;
+use vds_sim::method::Method;
 
 use vds_sim::array::{ArrayEvent, ArrayRequest};
 use vds_sim::hresult::HResult;
@@ -27,20 +28,20 @@ impl Op<'_> {
 
     /// Its Wait calls.
     pub fn waits(&self) -> impl Iterator<Item = &&StepRecord> {
-        self.follow.iter().filter(|s| s.method == "IVdsAsync::Wait")
+        self.follow.iter().filter(|s| s.method == Method::AsyncWait)
     }
 }
 
 /// The output type of an operation started by `method`.
-pub fn expected_type(method: &str) -> Option<VDS_ASYNC_OUTPUT_TYPE> {
+pub fn expected_type(method: Method) -> Option<VDS_ASYNC_OUTPUT_TYPE> {
     use VDS_ASYNC_OUTPUT_TYPE as T;
     Some(match method {
-        "IVdsSubSystemIscsi::CreateTarget" => T::VDS_ASYNCOUT_CREATETARGET,
-        "IVdsIscsiTarget::CreatePortalGroup" => T::VDS_ASYNCOUT_CREATEPORTALGROUP,
-        "IVdsIscsiTarget::Delete" => T::VDS_ASYNCOUT_DELETETARGET,
-        "IVdsIscsiPortalGroup::AddPortal" => T::VDS_ASYNCOUT_ADDPORTAL,
-        "IVdsIscsiPortalGroup::RemovePortal" => T::VDS_ASYNCOUT_REMOVEPORTAL,
-        "IVdsIscsiPortalGroup::Delete" => T::VDS_ASYNCOUT_DELETEPORTALGROUP,
+        Method::SubSystemCreateTarget => T::VDS_ASYNCOUT_CREATETARGET,
+        Method::TargetCreatePortalGroup => T::VDS_ASYNCOUT_CREATEPORTALGROUP,
+        Method::TargetDelete => T::VDS_ASYNCOUT_DELETETARGET,
+        Method::PortalGroupAddPortal => T::VDS_ASYNCOUT_ADDPORTAL,
+        Method::PortalGroupRemovePortal => T::VDS_ASYNCOUT_REMOVEPORTAL,
+        Method::PortalGroupDelete => T::VDS_ASYNCOUT_DELETEPORTALGROUP,
         _ => return None,
     })
 }

@@ -13,6 +13,7 @@
 //! the search is Wing & Gong's, with memoisation.
 
 use std::collections::{BTreeMap, BTreeSet};
+use vds_sim::method::Method;
 
 use vds_sim::array::ArrayRequest;
 use vds_sim::hresult::HResult;
@@ -118,9 +119,9 @@ impl Model {
     }
 }
 
-const CPG: &str = "IVdsIscsiTarget::CreatePortalGroup";
-const DELETE_TARGET: &str = "IVdsIscsiTarget::Delete";
-const DELETE_GROUP: &str = "IVdsIscsiPortalGroup::Delete";
+const CPG: Method = Method::TargetCreatePortalGroup;
+const DELETE_TARGET: Method = Method::TargetDelete;
+const DELETE_GROUP: Method = Method::PortalGroupDelete;
 
 /// Results that say the operation changed nothing. Any other failure (a
 /// timeout, a restart) leaves it unknown whether the array applied it.

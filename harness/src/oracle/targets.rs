@@ -1,17 +1,18 @@
 //! DELETED-IS-OBJECT-DELETED and BUSY-PER-TARGET.
 
 use vds_sim::hresult::HResult;
+use vds_sim::method::Method;
 
 use super::history::is_standard_failure;
 use super::{History, Judgement};
 
 /// Calls that change a target.
-const CHANGES: [&str; 5] = [
-    "IVdsIscsiTarget::CreatePortalGroup",
-    "IVdsIscsiTarget::Delete",
-    "IVdsIscsiTarget::SetFriendlyName",
-    "IVdsIscsiTarget::SetSharedSecret",
-    "IVdsIscsiTarget::RememberInitiatorSharedSecret",
+const CHANGES: [Method; 5] = [
+    Method::TargetCreatePortalGroup,
+    Method::TargetDelete,
+    Method::TargetSetFriendlyName,
+    Method::TargetSetSharedSecret,
+    Method::TargetRememberInitiatorSharedSecret,
 ];
 
 pub(super) fn check(h: &History, j: &mut Judgement) {
@@ -70,7 +71,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
     }
     // Two CreatePortalGroup operations on one target must not overlap: if
     // the first is seen pending after the second was accepted, they did.
-    let cpg = |m: &str| m == "IVdsIscsiTarget::CreatePortalGroup";
+    let cpg = |m: Method| m == Method::TargetCreatePortalGroup;
     for s in h
         .calls
         .iter()
@@ -91,7 +92,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
                 && o.call.seq_call > first.call.seq_return
         }) {
             let still_pending = first.follow.iter().find(|s| {
-                s.method == "IVdsAsync::QueryStatus"
+                s.method == Method::AsyncQueryStatus
                     && s.seq_call > second.call.seq_return
                     && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING)
             });

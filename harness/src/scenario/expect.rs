@@ -155,7 +155,7 @@ pub(crate) fn check(
             seed: outcome.seed,
             client: e.client.clone(),
             step: e.step,
-            method: rec.map_or(e.call, |r| r.method).to_string(),
+            method: rec.map_or(e.call.to_string(), |r| r.method.to_string()),
             checked: e.checked,
             expected: e.codes.clone(),
             actual,

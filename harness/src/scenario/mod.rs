@@ -16,7 +16,7 @@
 //! .unwrap();
 //! assert_eq!(s.seeds().collect::<Vec<_>>(), vec![7, 8]);
 //! for engine in s.engines.clone() {
-//!     let out = vds_sim::world::run(&s.world(7, engine), &vds_sim::provider::ReferenceFactory::default());
+//!     let out = vds_sim::run(&s.world(7, engine), &vds_sim::provider::ReferenceFactory::default());
 //!     assert!(s.check(&out).is_empty());
 //! }
 //!
@@ -141,7 +141,7 @@ impl Scenario {
 
     /// Runs one seed on one engine with a provider and checks it.
     pub fn run(&self, seed: u64, engine: EngineKind, factory: &dyn ProviderFactory) -> ScenarioRun {
-        let outcome = vds_sim::world::run(&self.world(seed, engine), factory);
+        let outcome = vds_sim::run(&self.world(seed, engine), factory);
         let failures = self.check(&outcome);
         ScenarioRun { outcome, failures }
     }

@@ -1,7 +1,7 @@
 //! The link between a provider and the array: the only way a provider
 //! reaches the array, and a place where faults (loss, partition, hold,
 //! latency) happen. Each engine supplies its own link: in process on
-//! madsim ([`LocalLink`]), TCP on turmoil ([`crate::runtime::turmoil`]).
+//! madsim ([`LocalLink`]), TCP on turmoil (the turmoil engine, `engine/turmoil.rs`).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

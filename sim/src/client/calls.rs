@@ -6,7 +6,7 @@ impl Client {
     pub(super) fn begin(
         &self,
         step: usize,
-        method: &'static str,
+        method: Method,
         object: Option<VDS_OBJECT_ID>,
         args: String,
     ) {
@@ -28,7 +28,7 @@ impl Client {
     pub(super) fn end(
         &self,
         step: usize,
-        method: &'static str,
+        method: Method,
         object: Option<VDS_OBJECT_ID>,
         hr: HResult,
         extra: Extra,
@@ -49,7 +49,7 @@ impl Client {
     pub(super) fn trace_return(
         &self,
         step: usize,
-        method: &'static str,
+        method: Method,
         hr: HResult,
         hr_result: Option<HResult>,
         percent: Option<u32>,
@@ -73,7 +73,7 @@ impl Client {
     pub(super) fn push_record(
         &self,
         step: usize,
-        method: &'static str,
+        method: Method,
         object: Option<VDS_OBJECT_ID>,
         hr: HResult,
         extra: Extra,
@@ -126,7 +126,7 @@ impl Client {
     pub(super) async fn call<T>(
         &self,
         step: usize,
-        method: &'static str,
+        method: Method,
         object: Option<VDS_OBJECT_ID>,
         args: String,
         fut: impl Future<Output = HrResult<T>>,
@@ -145,7 +145,7 @@ impl Client {
     pub(super) async fn invoke<T>(
         &self,
         step: usize,
-        method: &'static str,
+        method: Method,
         object: Option<VDS_OBJECT_ID>,
         args: String,
         fut: impl Future<Output = HrResult<T>>,
@@ -171,7 +171,7 @@ impl Client {
     pub(super) async fn start_op(
         &self,
         step: usize,
-        method: &'static str,
+        method: Method,
         object: Option<VDS_OBJECT_ID>,
         args: String,
         fut: impl Future<Output = HrResult<ComPtr<dyn IVdsAsync>>>,

@@ -7,18 +7,19 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::async_output::VDS_ASYNC_OUTPUT;
 use crate::com::{ComPtr, HrResult};
 use crate::hresult::HResult;
+use crate::interfaces::async_output::VDS_ASYNC_OUTPUT;
 use crate::interfaces::{
     IVdsAsync, IVdsHwProvider, IVdsIscsiPortal, IVdsIscsiPortalGroup, IVdsIscsiTarget,
     IVdsSubSystemIscsi,
 };
+use crate::method::{Issuer, Method};
 use crate::program::{ClientProgram, Step};
 use crate::props::{VDS_ISCSI_SHARED_SECRET, VDS_OBJECT_ID};
 use crate::runtime;
 use crate::trace::{Event, OutputRecord, PointerRecord};
-use crate::world::{GroupProbe, Origin, RunContext, StepRecord, TargetProbe};
+use crate::world::{self, GroupProbe, Origin, RunContext, StepRecord, TargetProbe};
 
 /// A pointer a client holds under a name.
 enum Binding {
@@ -104,7 +105,12 @@ struct Client {
 
 /// Runs a program to its end.
 pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
-    let root = ComPtr::issue(&ctx.ledger, ctx.provider.root(), None, "CoCreateInstance");
+    let root = ComPtr::issue(
+        &ctx.ledger,
+        ctx.provider.root(),
+        None,
+        Issuer::CoCreateInstance,
+    );
     let mut client = Client {
         ctx: ctx.clone(),
         name: program.name.clone(),
@@ -134,7 +140,7 @@ pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
 /// waiting on the others' and its own completion would never end.)
 pub async fn run_client(ctx: Arc<RunContext>, program: ClientProgram) {
     run_program(ctx.clone(), program).await;
-    crate::world::drain_extra_clients(&ctx).await;
+    world::drain_extra_clients(&ctx).await;
 }
 
 /// Runs a program as a task of its own (for clients a fault adds).

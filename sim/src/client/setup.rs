@@ -9,7 +9,7 @@ impl Client {
         let (hr, subsystems) = self
             .call(
                 0,
-                "IVdsHwProvider::QuerySubSystems",
+                Method::HwProviderQuerySubSystems,
                 None,
                 String::new(),
                 self.root.QuerySubSystems(),
@@ -17,7 +17,7 @@ impl Client {
             .await;
         self.end(
             0,
-            "IVdsHwProvider::QuerySubSystems",
+            Method::HwProviderQuerySubSystems,
             None,
             hr,
             Extra::default(),
@@ -33,7 +33,7 @@ impl Client {
         let (hr, targets) = self
             .call(
                 0,
-                "IVdsSubSystemIscsi::QueryTargets",
+                Method::SubSystemQueryTargets,
                 sub.object_id(),
                 String::new(),
                 sub.QueryTargets(),
@@ -41,7 +41,7 @@ impl Client {
             .await;
         self.end(
             0,
-            "IVdsSubSystemIscsi::QueryTargets",
+            Method::SubSystemQueryTargets,
             sub.object_id(),
             hr,
             Extra::default(),
@@ -49,7 +49,7 @@ impl Client {
         let (hr, portals) = self
             .call(
                 0,
-                "IVdsSubSystemIscsi::QueryPortals",
+                Method::SubSystemQueryPortals,
                 sub.object_id(),
                 String::new(),
                 sub.QueryPortals(),
@@ -57,7 +57,7 @@ impl Client {
             .await;
         self.end(
             0,
-            "IVdsSubSystemIscsi::QueryPortals",
+            Method::SubSystemQueryPortals,
             sub.object_id(),
             hr,
             Extra::default(),
@@ -66,7 +66,7 @@ impl Client {
             let (hr, props) = self
                 .call(
                     0,
-                    "IVdsIscsiTarget::GetProperties",
+                    Method::TargetGetProperties,
                     t.object_id(),
                     String::new(),
                     t.GetProperties(),
@@ -78,7 +78,7 @@ impl Client {
                 .unwrap_or_default();
             self.end(
                 0,
-                "IVdsIscsiTarget::GetProperties",
+                Method::TargetGetProperties,
                 t.object_id(),
                 hr,
                 Extra {
@@ -97,7 +97,7 @@ impl Client {
             let (hr, props) = self
                 .call(
                     0,
-                    "IVdsIscsiPortal::GetProperties",
+                    Method::PortalGetProperties,
                     p.object_id(),
                     String::new(),
                     p.GetProperties(),
@@ -109,7 +109,7 @@ impl Client {
                 .unwrap_or_default();
             self.end(
                 0,
-                "IVdsIscsiPortal::GetProperties",
+                Method::PortalGetProperties,
                 p.object_id(),
                 hr,
                 Extra {

@@ -29,7 +29,7 @@ impl Client {
                 let fut = self.root.Reenumerate();
                 self.invoke(
                     step,
-                    "IVdsHwProvider::Reenumerate",
+                    Method::HwProviderReenumerate,
                     None,
                     String::new(),
                     fut,
@@ -41,7 +41,7 @@ impl Client {
                 let fut = self.root.Refresh();
                 self.invoke(
                     step,
-                    "IVdsHwProvider::Refresh",
+                    Method::HwProviderRefresh,
                     None,
                     String::new(),
                     fut,
@@ -55,7 +55,7 @@ impl Client {
                 let (_, v) = self
                     .invoke(
                         step,
-                        "IVdsSubSystemIscsi::QueryTargets",
+                        Method::SubSystemQueryTargets,
                         id,
                         String::new(),
                         fut,
@@ -70,7 +70,7 @@ impl Client {
                 let (_, v) = self
                     .invoke(
                         step,
-                        "IVdsSubSystemIscsi::QueryPortals",
+                        Method::SubSystemQueryPortals,
                         id,
                         String::new(),
                         fut,
@@ -90,7 +90,7 @@ impl Client {
                 let started = self
                     .start_op(
                         step,
-                        "IVdsSubSystemIscsi::CreateTarget",
+                        Method::SubSystemCreateTarget,
                         sub.object_id(),
                         args,
                         fut,
@@ -104,7 +104,7 @@ impl Client {
                 let started = self
                     .start_op(
                         step,
-                        "IVdsIscsiTarget::CreatePortalGroup",
+                        Method::TargetCreatePortalGroup,
                         t.object_id(),
                         String::new(),
                         fut,
@@ -118,7 +118,7 @@ impl Client {
                 let started = self
                     .start_op(
                         step,
-                        "IVdsIscsiTarget::Delete",
+                        Method::TargetDelete,
                         t.object_id(),
                         String::new(),
                         fut,
@@ -132,7 +132,7 @@ impl Client {
                 let render = |p: &_| serde_json::to_string(p).unwrap_or_default();
                 self.invoke(
                     step,
-                    "IVdsIscsiTarget::GetProperties",
+                    Method::TargetGetProperties,
                     id,
                     String::new(),
                     fut,
@@ -146,7 +146,7 @@ impl Client {
                 let (_, sub) = self
                     .invoke(
                         step,
-                        "IVdsIscsiTarget::GetSubSystem",
+                        Method::TargetGetSubSystem,
                         id,
                         String::new(),
                         fut,
@@ -161,7 +161,7 @@ impl Client {
                 let (_, v) = self
                     .invoke(
                         step,
-                        "IVdsIscsiTarget::QueryPortalGroups",
+                        Method::TargetQueryPortalGroups,
                         t.object_id(),
                         String::new(),
                         fut,
@@ -180,7 +180,7 @@ impl Client {
                 let (id, fut) = (t.object_id(), t.QueryAssociatedLuns());
                 self.invoke(
                     step,
-                    "IVdsIscsiTarget::QueryAssociatedLuns",
+                    Method::TargetQueryAssociatedLuns,
                     id,
                     String::new(),
                     fut,
@@ -193,7 +193,7 @@ impl Client {
                 let (id, fut) = (t.object_id(), t.SetFriendlyName(name));
                 self.invoke(
                     step,
-                    "IVdsIscsiTarget::SetFriendlyName",
+                    Method::TargetSetFriendlyName,
                     id,
                     format!("{name:?}"),
                     fut,
@@ -224,14 +224,9 @@ impl Client {
                     t.object_id(),
                     t.SetSharedSecret(s.as_ref(), initiator.as_deref()),
                 );
-                self.invoke(
-                    step,
-                    "IVdsIscsiTarget::SetSharedSecret",
-                    id,
-                    args,
-                    fut,
-                    |_| String::new(),
-                )
+                self.invoke(step, Method::TargetSetSharedSecret, id, args, fut, |_| {
+                    String::new()
+                })
                 .await;
             }
             Step::RememberInitiatorSharedSecret {
@@ -250,7 +245,7 @@ impl Client {
                 );
                 self.invoke(
                     step,
-                    "IVdsIscsiTarget::RememberInitiatorSharedSecret",
+                    Method::TargetRememberInitiatorSharedSecret,
                     id,
                     args,
                     fut,
@@ -263,7 +258,7 @@ impl Client {
                 let (id, fut) = (t.object_id(), t.GetConnectedInitiators());
                 self.invoke(
                     step,
-                    "IVdsIscsiTarget::GetConnectedInitiators",
+                    Method::TargetGetConnectedInitiators,
                     id,
                     String::new(),
                     fut,
@@ -276,7 +271,7 @@ impl Client {
                 let (id, fut) = (g.object_id(), g.GetProperties());
                 self.invoke(
                     step,
-                    "IVdsIscsiPortalGroup::GetProperties",
+                    Method::PortalGroupGetProperties,
                     id,
                     String::new(),
                     fut,
@@ -290,7 +285,7 @@ impl Client {
                 let (_, t) = self
                     .invoke(
                         step,
-                        "IVdsIscsiPortalGroup::GetTarget",
+                        Method::PortalGroupGetTarget,
                         g.object_id(),
                         String::new(),
                         fut,
@@ -309,7 +304,7 @@ impl Client {
                 let (_, v) = self
                     .invoke(
                         step,
-                        "IVdsIscsiPortalGroup::QueryAssociatedPortals",
+                        Method::PortalGroupQueryAssociatedPortals,
                         id,
                         String::new(),
                         fut,
@@ -339,13 +334,7 @@ impl Client {
                 if matches!(s, Step::AddPortal { .. }) {
                     let fut = g.AddPortal(pid);
                     let started = self
-                        .start_op(
-                            step,
-                            "IVdsIscsiPortalGroup::AddPortal",
-                            g.object_id(),
-                            args,
-                            fut,
-                        )
+                        .start_op(step, Method::PortalGroupAddPortal, g.object_id(), args, fut)
                         .await;
                     self.keep_op(bind, started);
                 } else {
@@ -353,7 +342,7 @@ impl Client {
                     let started = self
                         .start_op(
                             step,
-                            "IVdsIscsiPortalGroup::RemovePortal",
+                            Method::PortalGroupRemovePortal,
                             g.object_id(),
                             args,
                             fut,
@@ -368,7 +357,7 @@ impl Client {
                 let started = self
                     .start_op(
                         step,
-                        "IVdsIscsiPortalGroup::Delete",
+                        Method::PortalGroupDelete,
                         g.object_id(),
                         String::new(),
                         fut,
@@ -381,7 +370,7 @@ impl Client {
                 let (id, fut) = (p.object_id(), p.GetProperties());
                 self.invoke(
                     step,
-                    "IVdsIscsiPortal::GetProperties",
+                    Method::PortalGetProperties,
                     id,
                     String::new(),
                     fut,
@@ -395,7 +384,7 @@ impl Client {
                 let (_, sub) = self
                     .invoke(
                         step,
-                        "IVdsIscsiPortal::GetSubSystem",
+                        Method::PortalGetSubSystem,
                         id,
                         String::new(),
                         fut,
@@ -410,7 +399,7 @@ impl Client {
                 let (_, v) = self
                     .invoke(
                         step,
-                        "IVdsIscsiPortal::QueryAssociatedPortalGroups",
+                        Method::PortalQueryAssociatedPortalGroups,
                         id,
                         String::new(),
                         fut,
@@ -424,7 +413,7 @@ impl Client {
                 let (id, fut) = (p.object_id(), p.SetStatus(*status));
                 self.invoke(
                     step,
-                    "IVdsIscsiPortal::SetStatus",
+                    Method::PortalSetStatus,
                     id,
                     status.name().to_string(),
                     fut,
@@ -437,7 +426,7 @@ impl Client {
                 let (hr, st) = self
                     .call(
                         step,
-                        "IVdsAsync::QueryStatus",
+                        Method::AsyncQueryStatus,
                         None,
                         op.clone(),
                         a.QueryStatus(),
@@ -449,17 +438,17 @@ impl Client {
                     origin: self.origins.get(op).cloned(),
                     ..Extra::default()
                 };
-                self.end(step, "IVdsAsync::QueryStatus", None, hr, extra);
+                self.end(step, Method::AsyncQueryStatus, None, hr, extra);
             }
             Step::Cancel { op } => {
                 let a = need!(op, op, "async object");
                 let (hr, _) = self
-                    .call(step, "IVdsAsync::Cancel", None, op.clone(), a.Cancel())
+                    .call(step, Method::AsyncCancel, None, op.clone(), a.Cancel())
                     .await;
                 let origin = self.origins.get(op).cloned();
                 self.end(
                     step,
-                    "IVdsAsync::Cancel",
+                    Method::AsyncCancel,
                     None,
                     hr,
                     Extra {

@@ -12,7 +12,7 @@ impl Client {
         let (properties_hr, props) = self
             .call(
                 step,
-                "IVdsIscsiPortalGroup::GetProperties",
+                Method::PortalGroupGetProperties,
                 g.object_id(),
                 "probe".into(),
                 g.GetProperties(),
@@ -24,7 +24,7 @@ impl Client {
             .unwrap_or_default();
         self.trace_return(
             step,
-            "IVdsIscsiPortalGroup::GetProperties",
+            Method::PortalGroupGetProperties,
             properties_hr,
             None,
             None,
@@ -34,7 +34,7 @@ impl Client {
         let (target_hr, target) = self
             .call(
                 step,
-                "IVdsIscsiPortalGroup::GetTarget",
+                Method::PortalGroupGetTarget,
                 g.object_id(),
                 "probe".into(),
                 g.GetTarget(),
@@ -46,7 +46,7 @@ impl Client {
             .unwrap_or_default();
         self.trace_return(
             step,
-            "IVdsIscsiPortalGroup::GetTarget",
+            Method::PortalGroupGetTarget,
             target_hr,
             None,
             None,
@@ -76,13 +76,13 @@ impl Client {
             return;
         };
         let (hr, w) = self
-            .call(step, "IVdsAsync::Wait", None, op.to_string(), a.Wait())
+            .call(step, Method::AsyncWait, None, op.to_string(), a.Wait())
             .await;
         let origin = self.origins.get(op).cloned();
         let Some(w) = w else {
             self.end(
                 step,
-                "IVdsAsync::Wait",
+                Method::AsyncWait,
                 None,
                 hr,
                 Extra {
@@ -102,7 +102,7 @@ impl Client {
         let called = u128::from(self.called_at.load(std::sync::atomic::Ordering::Relaxed));
         self.trace_return(
             step,
-            "IVdsAsync::Wait",
+            Method::AsyncWait,
             hr,
             Some(w.hr_result),
             None,
@@ -127,7 +127,7 @@ impl Client {
                 let (hr, properties) = self
                     .call(
                         step,
-                        "IVdsIscsiTarget::GetProperties",
+                        Method::TargetGetProperties,
                         t.object_id(),
                         "probe".into(),
                         t.GetProperties(),
@@ -135,7 +135,7 @@ impl Client {
                     .await;
                 self.trace_return(
                     step,
-                    "IVdsIscsiTarget::GetProperties",
+                    Method::TargetGetProperties,
                     hr,
                     None,
                     None,
@@ -157,7 +157,7 @@ impl Client {
             inconsistent: Some(inconsistent),
             ..Extra::default()
         };
-        self.push_record(step, "IVdsAsync::Wait", None, hr, extra);
+        self.push_record(step, Method::AsyncWait, None, hr, extra);
         if failed {
             // The contract says the pointers are NULL: a caller releases nothing.
             return;

@@ -10,12 +10,27 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::{Fault, FaultPlan, Trigger};
-use crate::array::ArrayRequest;
+use crate::array::link::LinkControl;
+use crate::array::{Array, ArrayRequest};
 use crate::program::{ClientProgram, Step};
-use crate::provider::ProviderFault;
+use crate::provider::{ProviderFault, SimProvider};
 use crate::runtime;
-use crate::trace::Event;
-use crate::world::RunContext;
+use crate::trace::{Event, Trace};
+
+/// The parts of a running world that faults act on. The world's run
+/// context implements it; the injector needs nothing else of the world.
+pub trait FaultScope: Send + Sync + 'static {
+    /// The provider under test, for provider-side faults.
+    fn provider(&self) -> &dyn SimProvider;
+    /// The array, for faults that change it behind the provider's back.
+    fn array(&self) -> &Array;
+    /// The link between provider and array, for link faults.
+    fn link(&self) -> Arc<dyn LinkControl>;
+    /// The run's trace, where each firing is recorded.
+    fn trace(&self) -> &Trace;
+    /// Starts one more client (for the concurrent-calls fault).
+    fn start_client(self: Arc<Self>, program: ClientProgram);
+}
 
 /// The fault plan of one run, with its seeded stream and call counter.
 pub struct Injector {
@@ -47,7 +62,7 @@ impl Injector {
     }
 
     /// Counts one program call and fires the faults due just before it.
-    pub async fn before_call(&self, ctx: &Arc<RunContext>) {
+    pub async fn before_call<S: FaultScope>(&self, ctx: &Arc<S>) {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         for (i, rule) in self.plan.rules.iter().enumerate() {
             if rule.at == Trigger::BeforeCall(n) {
@@ -57,7 +72,7 @@ impl Injector {
     }
 
     /// Fires the timed faults at their moments; returns when the last has fired.
-    pub async fn run_timed(&self, ctx: &Arc<RunContext>) {
+    pub async fn run_timed<S: FaultScope>(&self, ctx: &Arc<S>) {
         let mut timed: Vec<(u64, usize)> = self
             .plan
             .rules
@@ -79,7 +94,7 @@ impl Injector {
         }
     }
 
-    async fn fire(&self, ctx: &Arc<RunContext>, index: usize) {
+    async fn fire<S: FaultScope>(&self, ctx: &Arc<S>, index: usize) {
         let rule = &self.plan.rules[index];
         let (fired, salt) = {
             let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
@@ -91,7 +106,7 @@ impl Injector {
         } else {
             "skipped by its probability".to_string()
         };
-        ctx.trace.record(Event::Fault {
+        ctx.trace().record(Event::Fault {
             rule: index,
             kind: rule.fault.kind(),
             fired,
@@ -108,37 +123,37 @@ fn after(ms: u64, undo: impl FnOnce() + Send + 'static) {
     });
 }
 
-async fn apply(ctx: &Arc<RunContext>, index: usize, fault: &Fault, salt: u64) -> String {
+async fn apply<S: FaultScope>(ctx: &Arc<S>, index: usize, fault: &Fault, salt: u64) -> String {
     let unsupported = |what: &str| format!("the provider cannot simulate {what}; nothing happened");
     match fault {
         Fault::CacheCorruption => {
-            if ctx.provider.inject(ProviderFault::CorruptCache { salt }) {
+            if ctx.provider().inject(ProviderFault::CorruptCache { salt }) {
                 "provider cache corrupted".into()
             } else {
                 unsupported("cache corruption")
             }
         }
         Fault::ProviderRestart => {
-            if ctx.provider.inject(ProviderFault::Restart) {
+            if ctx.provider().inject(ProviderFault::Restart) {
                 "provider restarted; cache lost".into()
             } else {
                 unsupported("a restart")
             }
         }
         Fault::AllocationFailure => {
-            if ctx.provider.inject(ProviderFault::FailNextAllocation) {
+            if ctx.provider().inject(ProviderFault::FailNextAllocation) {
                 "the provider's next allocation fails".into()
             } else {
                 unsupported("allocation failure")
             }
         }
         Fault::InvalidArgument => {
-            ctx.array.reject_next_request();
+            ctx.array().reject_next_request();
             "the array refuses the next request as malformed".into()
         }
-        Fault::DeleteTarget { target } => match ctx.array.target_named(target) {
+        Fault::DeleteTarget { target } => match ctx.array().target_named(target) {
             Some(id) => match ctx
-                .array
+                .array()
                 .apply_direct(&ArrayRequest::DeleteTarget { target: id })
             {
                 Ok(_) => format!("target {target} {id} deleted on the array"),
@@ -147,8 +162,8 @@ async fn apply(ctx: &Arc<RunContext>, index: usize, fault: &Fault, salt: u64) ->
             None => format!("no target {target} on the array; nothing deleted"),
         },
         Fault::DeletePortalGroup { target, tag } => {
-            let group = ctx.array.target_named(target).and_then(|t| {
-                ctx.array
+            let group = ctx.array().target_named(target).and_then(|t| {
+                ctx.array()
                     .snapshot()
                     .groups_of(t)
                     .into_iter()
@@ -157,13 +172,13 @@ async fn apply(ctx: &Arc<RunContext>, index: usize, fault: &Fault, salt: u64) ->
             match group {
                 Some(g) => {
                     for p in &g.portals {
-                        let _ = ctx.array.apply_direct(&ArrayRequest::RemovePortal {
+                        let _ = ctx.array().apply_direct(&ArrayRequest::RemovePortal {
                             group: g.id,
                             portal: *p,
                         });
                     }
                     match ctx
-                        .array
+                        .array()
                         .apply_direct(&ArrayRequest::DeletePortalGroup { group: g.id })
                     {
                         Ok(_) => format!("group tag {tag} of {target} deleted on the array"),
@@ -188,7 +203,7 @@ async fn apply(ctx: &Arc<RunContext>, index: usize, fault: &Fault, salt: u64) ->
                         },
                     ],
                 );
-                crate::client::spawn_program(ctx.clone(), program);
+                ctx.clone().start_client(program);
             }
             format!("{clients} clients call CreatePortalGroup on {target} at once")
         }
@@ -196,20 +211,20 @@ async fn apply(ctx: &Arc<RunContext>, index: usize, fault: &Fault, salt: u64) ->
             probability,
             duration_ms,
         } => {
-            ctx.link.set_loss(*probability);
-            let link = ctx.link.clone();
+            let link = ctx.link();
+            link.set_loss(*probability);
             after(*duration_ms, move || link.set_loss(0.0));
             format!("messages lost with probability {probability} for {duration_ms} ms")
         }
         Fault::LinkPartition { duration_ms } => {
-            ctx.link.partition();
-            let link = ctx.link.clone();
+            let link = ctx.link();
+            link.partition();
             after(*duration_ms, move || link.repair());
             format!("provider and array partitioned for {duration_ms} ms")
         }
         Fault::LinkHold { duration_ms } => {
-            ctx.link.hold();
-            let link = ctx.link.clone();
+            let link = ctx.link();
+            link.hold();
             after(*duration_ms, move || link.release());
             format!("messages held for {duration_ms} ms")
         }
@@ -217,8 +232,8 @@ async fn apply(ctx: &Arc<RunContext>, index: usize, fault: &Fault, salt: u64) ->
             extra_ms,
             duration_ms,
         } => {
-            ctx.link.set_extra_latency(Duration::from_millis(*extra_ms));
-            let link = ctx.link.clone();
+            let link = ctx.link();
+            link.set_extra_latency(Duration::from_millis(*extra_ms));
             after(*duration_ms, move || link.set_extra_latency(Duration::ZERO));
             format!("{extra_ms} ms extra latency for {duration_ms} ms")
         }
@@ -226,8 +241,8 @@ async fn apply(ctx: &Arc<RunContext>, index: usize, fault: &Fault, salt: u64) ->
             factor,
             duration_ms,
         } => {
-            ctx.array.set_slow_factor(*factor);
-            let array = ctx.array.clone();
+            ctx.array().set_slow_factor(*factor);
+            let array = ctx.array().clone();
             after(*duration_ms, move || array.set_slow_factor(1));
             format!("array operations {factor}x slower for {duration_ms} ms")
         }

@@ -11,12 +11,13 @@ use tokio::sync::watch;
 
 use super::objects::{PortalGroup, Target};
 use super::{Mutation, Shared};
-use crate::async_output::VDS_ASYNC_OUTPUT;
 use crate::com::{ComPtr, HrResult, ok};
 use crate::hresult::HResult;
+use crate::interfaces::async_output::VDS_ASYNC_OUTPUT;
 use crate::interfaces::{
     AsyncStatus, IVdsAsync, IVdsIscsiPortalGroup, IVdsIscsiTarget, WaitOutput,
 };
+use crate::method::Method;
 use crate::output_type::VDS_ASYNC_OUTPUT_TYPE;
 use crate::props::VDS_OBJECT_ID;
 use crate::runtime;
@@ -173,7 +174,7 @@ impl AsyncOp {
                         &shared.ledger,
                         stray,
                         None,
-                        "IVdsAsync::Wait",
+                        Method::AsyncWait,
                     )),
                 };
             }
@@ -188,7 +189,7 @@ impl AsyncOp {
                             &shared.ledger,
                             Arc::new(Target::new(shared.clone(), t)) as Arc<dyn IVdsIscsiTarget>,
                             Some(t),
-                            "IVdsAsync::Wait",
+                            Method::AsyncWait,
                         )
                     }),
                 }
@@ -199,7 +200,7 @@ impl AsyncOp {
                         &shared.ledger,
                         g.clone() as Arc<dyn IVdsIscsiPortalGroup>,
                         Some(g.id()),
-                        "IVdsAsync::Wait",
+                        Method::AsyncWait,
                     )
                 };
                 let ptr = if shared.mutated(Mutation::NoAddRefOnWait) {
@@ -227,7 +228,7 @@ impl AsyncOp {
                     &shared.ledger,
                     t.clone() as Arc<dyn IVdsIscsiTarget>,
                     Some(t.id()),
-                    "IVdsAsync::Wait",
+                    Method::AsyncWait,
                 )),
             },
             Produced::Nothing => VDS_ASYNC_OUTPUT::null_of(self.output_type),

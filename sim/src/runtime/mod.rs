@@ -1,26 +1,26 @@
 //! The small runtime facade the world is written against: spawn, sleep,
-//! now, timeout. Each engine implements it in its own file; nothing else in
-//! the crate names an engine.
+//! now, timeout, and the panic slot. Each engine implements [`Engine`] in
+//! its own file under `engine/`; this module imports nothing else of the
+//! crate and names no engine crate.
 //!
 //! The engine of the running world is kept in a thread-local, set by the
 //! engine when a world starts ([`enter`]). Both engines run a world on one
 //! thread, so every task of the world sees it.
 
-/// The madsim engine.
-pub mod madsim;
-/// The turmoil engine.
-pub mod turmoil;
-
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 /// A boxed task.
 pub type Task = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// A boxed timer, as an engine's [`Engine::sleep`] hands it out.
+pub type Timer = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 /// Which simulation engine runs a world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -72,6 +72,29 @@ pub trait Engine: Send + Sync {
     fn spawn(&self, task: Task);
     /// Simulated time since the world started.
     fn now(&self) -> Duration;
+    /// A timer that fires after `d` of simulated time.
+    fn sleep(&self, d: Duration) -> Timer;
+    /// The world's progress counter.
+    fn progress(&self) -> &Progress;
+}
+
+/// How far a world has got: a count that grows while the simulator runs
+/// (timers firing, trace events, engine steps). A watchdog on another
+/// thread reads it; a world whose count stands still for long in wall time
+/// has a task that blocks its thread. Only that judgement uses the wall
+/// clock, and it never depends on how long a healthy run takes.
+#[derive(Clone, Debug, Default)]
+pub struct Progress(Arc<AtomicU64>);
+
+impl Progress {
+    /// Counts one step forward.
+    pub fn beat(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+    /// The count so far.
+    pub fn count(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 thread_local! {
@@ -113,10 +136,18 @@ pub fn now() -> Duration {
 
 /// Waits `d` of simulated time.
 pub async fn sleep(d: Duration) {
-    match engine_kind() {
-        EngineKind::Madsim => ::madsim::time::sleep(d).await,
-        EngineKind::Turmoil => ::tokio::time::sleep(d).await,
-    }
+    let engine = current();
+    engine.sleep(d).await;
+    engine.progress().beat();
+}
+
+/// Counts a step of the running world's progress (nothing outside a world).
+pub fn beat() {
+    CURRENT.with(|c| {
+        if let Some(e) = c.borrow().as_ref() {
+            e.progress().beat();
+        }
+    });
 }
 
 /// Runs `fut` for at most `d` of simulated time; `None` if it did not finish.
@@ -130,7 +161,7 @@ pub async fn timeout<T>(d: Duration, fut: impl Future<Output = T>) -> Option<T> 
 }
 
 /// Where a world keeps the first panic of any of its tasks, so that a
-/// panicking provider ends the run as a [`RunError::Panic`](crate::world::RunError)
+/// panicking provider ends the run as a `RunError::Panic`
 /// instead of unwinding through the engine.
 #[derive(Clone, Default)]
 pub struct PanicSlot {
@@ -152,7 +183,7 @@ impl PanicSlot {
         use futures::FutureExt;
         if let Err(payload) = std::panic::AssertUnwindSafe(fut).catch_unwind().await {
             let mut m = self.message.lock().unwrap_or_else(|e| e.into_inner());
-            m.get_or_insert_with(|| crate::world::panic_message(payload.as_ref()));
+            m.get_or_insert_with(|| panic_message(payload.as_ref()));
             self.raised.notify_waiters();
             self.raised.notify_one();
         }
@@ -173,4 +204,15 @@ impl PanicSlot {
 /// Simulated time since the world started, or zero outside a running world.
 pub fn now_or_zero() -> Duration {
     CURRENT.with(|c| c.borrow().as_ref().map(|e| e.now()).unwrap_or_default())
+}
+
+/// Turns a caught panic's payload into its message.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-text payload".to_string()
+    }
 }

@@ -29,7 +29,7 @@ impl IVdsHwProvider for HwProvider {
         self.shared.gate().await?;
         ok(vec![subsystem_ptr(
             &self.shared,
-            "IVdsHwProvider::QuerySubSystems",
+            Method::HwProviderQuerySubSystems,
         )])
     }
 

@@ -17,13 +17,14 @@ use crate::interfaces::{
     IVdsAsync, IVdsHwProvider, IVdsIscsiPortal, IVdsIscsiPortalGroup, IVdsIscsiTarget,
     IVdsSubSystemIscsi,
 };
+use crate::method::Method;
 use crate::output_type::VDS_ASYNC_OUTPUT_TYPE as T;
 use crate::props::{
     VDS_ISCSI_PORTAL_PROP, VDS_ISCSI_PORTAL_STATUS, VDS_ISCSI_PORTALGROUP_PROP,
     VDS_ISCSI_SHARED_SECRET, VDS_ISCSI_TARGET_PROP, VDS_OBJECT_ID,
 };
 
-fn subsystem_ptr(shared: &Arc<Shared>, origin: &'static str) -> ComPtr<dyn IVdsSubSystemIscsi> {
+fn subsystem_ptr(shared: &Arc<Shared>, origin: Method) -> ComPtr<dyn IVdsSubSystemIscsi> {
     let id = shared.lock().cache.data().subsystem;
     ComPtr::issue(
         &shared.ledger,
@@ -38,7 +39,7 @@ fn subsystem_ptr(shared: &Arc<Shared>, origin: &'static str) -> ComPtr<dyn IVdsS
 fn target_ptr(
     shared: &Arc<Shared>,
     id: VDS_OBJECT_ID,
-    origin: &'static str,
+    origin: Method,
 ) -> ComPtr<dyn IVdsIscsiTarget> {
     ComPtr::issue(
         &shared.ledger,
@@ -54,7 +55,7 @@ fn target_ptr(
 fn group_ptr(
     shared: &Arc<Shared>,
     id: VDS_OBJECT_ID,
-    origin: &'static str,
+    origin: Method,
 ) -> ComPtr<dyn IVdsIscsiPortalGroup> {
     ComPtr::issue(
         &shared.ledger,
@@ -70,7 +71,7 @@ fn group_ptr(
 fn portal_ptr(
     shared: &Arc<Shared>,
     id: VDS_OBJECT_ID,
-    origin: &'static str,
+    origin: Method,
 ) -> ComPtr<dyn IVdsIscsiPortal> {
     ComPtr::issue(
         &shared.ledger,
@@ -83,11 +84,7 @@ fn portal_ptr(
     )
 }
 
-fn async_ptr(
-    shared: &Arc<Shared>,
-    op: Arc<AsyncOp>,
-    origin: &'static str,
-) -> ComPtr<dyn IVdsAsync> {
+fn async_ptr(shared: &Arc<Shared>, op: Arc<AsyncOp>, origin: Method) -> ComPtr<dyn IVdsAsync> {
     ComPtr::issue(&shared.ledger, op as Arc<dyn IVdsAsync>, None, origin)
 }
 

@@ -34,7 +34,7 @@ impl IVdsIscsiPortal for Portal {
 
     async fn GetSubSystem(&self) -> HrResult<ComPtr<dyn IVdsSubSystemIscsi>> {
         self.enter().await?;
-        ok(subsystem_ptr(&self.shared, "IVdsIscsiPortal::GetSubSystem"))
+        ok(subsystem_ptr(&self.shared, Method::PortalGetSubSystem))
     }
 
     async fn QueryAssociatedPortalGroups(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortalGroup>>> {
@@ -51,13 +51,7 @@ impl IVdsIscsiPortal for Portal {
             .collect();
         ok(ids
             .into_iter()
-            .map(|id| {
-                group_ptr(
-                    &self.shared,
-                    id,
-                    "IVdsIscsiPortal::QueryAssociatedPortalGroups",
-                )
-            })
+            .map(|id| group_ptr(&self.shared, id, Method::PortalQueryAssociatedPortalGroups))
             .collect())
     }
 

@@ -94,7 +94,7 @@ impl IVdsIscsiPortalGroup for PortalGroup {
         ok(target_ptr(
             &self.shared,
             target,
-            "IVdsIscsiPortalGroup::GetTarget",
+            Method::PortalGroupGetTarget,
         ))
     }
 
@@ -102,13 +102,7 @@ impl IVdsIscsiPortalGroup for PortalGroup {
         let g = self.enter().await?;
         ok(g.portals
             .iter()
-            .map(|id| {
-                portal_ptr(
-                    &self.shared,
-                    *id,
-                    "IVdsIscsiPortalGroup::QueryAssociatedPortals",
-                )
-            })
+            .map(|id| portal_ptr(&self.shared, *id, Method::PortalGroupQueryAssociatedPortals))
             .collect())
     }
 
@@ -140,11 +134,7 @@ impl IVdsIscsiPortalGroup for PortalGroup {
         let op = self
             .start(&g, T::VDS_ASYNCOUT_ADDPORTAL, req, Some(portalId))?
             .out;
-        ok(async_ptr(
-            &self.shared,
-            op,
-            "IVdsIscsiPortalGroup::AddPortal",
-        ))
+        ok(async_ptr(&self.shared, op, Method::PortalGroupAddPortal))
     }
 
     async fn RemovePortal(&self, portalId: VDS_OBJECT_ID) -> HrResult<ComPtr<dyn IVdsAsync>> {
@@ -159,11 +149,7 @@ impl IVdsIscsiPortalGroup for PortalGroup {
         let op = self
             .start(&g, T::VDS_ASYNCOUT_REMOVEPORTAL, req, Some(portalId))?
             .out;
-        ok(async_ptr(
-            &self.shared,
-            op,
-            "IVdsIscsiPortalGroup::RemovePortal",
-        ))
+        ok(async_ptr(&self.shared, op, Method::PortalGroupRemovePortal))
     }
 
     async fn Delete(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
@@ -175,6 +161,6 @@ impl IVdsIscsiPortalGroup for PortalGroup {
         let op = self
             .start(&g, T::VDS_ASYNCOUT_DELETEPORTALGROUP, req, None)?
             .out;
-        ok(async_ptr(&self.shared, op, "IVdsIscsiPortalGroup::Delete"))
+        ok(async_ptr(&self.shared, op, Method::PortalGroupDelete))
     }
 }

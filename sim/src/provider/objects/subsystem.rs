@@ -29,7 +29,7 @@ impl IVdsSubSystemIscsi for SubSystem {
             .collect();
         ok(ids
             .into_iter()
-            .map(|id| target_ptr(&self.shared, id, "IVdsSubSystemIscsi::QueryTargets"))
+            .map(|id| target_ptr(&self.shared, id, Method::SubSystemQueryTargets))
             .collect())
     }
 
@@ -46,7 +46,7 @@ impl IVdsSubSystemIscsi for SubSystem {
             .collect();
         ok(ids
             .into_iter()
-            .map(|id| portal_ptr(&self.shared, id, "IVdsSubSystemIscsi::QueryPortals"))
+            .map(|id| portal_ptr(&self.shared, id, Method::SubSystemQueryPortals))
             .collect())
     }
 
@@ -92,10 +92,6 @@ impl IVdsSubSystemIscsi for SubSystem {
             _ => (HResult::VDS_E_BAD_PROVIDER_DATA, Produced::Nothing),
         });
         let op = AsyncOp::start(&self.shared, T::VDS_ASYNCOUT_CREATETARGET, None, work);
-        ok(async_ptr(
-            &self.shared,
-            op,
-            "IVdsSubSystemIscsi::CreateTarget",
-        ))
+        ok(async_ptr(&self.shared, op, Method::SubSystemCreateTarget))
     }
 }

@@ -107,7 +107,7 @@ impl Target {
             );
             return ok_with(
                 code,
-                async_ptr(&self.shared, op, "IVdsIscsiTarget::CreatePortalGroup"),
+                async_ptr(&self.shared, op, Method::TargetCreatePortalGroup),
             );
         }
         let target = self.id;
@@ -136,11 +136,7 @@ impl Target {
             Some(self.id),
             work,
         );
-        ok(async_ptr(
-            &self.shared,
-            op,
-            "IVdsIscsiTarget::CreatePortalGroup",
-        ))
+        ok(async_ptr(&self.shared, op, Method::TargetCreatePortalGroup))
     }
 }
 
@@ -158,7 +154,7 @@ impl IVdsIscsiTarget for Target {
 
     async fn GetSubSystem(&self) -> HrResult<ComPtr<dyn IVdsSubSystemIscsi>> {
         self.enter().await?;
-        ok(subsystem_ptr(&self.shared, "IVdsIscsiTarget::GetSubSystem"))
+        ok(subsystem_ptr(&self.shared, Method::TargetGetSubSystem))
     }
 
     async fn QueryPortalGroups(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortalGroup>>> {
@@ -174,7 +170,7 @@ impl IVdsIscsiTarget for Target {
             .collect();
         let groups = ids
             .into_iter()
-            .map(|id| group_ptr(&self.shared, id, "IVdsIscsiTarget::QueryPortalGroups"))
+            .map(|id| group_ptr(&self.shared, id, Method::TargetQueryPortalGroups))
             .collect();
         if self.shared.mutated(Mutation::FailureWithOutput) {
             return ok_with(HResult::E_FAIL, groups);
@@ -218,7 +214,7 @@ impl IVdsIscsiTarget for Target {
             Some(self.id),
             work,
         );
-        ok(async_ptr(&self.shared, op, "IVdsIscsiTarget::Delete"))
+        ok(async_ptr(&self.shared, op, Method::TargetDelete))
     }
 
     async fn SetFriendlyName(&self, pwszFriendlyName: &str) -> HrResult<()> {

@@ -18,11 +18,13 @@
 
 #![allow(non_snake_case)]
 
+pub mod async_output;
+
 use async_trait::async_trait;
 
-use crate::async_output::VDS_ASYNC_OUTPUT;
 use crate::com::{ComPtr, HrResult, Interface};
 use crate::hresult::HResult;
+use crate::interfaces::async_output::VDS_ASYNC_OUTPUT;
 use crate::props::{
     VDS_IPADDRESS, VDS_ISCSI_IPSEC_KEY, VDS_ISCSI_PORTAL_PROP, VDS_ISCSI_PORTAL_STATUS,
     VDS_ISCSI_PORTALGROUP_PROP, VDS_ISCSI_SHARED_SECRET, VDS_ISCSI_TARGET_PROP, VDS_OBJECT_ID,

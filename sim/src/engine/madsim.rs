@@ -6,18 +6,20 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Engine, EngineKind, Task};
+use super::{Ending, Runner};
 use crate::array::Array;
 use crate::array::link::LocalLink;
 use crate::client;
 use crate::program::ClientProgram;
 use crate::provider::ProviderFactory;
+use crate::runtime::{self, Engine, EngineKind, PanicSlot, Progress, Task, Timer};
 use crate::seeds::{Stream, derive};
-use crate::world::{self, RunContext, RunError, WorldConfig};
+use crate::world::{self, RunContext, WorldConfig};
 
 struct MadsimEngine {
     start: ::madsim::time::Instant,
-    panics: super::PanicSlot,
+    panics: PanicSlot,
+    progress: Progress,
 }
 
 impl Engine for MadsimEngine {
@@ -33,10 +35,16 @@ impl Engine for MadsimEngine {
     fn now(&self) -> Duration {
         ::madsim::time::Instant::now().duration_since(self.start)
     }
+    fn sleep(&self, d: Duration) -> Timer {
+        Box::pin(::madsim::time::sleep(d))
+    }
+    fn progress(&self) -> &Progress {
+        &self.progress
+    }
 }
 
 /// Builds the engine-independent parts of a madsim world (outside the runtime).
-pub fn prepare(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> Arc<RunContext> {
+fn prepare(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> Arc<RunContext> {
     let array = Array::new(cfg.array.clone(), derive(cfg.seed, Stream::Array));
     let link = LocalLink::new(
         array.clone(),
@@ -44,21 +52,30 @@ pub fn prepare(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> Arc<RunConte
         cfg.min_latency,
         cfg.max_latency,
     );
-    world::build_context(cfg, factory, array, Arc::new(link.clone()), Arc::new(link))
+    world::build_context(
+        cfg,
+        factory,
+        array,
+        Arc::new(link.clone()),
+        Arc::new(link),
+        super::start_client,
+    )
 }
 
 /// The world as one future for a madsim runtime: starts the clients and the
 /// timed faults, and waits for them up to the time limit. Returns whether
 /// everything finished, and the simulated time at the end.
-pub async fn drive(
+async fn drive(
     ctx: Arc<RunContext>,
     clients: Vec<ClientProgram>,
     limit: Duration,
+    progress: Progress,
 ) -> (bool, Duration) {
     let panics = ctx.panics.clone();
-    super::enter(Arc::new(MadsimEngine {
+    runtime::enter(Arc::new(MadsimEngine {
         start: ::madsim::time::Instant::now(),
         panics: panics.clone(),
+        progress,
     }));
     let faults = ctx.clone();
     let guard = panics.clone();
@@ -83,51 +100,50 @@ pub async fn drive(
         }
         let _ = timed.await;
     };
-    let finished = super::timeout(limit, panics.until_panic(all))
+    let finished = runtime::timeout(limit, panics.until_panic(all))
         .await
         .is_some();
-    (finished, super::now())
+    (finished, runtime::now())
+}
+
+/// A world as one future, for a madsim runtime of the caller's own.
+pub(super) fn future(
+    cfg: &WorldConfig,
+    factory: &dyn ProviderFactory,
+) -> impl std::future::Future<Output = (bool, Duration)> + use<> {
+    drive(
+        prepare(cfg, factory),
+        cfg.clients.clone(),
+        cfg.time_limit,
+        Progress::default(),
+    )
 }
 
 /// Prepares one world on madsim: the parts built here, and the run itself
-/// as a closure for the thread that [`world::run`] watches.
-pub fn prepare_run(
+/// as a closure for the thread that [`super::run`] watches.
+pub(super) fn prepare_run(
     cfg: &WorldConfig,
     factory: &dyn ProviderFactory,
-) -> (Arc<RunContext>, world::Runner) {
+    progress: Progress,
+) -> (Arc<RunContext>, Runner) {
     let ctx = prepare(cfg, factory);
     let inner = ctx.clone();
     let (seed, clients, limit) = (cfg.seed, cfg.clients.clone(), cfg.time_limit);
-    let runner: world::Runner = Box::new(move || {
+    let runner: Runner = Box::new(move || {
         let rt = ::madsim::runtime::Runtime::with_seed_and_config(
             derive(seed, Stream::Engine),
             ::madsim::Config::default(),
         );
         let result = catch_unwind(AssertUnwindSafe(|| {
-            rt.block_on(drive(inner.clone(), clients, limit))
+            rt.block_on(drive(inner.clone(), clients, limit, progress))
         }));
-        super::exit();
-        match result {
-            Ok((_, end)) if inner.panics.message().is_some() => (
-                Some(RunError::Panic {
-                    message: inner.panics.message().unwrap_or_default(),
-                }),
-                end,
-            ),
-            Ok((true, end)) => (None, end),
-            Ok((false, end)) => (
-                Some(RunError::Hang {
-                    limit_ms: limit.as_millis(),
-                }),
-                end,
-            ),
-            Err(payload) => (
-                Some(RunError::Panic {
-                    message: world::panic_message(payload.as_ref()),
-                }),
-                Duration::ZERO,
-            ),
-        }
+        runtime::exit();
+        let (ending, end) = match result {
+            Ok((true, end)) => (Ending::Finished, end),
+            Ok((false, end)) => (Ending::TimedOut, end),
+            Err(payload) => (Ending::Unwound(payload), Duration::ZERO),
+        };
+        (ending.verdict(&inner.panics, limit), end)
     });
     (ctx, runner)
 }

@@ -14,11 +14,12 @@ use rand_chacha::ChaCha8Rng;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Engine, EngineKind, Task};
+use super::{Ending, Runner};
 use crate::array::link::{ArrayLink, DEFAULT_LINK_TIMEOUT, LinkControl, LinkError};
 use crate::array::{Array, ArrayRequest, ArrayResult};
 use crate::client;
 use crate::provider::ProviderFactory;
+use crate::runtime::{self, Engine, EngineKind, PanicSlot, Progress, Task, Timer};
 use crate::seeds::{Stream, derive};
 use crate::world::{self, RunContext, RunError, WorldConfig};
 
@@ -31,7 +32,8 @@ pub const ARRAY_PORT: u16 = 3260;
 
 struct TurmoilEngine {
     spawn: mpsc::UnboundedSender<Task>,
-    panics: super::PanicSlot,
+    panics: PanicSlot,
+    progress: Progress,
 }
 
 impl Engine for TurmoilEngine {
@@ -47,6 +49,12 @@ impl Engine for TurmoilEngine {
     }
     fn now(&self) -> Duration {
         ::turmoil::sim_elapsed().unwrap_or_default()
+    }
+    fn sleep(&self, d: Duration) -> Timer {
+        Box::pin(tokio::time::sleep(d))
+    }
+    fn progress(&self) -> &Progress {
+        &self.progress
     }
 }
 
@@ -73,7 +81,7 @@ impl ArrayLink for TcpLink {
         if self.requests.send((req, tx)).is_err() {
             return Err(LinkError::Timeout);
         }
-        match super::timeout(DEFAULT_LINK_TIMEOUT, rx).await {
+        match runtime::timeout(DEFAULT_LINK_TIMEOUT, rx).await {
             Some(Ok(result)) => Ok(result),
             // The exchange failed early (connection refused or reset): the
             // provider still only learns of it when its timer runs out.
@@ -153,11 +161,12 @@ async fn serve(array: Array) -> ::turmoil::Result {
 }
 
 /// Prepares one world on turmoil: the parts built here, and the
-/// simulation itself as a closure for the thread that [`world::run`] watches.
-pub fn prepare_run(
+/// simulation itself as a closure for the thread that [`super::run`] watches.
+pub(super) fn prepare_run(
     cfg: &WorldConfig,
     factory: &dyn ProviderFactory,
-) -> (Arc<RunContext>, world::Runner) {
+    progress: Progress,
+) -> (Arc<RunContext>, Runner) {
     let (spawn_tx, spawn_rx) = mpsc::unbounded_channel::<Task>();
     let (req_tx, req_rx) = mpsc::unbounded_channel::<Request>();
 
@@ -177,31 +186,51 @@ pub fn prepare_run(
         array.clone(),
         Arc::new(link.clone()),
         Arc::new(link),
+        super::start_client,
     );
     let panics = ctx.panics.clone();
     let cfg = cfg.clone();
     let outer = ctx.clone();
-    let runner: world::Runner = Box::new(move || {
+    let runner: Runner = Box::new(move || {
         let ctx = outer;
-        super::enter(Arc::new(TurmoilEngine {
+        runtime::enter(Arc::new(TurmoilEngine {
             spawn: spawn_tx,
             panics: panics.clone(),
+            progress: progress.clone(),
         }));
-        simulate(&cfg, ctx, array, state, spawn_rx, req_rx, panics)
+        let pipes = Pipes {
+            array,
+            state,
+            spawn_rx,
+            req_rx,
+        };
+        simulate(&cfg, ctx, pipes, panics, progress)
     });
     (ctx, runner)
+}
+
+/// What the turmoil hosts of a prepared world are connected to.
+struct Pipes {
+    array: Array,
+    state: Arc<Mutex<PumpState>>,
+    spawn_rx: mpsc::UnboundedReceiver<Task>,
+    req_rx: mpsc::UnboundedReceiver<Request>,
 }
 
 /// Runs the turmoil simulation of a prepared world, on the calling thread.
 fn simulate(
     cfg: &WorldConfig,
     ctx: Arc<RunContext>,
-    array: Array,
-    state: Arc<Mutex<PumpState>>,
-    spawn_rx: mpsc::UnboundedReceiver<Task>,
-    req_rx: mpsc::UnboundedReceiver<Request>,
-    panics: super::PanicSlot,
+    pipes: Pipes,
+    panics: PanicSlot,
+    progress: Progress,
 ) -> (Option<RunError>, Duration) {
+    let Pipes {
+        array,
+        state,
+        spawn_rx,
+        req_rx,
+    } = pipes;
     let mut sim = ::turmoil::Builder::new()
         .rng_seed(derive(cfg.seed, Stream::Engine))
         .enable_random_order()
@@ -258,27 +287,26 @@ fn simulate(
         });
     }
 
-    let result = catch_unwind(AssertUnwindSafe(|| sim.run()));
+    let result = catch_unwind(AssertUnwindSafe(|| step_to_end(&mut sim, &progress)));
     let end = sim.elapsed();
-    super::exit();
-    let error = match result {
-        _ if panics.message().is_some() => Some(RunError::Panic {
-            message: panics.message().unwrap_or_default(),
-        }),
-        Ok(Ok(())) => None,
-        Ok(Err(e)) => {
-            let message = e.to_string();
-            if message.contains("duration") {
-                Some(RunError::Hang {
-                    limit_ms: cfg.time_limit.as_millis(),
-                })
-            } else {
-                Some(RunError::Engine { message })
-            }
-        }
-        Err(payload) => Some(RunError::Panic {
-            message: world::panic_message(payload.as_ref()),
-        }),
+    runtime::exit();
+    let ending = match result {
+        Ok(Ok(())) => Ending::Finished,
+        // turmoil stops with an error once its simulated duration (the
+        // time limit) has passed; recognised by the clock, not the message.
+        Ok(Err(_)) if end > cfg.time_limit => Ending::TimedOut,
+        Ok(Err(e)) => Ending::Failed(e.to_string()),
+        Err(payload) => Ending::Unwound(payload),
     };
-    (error, end)
+    (ending.verdict(&panics, cfg.time_limit), end)
+}
+
+/// `Sim::run`, one step at a time, counting each step as progress.
+fn step_to_end(sim: &mut ::turmoil::Sim<'_>, progress: &Progress) -> ::turmoil::Result {
+    loop {
+        progress.beat();
+        if sim.step()? {
+            return Ok(());
+        }
+    }
 }

@@ -1,0 +1,132 @@
+//! The engines: how a world is laid out and driven on each simulator, and
+//! [`run`], which runs one world on its engine under a watchdog.
+//!
+//! Only the files of this module name madsim or turmoil; everything else
+//! is written against the [`runtime`](crate::runtime) facade.
+
+mod madsim;
+mod turmoil;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::provider::ProviderFactory;
+use crate::runtime::{EngineKind, PanicSlot, Progress, panic_message};
+use crate::world::{RunContext, RunError, RunOutcome, WorldConfig};
+
+pub use self::turmoil::{ARRAY_HOST, ARRAY_PORT, VDS_HOST};
+
+/// An engine's run of a prepared world: how it ended, and the simulated time then.
+type Runner = Box<dyn FnOnce() -> (Option<RunError>, Duration) + Send>;
+
+/// How an engine's drive of a world ended, before it becomes a verdict.
+enum Ending {
+    /// Every client finished.
+    Finished,
+    /// The simulated time limit passed first.
+    TimedOut,
+    /// The engine reported an error of its own.
+    Failed(String),
+    /// A panic unwound out of the engine.
+    Unwound(Box<dyn std::any::Any + Send>),
+}
+
+impl Ending {
+    /// The verdict on the run: a panic caught in any task of the world
+    /// comes first, as it ended the run.
+    fn verdict(self, panics: &PanicSlot, limit: Duration) -> Option<RunError> {
+        if let Some(message) = panics.message() {
+            return Some(RunError::Panic { message });
+        }
+        match self {
+            Ending::Finished => None,
+            Ending::TimedOut => Some(RunError::Hang {
+                limit_ms: limit.as_millis(),
+            }),
+            Ending::Failed(message) => Some(RunError::Engine { message }),
+            Ending::Unwound(payload) => Some(RunError::Panic {
+                message: panic_message(payload.as_ref()),
+            }),
+        }
+    }
+}
+
+/// Runs a world on its engine and returns what happened. Never panics for a
+/// misbehaving provider: panics and hangs come back as [`RunError`]s.
+///
+/// The engine runs on a thread of its own. The run ends by its simulated
+/// time limit ([`WorldConfig::time_limit`]), so its verdict never depends on
+/// the speed of the machine. The one exception is a provider that blocks its
+/// thread (a deadlock, a busy loop): it never yields to the simulator, so
+/// only the wall clock can notice. A watchdog reads the world's
+/// [`Progress`]; when it has not moved for [`WorldConfig::stuck_after`] of
+/// wall time, the run is reported as [`RunError::Stuck`] with the trace so
+/// far, and the thread is abandoned.
+///
+/// ```
+/// use vds_sim::prelude::*;
+/// let cfg = WorldConfig::new(1)
+///     .array(ArrayConfig::new().target("t1"))
+///     .client(ClientProgram::new("c1", vec![Step::QueryTargets]));
+/// let outcome = vds_sim::run(&cfg, &ReferenceFactory::default());
+/// assert!(outcome.error.is_none());
+/// ```
+pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
+    let progress = Progress::default();
+    let (ctx, runner) = match cfg.engine {
+        EngineKind::Madsim => madsim::prepare_run(cfg, factory, progress.clone()),
+        EngineKind::Turmoil => turmoil::prepare_run(cfg, factory, progress.clone()),
+    };
+    let (error, end) = watch(cfg, runner, &progress);
+    ctx.finish(cfg, factory.name(), error, end)
+}
+
+/// Runs `runner` on a thread of its own and waits for it while it makes progress.
+fn watch(cfg: &WorldConfig, runner: Runner, progress: &Progress) -> (Option<RunError>, Duration) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("vds-world-{}-{}", cfg.engine, cfg.seed))
+        .spawn(move || {
+            let _ = tx.send(runner());
+        });
+    if let Err(e) = spawned {
+        let message = format!("cannot start the world's thread: {e}");
+        return (Some(RunError::Engine { message }), Duration::ZERO);
+    }
+    let poll = cfg
+        .stuck_after
+        .clamp(Duration::from_millis(1), Duration::from_millis(50));
+    let (mut seen, mut since) = (progress.count(), Instant::now());
+    loop {
+        match rx.recv_timeout(poll) {
+            Ok(ended) => return ended,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                let message = "the world's thread ended without a verdict".to_string();
+                return (Some(RunError::Engine { message }), Duration::ZERO);
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let now = progress.count();
+        if now != seen {
+            (seen, since) = (now, Instant::now());
+        } else if since.elapsed() >= cfg.stuck_after {
+            let stuck_ms = cfg.stuck_after.as_millis();
+            return (Some(RunError::Stuck { stuck_ms }), Duration::ZERO);
+        }
+    }
+}
+
+/// Starts a client that a fault adds, as a task of its own.
+fn start_client(ctx: Arc<RunContext>, program: crate::program::ClientProgram) {
+    crate::client::spawn_program(ctx, program);
+}
+
+/// A world as one future for a madsim runtime of the caller's own, such as
+/// madsim's `Runtime::check_determinism`: resolves to whether every client
+/// finished within the time limit, and the simulated time at the end.
+pub fn madsim_future(
+    cfg: &WorldConfig,
+    factory: &dyn ProviderFactory,
+) -> impl std::future::Future<Output = (bool, Duration)> + use<> {
+    madsim::future(cfg, factory)
+}

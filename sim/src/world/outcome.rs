@@ -1,0 +1,83 @@
+//! How a run ended: [`RunOutcome`], and [`RunError`] when it did not finish normally.
+
+use serde::Serialize;
+
+use crate::array::ArraySnapshot;
+use crate::ledger::LedgerReport;
+use crate::runtime::EngineKind;
+
+use super::StepRecord;
+
+/// Why a run did not finish normally.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+pub enum RunError {
+    /// The run was still going at its time limit (a hang, or a Wait that never ends).
+    #[error("the run did not finish within {limit_ms} ms of simulated time (hang)")]
+    Hang {
+        /// The limit.
+        limit_ms: u128,
+    },
+    /// Something panicked: the provider, or the simulator itself.
+    #[error("panic: {message}")]
+    Panic {
+        /// The panic message.
+        message: String,
+    },
+    /// The simulator made no progress for the watchdog's limit of wall
+    /// time: a task blocked its thread (a deadlock or a busy loop).
+    #[error(
+        "stuck: blocked thread (the simulator made no progress for {stuck_ms} ms of wall time)"
+    )]
+    Stuck {
+        /// The watchdog's limit.
+        stuck_ms: u128,
+    },
+    /// The engine itself failed.
+    #[error("engine failure: {message}")]
+    Engine {
+        /// Its message.
+        message: String,
+    },
+}
+
+/// The result of one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunOutcome {
+    /// The seed.
+    pub seed: u64,
+    /// The engine.
+    pub engine: EngineKind,
+    /// The provider's name.
+    pub provider: String,
+    /// The trace, one JSON document per line.
+    pub trace: Vec<String>,
+    /// Every step of every client, in the order they returned.
+    pub steps: Vec<StepRecord>,
+    /// The ledger's verdict.
+    pub ledger: LedgerReport,
+    /// The array at the start.
+    pub initial_array: ArraySnapshot,
+    /// The array at the end.
+    pub array: ArraySnapshot,
+    /// Every change the array applied or refused, in order: the ground truth.
+    pub array_log: Vec<crate::array::ArrayEvent>,
+    /// Set when the run did not finish normally.
+    pub error: Option<RunError>,
+}
+
+impl RunOutcome {
+    /// The trace as one string, a newline after each line.
+    pub fn trace_text(&self) -> String {
+        let mut s = String::new();
+        for line in &self.trace {
+            s.push_str(line);
+            s.push('\n');
+        }
+        s
+    }
+
+    /// The steps of one client, in order.
+    pub fn steps_of(&self, client: &str) -> Vec<&StepRecord> {
+        self.steps.iter().filter(|s| s.client == client).collect()
+    }
+}
