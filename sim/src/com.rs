@@ -117,6 +117,21 @@ impl<I: ?Sized + Interface> ComPtr<I> {
         }
     }
 
+    /// Puts another object behind this same counted reference, keeping its
+    /// ledger entry: how a decorator hands out its wrapper around the object
+    /// an inner provider returned. The reference is not released or
+    /// re-issued, so the ledger still sees one pointer, handed out once.
+    pub fn map_object(mut self, f: impl FnOnce(Arc<I>) -> Arc<I>) -> Self {
+        self.released = true; // handed over to the new pointer, not released
+        Self {
+            object: f(self.object.clone()),
+            id: self.id,
+            object_id: self.object_id,
+            ledger: self.ledger.clone(),
+            released: false,
+        }
+    }
+
     /// Releases this reference (`IUnknown::Release`).
     pub fn release(mut self) {
         self.released = true;

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use vds_sim::method::{Issuer, Method};
+use vds_sim::prelude::{HrResult, IVdsAsync, VDS_ASYNC_OUTPUT, WaitOutput, Wrap, Wrapped};
 
 use vds_sim::array::ArrayConfig;
 use vds_sim::com::ComPtr;
@@ -106,7 +107,7 @@ fn a_provider_that_hands_out_one_reference_twice_is_caught_at_release() {
     ];
     let out = run(
         &world(steps, FaultPlan::new()),
-        &ReferenceFactory::mutant(Mutation::NoAddRefOnWait),
+        &Wrapped::new("alias-on-wait", ReferenceFactory::default(), AliasOnWait),
     );
     assert!(
         kinds(&out.ledger.violations).contains(&"double-release"),
@@ -159,5 +160,25 @@ fn a_pointer_in_the_output_of_a_failed_wait_is_reported() {
             "{engine}: {:?}",
             good.ledger.violations
         );
+    }
+}
+
+/// The reference, except that Wait releases the group it got and hands out
+/// an alias of the released reference: the caller's Release is then a second one.
+#[derive(Clone)]
+struct AliasOnWait;
+
+#[vds_sim::async_trait]
+impl Wrap for AliasOnWait {
+    async fn async_wait(&self, a: &dyn IVdsAsync) -> HrResult<WaitOutput> {
+        let mut r = a.Wait().await?;
+        if let VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+            pPortalGroupUnk: Some(p),
+        } = &mut r.out.async_out
+        {
+            let alias = p.alias_without_add_ref();
+            std::mem::replace(p, alias).release();
+        }
+        Ok(r)
     }
 }

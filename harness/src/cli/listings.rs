@@ -57,7 +57,7 @@ pub fn profile() -> String {
 pub fn mutant_list() -> String {
     let mut s = String::new();
     for m in MUTANTS {
-        let _ = writeln!(s, "{:<28} {}", m.name(), m.mutation.description());
+        let _ = writeln!(s, "{:<28} {}", m.name(), m.description);
     }
     s
 }

@@ -61,8 +61,6 @@ pub struct AsyncOp {
     done: watch::Sender<bool>,
     started: Duration,
     estimate: Duration,
-    /// Mutant no-addref-on-wait: the reference the first Wait handed out.
-    first_handout: Mutex<Option<ComPtr<dyn IVdsIscsiPortalGroup>>>,
 }
 
 impl AsyncOp {
@@ -82,7 +80,6 @@ impl AsyncOp {
             done: watch::channel(false).0,
             started: runtime::now(),
             estimate: shared.config.progress_estimate,
-            first_handout: Mutex::new(None),
         });
         shared.track(&op);
         op
@@ -203,24 +200,8 @@ impl AsyncOp {
                         Method::AsyncWait,
                     )
                 };
-                let ptr = if shared.mutated(Mutation::NoAddRefOnWait) {
-                    let mut first = self.first_handout.lock().unwrap_or_else(|e| e.into_inner());
-                    match first.as_ref() {
-                        Some(p) => p.alias_without_add_ref(),
-                        None => {
-                            let p = issue();
-                            *first = Some(p.alias_without_add_ref());
-                            p
-                        }
-                    }
-                } else {
-                    issue()
-                };
-                if shared.mutated(Mutation::LeakOnWait) {
-                    drop(issue());
-                }
                 VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
-                    pPortalGroupUnk: Some(ptr),
+                    pPortalGroupUnk: Some(issue()),
                 }
             }
             Produced::Target(t) => VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
@@ -240,12 +221,7 @@ impl AsyncOp {
 impl IVdsAsync for AsyncOp {
     async fn Cancel(&self) -> HrResult<()> {
         let phase = self.lock().phase.clone();
-        let mutated = |m| self.shared.upgrade().is_some_and(|s| s.mutated(m));
         match phase {
-            Phase::Preparing if mutated(Mutation::CancelIgnored) => ok(()),
-            Phase::Done(hr, _) if hr.succeeded() && mutated(Mutation::CancelAfterDoneSucceeds) => {
-                ok(())
-            }
             Phase::Preparing => {
                 self.finish(HResult::VDS_E_OPERATION_CANCELED, Produced::Nothing);
                 ok(())
@@ -262,14 +238,6 @@ impl IVdsAsync for AsyncOp {
         let mut rx = self.done.subscribe();
         // The sender lives in self, so the channel cannot close while we wait.
         let _ = rx.wait_for(|done| *done).await;
-        if self.output_type == VDS_ASYNC_OUTPUT_TYPE::VDS_ASYNCOUT_CREATEPORTALGROUP
-            && self
-                .shared
-                .upgrade()
-                .is_some_and(|s| s.mutated(Mutation::HangOnWait))
-        {
-            std::future::pending::<()>().await;
-        }
         let Phase::Done(hr, produced) = self.lock().phase.clone() else {
             unreachable!("signalled only when done")
         };
@@ -281,21 +249,11 @@ impl IVdsAsync for AsyncOp {
 
     async fn QueryStatus(&self) -> HrResult<AsyncStatus> {
         let now = runtime::now();
-        let mutated = |m| self.shared.upgrade().is_some_and(|s| s.mutated(m));
-        let (backwards, not_100, pending_as_return) = (
-            mutated(Mutation::PercentBackwards),
-            mutated(Mutation::PercentNot100),
-            mutated(Mutation::PendingAsMethodReturn),
-        );
         let mut s = self.lock();
         let status = match &s.phase {
             Phase::Done(hr, _) => AsyncStatus {
                 hr_result: *hr,
-                percent_completed: match (hr.failed(), not_100) {
-                    (true, _) => 0,
-                    (false, true) => 99,
-                    (false, false) => 100,
-                },
+                percent_completed: if hr.failed() { 0 } else { 100 },
             },
             Phase::Preparing | Phase::Committed => {
                 let elapsed = now.saturating_sub(self.started).as_micros();
@@ -304,12 +262,9 @@ impl IVdsAsync for AsyncOp {
                     .min(99)
                     .max(s.last_percent);
                 s.last_percent = percent;
-                if pending_as_return {
-                    return Err(HResult::VDS_E_OPERATION_PENDING);
-                }
                 AsyncStatus {
                     hr_result: HResult::VDS_E_OPERATION_PENDING,
-                    percent_completed: if backwards { 99 - percent } else { percent },
+                    percent_completed: percent,
                 }
             }
         };

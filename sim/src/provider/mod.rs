@@ -6,6 +6,7 @@ pub mod async_op;
 pub mod cache;
 pub mod mutation;
 pub mod objects;
+pub mod wrap;
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -142,11 +143,7 @@ impl Shared {
 
     /// The code for an object that is gone (rule `DELETED-IS-OBJECT-DELETED`).
     pub(crate) fn deleted_code(&self) -> HResult {
-        if self.mutated(Mutation::DeletedAsNotFound) {
-            HResult::VDS_E_OBJECT_NOT_FOUND
-        } else {
-            HResult::VDS_E_OBJECT_DELETED
-        }
+        HResult::VDS_E_OBJECT_DELETED
     }
 
     pub(crate) fn track(&self, op: &Arc<AsyncOp>) {

@@ -51,16 +51,6 @@ impl IVdsHwProvider for HwProvider {
     }
 
     async fn Refresh(&self) -> HrResult<()> {
-        if self.shared.mutated(Mutation::PanicOnRefresh) {
-            panic!("mutant panic-on-refresh: Refresh panicked");
-        }
-        if self.shared.mutated(Mutation::DeadlockInRefresh) {
-            // Like a provider stuck on a lock it already holds: the thread
-            // blocks and never yields to the simulator.
-            loop {
-                std::thread::park();
-            }
-        }
         let was_corrupt = !self.shared.lock().cache.intact();
         {
             let s = self.shared.lock();

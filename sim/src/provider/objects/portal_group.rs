@@ -74,12 +74,10 @@ impl PortalGroup {
 impl IVdsIscsiPortalGroup for PortalGroup {
     async fn GetProperties(&self) -> HrResult<VDS_ISCSI_PORTALGROUP_PROP> {
         let g = self.enter().await?;
-        let tag = if self.shared.mutated(Mutation::DuplicateTags) {
-            1
-        } else {
-            g.tag
-        };
-        ok(VDS_ISCSI_PORTALGROUP_PROP { id: g.id, tag })
+        ok(VDS_ISCSI_PORTALGROUP_PROP {
+            id: g.id,
+            tag: g.tag,
+        })
     }
 
     async fn GetTarget(&self) -> HrResult<ComPtr<dyn IVdsIscsiTarget>> {

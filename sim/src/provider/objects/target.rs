@@ -87,18 +87,13 @@ impl Target {
             self.shared.unlock(self.id);
             let existing = groups.iter().min_by_key(|g| g.tag).map(|g| g.id);
             let produced = match existing {
-                _ if self.shared.mutated(Mutation::AlreadyExistsNull) => Produced::Nothing,
                 Some(id) => Produced::PortalGroup(Arc::new(PortalGroup {
                     shared: self.shared.clone(),
                     id,
                 })),
                 None => Produced::Nothing,
             };
-            let code = if self.shared.mutated(Mutation::LimitIgnored) {
-                HResult::S_OK
-            } else {
-                HResult::VDS_S_ALREADY_EXISTS
-            };
+            let code = HResult::VDS_S_ALREADY_EXISTS;
             let op = AsyncOp::finished(
                 &self.shared,
                 T::VDS_ASYNCOUT_CREATEPORTALGROUP,
@@ -172,9 +167,6 @@ impl IVdsIscsiTarget for Target {
             .into_iter()
             .map(|id| group_ptr(&self.shared, id, Method::TargetQueryPortalGroups))
             .collect();
-        if self.shared.mutated(Mutation::FailureWithOutput) {
-            return ok_with(HResult::E_FAIL, groups);
-        }
         ok(groups)
     }
 

@@ -1,0 +1,377 @@
+//! The mutants that change only what an interface answers, each a small
+//! [`Wrap`] over the reference provider: the reference, except one
+//! behaviour. They are written exactly as a provider author outside the
+//! project would write one, through `vds_sim::prelude`.
+
+use std::sync::{Arc, Mutex};
+
+use vds_sim::prelude::*;
+
+/// The reference provider decorated by `wrap`, named `mutant:NAME`.
+pub(super) fn over_reference<W: Wrap>(name: &str, wrap: W) -> Arc<dyn ProviderFactory> {
+    Arc::new(Wrapped::new(
+        &format!("mutant:{name}"),
+        ReferenceFactory::default(),
+        wrap,
+    ))
+}
+
+/// The portal group a CreatePortalGroup's Wait hands back, if any.
+fn group_of(out: &WaitOutput) -> Option<&ComPtr<dyn IVdsIscsiPortalGroup>> {
+    match &out.async_out {
+        VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP { pPortalGroupUnk } => {
+            pPortalGroupUnk.as_ref()
+        }
+        _ => None,
+    }
+}
+
+/// An async object whose Wait answer is edited on the way out.
+struct EditWait<F> {
+    inner: Arc<dyn IVdsAsync>,
+    edit: F,
+}
+
+#[async_trait]
+impl<F: Fn(WaitOutput) -> WaitOutput + Send + Sync> IVdsAsync for EditWait<F> {
+    async fn Cancel(&self) -> HrResult<()> {
+        self.inner.Cancel().await
+    }
+    async fn Wait(&self) -> HrResult<WaitOutput> {
+        Ok(self.inner.Wait().await?.map(&self.edit))
+    }
+    async fn QueryStatus(&self) -> HrResult<AsyncStatus> {
+        self.inner.QueryStatus().await
+    }
+}
+
+/// Puts an [`EditWait`] behind an operation pointer.
+fn edit_wait(
+    op: ComPtr<dyn IVdsAsync>,
+    edit: impl Fn(WaitOutput) -> WaitOutput + Send + Sync + 'static,
+) -> ComPtr<dyn IVdsAsync> {
+    op.map_object(|inner| Arc::new(EditWait { inner, edit }))
+}
+
+/// At the limit, CreatePortalGroup says S_OK and Wait hands back the existing group as new.
+#[derive(Clone)]
+pub(super) struct LimitIgnored;
+
+#[async_trait]
+impl Wrap for LimitIgnored {
+    async fn target_create_portal_group(
+        &self,
+        t: &dyn IVdsIscsiTarget,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let r = t.CreatePortalGroup().await?;
+        if r.hr != HResult::VDS_S_ALREADY_EXISTS {
+            return Ok(r);
+        }
+        let op = edit_wait(r.out, |out| WaitOutput {
+            hr_result: HResult::S_OK,
+            ..out
+        });
+        ok(op)
+    }
+}
+
+/// At the limit, Wait hands back a NULL group.
+#[derive(Clone)]
+pub(super) struct AlreadyExistsNull;
+
+#[async_trait]
+impl Wrap for AlreadyExistsNull {
+    async fn target_create_portal_group(
+        &self,
+        t: &dyn IVdsIscsiTarget,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let r = t.CreatePortalGroup().await?;
+        if r.hr != HResult::VDS_S_ALREADY_EXISTS {
+            return Ok(r);
+        }
+        let op = edit_wait(r.out, |out| {
+            if let VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                pPortalGroupUnk: Some(p),
+            } = out.async_out
+            {
+                p.release();
+            }
+            WaitOutput {
+                async_out: VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                    pPortalGroupUnk: None,
+                },
+                ..out
+            }
+        });
+        ok_with(HResult::VDS_S_ALREADY_EXISTS, op)
+    }
+}
+
+/// Wait takes an extra reference to the new group that nobody releases.
+#[derive(Clone)]
+pub(super) struct LeakOnWait;
+
+#[async_trait]
+impl Wrap for LeakOnWait {
+    async fn async_wait(&self, a: &dyn IVdsAsync) -> HrResult<WaitOutput> {
+        let r = a.Wait().await?;
+        if let Some(g) = group_of(&r.out) {
+            drop(g.add_ref(Method::AsyncWait)); // dropped unreleased: the leak
+        }
+        Ok(r)
+    }
+}
+
+/// A second Wait hands out the first Wait's reference without AddRef.
+#[derive(Clone)]
+pub(super) struct NoAddRefOnWait;
+
+/// An operation that remembers the first group it handed out.
+struct FirstHandout {
+    inner: Arc<dyn IVdsAsync>,
+    first: Mutex<Option<ComPtr<dyn IVdsIscsiPortalGroup>>>,
+}
+
+#[async_trait]
+impl IVdsAsync for FirstHandout {
+    async fn Cancel(&self) -> HrResult<()> {
+        self.inner.Cancel().await
+    }
+    async fn Wait(&self) -> HrResult<WaitOutput> {
+        let mut r = self.inner.Wait().await?;
+        if let VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP { pPortalGroupUnk } =
+            &mut r.out.async_out
+            && let Some(p) = pPortalGroupUnk.take()
+        {
+            let mut first = self.first.lock().unwrap_or_else(|e| e.into_inner());
+            *pPortalGroupUnk = Some(match first.as_ref() {
+                Some(alias) => {
+                    p.release();
+                    alias.alias_without_add_ref()
+                }
+                None => {
+                    *first = Some(p.alias_without_add_ref());
+                    p
+                }
+            });
+        }
+        Ok(r)
+    }
+    async fn QueryStatus(&self) -> HrResult<AsyncStatus> {
+        self.inner.QueryStatus().await
+    }
+}
+
+#[async_trait]
+impl Wrap for NoAddRefOnWait {
+    async fn target_create_portal_group(
+        &self,
+        t: &dyn IVdsIscsiTarget,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let r = t.CreatePortalGroup().await?;
+        let hr = r.hr;
+        let op = r.out.map_object(|inner| {
+            Arc::new(FirstHandout {
+                inner,
+                first: Mutex::new(None),
+            })
+        });
+        ok_with(hr, op)
+    }
+}
+
+/// Every portal group reports tag 1.
+#[derive(Clone)]
+pub(super) struct DuplicateTags;
+
+#[async_trait]
+impl Wrap for DuplicateTags {
+    async fn portal_group_get_properties(
+        &self,
+        g: &dyn IVdsIscsiPortalGroup,
+    ) -> HrResult<VDS_ISCSI_PORTALGROUP_PROP> {
+        Ok(g.GetProperties()
+            .await?
+            .map(|p| VDS_ISCSI_PORTALGROUP_PROP { tag: 1, ..p }))
+    }
+}
+
+/// A deleted target or group is reported as `VDS_E_OBJECT_NOT_FOUND`.
+#[derive(Clone)]
+pub(super) struct DeletedAsNotFound;
+
+impl Wrap for DeletedAsNotFound {
+    fn failure(&self, method: Method, hr: HResult) -> HResult {
+        let on_object = matches!(
+            method.interface(),
+            "IVdsIscsiTarget" | "IVdsIscsiPortalGroup"
+        );
+        if on_object && hr == HResult::VDS_E_OBJECT_DELETED {
+            HResult::VDS_E_OBJECT_NOT_FOUND
+        } else {
+            hr
+        }
+    }
+}
+
+/// QueryStatus's answer, edited by `f` when it succeeds.
+async fn status_with(
+    a: &dyn IVdsAsync,
+    f: impl FnOnce(AsyncStatus) -> HrResult<AsyncStatus>,
+) -> HrResult<AsyncStatus> {
+    f(a.QueryStatus().await?.out)
+}
+
+/// A finished operation reports 99 percent, not 100.
+#[derive(Clone)]
+pub(super) struct PercentNot100;
+
+#[async_trait]
+impl Wrap for PercentNot100 {
+    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
+        status_with(a, |s| match s.percent_completed {
+            100 => ok(AsyncStatus {
+                percent_completed: 99,
+                ..s
+            }),
+            _ => ok(s),
+        })
+        .await
+    }
+}
+
+/// QueryStatus's percentage goes backwards while pending.
+#[derive(Clone)]
+pub(super) struct PercentBackwards;
+
+#[async_trait]
+impl Wrap for PercentBackwards {
+    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
+        status_with(a, |s| match s.hr_result {
+            HResult::VDS_E_OPERATION_PENDING => ok(AsyncStatus {
+                percent_completed: 99 - s.percent_completed.min(99),
+                ..s
+            }),
+            _ => ok(s),
+        })
+        .await
+    }
+}
+
+/// QueryStatus returns `VDS_E_OPERATION_PENDING` as its own result.
+#[derive(Clone)]
+pub(super) struct PendingAsMethodReturn;
+
+#[async_trait]
+impl Wrap for PendingAsMethodReturn {
+    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
+        status_with(a, |s| match s.hr_result {
+            HResult::VDS_E_OPERATION_PENDING => Err(HResult::VDS_E_OPERATION_PENDING),
+            _ => ok(s),
+        })
+        .await
+    }
+}
+
+/// Cancel after a successful completion claims success.
+#[derive(Clone)]
+pub(super) struct CancelAfterDoneSucceeds;
+
+#[async_trait]
+impl Wrap for CancelAfterDoneSucceeds {
+    async fn async_cancel(&self, a: &dyn IVdsAsync) -> HrResult<()> {
+        match a.Cancel().await {
+            Err(hr) => match a.QueryStatus().await {
+                Ok(s) if s.out.hr_result.succeeded() => ok(()),
+                _ => Err(hr),
+            },
+            done => done,
+        }
+    }
+}
+
+/// Cancel says S_OK while the operation is pending, and the operation runs on.
+#[derive(Clone)]
+pub(super) struct CancelIgnored;
+
+#[async_trait]
+impl Wrap for CancelIgnored {
+    async fn async_cancel(&self, a: &dyn IVdsAsync) -> HrResult<()> {
+        match a.QueryStatus().await {
+            Ok(s) if s.out.hr_result == HResult::VDS_E_OPERATION_PENDING => ok(()),
+            _ => a.Cancel().await,
+        }
+    }
+}
+
+/// Wait on CreatePortalGroup never returns.
+#[derive(Clone)]
+pub(super) struct HangOnWait;
+
+/// An operation whose Wait never returns.
+struct Hanging(Arc<dyn IVdsAsync>);
+
+#[async_trait]
+impl IVdsAsync for Hanging {
+    async fn Cancel(&self) -> HrResult<()> {
+        self.0.Cancel().await
+    }
+    async fn Wait(&self) -> HrResult<WaitOutput> {
+        std::future::pending().await
+    }
+    async fn QueryStatus(&self) -> HrResult<AsyncStatus> {
+        self.0.QueryStatus().await
+    }
+}
+
+#[async_trait]
+impl Wrap for HangOnWait {
+    async fn target_create_portal_group(
+        &self,
+        t: &dyn IVdsIscsiTarget,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let r = t.CreatePortalGroup().await?;
+        let hr = r.hr;
+        ok_with(hr, r.out.map_object(|inner| Arc::new(Hanging(inner))))
+    }
+}
+
+/// Refresh panics.
+#[derive(Clone)]
+pub(super) struct PanicOnRefresh;
+
+#[async_trait]
+impl Wrap for PanicOnRefresh {
+    async fn hw_provider_refresh(&self, _: &dyn IVdsHwProvider) -> HrResult<()> {
+        panic!("mutant panic-on-refresh: Refresh panicked");
+    }
+}
+
+/// Refresh deadlocks: it blocks its thread and never yields to the simulator.
+#[derive(Clone)]
+pub(super) struct DeadlockInRefresh;
+
+#[async_trait]
+impl Wrap for DeadlockInRefresh {
+    async fn hw_provider_refresh(&self, _: &dyn IVdsHwProvider) -> HrResult<()> {
+        // Like a provider stuck on a lock it already holds.
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// QueryPortalGroups answers E_FAIL together with a list of groups.
+#[derive(Clone)]
+pub(super) struct FailureWithOutput;
+
+#[async_trait]
+impl Wrap for FailureWithOutput {
+    async fn target_query_portal_groups(
+        &self,
+        t: &dyn IVdsIscsiTarget,
+    ) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortalGroup>>> {
+        let r = t.QueryPortalGroups().await?;
+        ok_with(HResult::E_FAIL, r.out)
+    }
+}
