@@ -3,6 +3,8 @@
 //! the programs are fixed and the seed picks timing and interleaving (the
 //! mixed workload also draws its programs and faults from the seed).
 
+use std::time::Duration;
+
 use vds_sim::array::{ArrayConfig, InitialTarget};
 use vds_sim::faults::{Fault, FaultPlan};
 use vds_sim::program::{ClientProgram, Step};
@@ -281,6 +283,35 @@ fn restart(seed: u64) -> WorldConfig {
     )
 }
 
+/// The cache is damaged while the first call after a restart reloads it.
+/// With 10..11 ms one-way latency a round trip takes 20..22 ms on madsim
+/// and 30..34 ms on turmoil (a TCP connection per request), so set-up is
+/// over by 34 ms and the reload, started then, runs past 40 ms: the damage
+/// at 37 ms lands during it on both engines.
+fn restart_then_corrupt(seed: u64) -> WorldConfig {
+    one(
+        seed,
+        t1(),
+        FaultPlan::new()
+            .before_call(2, Fault::ProviderRestart)
+            .at_ms(37, Fault::CacheCorruption),
+        vec![
+            Step::GetTargetProperties {
+                target: "t1".into(),
+            },
+            Step::cpg("t2", "op"),
+            Step::wait("op"),
+            Step::cpg("t2", "op"),
+            Step::wait("op"),
+            Step::Reenumerate,
+            Step::Refresh,
+            Step::cpg("t2", "op2"),
+            Step::wait("op2"),
+        ],
+    )
+    .latency(Duration::from_millis(10), Duration::from_millis(11))
+}
+
 fn call_faults(seed: u64) -> WorldConfig {
     one(
         seed,
@@ -356,6 +387,11 @@ pub const CAMPAIGNS: &[Campaign] = &[
         name: "restart",
         about: "a provider restart while an operation is in flight",
         build: restart,
+    },
+    Campaign {
+        name: "restart-then-corrupt",
+        about: "a cache corruption while the first call after a restart reloads the cache",
+        build: restart_then_corrupt,
     },
     Campaign {
         name: "call-faults",

@@ -1,6 +1,6 @@
-//! Seeds that once made the suite misjudge the reference provider, kept as
-//! regression cases (as proptest keeps its failing inputs): each is replayed
-//! on both engines and must pass every check.
+//! Seeds that once made the suite misjudge the reference provider, or found
+//! a bug in it, kept as regression cases (as proptest keeps its failing
+//! inputs): each is replayed on both engines and must pass every check.
 
 use vds_harness::campaigns::by_name;
 use vds_harness::oracle::judge;
@@ -8,7 +8,7 @@ use vds_harness::suite::RunId;
 use vds_sim::provider::ReferenceFactory;
 use vds_sim::runtime::EngineKind;
 
-/// (campaign, seed, what went wrong in the oracle).
+/// (campaign, seed, what went wrong in the oracle or the reference).
 const REGRESSIONS: &[(&str, u64, &str)] = &[
     (
         "mixed",
@@ -50,6 +50,11 @@ const REGRESSIONS: &[(&str, u64, &str)] = &[
         142,
         "two concurrent-calls faults once started clients with the same names",
     ),
+    (
+        "mixed",
+        43263,
+        "reference: a corruption during the reload after a restart made present targets answer VDS_E_OBJECT_DELETED",
+    ),
 ];
 
 #[test]
@@ -73,5 +78,62 @@ fn regression_seeds_pass_on_both_engines() {
             }
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `scenarios/restart_then_corrupt.yaml` with its cache corruption moved to
+/// every time from 2 to 41 ms (40 variants × 4 seeds × both engines, 320
+/// runs). Each run must finish, balance its ledger, pass the oracle and
+/// meet the file's expectations (which never allow
+/// `VDS_E_OBJECT_DELETED`: both targets exist throughout). The one
+/// exception: when the damage lands during the client's own set-up (a
+/// step-0 call answers `VDS_E_PROVIDER_CACHE_CORRUPT`), the client holds no
+/// names and its steps are skipped, so their expectations cannot be met.
+#[test]
+fn restart_then_corrupt_passes_for_every_fault_time() {
+    use vds_harness::scenario::{Actual, Scenario};
+    use vds_sim::hresult::HResult;
+
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios/restart_then_corrupt.yaml");
+    let text = std::fs::read_to_string(&path).expect("scenario file");
+    let fault_line = "  - at_ms: 8\n";
+    assert_eq!(text.matches(fault_line).count(), 1, "{}", path.display());
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for at_ms in 2..=41 {
+        let variant = text.replace(fault_line, &format!("  - at_ms: {at_ms}\n"));
+        let file = format!("restart_then_corrupt.yaml (at_ms {at_ms})");
+        let s = Scenario::parse(&variant, &file).unwrap_or_else(|e| panic!("{e}"));
+        for (engine, seed) in s.runs() {
+            runs += 1;
+            let run = s.run(seed, engine, &ReferenceFactory::default());
+            let out = &run.outcome;
+            let setup_cut = out
+                .steps
+                .iter()
+                .any(|r| r.step == 0 && r.hr == HResult::VDS_E_PROVIDER_CACHE_CORRUPT);
+            let mut problems: Vec<String> = run
+                .failures
+                .iter()
+                .filter(|f| !(setup_cut && f.actual == Actual::NotRun))
+                .map(|f| f.to_string())
+                .collect();
+            if let Some(e) = &out.error {
+                problems.push(format!("run error: {e}"));
+            }
+            if !out.ledger.balanced() {
+                problems.push(format!("ledger: {:?}", out.ledger.violations));
+            }
+            problems.extend(judge(out).findings.iter().map(|f| format!("{f:?}")));
+            if !problems.is_empty() {
+                failures.push(format!(
+                    "{file} {engine} seed {seed}:\n  {}",
+                    problems.join("\n  ")
+                ));
+            }
+        }
+    }
+    assert_eq!(runs, 320);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -36,6 +36,10 @@ pub struct Cache {
     /// Objects the provider has seen disappear (deleted through it, or
     /// found gone on the array).
     deleted: BTreeSet<VDS_OBJECT_ID>,
+    /// Damage suffered while nothing was loaded (the salt): the cache
+    /// counts as corrupt, and the copy [`Cache::fill`] installs next
+    /// arrives damaged.
+    damaged_empty: Option<u64>,
 }
 
 impl Default for Cache {
@@ -51,6 +55,7 @@ impl Cache {
             data: None,
             seal: 0,
             deleted: BTreeSet::new(),
+            damaged_empty: None,
         }
     }
 
@@ -61,7 +66,10 @@ impl Cache {
 
     /// True when the contents still match their seal.
     pub fn intact(&self) -> bool {
-        self.data.as_ref().is_none_or(|d| seal_of(d) == self.seal)
+        match &self.data {
+            Some(d) => seal_of(d) == self.seal,
+            None => self.damaged_empty.is_none(),
+        }
     }
 
     /// Replaces the contents with a fresh copy of the array, sealed. Objects
@@ -75,12 +83,27 @@ impl Cache {
         }
         self.seal = seal_of(&snapshot);
         self.data = Some(snapshot);
+        self.damaged_empty = None;
+    }
+
+    /// Loads an empty cache on first use (after a start or a restart). If
+    /// the cache was damaged while the copy was on its way, the copy is
+    /// installed damaged: the damage stands until Reenumerate then Refresh,
+    /// and the objects in the copy are still there (a damaged cache must
+    /// be reported as corrupt, never make present objects look deleted).
+    pub fn fill(&mut self, snapshot: ArraySnapshot) {
+        let damage = self.damaged_empty.take();
+        self.load(snapshot);
+        if let Some(salt) = damage {
+            self.corrupt(salt);
+        }
     }
 
     /// Forgets everything (the provider restarted).
     pub fn clear(&mut self) {
         self.data = None;
         self.seal = 0;
+        self.damaged_empty = None;
     }
 
     /// The cached copy. Panics if not loaded: callers load first.
@@ -99,12 +122,14 @@ impl Cache {
         }
     }
 
-    /// Seals the contents as they are, damaged or not (only a broken
-    /// provider does this without reloading).
+    /// Seals the contents as they are, damaged or not, and forgets damage
+    /// suffered while empty (only a broken provider does this without
+    /// reloading).
     pub fn reseal(&mut self) {
         if let Some(d) = &self.data {
             self.seal = seal_of(d);
         }
+        self.damaged_empty = None;
     }
 
     /// Fault: damages the contents without resealing them.
@@ -115,16 +140,10 @@ impl Cache {
                 g.tag = g.tag.wrapping_add(0x5a5a);
             }
         } else {
-            // Nothing loaded yet: corrupt the (empty) seal instead.
-            self.data = Some(ArraySnapshot {
-                subsystem: VDS_OBJECT_ID::NIL,
-                subsystem_name: String::new(),
-                group_limit: 0,
-                targets: Default::default(),
-                groups: Default::default(),
-                portals: Default::default(),
-            });
-            self.seal = !0;
+            // Nothing loaded yet: the copy loaded next arrives damaged.
+            // (Installing an empty stand-in here once made a load already
+            // on its way keep the stand-in, in which no target exists.)
+            self.damaged_empty = Some(salt);
         }
     }
 

@@ -187,7 +187,7 @@ impl Shared {
             Ok(crate::array::ArrayReply::Snapshot { snapshot }) => {
                 let mut s = self.lock();
                 if !s.cache.loaded() {
-                    s.cache.load(snapshot);
+                    s.cache.fill(snapshot);
                 }
                 Ok(())
             }
