@@ -44,14 +44,15 @@ impl Want {
     }
 
     fn takes(self, k: Kind) -> bool {
-        match (self, k) {
-            (Want::Held, _) | (_, Kind::Any) => true,
-            (Want::Target, Kind::Target)
-            | (Want::Group, Kind::Group)
-            | (Want::Portal, Kind::Portal)
-            | (Want::Op, Kind::Op(_)) => true,
-            _ => false,
-        }
+        matches!(
+            (self, k),
+            (Want::Held, _)
+                | (_, Kind::Any)
+                | (Want::Target, Kind::Target)
+                | (Want::Group, Kind::Group)
+                | (Want::Portal, Kind::Portal)
+                | (Want::Op, Kind::Op(_))
+        )
     }
 
     fn how(self) -> &'static str {
