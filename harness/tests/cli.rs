@@ -541,3 +541,17 @@ fn max_scenario_bytes_raises_or_lowers_the_limit() {
     let out = harness(&["run", "--scenario", f, "--max-scenario-bytes", "100"]);
     assert_eq!(out.code, 0, "{out:#?}");
 }
+
+#[test]
+fn the_readme_lists_every_campaign() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    for c in vds_harness::campaigns::CAMPAIGNS {
+        assert!(
+            readme.contains(&format!("`{}`", c.name)),
+            "README lists {}",
+            c.name
+        );
+    }
+}

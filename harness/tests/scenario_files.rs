@@ -819,3 +819,41 @@ fn serde_messages_use_the_formats_words() {
     assert!(msg.contains("is out of range"), "{msg}");
     assert!(!msg.contains("any YAML value"), "{msg}");
 }
+
+#[test]
+fn run_scenarios_tallies_as_the_suite_does() {
+    let files = [
+        scenarios_dir().join("baseline.yaml"),
+        scenarios_dir().join("cancel.yaml"),
+    ];
+    let scenarios: Vec<Scenario> = files.iter().map(|p| load(p)).collect();
+    let mut started = Vec::new();
+    let (report, per_file) = vds_harness::suite::run_scenarios(
+        &scenarios,
+        &ReferenceFactory::default(),
+        Some(&[EngineKind::Madsim]),
+        &mut |run| started.push(run.to_string()),
+    );
+    assert!(
+        report.conformant(),
+        "{}",
+        vds_harness::report::summary(&report)
+    );
+    assert_eq!(report.runs, 10);
+    assert_eq!(started.len(), 10);
+    assert!(
+        started[0].contains("replay: vds-harness replay --scenario"),
+        "{}",
+        started[0]
+    );
+    assert_eq!(
+        per_file
+            .iter()
+            .map(|t| (t.name.as_str(), t.runs, t.failed))
+            .collect::<Vec<_>>(),
+        vec![("baseline", 5, 0), ("cancel", 5, 0)]
+    );
+    // Every check the runs exercised is tallied once per run, as suite::run does.
+    assert!(report.tallies.values().all(|t| t.runs <= 10));
+    assert!(report.tallies.values().any(|t| t.runs == 10));
+}
