@@ -8,10 +8,11 @@ fn main() {
     ));
     print!(
         "{}",
-        vds_harness::cli::bench::report(
+        vds_harness::bench::report(
             defaults.seeds,
             defaults.mixed_seeds,
-            &vds_sim::runtime::EngineKind::ALL
+            &vds_sim::runtime::EngineKind::ALL,
+            &mut |_| {}
         )
     );
 }

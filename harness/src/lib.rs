@@ -2,6 +2,7 @@
 //! behind the `vds-harness` command.
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod campaigns;
 pub mod checks;
 pub mod cli;

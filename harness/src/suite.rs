@@ -14,6 +14,7 @@ use vds_sim::world::{self, RunOutcome};
 use crate::campaigns::{CAMPAIGNS, Campaign};
 use crate::checks::CHECKS;
 use crate::oracle::{self, Finding};
+use crate::scenario::Scenario;
 
 /// What to run, built with setters that state their defaults.
 #[derive(Clone)]
@@ -160,14 +161,60 @@ impl RunId {
                 self.campaign.name, self.engine, self.seed
             );
         }
-        let mut cmd = format!(
-            "vds-harness replay --campaign {} --engine {} --seed {}",
-            self.campaign.name, self.engine, self.seed
-        );
-        if provider != "reference" {
-            cmd.push_str(&format!(" --provider {provider}"));
-        }
-        cmd
+        format!(
+            "vds-harness replay --campaign {} --engine {} --seed {}{}",
+            self.campaign.name,
+            self.engine,
+            self.seed,
+            provider_flag(provider)
+        )
+    }
+
+    /// `CAMPAIGN on ENGINE seed S (replay: COMMAND)`, for progress and
+    /// panic reports.
+    pub fn describe(&self, provider: &str) -> String {
+        format!(
+            "{} on {} seed {} (replay: {})",
+            self.campaign.name,
+            self.engine,
+            self.seed,
+            self.replay_command(provider)
+        )
+    }
+}
+
+/// The command line that replays one run of a scenario file.
+pub fn scenario_replay_command(
+    file: &str,
+    engine: EngineKind,
+    seed: u64,
+    provider: &str,
+) -> String {
+    format!(
+        "vds-harness replay --scenario {} --engine {engine} --seed {seed}{}",
+        shell_quote(file),
+        provider_flag(provider)
+    )
+}
+
+/// ` --provider P` unless P is the reference provider.
+pub fn provider_flag(provider: &str) -> String {
+    if provider == "reference" {
+        String::new()
+    } else {
+        format!(" --provider {}", shell_quote(provider))
+    }
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+pub fn shell_quote(s: &str) -> String {
+    let safe = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-:+=,@".contains(c));
+    if safe {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
     }
 }
 
@@ -280,6 +327,29 @@ pub struct Progress<'a> {
     pub passed: bool,
 }
 
+/// The tallies of a suite before its first run: one per catalogued check.
+fn empty_tallies() -> BTreeMap<&'static str, Tally> {
+    CHECKS.iter().map(|c| (c.id, Tally::default())).collect()
+}
+
+/// Adds one run's judgement (the `runs`-th) to the tallies.
+fn tally(tallies: &mut BTreeMap<&'static str, Tally>, j: &oracle::Judgement, runs: u64) {
+    for (check, n) in &j.exercised {
+        let t = tallies
+            .get_mut(check)
+            .expect("oracle checks are catalogued");
+        t.runs += 1;
+        t.exercised += u64::from(*n);
+    }
+    for check in j.failed_checks() {
+        let t = tallies
+            .get_mut(check)
+            .expect("oracle checks are catalogued");
+        t.failed_runs += 1;
+        t.first_failure_after.get_or_insert(runs);
+    }
+}
+
 /// Runs a list of runs and tallies them.
 pub fn run_plan(
     cfg: &SuiteConfig,
@@ -287,8 +357,7 @@ pub fn run_plan(
     progress: &mut dyn FnMut(Progress),
 ) -> SuiteReport {
     let provider = cfg.factory.name();
-    let mut tallies: BTreeMap<&'static str, Tally> =
-        CHECKS.iter().map(|c| (c.id, Tally::default())).collect();
+    let mut tallies = empty_tallies();
     let mut failures = Vec::new();
     let mut runs = 0;
     let mut stopped = None;
@@ -299,20 +368,7 @@ pub fn run_plan(
         );
         let judgement = oracle::judge(&outcome);
         runs += 1;
-        for (check, n) in &judgement.exercised {
-            let t = tallies
-                .get_mut(check)
-                .expect("oracle checks are catalogued");
-            t.runs += 1;
-            t.exercised += u64::from(*n);
-        }
-        for check in judgement.failed_checks() {
-            let t = tallies
-                .get_mut(check)
-                .expect("oracle checks are catalogued");
-            t.failed_runs += 1;
-            t.first_failure_after.get_or_insert(runs);
-        }
+        tally(&mut tallies, &judgement, runs);
         let passed = judgement.passed();
         if !passed {
             failures.push(FailedRun {
@@ -365,4 +421,93 @@ pub fn run_plan(
 /// ```
 pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(Progress)) -> SuiteReport {
     run_plan(cfg, &cfg.plan(), progress)
+}
+
+/// The id under which a scenario's own expectations are reported.
+pub const SCENARIO_EXPECTATIONS: &str = "SCENARIO-EXPECTATIONS";
+
+/// What one scenario file's runs came to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioTally {
+    /// The scenario's `name`.
+    pub name: String,
+    /// The file it came from.
+    pub file: String,
+    /// Runs made.
+    pub runs: u64,
+    /// Runs with findings or broken expectations.
+    pub failed: u64,
+}
+
+/// The runs of one scenario: each of its engines (those in `engines`, if
+/// given) for each of its seeds.
+pub fn scenario_plan(s: &Scenario, engines: Option<&[EngineKind]>) -> Vec<(EngineKind, u64)> {
+    s.runs()
+        .filter(|(e, _)| engines.is_none_or(|k| k.contains(e)))
+        .collect()
+}
+
+/// Runs scenario files against a provider, each on its engines (those in
+/// `engines`, if given) and seeds, judged by the oracle and by the file's
+/// expectations (reported under [`SCENARIO_EXPECTATIONS`]), tallied as
+/// [`run`] tallies. `starting` is told each run before it starts.
+pub fn run_scenarios(
+    scenarios: &[Scenario],
+    factory: &dyn ProviderFactory,
+    engines: Option<&[EngineKind]>,
+    starting: &mut dyn FnMut(&str),
+) -> (SuiteReport, Vec<ScenarioTally>) {
+    let provider = factory.name();
+    let mut tallies = empty_tallies();
+    let mut failures = Vec::new();
+    let mut per_file = Vec::new();
+    let mut runs = 0u64;
+    for s in scenarios {
+        let plan = scenario_plan(s, engines);
+        let mut failed = 0;
+        for (engine, seed) in &plan {
+            let replay = scenario_replay_command(&s.file, *engine, *seed, &provider);
+            starting(&format!(
+                "scenario {} on {engine} seed {seed} (replay: {replay})",
+                s.name
+            ));
+            let run = s.run(*seed, *engine, factory);
+            let judgement = oracle::judge(&run.outcome);
+            runs += 1;
+            tally(&mut tallies, &judgement, runs);
+            let mut findings = judgement.findings;
+            findings.extend(run.failures.iter().map(|x| Finding {
+                check: SCENARIO_EXPECTATIONS,
+                client: String::new(),
+                step: 0,
+                seq: 0,
+                message: x.to_string(),
+            }));
+            if !findings.is_empty() {
+                failed += 1;
+                failures.push(FailedRun {
+                    campaign: s.name.clone(),
+                    engine: *engine,
+                    seed: *seed,
+                    findings,
+                    trace: run.outcome.trace,
+                    replay,
+                });
+            }
+        }
+        per_file.push(ScenarioTally {
+            name: s.name.clone(),
+            file: s.file.clone(),
+            runs: plan.len() as u64,
+            failed,
+        });
+    }
+    let report = SuiteReport {
+        provider,
+        runs,
+        tallies,
+        failures,
+        stopped: None,
+    };
+    (report, per_file)
 }

@@ -345,3 +345,213 @@ fn checks_and_profile_list_the_catalogues() {
         assert!(profile.stdout.contains(r.source), "{}", r.id);
     }
 }
+
+/// The one error line of a usage error (see [`assert_usage_error`]).
+fn usage_line(out: Out) -> String {
+    assert_usage_error(&out).to_string()
+}
+
+#[test]
+fn a_selection_of_no_runs_is_an_error() {
+    let line = usage_line(harness(&["run", "--seeds", "0", "--mixed-seeds", "0"]));
+    assert!(
+        line.starts_with("error: nothing to run: --seeds 0 and --mixed-seeds 0"),
+        "{line}"
+    );
+    let line = usage_line(harness(&[
+        "run",
+        "--seeds",
+        "0",
+        "--campaign",
+        "cancellation",
+    ]));
+    assert!(line.contains("cancellation"), "{line}");
+    let line = usage_line(harness(&[
+        "sweep", "--seeds", "7", "--engine", "madsim", "--shard", "9/10",
+    ]));
+    assert!(line.contains("shard 9/10 of the 7 run(s)"), "{line}");
+    let line = usage_line(harness(&[
+        "sweep",
+        "--seeds",
+        "7",
+        "--engine",
+        "madsim",
+        "--shard",
+        "9/10",
+        "--dry-run",
+    ]));
+    assert!(line.contains("nothing to run"), "{line}");
+    // A scenario that runs on madsim only, kept to turmoil.
+    let dir = fresh("madsim-only");
+    let file = dir.join("m.yaml");
+    std::fs::write(
+        &file,
+        "name: m\nengine: madsim\nclients: [{name: c, steps: [{call: Refresh}]}]\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let line = usage_line(harness(&["run", "--scenario", f, "--engine", "turmoil"]));
+    assert!(
+        line.contains("scenario `m`") && line.contains("runs only on madsim"),
+        "{line}"
+    );
+    let out = harness(&["run", "--scenario", f, "--engine", "madsim"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+}
+
+#[test]
+fn output_paths_are_checked_before_the_run() {
+    let t = std::time::Instant::now();
+    let out = harness(&["run", "--junit", "/nonexistent/x.xml"]);
+    let line = assert_usage_error(&out);
+    assert!(
+        line.contains("cannot write the JUnit report to /nonexistent/x.xml"),
+        "{line}"
+    );
+    assert!(out.stdout.is_empty(), "nothing ran: {out:#?}");
+    assert!(t.elapsed().as_secs() < 5, "refused at once");
+    // An artifacts "directory" under a regular file cannot be made.
+    let dir = fresh("unwritable");
+    let file = dir.join("file");
+    std::fs::write(&file, "x").unwrap();
+    let bad = file.join("sub");
+    let out = harness(&["run", "--artifacts", bad.to_str().unwrap()]);
+    let line = assert_usage_error(&out);
+    assert!(line.contains("cannot write artifacts to"), "{line}");
+    assert!(out.stdout.is_empty(), "nothing ran: {out:#?}");
+    let out = harness(&["sweep", "--seeds", "1", "--junit", dir.to_str().unwrap()]);
+    assert!(assert_usage_error(&out).contains("it is a directory"));
+    assert!(
+        std::fs::read_dir(&dir).unwrap().count() == 1,
+        "no probe left behind"
+    );
+}
+
+#[test]
+fn an_io_error_never_hides_a_violation() {
+    let dir = fresh("hidden");
+    // The trace's file name is taken by a directory: writing it fails.
+    std::fs::create_dir_all(dir.join("up-to-the-limit-madsim-seed0.trace.jsonl")).unwrap();
+    let junit = dir.join("junit.xml");
+    let out = harness(&[
+        "run",
+        "--provider",
+        "mutant:duplicate-tags",
+        "--campaign",
+        "up-to-the-limit",
+        "--engine",
+        "madsim",
+        "--seeds",
+        "1",
+        "--artifacts",
+        dir.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "violations win over the I/O error: {out:#?}");
+    assert!(
+        out.stderr
+            .contains("error: cannot write the artifacts of the failing runs"),
+        "{out:#?}"
+    );
+    assert!(
+        out.stdout.contains("replay: vds-harness replay"),
+        "{out:#?}"
+    );
+    // The JUnit file was still written, whole, and no temporary file is left.
+    assert!(
+        std::fs::read_to_string(&junit)
+            .unwrap()
+            .ends_with("</testsuites>\n")
+    );
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        assert!(!name.contains(".tmp-"), "{name} left behind");
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vds-harness"))
+        .args(["sweep", "--seeds", "100000", "--dry-run"])
+        .current_dir(scratch("cwd"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is dropped here: the pipe is closed after one line.
+    assert_eq!(first, "mixed madsim 0\n");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.is_empty(), "nothing on stderr: {stderr}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn messages_say_what_was_expected_once() {
+    let line = usage_line(harness(&["run", "--seeds", "-5"]));
+    assert!(
+        line.contains("a seed count must be a non-negative whole number"),
+        "{line}"
+    );
+    let line = usage_line(harness(&["sweep", "--seeds", "-5"]));
+    assert!(line.contains("non-negative"), "{line}");
+    let line = usage_line(harness(&["run", "--provider", "nope"]));
+    assert_eq!(line.matches("(see `").count(), 1, "{line}");
+    let out = harness(&["help", "--help"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains("Usage: vds-harness help"), "{out:#?}");
+    for sub in ["run", "sweep"] {
+        let out = harness(&[sub, "--help"]);
+        for c in vds_harness::campaigns::CAMPAIGNS {
+            assert!(out.stdout.contains(c.name), "{sub} --help lists {}", c.name);
+        }
+    }
+}
+
+#[test]
+fn max_scenario_bytes_raises_or_lowers_the_limit() {
+    let dir = fresh("max-bytes");
+    let file = dir.join("s.yaml");
+    std::fs::write(
+        &file,
+        "name: s\nengine: madsim\nclients: [{name: c, steps: [{call: Refresh}]}]\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let line = usage_line(harness(&[
+        "run",
+        "--scenario",
+        f,
+        "--max-scenario-bytes",
+        "10",
+    ]));
+    assert!(
+        line.starts_with(&format!(
+            "error: {f}:1:1: the file is over the size limit of 10 bytes"
+        )),
+        "{line}"
+    );
+    let out = harness(&["run", "--scenario", f, "--max-scenario-bytes", "100"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+}
+
+#[test]
+fn the_readme_lists_every_campaign() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    for c in vds_harness::campaigns::CAMPAIGNS {
+        assert!(
+            readme.contains(&format!("`{}`", c.name)),
+            "README lists {}",
+            c.name
+        );
+    }
+}

@@ -426,11 +426,17 @@ fn other_strictness() {
         6,
         18,
     );
-    assert!(msg.contains("1 or more"), "{msg}");
+    assert!(
+        msg.contains("out of range; expected a whole number from 1 to 1000000"),
+        "{msg}"
+    );
     // Seeds, engines, latency, names.
     let tail = "clients: [{name: c, steps: [{call: Refresh}]}]\n";
     let msg = refused(&format!("name: x\nseeds: {{count: 0}}\n{tail}"), 2, 16);
-    assert!(msg.contains("0 is not allowed"), "{msg}");
+    assert!(
+        msg.contains("0 is out of range; expected a whole number from 1 to 10000"),
+        "{msg}"
+    );
     let msg = refused(&format!("name: x\nengine: bochs\n{tail}"), 2, 9);
     assert!(
         msg.contains("expected one of `madsim`, `turmoil`, `both`"),
@@ -512,4 +518,343 @@ fn the_documented_example_loads_and_holds() {
             steps_text(&run.outcome)
         );
     }
+}
+
+#[test]
+fn every_name_a_step_or_fault_uses_is_defined() {
+    let faults =
+        |f: &str| format!("{HEAD}faults:\n{f}clients: [{{name: c, steps: [{{call: Refresh}}]}}]\n");
+    let msg = refused(
+        &faults("  - at_ms: 0\n    fault: {kind: delete_target, target: nosuch}\n"),
+        7,
+        42,
+    );
+    assert!(
+        msg.contains("faults[0].fault.target: no target named `nosuch` is on the array"),
+        "{msg}"
+    );
+    assert!(msg.contains("one of `t1`"), "{msg}");
+    let msg = refused(
+        &faults("  - at_ms: 0\n    fault: {kind: concurrent_calls, clients: 2, target: t2}\n"),
+        7,
+        57,
+    );
+    assert!(msg.contains("no target named `t2`"), "{msg}");
+    // A target a step creates may be the fault's.
+    Scenario::parse(
+        &format!(
+            "{HEAD}faults:\n  - at_ms: 9\n    fault: {{kind: delete_target, target: new}}\nclients: [{{name: c, steps: [{{call: CreateTarget, friendly_name: new}}]}}]\n"
+        ),
+        "ok.yaml",
+    )
+    .unwrap();
+
+    // Steps: target, group, portal, op and a released name.
+    let msg = refused(
+        &client("      - call: CreatePortalGroup\n        target: nosuch\n"),
+        9,
+        17,
+    );
+    assert!(
+        msg.contains("clients[0].steps[0].target: no target named `nosuch` is defined here"),
+        "{msg}"
+    );
+    assert!(msg.contains("`t1`"), "{msg}");
+    let msg = refused(
+        &client("      - call: GetPortalGroupProperties\n        group: g\n"),
+        9,
+        16,
+    );
+    assert!(msg.contains("no portal group named `g`"), "{msg}");
+    let msg = refused(
+        &client("      - call: GetPortalProperties\n        portal: \"1.2.3.4:1\"\n"),
+        9,
+        17,
+    );
+    assert!(msg.contains("no portal named `1.2.3.4:1`"), "{msg}");
+    let msg = refused(&client("      - call: Wait\n"), 8, 9);
+    assert!(msg.contains("no async object named `op`"), "{msg}");
+    let msg = refused(
+        &client(
+            "      - call: CreatePortalGroup\n        target: t1\n        as: a\n      - call: Cancel\n        op: b\n",
+        ),
+        12,
+        13,
+    );
+    assert!(msg.contains("no async object named `b`"), "{msg}");
+    assert!(msg.contains("one of `a`"), "{msg}");
+    let msg = refused(&client("      - call: Release\n        name: zz\n"), 9, 15);
+    assert!(msg.contains("no pointer named `zz`"), "{msg}");
+    // Bound later is not bound yet; bound by another client is not bound here.
+    let msg = refused(
+        &format!(
+            "{HEAD}clients:\n  - {{name: a, steps: [{{call: CreatePortalGroup, target: t1}}, {{call: Wait, as: g}}]}}\n  - {{name: b, steps: [{{call: GetTarget, group: g}}]}}\n"
+        ),
+        7,
+        48,
+    );
+    assert!(msg.contains("clients[1].steps[0].group"), "{msg}");
+    // What earlier steps bind is defined: Wait's group, QueryPortalGroups' NAME.N, GetTarget's target.
+    let good = client(
+        "      - {call: CreatePortalGroup, target: t1}\n      - {call: Wait, as: g}\n      - {call: GetTarget, group: g, as: tt}\n      - {call: GetTargetProperties, target: tt}\n      - {call: QueryPortalGroups, target: t1, as: gs}\n      - {call: GetPortalGroupProperties, group: gs.0}\n      - {call: Release, name: gs.1}\n      - {call: Release, name: subsystem}\n",
+    );
+    Scenario::parse(&good, "ok.yaml").unwrap_or_else(|e| panic!("{e}"));
+    // The kind matters: an async object is not a group.
+    let msg = refused(
+        &client(
+            "      - {call: CreatePortalGroup, target: t1}\n      - {call: GetPortalGroupProperties, group: op}\n",
+        ),
+        9,
+        49,
+    );
+    assert!(msg.contains("no portal group named `op`"), "{msg}");
+}
+
+/// Parses text that must be refused within a second; returns the message.
+fn refused_fast(text: &str) -> String {
+    let t = std::time::Instant::now();
+    let e = Scenario::parse(text, "big.yaml").expect_err("must be refused");
+    let took = t.elapsed();
+    assert!(took.as_millis() < 1000, "took {took:?}: {e}");
+    let msg = e.to_string();
+    assert!(!msg.contains('\n'), "one line: {msg}");
+    assert!(msg.starts_with("big.yaml:"), "{msg}");
+    assert!(msg.contains("; expected "), "{msg}");
+    msg
+}
+
+#[test]
+fn deep_nesting_is_refused_before_the_yaml_parser_sees_it() {
+    let msg = refused_fast(&format!("name: {}", "[".repeat(100_000)));
+    assert!(msg.starts_with("big.yaml:1:38: nesting 33 deep"), "{msg}");
+    let msg = refused_fast(&format!("name: {}", "{a: ".repeat(100_000)));
+    assert!(msg.contains("nesting 33 deep"), "{msg}");
+    let msg = refused_fast(&format!("name: x\nclients:\n{}x\n", "- ".repeat(100_000)));
+    assert!(msg.starts_with("big.yaml:3:"), "{msg}");
+    assert!(
+        msg.contains("expected mappings and lists nested at most 32 deep"),
+        "{msg}"
+    );
+    // Quoted brackets and comments are not nesting.
+    let ok = format!(
+        "name: \"{}\"\ndescription: '{}' # {}\nclients: [{{name: c, steps: [{{call: Refresh}}]}}]\n",
+        "[".repeat(100),
+        "{".repeat(100),
+        "[".repeat(100)
+    );
+    Scenario::parse(&ok, "ok.yaml").unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn file_size_is_limited() {
+    let pad = "#".repeat(scenario::MAX_SCENARIO_BYTES as usize);
+    let msg = refused_fast(&format!("{pad}\nname: x\n"));
+    assert!(
+        msg.starts_with("big.yaml:1:1: the file is over the size limit of 1048576 bytes"),
+        "{msg}"
+    );
+    assert!(msg.contains("--max-scenario-bytes"), "{msg}");
+    // On disk, with a smaller limit: refused before it is read past the limit.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scenario-limits");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("small.yaml");
+    std::fs::write(
+        &path,
+        "name: x\nclients: [{name: c, steps: [{call: Refresh}]}]\n",
+    )
+    .unwrap();
+    Scenario::load(&path).unwrap();
+    let e = Scenario::load_with(&path, &scenario::Limits::default().max_bytes(10)).unwrap_err();
+    assert!(
+        e.to_string().contains("over the size limit of 10 bytes"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_number_has_a_range() {
+    let tail = "clients: [{name: c, steps: [{call: Refresh}]}]\n";
+    let top = |s: &str| format!("name: x\n{s}\n{tail}");
+    let cases: &[(&str, usize, &str)] = &[
+        ("time_limit_ms: 0", 16, "from 1 to 3600000"),
+        ("time_limit_ms: 3600001", 16, "from 1 to 3600000"),
+        ("seeds: {count: 10001}", 16, "from 1 to 10000"),
+        (
+            "seeds: {start: 18446744073709551616}",
+            16,
+            "from 0 to 18446744073709551615",
+        ),
+        ("seeds: {start: -1}", 16, "from 0 to 18446744073709551615"),
+        ("latency_ms: {min: 0, max: 60001}", 27, "from 0 to 60000"),
+        ("array: {group_limit: 257}", 22, "from 0 to 256"),
+        (
+            "array: {op_time_ms: 99999999999999999999}",
+            21,
+            "from 0 to 60000",
+        ),
+        (
+            "faults: [{at_ms: 3600001, fault: {kind: provider_restart}}]",
+            18,
+            "from 0 to 3600000",
+        ),
+        (
+            "faults: [{before_call: 1000001, fault: {kind: provider_restart}}]",
+            24,
+            "from 1 to 1000000",
+        ),
+    ];
+    for (line, column, range) in cases {
+        let msg = refused(&top(line), 2, *column);
+        assert!(
+            msg.contains("is out of range; expected a whole number"),
+            "{msg}"
+        );
+        assert!(msg.contains(range), "{line}: {msg}");
+    }
+    let faults = |f: &str| format!("{HEAD}faults:\n  - at_ms: 0\n    fault: {f}\n{tail}");
+    let cases: &[(&str, usize, &str)] = &[
+        (
+            "{kind: concurrent_calls, clients: 65, target: t1}",
+            46,
+            "from 1 to 64",
+        ),
+        (
+            "{kind: concurrent_calls, target: t1, clients: 4294967296}",
+            58,
+            "from 1 to 64",
+        ),
+        (
+            "{kind: slow_operations, factor: 0, duration_ms: 5}",
+            44,
+            "from 1 to 1000",
+        ),
+        (
+            "{kind: link_hold, duration_ms: 18446744073709551616}",
+            43,
+            "from 0 to 3600000",
+        ),
+        (
+            "{kind: link_latency, extra_ms: 60001, duration_ms: 5}",
+            43,
+            "from 0 to 60000",
+        ),
+        (
+            "{kind: delete_portal_group, target: t1, tag: 65536}",
+            57,
+            "from 0 to 65535",
+        ),
+    ];
+    for (f, column, range) in cases {
+        let msg = refused(&faults(f), 7, *column);
+        assert!(msg.contains("is out of range"), "{msg}");
+        assert!(msg.contains(range), "{f}: {msg}");
+    }
+    let msg = refused(&client("      - {call: Sleep, ms: 3600001}\n"), 8, 27);
+    assert!(msg.contains("from 0 to 3600000"), "{msg}");
+    // List lengths: clients and steps.
+    let many_steps = format!(
+        "name: x\nclients:\n  - name: c\n    steps:\n{}",
+        "      - call: Refresh\n".repeat(scenario::MAX_STEPS + 1)
+    );
+    let msg = refused_fast(&many_steps);
+    assert!(
+        msg.contains("10001 steps, over the limit of 10000"),
+        "{msg}"
+    );
+    assert!(
+        msg.starts_with(&format!("big.yaml:{}:", 5 + scenario::MAX_STEPS)),
+        "{msg}"
+    );
+    let many_clients: String = (0..=scenario::MAX_CLIENTS)
+        .map(|i| format!("  - {{name: c{i}, steps: [{{call: Refresh}}]}}\n"))
+        .collect();
+    let msg = refused(&format!("name: x\nclients:\n{many_clients}"), 67, 5);
+    assert!(msg.contains("65 clients, over the limit of 64"), "{msg}");
+}
+
+#[test]
+fn serde_messages_use_the_formats_words() {
+    let tail = "clients: [{name: c, steps: [{call: Refresh}]}]\n";
+    for (text, line, column, want) in [
+        (
+            format!("name: x\nseeds: 5\n{tail}"),
+            2,
+            8,
+            "expected the seeds: a mapping such as {start: 0, count: 5}",
+        ),
+        (
+            "- 1\n".to_string(),
+            1,
+            1,
+            "expected a scenario: a mapping with `name`, `clients`",
+        ),
+        (
+            format!("name: x\nlatency_ms: 3\n{tail}"),
+            2,
+            13,
+            "expected the latency range",
+        ),
+        (
+            format!("name: x\narray: []\n{tail}"),
+            2,
+            8,
+            "expected the array: a mapping",
+        ),
+        (
+            "name: x\nclients: [5]\n".to_string(),
+            2,
+            11,
+            "expected a client: a mapping",
+        ),
+    ] {
+        let msg = refused(&text, line, column);
+        assert!(msg.contains(want), "{msg}");
+        assert!(!msg.contains("struct "), "{msg}");
+        assert!(!msg.contains("Raw"), "{msg}");
+    }
+    let msg = refused(
+        &client("      - {ms: 18446744073709551616, call: Sleep}\n"),
+        8,
+        14,
+    );
+    assert!(msg.contains("is out of range"), "{msg}");
+    assert!(!msg.contains("any YAML value"), "{msg}");
+}
+
+#[test]
+fn run_scenarios_tallies_as_the_suite_does() {
+    let files = [
+        scenarios_dir().join("baseline.yaml"),
+        scenarios_dir().join("cancel.yaml"),
+    ];
+    let scenarios: Vec<Scenario> = files.iter().map(|p| load(p)).collect();
+    let mut started = Vec::new();
+    let (report, per_file) = vds_harness::suite::run_scenarios(
+        &scenarios,
+        &ReferenceFactory::default(),
+        Some(&[EngineKind::Madsim]),
+        &mut |run| started.push(run.to_string()),
+    );
+    assert!(
+        report.conformant(),
+        "{}",
+        vds_harness::report::summary(&report)
+    );
+    assert_eq!(report.runs, 10);
+    assert_eq!(started.len(), 10);
+    assert!(
+        started[0].contains("replay: vds-harness replay --scenario"),
+        "{}",
+        started[0]
+    );
+    assert_eq!(
+        per_file
+            .iter()
+            .map(|t| (t.name.as_str(), t.runs, t.failed))
+            .collect::<Vec<_>>(),
+        vec![("baseline", 5, 0), ("cancel", 5, 0)]
+    );
+    // Every check the runs exercised is tallied once per run, as suite::run does.
+    assert!(report.tallies.values().all(|t| t.runs <= 10));
+    assert!(report.tallies.values().any(|t| t.runs == 10));
 }

@@ -10,19 +10,15 @@
 
 #![warn(missing_docs)]
 
-#[cfg(not(madsim))]
+// The workspace's build guard (the `vds-cfg-guard` build script) stops such a
+// build first; this stays as a second guard.
+#[cfg(not(all(madsim, tokio_unstable)))]
 compile_error!(
-    "vds-sim needs `--cfg madsim` (and `--cfg tokio_unstable`). They are set in \
+    "vds-sim needs `--cfg madsim --cfg tokio_unstable`. They are set in \
      .cargo/config.toml, but a RUSTFLAGS environment variable replaces that file's \
-     build.rustflags. Fix: `unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS`, or run with \
-     RUSTFLAGS=\"--cfg madsim --cfg tokio_unstable\"."
-);
-#[cfg(not(tokio_unstable))]
-compile_error!(
-    "vds-sim needs `--cfg tokio_unstable` (and `--cfg madsim`) for turmoil to be \
-     deterministic. They are set in .cargo/config.toml, but a RUSTFLAGS environment \
-     variable replaces that file's build.rustflags. Fix: `unset RUSTFLAGS \
-     CARGO_ENCODED_RUSTFLAGS`, or run with RUSTFLAGS=\"--cfg madsim --cfg tokio_unstable\"."
+     build.rustflags. Fix: keep your flags and add both, \
+     RUSTFLAGS=\"$RUSTFLAGS --cfg madsim --cfg tokio_unstable\"; or \
+     `unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS`."
 );
 
 pub mod array;

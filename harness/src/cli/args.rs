@@ -21,6 +21,15 @@ pub enum EngineChoice {
 }
 
 impl EngineChoice {
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineChoice::Madsim => "madsim",
+            EngineChoice::Turmoil => "turmoil",
+            EngineChoice::Both => "both",
+        }
+    }
+
     /// The engines chosen.
     pub fn kinds(self) -> Vec<EngineKind> {
         match self {
@@ -86,14 +95,20 @@ pub fn parse_seed(s: &str) -> Result<u64, String> {
     parsed.map_err(|_| expected)
 }
 
-/// Parses a count of seeds or runs (a whole number, 0 allowed).
+/// Parses a count of seeds (a whole number, 0 allowed).
 pub fn parse_count(s: &str) -> Result<u64, String> {
-    let t = s.trim();
+    t_count(s.trim())
+}
+
+fn t_count(t: &str) -> Result<u64, String> {
     if t.starts_with('-') {
-        return Err("a count cannot be negative; expected a whole number".into());
+        return Err(format!(
+            "a seed count must be a non-negative whole number (got `{t}`); expected 0 to {}",
+            u64::MAX
+        ));
     }
     t.parse::<u64>()
-        .map_err(|_| "expected a whole number such as 10".to_string())
+        .map_err(|_| format!("expected a whole number such as 10 (got `{t}`)"))
 }
 
 /// Parses a count that must be at least 1.
@@ -101,6 +116,17 @@ pub fn parse_positive(s: &str) -> Result<u64, String> {
     match parse_count(s)? {
         0 => Err("expected a whole number of at least 1".into()),
         n => Ok(n),
+    }
+}
+
+/// Parses a size in bytes (at least 1).
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of bytes from 1 to {} (got `{s}`)",
+            u64::MAX
+        )),
     }
 }
 
@@ -120,6 +146,17 @@ pub fn parse_campaign(s: &str) -> Result<&'static Campaign, String> {
             names.join(", ")
         )
     })
+}
+
+/// A `--campaign` help text: `first`, then every campaign of the
+/// catalogue with what it exercises.
+pub fn campaign_help(first: &str) -> String {
+    let width = CAMPAIGNS.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let mut s = format!("{first}\n\nCampaigns:");
+    for c in CAMPAIGNS {
+        s.push_str(&format!("\n  {:<width$}  {}", c.name, c.about));
+    }
+    s
 }
 
 /// Parses a single engine (`madsim` or `turmoil`).

@@ -30,7 +30,7 @@ pub struct ExplainArgs {
 /// `vds-harness explain`.
 pub fn command(a: &ExplainArgs) -> CliResult {
     let text = explain_text(&a.code).map_err(CliError::Usage)?;
-    print!("{text}");
+    out!("{text}");
     Ok(())
 }
 

@@ -12,8 +12,20 @@
 //! [`SuiteConfig`]: crate::suite::SuiteConfig
 //! [`RunId`]: crate::suite::RunId
 
+/// `print!` to standard output that stops quietly once the reader has gone
+/// (a closed pipe, as under `| head -1`) instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::write_out(format_args!($($t)*)) };
+}
+
+/// `println!` to standard output, stopping quietly like [`out!`].
+macro_rules! outln {
+    () => { $crate::cli::write_out(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::cli::write_out(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 mod args;
-pub mod bench;
+mod bench;
 mod explain;
 mod listings;
 mod mutants;
@@ -22,7 +34,9 @@ mod progress;
 mod replay;
 mod run;
 
+use std::io::Write as _;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
@@ -90,6 +104,23 @@ pub enum CliError {
 /// What a command returns.
 pub type CliResult = Result<(), CliError>;
 
+/// Set once standard output could not be written (its reader has gone).
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+
+/// Writes to standard output; after the first failed write (a closed pipe,
+/// say) every later one is dropped, so the command still finishes and
+/// exits with the status its verdict gives, without a panic message.
+#[doc(hidden)]
+pub fn write_out(args: std::fmt::Arguments<'_>) {
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if out.write_fmt(args).is_err() {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Runs the command line in `args` (the first item is the program name) and
 /// returns the exit status. Prints to standard output and standard error.
 pub fn run_args<I, T>(args: I) -> u8
@@ -97,7 +128,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let mut args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // `help --help` (or `-h`) asks for the help of `help`, as `help help` does.
+    if args.get(1).is_some_and(|a| a == "help")
+        && args.len() == 3
+        && (args[2] == "--help" || args[2] == "-h")
+    {
+        args[2] = "help".into();
+    }
     let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => return clap_error(e, &args),
@@ -134,11 +172,11 @@ fn dispatch(cli: Cli) -> CliResult {
         Command::Replay(a) => replay::replay(&a),
         Command::Explain(a) => explain::command(&a),
         Command::Checks => {
-            print!("{}", listings::checks());
+            out!("{}", listings::checks());
             Ok(())
         }
         Command::Profile => {
-            print!("{}", listings::profile());
+            out!("{}", listings::profile());
             Ok(())
         }
         Command::Mutants(a) => mutants::command(&a),
@@ -188,7 +226,12 @@ fn clap_error(e: clap::Error, args: &[std::ffi::OsString]) -> u8 {
                 .collect();
             let joined = parts.join("; ").replace(":; ", ": ");
             let body = joined.strip_prefix("error: ").unwrap_or(&joined);
-            eprintln!("error: {body} (see `{help}`)");
+            // One pointer to more help: the message's own, if it has one.
+            if body.contains("(see `") {
+                eprintln!("error: {body}");
+            } else {
+                eprintln!("error: {body} (see `{help}`)");
+            }
             EXIT_USAGE
         }
     }

@@ -31,10 +31,10 @@ pub struct MutantsArgs {
     #[arg(long)]
     pub list: bool,
     /// Seeds per fixed campaign and engine.
-    #[arg(long, value_name = "N", default_value_t = default_seeds(), value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value_t = default_seeds(), value_parser = parse_count, allow_hyphen_values = true)]
     pub seeds: u64,
     /// Seeds of the `mixed` campaign per engine.
-    #[arg(long, value_name = "N", default_value_t = default_mixed_seeds(), value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value_t = default_mixed_seeds(), value_parser = parse_count, allow_hyphen_values = true)]
     pub mixed_seeds: u64,
     /// Engines to run on.
     #[arg(long, value_enum, value_name = "E", default_value = "both")]
@@ -64,7 +64,7 @@ impl Row {
 /// `vds-harness mutants`.
 pub fn command(a: &MutantsArgs) -> CliResult {
     if a.list {
-        print!("{}", mutant_list());
+        out!("{}", mutant_list());
         return Ok(());
     }
     check_seed_range(0, a.seeds.max(a.mixed_seeds))?;
@@ -80,7 +80,7 @@ pub fn command(a: &MutantsArgs) -> CliResult {
         let report = run_plan(&cfg, &cfg.plan(), "mutants", false);
         rows.push(Row { mutant: m, report });
     }
-    print!("{}", kill_matrix(&rows));
+    out!("{}", kill_matrix(&rows));
     if rows.iter().all(Row::caught) {
         Ok(())
     } else {

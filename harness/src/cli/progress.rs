@@ -1,18 +1,17 @@
-//! Progress on standard error: a bar redrawn in place when standard error is
-//! a terminal, otherwise (optionally) one plain line per tenth of the runs.
+//! Progress on standard error: an `indicatif` bar redrawn in place when
+//! standard error is a terminal, otherwise (optionally) one plain line per
+//! tenth of the runs. Nothing goes to standard output, so what a command
+//! prints there is the same in every environment.
 
-use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::io::IsTerminal;
 
 /// Reports runs done out of a total.
 pub struct ProgressBar {
     label: &'static str,
     total: usize,
     failed: usize,
-    tty: bool,
+    bar: Option<indicatif::ProgressBar>,
     plain: bool,
-    started: Instant,
-    last_draw: Option<Instant>,
     last_tenth: usize,
 }
 
@@ -20,14 +19,26 @@ impl ProgressBar {
     /// A bar for `total` runs; `plain` asks for plain lines when standard
     /// error is not a terminal.
     pub fn new(label: &'static str, total: usize, plain: bool) -> Self {
+        let bar = (std::io::stderr().is_terminal() && total > 0).then(|| {
+            let style = indicatif::ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} runs, {msg}, {per_sec}",
+            )
+            .expect("the template is valid")
+            .progress_chars("## ");
+            indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            )
+            .with_style(style)
+            .with_prefix(label)
+            .with_message("0 failed")
+        });
         Self {
             label,
             total,
             failed: 0,
-            tty: std::io::stderr().is_terminal(),
+            bar,
             plain,
-            started: Instant::now(),
-            last_draw: None,
             last_tenth: 0,
         }
     }
@@ -40,15 +51,11 @@ impl ProgressBar {
         if self.total == 0 {
             return;
         }
-        if self.tty {
-            let now = Instant::now();
-            let due = self
-                .last_draw
-                .is_none_or(|t| now - t >= Duration::from_millis(80));
-            if due || done == self.total {
-                self.last_draw = Some(now);
-                self.draw(done);
+        if let Some(bar) = &self.bar {
+            if !passed {
+                bar.set_message(format!("{} failed", self.failed));
             }
+            bar.set_position(done as u64);
         } else if self.plain {
             let tenth = done * 10 / self.total;
             if tenth > self.last_tenth {
@@ -64,30 +71,10 @@ impl ProgressBar {
         }
     }
 
-    fn draw(&self, done: usize) {
-        const WIDTH: usize = 30;
-        let filled = done * WIDTH / self.total;
-        let secs = self.started.elapsed().as_secs_f64();
-        let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r\x1b[2K{} [{}{}] {done}/{} runs, {} failed, {rate:.0} runs/s",
-            self.label,
-            "#".repeat(filled),
-            " ".repeat(WIDTH - filled),
-            self.total,
-            self.failed
-        );
-        let _ = err.flush();
-    }
-
     /// Clears the bar (terminal only).
     pub fn finish(&self) {
-        if self.tty && self.total > 0 {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K");
-            let _ = err.flush();
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 }

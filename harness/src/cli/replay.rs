@@ -100,16 +100,16 @@ pub fn replay(a: &ReplayArgs) -> CliResult {
         panic::set_current(None);
         return match first_difference(&first.trace, &second.trace) {
             None => {
-                println!(
+                outln!(
                     "deterministic: {what}: 2 runs, {} identical trace lines",
                     first.trace.len()
                 );
                 Ok(())
             }
             Some((line, a_line, b_line)) => {
-                println!("NOT deterministic: {what}: the traces differ first at line {line}");
-                println!("  first run:  {}", a_line.unwrap_or("(trace ended)"));
-                println!("  second run: {}", b_line.unwrap_or("(trace ended)"));
+                outln!("NOT deterministic: {what}: the traces differ first at line {line}");
+                outln!("  first run:  {}", a_line.unwrap_or("(trace ended)"));
+                outln!("  second run: {}", b_line.unwrap_or("(trace ended)"));
                 Err(CliError::Violations)
             }
         };
@@ -121,7 +121,7 @@ pub fn replay(a: &ReplayArgs) -> CliResult {
         findings.extend(s.check(&first).iter().map(|x| x.to_string()));
     }
     panic::set_current(None);
-    print!("{}", first.trace_text());
+    out!("{}", first.trace_text());
     if findings.is_empty() {
         eprintln!("replay: {what}: passed");
         Ok(())

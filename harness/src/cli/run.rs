@@ -2,28 +2,23 @@
 //! campaign) against one provider, then the matrix, the failures, the JUnit
 //! file and the artifacts of every failing run.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use vds_sim::provider::ProviderFactory;
 
 use super::args::{
-    EngineChoice, Shard, check_seed_range, default_mixed_seeds, default_seeds, default_start,
-    factory, parse_campaign, parse_count, parse_positive, parse_provider, parse_seed, parse_shard,
+    EngineChoice, Shard, campaign_help, check_seed_range, default_mixed_seeds, default_seeds,
+    default_start, factory, parse_bytes, parse_campaign, parse_count, parse_positive,
+    parse_provider, parse_seed, parse_shard,
 };
 use super::panic;
 use super::progress::ProgressBar;
 use super::{CliError, CliResult};
 use crate::campaigns::Campaign;
-use crate::checks::CHECKS;
-use crate::oracle::{self, Finding, Judgement};
 use crate::report;
-use crate::scenario::Scenario;
-use crate::suite::{self, FailedRun, RunId, SuiteConfig, SuiteReport, Tally};
-
-/// The id under which a scenario's own expectations are reported.
-pub const SCENARIO_EXPECTATIONS: &str = "SCENARIO-EXPECTATIONS";
+use crate::scenario::{Limits, MAX_SCENARIO_BYTES, Scenario};
+use crate::suite::{self, RunId, SuiteConfig, SuiteReport};
 
 /// `vds-harness run`.
 #[derive(Debug, clap::Args)]
@@ -48,20 +43,23 @@ pub struct RunArgs {
     #[arg(long, value_enum, value_name = "E")]
     pub engine: Option<EngineChoice>,
     /// Seeds per fixed campaign and engine.
-    #[arg(long, value_name = "N", default_value_t = default_seeds(), value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value_t = default_seeds(), value_parser = parse_count, allow_hyphen_values = true)]
     pub seeds: u64,
     /// Seeds of the `mixed` campaign per engine.
-    #[arg(long, value_name = "N", default_value_t = default_mixed_seeds(), value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value_t = default_mixed_seeds(), value_parser = parse_count, allow_hyphen_values = true)]
     pub mixed_seeds: u64,
     /// The first seed.
     #[arg(long, value_name = "S", default_value_t = default_start(), value_parser = parse_seed, allow_hyphen_values = true)]
     pub start: u64,
     /// Run only this campaign (repeatable) [default: all].
-    #[arg(long = "campaign", value_name = "NAME", value_parser = parse_campaign)]
+    #[arg(long = "campaign", value_name = "NAME", value_parser = parse_campaign, long_help = campaign_help("Run only this campaign (repeatable) [default: all]."))]
     pub campaigns: Vec<&'static Campaign>,
     /// Run this YAML scenario file instead of the suite (repeatable).
     #[arg(long = "scenario", value_name = "FILE", conflicts_with_all = ["campaigns", "seeds", "mixed_seeds", "start"])]
     pub scenarios: Vec<PathBuf>,
+    /// Refuse a scenario file larger than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = MAX_SCENARIO_BYTES, value_parser = parse_bytes, allow_hyphen_values = true)]
+    pub max_scenario_bytes: u64,
     /// Write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -83,7 +81,7 @@ vds-harness sweep --seeds 50 --campaign cancellation --engine turmoil\n  vds-har
 )]
 pub struct SweepArgs {
     /// Seeds to run per engine (at least 1).
-    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    #[arg(long, value_name = "N", value_parser = parse_positive, allow_hyphen_values = true)]
     pub seeds: u64,
     /// The first seed.
     #[arg(long, value_name = "S", default_value_t = default_start(), value_parser = parse_seed, allow_hyphen_values = true)]
@@ -95,7 +93,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
     /// The campaign.
-    #[arg(long, value_name = "NAME", default_value = "mixed", value_parser = parse_campaign)]
+    #[arg(long, value_name = "NAME", default_value = "mixed", value_parser = parse_campaign, long_help = campaign_help("The campaign."))]
     pub campaign: &'static Campaign,
     /// The provider under test: `reference`, or `mutant:NAME`.
     #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
@@ -154,13 +152,23 @@ pub fn sweep_plan(
 /// `vds-harness run`.
 pub fn run(a: &RunArgs) -> CliResult {
     let f = factory(&a.provider)?;
+    check_outputs(a.junit.as_deref(), a.artifacts.as_deref())?;
     if !a.scenarios.is_empty() {
         return run_scenarios(a, f);
     }
     let cfg = run_config(a, f)?;
     let plan = cfg.plan();
+    if plan.is_empty() {
+        let names: Vec<&str> = cfg.campaigns.iter().map(|c| c.name).collect();
+        return Err(CliError::Usage(format!(
+            "nothing to run: --seeds {} and --mixed-seeds {} select no runs of the campaign(s) {}; expected at least 1 seed for a campaign chosen",
+            a.seeds,
+            a.mixed_seeds,
+            names.join(", ")
+        )));
+    }
     let report = run_plan(&cfg, &plan, "run", false);
-    print!("{}", report::matrix(&report));
+    out!("{}", report::matrix(&report));
     finish(&report, a.junit.as_deref(), a.artifacts.as_deref())
 }
 
@@ -168,15 +176,27 @@ pub fn run(a: &RunArgs) -> CliResult {
 pub fn sweep(a: &SweepArgs) -> CliResult {
     let f = factory(&a.provider)?;
     let (cfg, plan) = sweep_plan(a, f)?;
+    if plan.is_empty() {
+        let total = cfg.plan().len();
+        let shard = a
+            .shard
+            .map_or_else(String::new, |s| format!(" shard {s} of"));
+        return Err(CliError::Usage(format!(
+            "nothing to run:{shard} the {total} run(s) of the sweep selects none; expected a shard K/N with K <= {total}, or more seeds"
+        )));
+    }
+    if !a.dry_run {
+        check_outputs(a.junit.as_deref(), a.artifacts.as_deref())?;
+    }
     if a.dry_run {
         for id in &plan {
-            println!("{} {} {}", id.campaign.name, id.engine, id.seed);
+            outln!("{} {} {}", id.campaign.name, id.engine, id.seed);
         }
         return Ok(());
     }
     let engines: Vec<&str> = cfg.engines.iter().map(|e| e.name()).collect();
     let shard = a.shard.map(|s| format!(", shard {s}")).unwrap_or_default();
-    println!(
+    outln!(
         "sweep: campaign {}, seeds {}..{} on {}{shard}: {} runs",
         a.campaign.name,
         a.start,
@@ -185,7 +205,7 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         plan.len()
     );
     let report = run_plan(&cfg, &plan, "sweep", true);
-    print!("{}", report::matrix(&report));
+    out!("{}", report::matrix(&report));
     finish(&report, a.junit.as_deref(), a.artifacts.as_deref())
 }
 
@@ -197,186 +217,131 @@ pub(super) fn run_plan(
     plain: bool,
 ) -> SuiteReport {
     let provider = cfg.factory.name();
-    let describe = |id: &RunId| {
-        format!(
-            "{} on {} seed {} (replay: {})",
-            id.campaign.name,
-            id.engine,
-            id.seed,
-            id.replay_command(&provider)
-        )
-    };
-    panic::set_current(plan.first().map(describe));
+    panic::set_current(plan.first().map(|id| id.describe(&provider)));
     let mut bar = ProgressBar::new(label, plan.len(), plain);
     let report = suite::run_plan(cfg, plan, &mut |p| {
         bar.update(p.done, p.passed);
-        panic::set_current(plan.get(p.done).map(describe));
+        panic::set_current(plan.get(p.done).map(|id| id.describe(&provider)));
     });
     bar.finish();
     panic::set_current(None);
     report
 }
 
+/// Refuses, before anything runs, a JUnit file or an artifacts directory
+/// that could not be written.
+fn check_outputs(junit: Option<&Path>, artifacts: Option<&Path>) -> CliResult {
+    if let Some(path) = junit {
+        report::check_writable_file(path).map_err(|e| {
+            CliError::Usage(format!(
+                "cannot write the JUnit report to {}: {e}; expected a file path in a writable directory (--junit FILE)",
+                path.display()
+            ))
+        })?;
+    }
+    if let Some(dir) = artifacts {
+        report::check_writable_dir(dir).map_err(|e| {
+            CliError::Usage(format!(
+                "cannot write artifacts to {}: {e}; expected a writable directory (--artifacts DIR)",
+                dir.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
 /// Prints the failures, writes the JUnit file and the artifacts, and turns
-/// the report into an exit status.
+/// the report into an exit status. An output that cannot be written is an
+/// error (exit 2) unless the run found violations: then it is reported on
+/// standard error and the status stays 1, so that no violation is hidden.
 pub(super) fn finish(
     report: &SuiteReport,
     junit: Option<&Path>,
     artifacts: Option<&Path>,
 ) -> CliResult {
-    let mut io_error = None;
+    let mut io_errors = Vec::new();
     if !report.failures.is_empty() {
-        println!();
-        print!("{}", report::summary(report));
+        outln!();
+        out!("{}", report::summary(report));
         let dir = artifacts.unwrap_or(Path::new("artifacts"));
         match report::write_artifacts(dir, report) {
             Ok(written) => {
-                println!();
-                println!(
+                outln!();
+                outln!(
                     "{} failing run(s): trace and findings kept in {}",
                     written.len(),
                     dir.display()
                 );
                 for a in &written {
-                    println!("  {}", a.trace.display());
-                    println!("  {}", a.findings.display());
-                    println!("    replay: {}", a.replay);
+                    outln!("  {}", a.trace.display());
+                    outln!("  {}", a.findings.display());
+                    outln!("    replay: {}", a.replay);
                 }
             }
-            Err(e) => {
-                io_error = Some(format!(
-                    "cannot write the artifacts of the failing runs to {}: {e}; expected a writable directory (--artifacts DIR)",
-                    dir.display()
-                ));
-            }
+            Err(e) => io_errors.push(format!(
+                "cannot write the artifacts of the failing runs to {}: {e}; expected a writable directory (--artifacts DIR)",
+                dir.display()
+            )),
         }
     }
-    if let Some(path) = junit {
-        if let Err(e) = std::fs::write(path, report::junit(report)) {
-            let msg = format!(
-                "cannot write the JUnit report to {}: {e}; expected a writable file path",
-                path.display()
-            );
-            io_error = Some(io_error.map_or(msg.clone(), |m| format!("{m}; {msg}")));
-        }
-    }
-    if let Some(msg) = io_error {
-        return Err(CliError::Usage(msg));
+    if let Some(path) = junit
+        && let Err(e) = report::write_atomic(path, report::junit(report).as_bytes())
+    {
+        io_errors.push(format!(
+            "cannot write the JUnit report to {}: {e}; expected a writable file path",
+            path.display()
+        ));
     }
     if report.conformant() {
-        Ok(())
-    } else {
-        Err(CliError::Violations)
+        return match io_errors.is_empty() {
+            true => Ok(()),
+            false => Err(CliError::Usage(io_errors.join("; "))),
+        };
     }
+    for msg in &io_errors {
+        eprintln!("error: {msg}");
+    }
+    Err(CliError::Violations)
 }
 
 /// `run --scenario FILE...`: every file is loaded first (a malformed one
-/// stops everything with its `FILE:LINE:COL:` message), then each runs on
-/// its engines and seeds, judged by its expectations and the oracle.
+/// stops everything with its `FILE:LINE:COL:` message), then
+/// [`suite::run_scenarios`] runs each on its engines and seeds.
 fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
+    let limits = Limits::default().max_bytes(a.max_scenario_bytes);
     let mut scenarios = Vec::new();
     for path in &a.scenarios {
-        scenarios.push(Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?);
+        scenarios
+            .push(Scenario::load_with(path, &limits).map_err(|e| CliError::Usage(e.to_string()))?);
     }
     let keep = a.engine.map(|e| e.kinds());
-    let provider = f.name();
-    let mut tallies: BTreeMap<&'static str, Tally> =
-        CHECKS.iter().map(|c| (c.id, Tally::default())).collect();
-    let mut failures = Vec::new();
-    let mut runs = 0u64;
-    for (s, path) in scenarios.iter().zip(&a.scenarios) {
-        let plan: Vec<_> = s
-            .runs()
-            .filter(|(e, _)| keep.as_ref().is_none_or(|k| k.contains(e)))
-            .collect();
-        let mut failed = 0;
-        for (engine, seed) in &plan {
-            let replay = format!(
-                "vds-harness replay --scenario {} --engine {engine} --seed {seed}{}",
-                shell_quote(&path.display().to_string()),
-                provider_flag(&provider)
-            );
-            panic::set_current(Some(format!(
-                "scenario {} on {engine} seed {seed} (replay: {replay})",
-                s.name
+    for s in &scenarios {
+        if suite::scenario_plan(s, keep.as_deref()).is_empty() {
+            let own: Vec<&str> = s.engines.iter().map(|e| e.name()).collect();
+            return Err(CliError::Usage(format!(
+                "nothing to run: scenario `{}` ({}) runs only on {}, which --engine {} excludes; expected --engine {} or both",
+                s.name,
+                s.file,
+                own.join(", "),
+                a.engine.map_or("", |e| e.name()),
+                own.join(" or ")
             )));
-            let run = s.run(*seed, *engine, f.as_ref());
-            let judgement = oracle::judge(&run.outcome);
-            runs += 1;
-            tally(&mut tallies, &judgement, runs);
-            let mut findings = judgement.findings;
-            findings.extend(run.failures.iter().map(|x| Finding {
-                check: SCENARIO_EXPECTATIONS,
-                client: String::new(),
-                step: 0,
-                seq: 0,
-                message: x.to_string(),
-            }));
-            if !findings.is_empty() {
-                failed += 1;
-                failures.push(FailedRun {
-                    campaign: s.name.clone(),
-                    engine: *engine,
-                    seed: *seed,
-                    findings,
-                    trace: run.outcome.trace,
-                    replay,
-                });
-            }
         }
-        panic::set_current(None);
-        println!(
+    }
+    let (report, per_file) =
+        suite::run_scenarios(&scenarios, f.as_ref(), keep.as_deref(), &mut |run| {
+            panic::set_current(Some(run.to_string()));
+        });
+    panic::set_current(None);
+    for t in &per_file {
+        outln!(
             "scenario {} ({}): {} runs, {} failed",
-            s.name,
-            path.display(),
-            plan.len(),
-            failed
+            t.name,
+            t.file,
+            t.runs,
+            t.failed
         );
     }
-    let report = SuiteReport {
-        provider,
-        runs,
-        tallies,
-        failures,
-        stopped: None,
-    };
-    print!("{}", report::matrix(&report));
+    out!("{}", report::matrix(&report));
     finish(&report, a.junit.as_deref(), a.artifacts.as_deref())
-}
-
-/// Adds one run's judgement to the tallies, as the suite does.
-fn tally(tallies: &mut BTreeMap<&'static str, Tally>, j: &Judgement, runs: u64) {
-    for (check, n) in &j.exercised {
-        if let Some(t) = tallies.get_mut(check) {
-            t.runs += 1;
-            t.exercised += u64::from(*n);
-        }
-    }
-    for check in j.failed_checks() {
-        if let Some(t) = tallies.get_mut(check) {
-            t.failed_runs += 1;
-            t.first_failure_after.get_or_insert(runs);
-        }
-    }
-}
-
-/// ` --provider P` unless P is the reference provider.
-pub(super) fn provider_flag(provider: &str) -> String {
-    if provider == "reference" {
-        String::new()
-    } else {
-        format!(" --provider {provider}")
-    }
-}
-
-/// Quotes a word for a POSIX shell when it needs it.
-pub(super) fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-:+=,@".contains(c));
-    if safe {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }

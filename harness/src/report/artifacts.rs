@@ -36,7 +36,7 @@ pub fn artifact_stem(run: &FailedRun) -> String {
 }
 
 /// Writes the trace and the findings of every failing run into `dir`
-/// (created if missing), in the report's order.
+/// (created if missing), in the report's order, each file atomically.
 pub fn write_artifacts(dir: &Path, report: &SuiteReport) -> io::Result<Vec<Artifact>> {
     if report.failures.is_empty() {
         return Ok(Vec::new());
@@ -52,8 +52,8 @@ pub fn write_artifacts(dir: &Path, report: &SuiteReport) -> io::Result<Vec<Artif
             t.push_str(line);
             t.push('\n');
         }
-        std::fs::write(&trace, t)?;
-        std::fs::write(&findings, findings_text(&report.provider, run))?;
+        super::write_atomic(&trace, t.as_bytes())?;
+        super::write_atomic(&findings, findings_text(&report.provider, run).as_bytes())?;
         out.push(Artifact {
             trace,
             findings,

@@ -4,7 +4,9 @@
 mod artifacts;
 mod junit;
 mod matrix;
+mod output;
 
 pub use artifacts::{Artifact, artifact_stem, findings_text, write_artifacts};
 pub use junit::{escape as xml_escape, junit};
 pub use matrix::{matrix, summary};
+pub use output::{check_writable_dir, check_writable_file, write_atomic};

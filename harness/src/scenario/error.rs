@@ -42,6 +42,21 @@ pub enum ScenarioError {
         /// What would have been right.
         expected: String,
     },
+    /// A file over a limit: too large, nested too deep (checked before the
+    /// YAML parser sees it).
+    #[error("{file}:{line}:{column}: {message}; expected {expected}")]
+    Limit {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong.
+        message: String,
+        /// What would have been right.
+        expected: String,
+    },
     /// Fields that are each fine but do not fit together (a latency range
     /// whose minimum exceeds its maximum, two clients with one name, ...).
     #[error("{file}:{line}:{column}: {message}; expected {expected}")]
@@ -66,6 +81,7 @@ impl ScenarioError {
             ScenarioError::Io { file, .. }
             | ScenarioError::Syntax { file, .. }
             | ScenarioError::Schema { file, .. }
+            | ScenarioError::Limit { file, .. }
             | ScenarioError::Invalid { file, .. } => file,
         }
     }
@@ -76,6 +92,7 @@ impl ScenarioError {
             ScenarioError::Io { .. } => (1, 1),
             ScenarioError::Syntax { line, column, .. }
             | ScenarioError::Schema { line, column, .. }
+            | ScenarioError::Limit { line, column, .. }
             | ScenarioError::Invalid { line, column, .. } => (*line, *column),
         }
     }
@@ -99,7 +116,12 @@ pub(crate) fn parts(text: &str, e: &serde_yaml::Error, syntax: bool) -> Parts {
         None => end_of(text),
     };
     let raw = strip_positions(&e.to_string().replace(['\n', '\r'], " "));
-    let (message, expected) = if let Some((m, x)) = raw.split_once("; expected ") {
+    let (message, expected) = if let Some(n) = too_wide(&raw) {
+        (
+            format!("{n} is out of range"),
+            format!("a whole number from 0 to {} (2^64-1)", u64::MAX),
+        )
+    } else if let Some((m, x)) = raw.split_once("; expected ") {
         (m.to_string(), x.to_string())
     } else if let Some((m, x)) = raw.split_once(", expected ") {
         (m.to_string(), x.to_string())
@@ -126,6 +148,23 @@ pub(crate) fn parts(text: &str, e: &serde_yaml::Error, syntax: bool) -> Parts {
         message,
         expected,
     }
+}
+
+/// Whether serde_yaml refused an integer wider than 64 bits.
+pub(crate) fn is_too_wide(e: &serde_yaml::Error) -> bool {
+    too_wide(&e.to_string()).is_some()
+}
+
+/// The number in serde_yaml's message for an integer wider than 64 bits
+/// (read as `u128` or `i128`), with the field's path if it has one.
+fn too_wide(msg: &str) -> Option<String> {
+    let start = msg.find("invalid type: integer `")?;
+    let rest = &msg[start + "invalid type: integer `".len()..];
+    let (n, tail) = rest.split_once('`')?;
+    if !(tail.starts_with(" as u128") || tail.starts_with(" as i128")) {
+        return None;
+    }
+    Some(format!("{}`{n}`", &msg[..start]))
 }
 
 fn missing_field(msg: &str) -> Option<&str> {

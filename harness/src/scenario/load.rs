@@ -1,7 +1,10 @@
-//! From text to [`Scenario`]: YAML syntax first, then the schema, then the
-//! checks that need more than one field, each error located in the file.
+//! From text to [`Scenario`]: the size and nesting limits first, then YAML
+//! syntax, then the schema, then the checks that need more than one field
+//! (names used where they are defined, list lengths), each error located in
+//! the file.
 
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
@@ -11,23 +14,69 @@ use vds_sim::program::ClientProgram;
 
 use super::error::{ScenarioError, parts};
 use super::expect::{Checked, Expectation};
+use super::limits::{
+    Limits, MAX_ARRAY_ITEMS, MAX_CLIENTS, MAX_DEPTH, MAX_FAULTS, MAX_STEPS, too_deep,
+};
 use super::locate::{At, Seg, locate};
+use super::names;
 use super::schema::RawScenario;
 use super::{Scenario, SeedRange};
 
-/// Reads and parses a scenario file; errors name the file as given.
-pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+/// Reads and parses a scenario file; errors name the file as given. A file
+/// over `limits.max_bytes` is refused before it is read.
+pub fn load(path: &Path, limits: &Limits) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
+    let io = |e: std::io::Error| ScenarioError::Io {
         file: file.clone(),
         message: e.to_string(),
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // One byte more than allowed, to tell a file at the limit from one over it.
+    f.take(limits.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    check_size(bytes.len(), &file, limits)?;
+    let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Io {
+        file: file.clone(),
+        message: format!("not UTF-8 text: {e}"),
     })?;
-    parse(&text, &file)
+    parse(&text, &file, limits)
+}
+
+fn check_size(len: usize, file: &str, limits: &Limits) -> Result<(), ScenarioError> {
+    if len as u64 > limits.max_bytes {
+        return Err(ScenarioError::Limit {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is over the size limit of {} bytes",
+                limits.max_bytes
+            ),
+            expected: "a smaller file, or a larger limit (--max-scenario-bytes N)".to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Parses scenario text; `file` is the name errors and expectation failures use.
-pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+pub fn parse(text: &str, file: &str, limits: &Limits) -> Result<Scenario, ScenarioError> {
+    check_size(text.len(), file, limits)?;
+    if let Some((line, column, depth)) = too_deep(text, MAX_DEPTH) {
+        return Err(ScenarioError::Limit {
+            file: file.to_string(),
+            line,
+            column,
+            message: format!("nesting {depth} deep, over the limit of {MAX_DEPTH}"),
+            expected: format!("mappings and lists nested at most {MAX_DEPTH} deep"),
+        });
+    }
+    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text)
+        // A number too wide for a YAML value is left to the schema, which
+        // knows the field's range.
+        && !super::error::is_too_wide(&e)
+    {
         let p = parts(text, &e, true);
         return Err(ScenarioError::Syntax {
             file: file.to_string(),
@@ -103,20 +152,83 @@ impl Builder<'_> {
             .unwrap_or((1, 1))
     }
 
+    /// Refuses a list longer than `max`, at its first element too many.
+    fn at_most(
+        &self,
+        path: &[Seg],
+        len: usize,
+        max: usize,
+        what: &str,
+    ) -> Result<(), ScenarioError> {
+        if len <= max {
+            return Ok(());
+        }
+        let mut at = path.to_vec();
+        at.push(Seg::Index(max));
+        Err(self.invalid(
+            &at,
+            At::Value,
+            format!("{len} {what}, over the limit of {max}"),
+            format!("at most {max} {what}"),
+        ))
+    }
+
     fn build(&self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
         use Seg::{Index, Key};
-        if raw.latency_ms.min > raw.latency_ms.max {
+        let group_limit = raw.array.group_limit.0 as u16;
+        self.at_most(
+            &[Key("array"), Key("targets")],
+            raw.array.targets.len(),
+            MAX_ARRAY_ITEMS,
+            "targets",
+        )?;
+        self.at_most(
+            &[Key("array"), Key("portals")],
+            raw.array.portals.len(),
+            MAX_ARRAY_ITEMS,
+            "portals",
+        )?;
+        self.at_most(
+            &[Key("faults")],
+            raw.faults.len(),
+            MAX_FAULTS,
+            "fault rules",
+        )?;
+        self.at_most(&[Key("clients")], raw.clients.len(), MAX_CLIENTS, "clients")?;
+        for (i, t) in raw.array.targets.iter().enumerate() {
+            self.at_most(
+                &[Key("array"), Key("targets"), Index(i), Key("initiators")],
+                t.initiators.len(),
+                MAX_ARRAY_ITEMS,
+                "initiators",
+            )?;
+        }
+        for (i, c) in raw.clients.iter().enumerate() {
+            self.at_most(
+                &[Key("clients"), Index(i), Key("steps")],
+                c.steps.len(),
+                MAX_STEPS,
+                "steps",
+            )?;
+        }
+        if raw.latency_ms.min.0 > raw.latency_ms.max.0 {
             return Err(self.invalid(
                 &[Key("latency_ms"), Key("max")],
                 At::Value,
                 format!(
                     "latency max {} ms is below min {} ms",
-                    raw.latency_ms.max, raw.latency_ms.min
+                    raw.latency_ms.max.0, raw.latency_ms.min.0
                 ),
                 "max at least min",
             ));
         }
-        if raw.seeds.start.checked_add(raw.seeds.count.0 - 1).is_none() {
+        if raw
+            .seeds
+            .start
+            .0
+            .checked_add(raw.seeds.count.0 - 1)
+            .is_none()
+        {
             return Err(self.invalid(
                 &[Key("seeds"), Key("count")],
                 At::Value,
@@ -125,9 +237,11 @@ impl Builder<'_> {
             ));
         }
         let mut array = ArrayConfig::new()
-            .group_limit(raw.array.group_limit)
-            .op_time(Duration::from_millis(raw.array.op_time_ms))
-            .op_jitter(Duration::from_millis(raw.array.op_jitter_ms));
+            .group_limit(group_limit)
+            .op_time(Duration::from_millis(raw.array.op_time_ms.0))
+            .op_jitter(Duration::from_millis(raw.array.op_jitter_ms.0));
+        let target_names: Vec<String> = raw.array.targets.iter().map(|t| t.name.clone()).collect();
+        let portal_names: Vec<String> = raw.array.portals.iter().map(|p| p.text.clone()).collect();
         let mut names = BTreeSet::new();
         for (i, t) in raw.array.targets.into_iter().enumerate() {
             let at = |k| [Key("array"), Key("targets"), Index(i), Key(k)];
@@ -139,32 +253,46 @@ impl Builder<'_> {
                     "distinct target names",
                 ));
             }
-            if t.groups > raw.array.group_limit {
+            if t.groups.0 > raw.array.group_limit.0 {
                 return Err(self.invalid(
                     &at("groups"),
                     At::Value,
                     format!(
                         "target `{}` starts with {} groups, over the array's group_limit",
-                        t.name, t.groups
+                        t.name, t.groups.0
                     ),
-                    format!("at most group_limit ({})", raw.array.group_limit),
+                    format!("at most group_limit ({group_limit})"),
                 ));
             }
             array = array.initial_target(InitialTarget {
                 name: t.name,
-                groups: t.groups,
-                luns: t.luns,
+                groups: t.groups.0 as u16,
+                luns: t.luns.0 as u16,
                 initiators: t.initiators,
             });
         }
         for p in raw.array.portals {
-            array = array.portal(&p.0, p.1);
+            array = array.portal(&p.address, p.port);
         }
 
+        let fault_targets = names::array_targets(
+            &target_names,
+            raw.clients
+                .iter()
+                .flat_map(|c| c.steps.iter().map(|s| &s.step)),
+        );
         let mut faults = FaultPlan::new();
         for (i, r) in raw.faults.into_iter().enumerate() {
+            if let Err(u) = names::fault(&r.fault.0, &fault_targets) {
+                return Err(self.invalid(
+                    &[Key("faults"), Index(i), Key("fault"), Key(u.field)],
+                    At::Value,
+                    u.message,
+                    u.expected,
+                ));
+            }
             let at = match (r.at_ms, r.before_call) {
-                (Some(ms), None) => Trigger::AtMs(ms),
+                (Some(ms), None) => Trigger::AtMs(ms.0),
                 (None, Some(n)) => Trigger::BeforeCall(n.0),
                 (Some(_), Some(_)) => {
                     return Err(self.invalid(
@@ -219,7 +347,22 @@ impl Builder<'_> {
                 ));
             }
             let mut steps = Vec::new();
+            let mut env = names::Env::new(&target_names, &portal_names);
             for (j, s) in c.steps.into_iter().enumerate() {
+                if let Err(u) = env.step(&s.step) {
+                    return Err(self.invalid(
+                        &[
+                            Key("clients"),
+                            Index(i),
+                            Key("steps"),
+                            Index(j),
+                            Key(u.field),
+                        ],
+                        At::Value,
+                        u.message,
+                        u.expected,
+                    ));
+                }
                 for (checked, codes) in [
                     (Checked::Expect, s.expect),
                     (Checked::ExpectResult, s.expect_result),
@@ -256,12 +399,12 @@ impl Builder<'_> {
             description: raw.description,
             engines: raw.engine.engines(),
             seeds: SeedRange {
-                start: raw.seeds.start,
+                start: raw.seeds.start.0,
                 count: raw.seeds.count.0,
             },
             time_limit: Duration::from_millis(raw.time_limit_ms.0),
-            min_latency: Duration::from_millis(raw.latency_ms.min),
-            max_latency: Duration::from_millis(raw.latency_ms.max),
+            min_latency: Duration::from_millis(raw.latency_ms.min.0),
+            max_latency: Duration::from_millis(raw.latency_ms.max.0),
             array,
             faults,
             clients,

@@ -29,8 +29,10 @@
 
 mod error;
 mod expect;
+mod limits;
 mod load;
 mod locate;
+mod names;
 mod schema;
 mod tables;
 mod values;
@@ -47,6 +49,11 @@ use vds_sim::world::{RunOutcome, WorldConfig};
 
 pub use error::ScenarioError;
 pub use expect::{Actual, Checked, Expectation, ExpectationFailure};
+pub use limits::{
+    Limits, MAX_ARRAY_ITEMS, MAX_BEFORE_CALL, MAX_CLIENTS, MAX_CONCURRENT_CLIENTS, MAX_DEPTH,
+    MAX_FAULTS, MAX_GROUP_LIMIT, MAX_LATENCY_MS, MAX_SCENARIO_BYTES, MAX_SEEDS, MAX_SLOW_FACTOR,
+    MAX_STEPS, MAX_TIME_MS,
+};
 
 /// The seeds a scenario runs for: `start`, `start + 1`, ... (`count` of them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -96,14 +103,19 @@ pub struct ScenarioRun {
 }
 
 impl Scenario {
-    /// Reads and parses a scenario file.
+    /// Reads and parses a scenario file, under the default [`Limits`].
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        load::load(path)
+        load::load(path, &Limits::default())
+    }
+
+    /// Reads and parses a scenario file under these limits.
+    pub fn load_with(path: &Path, limits: &Limits) -> Result<Scenario, ScenarioError> {
+        load::load(path, limits)
     }
 
     /// Parses scenario text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        load::parse(text, file)
+        load::parse(text, file, &Limits::default())
     }
 
     /// The seeds to run, in order.
@@ -149,12 +161,12 @@ impl Scenario {
 
 /// Reads a scenario file (same as [`Scenario::load`]).
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    load::load(path)
+    Scenario::load(path)
 }
 
 /// Parses scenario text (same as [`Scenario::parse`]).
 pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-    load::parse(text, file)
+    Scenario::parse(text, file)
 }
 
 /// The scenario files (`*.yaml`, `*.yml`) directly in a folder, sorted by name.

@@ -11,12 +11,16 @@ use vds_sim::hresult::HResult;
 use vds_sim::program::Step;
 use vds_sim::runtime::EngineKind;
 
+use super::limits::{MAX_BEFORE_CALL, MAX_GROUP_LIMIT, MAX_LATENCY_MS, MAX_SEEDS, MAX_TIME_MS};
 use super::tables::{self, CallSpec, Field, KindSpec};
-use super::values::{CallName, Codes, KindName, Portal, Positive, Probability, Typed};
+use super::values::{Bounded, CallName, Codes, KindName, Portal, Probability, Typed};
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a scenario: a mapping with `name`, `clients` and optional fields"
+)]
 pub(crate) struct RawScenario {
     pub name: String,
     #[serde(default)]
@@ -26,7 +30,7 @@ pub(crate) struct RawScenario {
     #[serde(default)]
     pub seeds: RawSeeds,
     #[serde(default = "default_time_limit")]
-    pub time_limit_ms: Positive,
+    pub time_limit_ms: Bounded<1, MAX_TIME_MS>,
     #[serde(default)]
     pub latency_ms: RawLatency,
     #[serde(default)]
@@ -37,8 +41,8 @@ pub(crate) struct RawScenario {
 }
 
 /// The sim's own hang limit, so that a scenario without one behaves like a bare world.
-fn default_time_limit() -> Positive {
-    Positive(vds_sim::world::WorldConfig::new(0).time_limit.as_millis() as u64)
+fn default_time_limit() -> Bounded<1, MAX_TIME_MS> {
+    Bounded(vds_sim::world::WorldConfig::new(0).time_limit.as_millis() as u64)
 }
 
 /// `engine: madsim | turmoil | both`.
@@ -63,42 +67,55 @@ impl EngineChoice {
 
 /// `seeds: {start, count}`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "the seeds: a mapping such as {start: 0, count: 5}"
+)]
 pub(crate) struct RawSeeds {
-    #[serde(default)]
-    pub start: u64,
+    #[serde(default = "zero")]
+    pub start: Bounded<0, { u64::MAX }>,
     #[serde(default = "one")]
-    pub count: Positive,
+    pub count: Bounded<1, MAX_SEEDS>,
 }
 
-fn one() -> Positive {
-    Positive(1)
+fn zero() -> Bounded<0, { u64::MAX }> {
+    Bounded(0)
+}
+
+fn one() -> Bounded<1, MAX_SEEDS> {
+    Bounded(1)
 }
 
 impl Default for RawSeeds {
     fn default() -> Self {
         Self {
-            start: 0,
+            start: zero(),
             count: one(),
         }
     }
 }
 
+/// A time in ms of at most [`MAX_LATENCY_MS`].
+pub(crate) type Latency = Bounded<0, MAX_LATENCY_MS>;
+
 /// `latency_ms: {min, max}`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "the latency range: a mapping such as {min: 1, max: 5}"
+)]
 pub(crate) struct RawLatency {
     #[serde(default = "latency_min")]
-    pub min: u64,
+    pub min: Latency,
     #[serde(default = "latency_max")]
-    pub max: u64,
+    pub max: Latency,
 }
 
-fn latency_min() -> u64 {
-    1
+fn latency_min() -> Latency {
+    Bounded(1)
 }
-fn latency_max() -> u64 {
-    5
+fn latency_max() -> Latency {
+    Bounded(5)
 }
 
 impl Default for RawLatency {
@@ -112,28 +129,31 @@ impl Default for RawLatency {
 
 /// `array:`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "the array: a mapping with `targets`, `portals` and optional settings"
+)]
 pub(crate) struct RawArray {
     #[serde(default = "group_limit")]
-    pub group_limit: u16,
+    pub group_limit: Bounded<0, MAX_GROUP_LIMIT>,
     #[serde(default = "op_time")]
-    pub op_time_ms: u64,
+    pub op_time_ms: Latency,
     #[serde(default = "op_jitter")]
-    pub op_jitter_ms: u64,
+    pub op_jitter_ms: Latency,
     #[serde(default)]
     pub targets: Vec<RawTarget>,
     #[serde(default)]
     pub portals: Vec<Portal>,
 }
 
-fn group_limit() -> u16 {
-    4
+fn group_limit() -> Bounded<0, MAX_GROUP_LIMIT> {
+    Bounded(4)
 }
-fn op_time() -> u64 {
-    20
+fn op_time() -> Latency {
+    Bounded(20)
 }
-fn op_jitter() -> u64 {
-    10
+fn op_jitter() -> Latency {
+    Bounded(10)
 }
 
 impl Default for RawArray {
@@ -150,25 +170,31 @@ impl Default for RawArray {
 
 /// One of `array.targets`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a target: a mapping such as {name: t1, groups: 0}"
+)]
 pub(crate) struct RawTarget {
     pub name: String,
     #[serde(default)]
-    pub groups: u16,
+    pub groups: Bounded<0, MAX_GROUP_LIMIT>,
     #[serde(default)]
-    pub luns: u16,
+    pub luns: Bounded<0, { u16::MAX as u64 }>,
     #[serde(default)]
     pub initiators: Vec<String>,
 }
 
 /// One of `faults`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a fault rule: a mapping such as {at_ms: 0, fault: {kind: provider_restart}}"
+)]
 pub(crate) struct RawFaultRule {
     #[serde(default)]
-    pub at_ms: Option<u64>,
+    pub at_ms: Option<Bounded<0, MAX_TIME_MS>>,
     #[serde(default)]
-    pub before_call: Option<Positive>,
+    pub before_call: Option<Bounded<1, MAX_BEFORE_CALL>>,
     #[serde(default)]
     pub probability: Probability,
     pub fault: RawFault,
@@ -176,7 +202,10 @@ pub(crate) struct RawFaultRule {
 
 /// One of `clients`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a client: a mapping with `name` and `steps`"
+)]
 pub(crate) struct RawClient {
     pub name: String,
     pub steps: Vec<RawStep>,

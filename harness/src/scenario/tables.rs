@@ -8,12 +8,8 @@
 pub(crate) enum Ty {
     /// Text.
     Str,
-    /// A whole number from 0 to 65535.
-    U16,
-    /// A whole number from 0 to 4294967295.
-    U32,
-    /// A whole number of 0 or more.
-    U64,
+    /// A whole number from the first to the second bound.
+    Int(u64, u64),
     /// A number from 0 to 1.
     Prob,
     /// A `VDS_ISCSI_PORTAL_STATUS` name.
@@ -22,15 +18,13 @@ pub(crate) enum Ty {
 
 impl Ty {
     /// What a value of this type looks like, for error messages.
-    pub(crate) fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> String {
         match self {
-            Ty::Str => "a string",
-            Ty::U16 => "a whole number from 0 to 65535",
-            Ty::U32 => "a whole number from 0 to 4294967295",
-            Ty::U64 => "a whole number of 0 or more",
-            Ty::Prob => "a number from 0 to 1",
+            Ty::Str => "a string".into(),
+            Ty::Int(lo, hi) => super::values::range_text(lo, hi),
+            Ty::Prob => "a number from 0 to 1".into(),
             Ty::PortalStatus => {
-                "a VDS_ISCSI_PORTAL_STATUS name (VDS_IPS_UNKNOWN, VDS_IPS_ONLINE, VDS_IPS_NOT_READY, VDS_IPS_OFFLINE, VDS_IPS_FAILED)"
+                "a VDS_ISCSI_PORTAL_STATUS name (VDS_IPS_UNKNOWN, VDS_IPS_ONLINE, VDS_IPS_NOT_READY, VDS_IPS_OFFLINE, VDS_IPS_FAILED)".into()
             }
         }
     }
@@ -46,6 +40,13 @@ pub(crate) struct Field {
     /// Whether it must be given.
     pub required: bool,
 }
+
+use super::limits::{MAX_CONCURRENT_CLIENTS, MAX_LATENCY_MS, MAX_SLOW_FACTOR, MAX_TIME_MS};
+
+/// A simulated time span in ms, up to [`MAX_TIME_MS`].
+const TIME_MS: Ty = Ty::Int(0, MAX_TIME_MS);
+/// A 16-bit whole number.
+const U16: Ty = Ty::Int(0, u16::MAX as u64);
 
 const fn req(name: &'static str, ty: Ty) -> Field {
     Field {
@@ -116,7 +117,7 @@ pub(crate) const CALLS: &[CallSpec] = &[
         &[
             TARGET,
             opt("secret", Ty::Str),
-            opt("null_secret_with_size", Ty::U32),
+            opt("null_secret_with_size", Ty::Int(0, u32::MAX as u64)),
             opt("initiator", Ty::Str),
         ],
     ),
@@ -166,7 +167,7 @@ pub(crate) const CALLS: &[CallSpec] = &[
     },
     CallSpec {
         name: "Sleep",
-        fields: &[req("ms", Ty::U64)],
+        fields: &[req("ms", TIME_MS)],
         expect: false,
         expect_result: false,
     },
@@ -182,7 +183,7 @@ pub(crate) struct KindSpec {
     pub fields: &'static [Field],
 }
 
-const DURATION: Field = req("duration_ms", Ty::U64);
+const DURATION: Field = req("duration_ms", TIME_MS);
 
 /// Every fault kind, in the order of [`vds_sim::faults::Fault::KINDS`].
 pub(crate) const KINDS: &[KindSpec] = &[
@@ -196,11 +197,11 @@ pub(crate) const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         name: "delete_portal_group",
-        fields: &[TARGET, req("tag", Ty::U16)],
+        fields: &[TARGET, req("tag", U16)],
     },
     KindSpec {
         name: "concurrent_calls",
-        fields: &[req("clients", Ty::U32), TARGET],
+        fields: &[req("clients", Ty::Int(1, MAX_CONCURRENT_CLIENTS)), TARGET],
     },
     KindSpec {
         name: "allocation_failure",
@@ -224,11 +225,11 @@ pub(crate) const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         name: "link_latency",
-        fields: &[req("extra_ms", Ty::U64), DURATION],
+        fields: &[req("extra_ms", Ty::Int(0, MAX_LATENCY_MS)), DURATION],
     },
     KindSpec {
         name: "slow_operations",
-        fields: &[req("factor", Ty::U32), DURATION],
+        fields: &[req("factor", Ty::Int(1, MAX_SLOW_FACTOR)), DURATION],
     },
     KindSpec {
         name: "provider_restart",
@@ -265,7 +266,7 @@ mod tests {
     fn sample(ty: Ty) -> serde_yaml::Value {
         match ty {
             Ty::Str => serde_yaml::Value::from("x"),
-            Ty::U16 | Ty::U32 | Ty::U64 => serde_yaml::Value::from(1u64),
+            Ty::Int(lo, hi) => serde_yaml::Value::from(lo.max(1).min(hi)),
             Ty::Prob => serde_yaml::Value::from(0.5f64),
             Ty::PortalStatus => serde_yaml::Value::from("VDS_IPS_ONLINE"),
         }

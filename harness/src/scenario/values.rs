@@ -15,38 +15,63 @@ fn err<E: de::Error>(what: impl fmt::Display, expected: impl fmt::Display) -> E 
     E::custom(format!("{what}; expected {expected}"))
 }
 
-/// A whole number of 1 or more.
+/// A whole number from `LO` to `HI`, refused at its own position otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Positive(pub u64);
+pub(crate) struct Bounded<const LO: u64, const HI: u64>(pub u64);
 
-struct PositiveVisitor;
+/// The message for a whole number outside `lo..=hi`.
+pub(crate) fn range_error<E: de::Error>(v: impl fmt::Display, lo: u64, hi: u64) -> E {
+    err(format_args!("{v} is out of range"), range_text(lo, hi))
+}
 
-impl Visitor<'_> for PositiveVisitor {
-    type Value = Positive;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a whole number of 1 or more")
+/// `a whole number from LO to HI`.
+pub(crate) fn range_text(lo: u64, hi: u64) -> String {
+    format!("a whole number from {lo} to {hi}")
+}
+
+impl<const LO: u64, const HI: u64> Default for Bounded<LO, HI> {
+    fn default() -> Self {
+        Bounded(LO)
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Positive, E> {
-        if v == 0 {
-            Err(err("0 is not allowed here", "a whole number of 1 or more"))
+}
+
+struct BoundedVisitor<const LO: u64, const HI: u64>;
+
+impl<const LO: u64, const HI: u64> Visitor<'_> for BoundedVisitor<LO, HI> {
+    type Value = Bounded<LO, HI>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&range_text(LO, HI))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        if (LO..=HI).contains(&v) {
+            Ok(Bounded(v))
         } else {
-            Ok(Positive(v))
+            Err(range_error(v, LO, HI))
         }
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Positive, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         match u64::try_from(v) {
             Ok(u) => self.visit_u64(u),
-            Err(_) => Err(err(
-                format_args!("{v} is negative"),
-                "a whole number of 1 or more",
-            )),
+            Err(_) => Err(range_error(v, LO, HI)),
+        }
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        match u64::try_from(v) {
+            Ok(u) => self.visit_u64(u),
+            Err(_) => Err(range_error(v, LO, HI)),
+        }
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        match u64::try_from(v) {
+            Ok(u) => self.visit_u64(u),
+            Err(_) => Err(range_error(v, LO, HI)),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Positive {
+impl<'de, const LO: u64, const HI: u64> Deserialize<'de> for Bounded<LO, HI> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_u64(PositiveVisitor)
+        d.deserialize_any(BoundedVisitor::<LO, HI>)
     }
 }
 
@@ -93,7 +118,14 @@ impl<'de> Deserialize<'de> for Probability {
 
 /// A portal written `ADDRESS:PORT`, e.g. `10.0.0.1:3260`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Portal(pub String, pub u32);
+pub(crate) struct Portal {
+    /// The address.
+    pub address: String,
+    /// The port.
+    pub port: u32,
+    /// As written, which is how steps name it.
+    pub text: String,
+}
 
 struct PortalVisitor;
 
@@ -111,7 +143,11 @@ impl Visitor<'_> for PortalVisitor {
         if address.is_empty() {
             return Err(bad());
         }
-        Ok(Portal(address.to_string(), u32::from(port)))
+        Ok(Portal {
+            address: address.to_string(),
+            port: u32::from(port),
+            text: v.to_string(),
+        })
     }
 }
 
@@ -271,22 +307,24 @@ struct TypedVisitor(Ty);
 
 impl TypedVisitor {
     fn number<E: de::Error>(self, v: u64) -> Result<Option<serde_yaml::Value>, E> {
-        let max = match self.0 {
-            Ty::U16 => u64::from(u16::MAX),
-            Ty::U32 => u64::from(u32::MAX),
-            Ty::U64 => u64::MAX,
-            Ty::Prob => return ProbabilityVisitor.visit_u64(v).map(|p| Some(p.0.into())),
-            Ty::Str | Ty::PortalStatus => {
-                return Err(err(
-                    format_args!("wrong type: the number {v}"),
-                    self.0.describe(),
-                ));
-            }
-        };
-        if v > max {
-            Err(err(format_args!("{v} is too large"), self.0.describe()))
-        } else {
-            Ok(Some(v.into()))
+        match self.0 {
+            Ty::Int(lo, hi) if (lo..=hi).contains(&v) => Ok(Some(v.into())),
+            Ty::Int(lo, hi) => Err(range_error(v, lo, hi)),
+            Ty::Prob => ProbabilityVisitor.visit_u64(v).map(|p| Some(p.0.into())),
+            Ty::Str | Ty::PortalStatus => Err(err(
+                format_args!("wrong type: the number {v}"),
+                self.0.describe(),
+            )),
+        }
+    }
+
+    fn too_wide<E: de::Error>(self, v: impl fmt::Display) -> Result<Option<serde_yaml::Value>, E> {
+        match self.0 {
+            Ty::Int(lo, hi) => Err(range_error(v, lo, hi)),
+            _ => Err(err(
+                format_args!("wrong type: the number {v}"),
+                self.0.describe(),
+            )),
         }
     }
 }
@@ -294,7 +332,7 @@ impl TypedVisitor {
 impl<'de> Visitor<'de> for TypedVisitor {
     type Value = Option<serde_yaml::Value>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.describe())
+        f.write_str(&self.0.describe())
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         match self.0 {
@@ -318,7 +356,19 @@ impl<'de> Visitor<'de> for TypedVisitor {
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         match u64::try_from(v) {
             Ok(u) => self.number(u),
-            Err(_) => Err(err(format_args!("{v} is negative"), self.0.describe())),
+            Err(_) => self.too_wide(v),
+        }
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        match u64::try_from(v) {
+            Ok(u) => self.number(u),
+            Err(_) => self.too_wide(v),
+        }
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        match u64::try_from(v) {
+            Ok(u) => self.number(u),
+            Err(_) => self.too_wide(v),
         }
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
