@@ -1,20 +1,59 @@
 //! One program step: the call it makes and what is kept of its result.
+//! [`Client::exec`] sends each step to the helper for the interface it calls.
 
 use super::*;
 
+/// The pointer a step names, or the step is skipped (and the helper returns).
+macro_rules! need {
+    ($self:ident, $step:ident, $getter:ident, $name:expr, $what:literal) => {
+        match $self.$getter($name) {
+            Some(p) => p,
+            None => {
+                $self.skip($step, format!("no {} named `{}` is held", $what, $name));
+                return;
+            }
+        }
+    };
+}
+
 impl Client {
     pub(super) async fn exec(&mut self, step: usize, s: &Step) {
-        macro_rules! need {
-            ($getter:ident, $name:expr, $what:literal) => {
-                match self.$getter($name) {
-                    Some(p) => p,
-                    None => {
-                        self.skip(step, format!("no {} named `{}` is held", $what, $name));
-                        return;
-                    }
-                }
-            };
+        match s {
+            Step::Sleep { .. } | Step::Leak { .. } | Step::Release { .. } => {
+                self.local(step, s).await
+            }
+            Step::Reenumerate | Step::Refresh => self.hw_provider_step(step, s).await,
+            Step::QueryTargets | Step::QueryPortals | Step::CreateTarget { .. } => {
+                self.sub_system_step(step, s).await
+            }
+            Step::CreatePortalGroup { .. }
+            | Step::DeleteTarget { .. }
+            | Step::GetTargetProperties { .. }
+            | Step::GetSubSystem { .. }
+            | Step::QueryPortalGroups { .. }
+            | Step::QueryAssociatedLuns { .. }
+            | Step::SetFriendlyName { .. }
+            | Step::SetSharedSecret { .. }
+            | Step::RememberInitiatorSharedSecret { .. }
+            | Step::GetConnectedInitiators { .. } => self.target_step(step, s).await,
+            Step::GetPortalGroupProperties { .. }
+            | Step::GetTarget { .. }
+            | Step::QueryAssociatedPortals { .. }
+            | Step::AddPortal { .. }
+            | Step::RemovePortal { .. }
+            | Step::DeletePortalGroup { .. } => self.portal_group_step(step, s).await,
+            Step::GetPortalProperties { .. }
+            | Step::GetPortalSubSystem { .. }
+            | Step::QueryAssociatedPortalGroups { .. }
+            | Step::SetPortalStatus { .. } => self.portal_step(step, s).await,
+            Step::QueryStatus { .. } | Step::Cancel { .. } | Step::Wait { .. } => {
+                self.async_step(step, s).await
+            }
         }
+    }
+
+    /// Steps that make no call: pauses and what the client does with its own pointers.
+    async fn local(&mut self, step: usize, s: &Step) {
         match s {
             Step::Sleep { ms } => runtime::sleep(std::time::Duration::from_millis(*ms)).await,
             Step::Leak { name } => match self.env.remove(name) {
@@ -25,6 +64,13 @@ impl Client {
                 Some(b) => b.release(),
                 None => self.skip(step, format!("nothing named `{name}` is held")),
             },
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// Calls on `IVdsHwProvider`.
+    async fn hw_provider_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::Reenumerate => {
                 let fut = self.root.Reenumerate();
                 self.invoke(
@@ -49,8 +95,15 @@ impl Client {
                 )
                 .await;
             }
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// Calls on `IVdsSubSystemIscsi`.
+    async fn sub_system_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::QueryTargets => {
-                let sub = need!(subsystem_named, "subsystem", "subsystem");
+                let sub = need!(self, step, subsystem_named, "subsystem", "subsystem");
                 let (id, fut) = (sub.object_id(), sub.QueryTargets());
                 let (_, v) = self
                     .invoke(
@@ -65,7 +118,7 @@ impl Client {
                 v.into_iter().flatten().for_each(ComPtr::release);
             }
             Step::QueryPortals => {
-                let sub = need!(subsystem_named, "subsystem", "subsystem");
+                let sub = need!(self, step, subsystem_named, "subsystem", "subsystem");
                 let (id, fut) = (sub.object_id(), sub.QueryPortals());
                 let (_, v) = self
                     .invoke(
@@ -84,7 +137,7 @@ impl Client {
                 friendly_name,
                 bind,
             } => {
-                let sub = need!(subsystem_named, "subsystem", "subsystem");
+                let sub = need!(self, step, subsystem_named, "subsystem", "subsystem");
                 let args = format!("iscsi_name={iscsi_name:?} friendly_name={friendly_name:?}");
                 let fut = sub.CreateTarget(iscsi_name.as_deref(), friendly_name);
                 let started = self
@@ -98,8 +151,15 @@ impl Client {
                     .await;
                 self.keep_op(bind, started);
             }
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// Calls on `IVdsIscsiTarget`.
+    async fn target_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::CreatePortalGroup { target, bind } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let fut = t.CreatePortalGroup();
                 let started = self
                     .start_op(
@@ -113,7 +173,7 @@ impl Client {
                 self.keep_op(bind, started);
             }
             Step::DeleteTarget { target, bind } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let fut = t.Delete();
                 let started = self
                     .start_op(
@@ -127,7 +187,7 @@ impl Client {
                 self.keep_op(bind, started);
             }
             Step::GetTargetProperties { target } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let (id, fut) = (t.object_id(), t.GetProperties());
                 let render = |p: &_| serde_json::to_string(p).unwrap_or_default();
                 self.invoke(
@@ -141,7 +201,7 @@ impl Client {
                 .await;
             }
             Step::GetSubSystem { target } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let (id, fut) = (t.object_id(), t.GetSubSystem());
                 let (_, sub) = self
                     .invoke(
@@ -156,7 +216,7 @@ impl Client {
                 sub.into_iter().for_each(ComPtr::release);
             }
             Step::QueryPortalGroups { target, bind } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let fut = t.QueryPortalGroups();
                 let (_, v) = self
                     .invoke(
@@ -176,7 +236,7 @@ impl Client {
                 }
             }
             Step::QueryAssociatedLuns { target } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let (id, fut) = (t.object_id(), t.QueryAssociatedLuns());
                 self.invoke(
                     step,
@@ -189,7 +249,7 @@ impl Client {
                 .await;
             }
             Step::SetFriendlyName { target, name } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let (id, fut) = (t.object_id(), t.SetFriendlyName(name));
                 self.invoke(
                     step,
@@ -207,7 +267,7 @@ impl Client {
                 null_secret_with_size,
                 initiator,
             } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let s = match (secret, null_secret_with_size) {
                     (_, Some(size)) => Some(VDS_ISCSI_SHARED_SECRET {
                         pSharedSecret: None,
@@ -234,7 +294,7 @@ impl Client {
                 initiator,
                 secret,
             } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let s = secret
                     .as_ref()
                     .map(|s| VDS_ISCSI_SHARED_SECRET::new(s.as_bytes().to_vec()));
@@ -254,7 +314,7 @@ impl Client {
                 .await;
             }
             Step::GetConnectedInitiators { target } => {
-                let t = need!(target, target, "target");
+                let t = need!(self, step, target, target, "target");
                 let (id, fut) = (t.object_id(), t.GetConnectedInitiators());
                 self.invoke(
                     step,
@@ -266,8 +326,15 @@ impl Client {
                 )
                 .await;
             }
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// Calls on `IVdsIscsiPortalGroup`.
+    async fn portal_group_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::GetPortalGroupProperties { group } => {
-                let g = need!(group, group, "portal group");
+                let g = need!(self, step, group, group, "portal group");
                 let (id, fut) = (g.object_id(), g.GetProperties());
                 self.invoke(
                     step,
@@ -280,7 +347,7 @@ impl Client {
                 .await;
             }
             Step::GetTarget { group, bind } => {
-                let g = need!(group, group, "portal group");
+                let g = need!(self, step, group, group, "portal group");
                 let fut = g.GetTarget();
                 let (_, t) = self
                     .invoke(
@@ -299,7 +366,7 @@ impl Client {
                 }
             }
             Step::QueryAssociatedPortals { group } => {
-                let g = need!(group, group, "portal group");
+                let g = need!(self, step, group, group, "portal group");
                 let (id, fut) = (g.object_id(), g.QueryAssociatedPortals());
                 let (_, v) = self
                     .invoke(
@@ -323,7 +390,7 @@ impl Client {
                 portal,
                 bind,
             } => {
-                let g = need!(group, group, "portal group");
+                let g = need!(self, step, group, group, "portal group");
                 // An unknown address stands for a portal id nobody has (the OBJECT_NOT_FOUND case).
                 let pid = self
                     .portals
@@ -352,7 +419,7 @@ impl Client {
                 }
             }
             Step::DeletePortalGroup { group, bind } => {
-                let g = need!(group, group, "portal group");
+                let g = need!(self, step, group, group, "portal group");
                 let fut = g.Delete();
                 let started = self
                     .start_op(
@@ -365,8 +432,15 @@ impl Client {
                     .await;
                 self.keep_op(bind, started);
             }
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// Calls on `IVdsIscsiPortal`.
+    async fn portal_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::GetPortalProperties { portal } => {
-                let p = need!(portal, portal, "portal");
+                let p = need!(self, step, portal, portal, "portal");
                 let (id, fut) = (p.object_id(), p.GetProperties());
                 self.invoke(
                     step,
@@ -379,7 +453,7 @@ impl Client {
                 .await;
             }
             Step::GetPortalSubSystem { portal } => {
-                let p = need!(portal, portal, "portal");
+                let p = need!(self, step, portal, portal, "portal");
                 let (id, fut) = (p.object_id(), p.GetSubSystem());
                 let (_, sub) = self
                     .invoke(
@@ -394,7 +468,7 @@ impl Client {
                 sub.into_iter().for_each(ComPtr::release);
             }
             Step::QueryAssociatedPortalGroups { portal } => {
-                let p = need!(portal, portal, "portal");
+                let p = need!(self, step, portal, portal, "portal");
                 let (id, fut) = (p.object_id(), p.QueryAssociatedPortalGroups());
                 let (_, v) = self
                     .invoke(
@@ -409,7 +483,7 @@ impl Client {
                 v.into_iter().flatten().for_each(ComPtr::release);
             }
             Step::SetPortalStatus { portal, status } => {
-                let p = need!(portal, portal, "portal");
+                let p = need!(self, step, portal, portal, "portal");
                 let (id, fut) = (p.object_id(), p.SetStatus(*status));
                 self.invoke(
                     step,
@@ -421,8 +495,15 @@ impl Client {
                 )
                 .await;
             }
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// Calls on `IVdsAsync`.
+    async fn async_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::QueryStatus { op } => {
-                let a = need!(op, op, "async object");
+                let a = need!(self, step, op, op, "async object");
                 let (hr, st) = self
                     .call(
                         step,
@@ -441,7 +522,7 @@ impl Client {
                 self.end(step, Method::AsyncQueryStatus, None, hr, extra);
             }
             Step::Cancel { op } => {
-                let a = need!(op, op, "async object");
+                let a = need!(self, step, op, op, "async object");
                 let (hr, _) = self
                     .call(step, Method::AsyncCancel, None, op.clone(), a.Cancel())
                     .await;
@@ -458,6 +539,7 @@ impl Client {
                 );
             }
             Step::Wait { op, bind } => self.wait_step(step, op, bind.as_deref()).await,
+            _ => unreachable!("exec sends only this interface's steps here"),
         }
     }
 }

@@ -161,51 +161,9 @@ async fn apply<S: FaultScope>(ctx: &Arc<S>, index: usize, fault: &Fault, salt: u
             },
             None => format!("no target {target} on the array; nothing deleted"),
         },
-        Fault::DeletePortalGroup { target, tag } => {
-            let group = ctx.array().target_named(target).and_then(|t| {
-                ctx.array()
-                    .snapshot()
-                    .groups_of(t)
-                    .into_iter()
-                    .find(|g| g.tag == *tag)
-            });
-            match group {
-                Some(g) => {
-                    for p in &g.portals {
-                        let _ = ctx.array().apply_direct(&ArrayRequest::RemovePortal {
-                            group: g.id,
-                            portal: *p,
-                        });
-                    }
-                    match ctx
-                        .array()
-                        .apply_direct(&ArrayRequest::DeletePortalGroup { group: g.id })
-                    {
-                        Ok(_) => format!("group tag {tag} of {target} deleted on the array"),
-                        Err(e) => format!("group tag {tag} of {target} could not be deleted: {e}"),
-                    }
-                }
-                None => format!("no group tag {tag} on {target}; nothing deleted"),
-            }
-        }
+        Fault::DeletePortalGroup { target, tag } => delete_group(ctx.as_ref(), target, *tag),
         Fault::ConcurrentCalls { clients, target } => {
-            for i in 0..*clients {
-                let program = ClientProgram::new(
-                    &format!("concurrent-r{index}-{i}"),
-                    vec![
-                        Step::CreatePortalGroup {
-                            target: target.clone(),
-                            bind: "op".into(),
-                        },
-                        Step::Wait {
-                            op: "op".into(),
-                            bind: None,
-                        },
-                    ],
-                );
-                ctx.clone().start_client(program);
-            }
-            format!("{clients} clients call CreatePortalGroup on {target} at once")
+            concurrent_calls(ctx, index, *clients, target)
         }
         Fault::LinkLoss {
             probability,
@@ -247,4 +205,59 @@ async fn apply<S: FaultScope>(ctx: &Arc<S>, index: usize, fault: &Fault, salt: u
             format!("array operations {factor}x slower for {duration_ms} ms")
         }
     }
+}
+
+/// Deletes the group with `tag` of `target` on the array (its portals first).
+fn delete_group<S: FaultScope>(ctx: &S, target: &str, tag: u16) -> String {
+    let group = ctx.array().target_named(target).and_then(|t| {
+        ctx.array()
+            .snapshot()
+            .groups_of(t)
+            .into_iter()
+            .find(|g| g.tag == tag)
+    });
+    match group {
+        Some(g) => {
+            for p in &g.portals {
+                let _ = ctx.array().apply_direct(&ArrayRequest::RemovePortal {
+                    group: g.id,
+                    portal: *p,
+                });
+            }
+            match ctx
+                .array()
+                .apply_direct(&ArrayRequest::DeletePortalGroup { group: g.id })
+            {
+                Ok(_) => format!("group tag {tag} of {target} deleted on the array"),
+                Err(e) => format!("group tag {tag} of {target} could not be deleted: {e}"),
+            }
+        }
+        None => format!("no group tag {tag} on {target}; nothing deleted"),
+    }
+}
+
+/// Starts `clients` clients that each call CreatePortalGroup on `target` once.
+fn concurrent_calls<S: FaultScope>(
+    ctx: &Arc<S>,
+    index: usize,
+    clients: u32,
+    target: &str,
+) -> String {
+    for i in 0..clients {
+        let program = ClientProgram::new(
+            &format!("concurrent-r{index}-{i}"),
+            vec![
+                Step::CreatePortalGroup {
+                    target: target.to_string(),
+                    bind: "op".into(),
+                },
+                Step::Wait {
+                    op: "op".into(),
+                    bind: None,
+                },
+            ],
+        );
+        ctx.clone().start_client(program);
+    }
+    format!("{clients} clients call CreatePortalGroup on {target} at once")
 }
