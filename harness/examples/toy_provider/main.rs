@@ -35,7 +35,7 @@
 //!   `E_OUTOFMEMORY`) and `Restart` (operations in flight end with
 //!   `VDS_E_PROVIDER_EXITING`) are supported.
 //!
-//! The trait impls use `#[vds_sim::async_trait]` (vds-sim re-exports
+//! The trait impls use `#[async_trait]` (vds-sim re-exports
 //! `async_trait`), so a provider crate needs no dependency of its own for it.
 
 mod op;
@@ -45,8 +45,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use vds_harness::suite::{self, RunId, SuiteConfig};
-use vds_sim::provider::{ProviderContext, ProviderFactory, SimProvider};
-use vds_sim::runtime::EngineKind;
+use vds_sim::prelude::*;
 
 /// Makes toy providers: the one thing the suite needs from a provider author.
 #[derive(Clone, Copy, Debug, Default)]

@@ -11,15 +11,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 use std::time::Duration;
-use vds_sim::method::Method;
-
-use vds_sim::async_output::VDS_ASYNC_OUTPUT;
-use vds_sim::com::{HrResult, ok};
-use vds_sim::hresult::HResult;
-use vds_sim::interfaces::{AsyncStatus, IVdsAsync, WaitOutput};
-use vds_sim::output_type::VDS_ASYNC_OUTPUT_TYPE;
-use vds_sim::props::VDS_OBJECT_ID;
-use vds_sim::runtime;
+use vds_sim::prelude::*;
 
 use crate::provider::Shared;
 
@@ -217,7 +209,7 @@ impl ToyOp {
     }
 }
 
-#[vds_sim::async_trait]
+#[async_trait]
 impl IVdsAsync for ToyOp {
     async fn Cancel(&self) -> HrResult<()> {
         let s = self.lock();

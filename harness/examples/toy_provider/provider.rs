@@ -6,25 +6,8 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use vds_sim::method::Method;
-
-use vds_sim::array::link::{ArrayLink, LinkError};
-use vds_sim::array::{
-    ArrayError, ArrayReply, ArrayRequest, ArraySnapshot, GroupRecord, TargetRecord,
-};
-use vds_sim::com::{ComPtr, HrResult, ok, ok_with};
-use vds_sim::hresult::{HResult, win32};
-use vds_sim::interfaces::{
-    IVdsAsync, IVdsHwProvider, IVdsIscsiPortal, IVdsIscsiPortalGroup, IVdsIscsiTarget,
-    IVdsSubSystemIscsi,
-};
-use vds_sim::ledger::Ledger;
-use vds_sim::output_type::VDS_ASYNC_OUTPUT_TYPE as T;
-use vds_sim::props::{
-    VDS_ISCSI_PORTAL_PROP, VDS_ISCSI_PORTAL_STATUS, VDS_ISCSI_PORTALGROUP_PROP,
-    VDS_ISCSI_SHARED_SECRET, VDS_ISCSI_TARGET_PROP, VDS_OBJECT_ID,
-};
-use vds_sim::provider::{ProviderContext, ProviderFault, SimProvider};
+use vds_sim::prelude::VDS_ASYNC_OUTPUT_TYPE as T;
+use vds_sim::prelude::*;
 
 use crate::op::{Outcome, Produced, ToyOp, Work};
 
@@ -309,7 +292,7 @@ impl ToyHwProvider {
     }
 }
 
-#[vds_sim::async_trait]
+#[async_trait]
 impl IVdsHwProvider for ToyHwProvider {
     async fn QuerySubSystems(&self) -> HrResult<Vec<ComPtr<dyn IVdsSubSystemIscsi>>> {
         self.shared.enter()?;
@@ -379,7 +362,7 @@ impl ToySubSystem {
     }
 }
 
-#[vds_sim::async_trait]
+#[async_trait]
 impl IVdsSubSystemIscsi for ToySubSystem {
     async fn QueryTargets(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiTarget>>> {
         self.shared.enter()?;
@@ -556,7 +539,7 @@ impl ToyTarget {
     }
 }
 
-#[vds_sim::async_trait]
+#[async_trait]
 impl IVdsIscsiTarget for ToyTarget {
     async fn GetProperties(&self) -> HrResult<VDS_ISCSI_TARGET_PROP> {
         let t = self.record().await?;
@@ -705,7 +688,7 @@ impl ToyGroup {
     }
 }
 
-#[vds_sim::async_trait]
+#[async_trait]
 impl IVdsIscsiPortalGroup for ToyGroup {
     async fn GetProperties(&self) -> HrResult<VDS_ISCSI_PORTALGROUP_PROP> {
         let g = self.record().await?;
@@ -766,7 +749,7 @@ impl ToyPortal {
     }
 }
 
-#[vds_sim::async_trait]
+#[async_trait]
 impl IVdsIscsiPortal for ToyPortal {
     async fn GetProperties(&self) -> HrResult<VDS_ISCSI_PORTAL_PROP> {
         let mut snap = self.snapshot().await?;
