@@ -66,6 +66,9 @@ pub struct RunArgs {
     /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
+    /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
+    pub stuck_after: u64,
 }
 
 /// `vds-harness sweep`.
@@ -104,6 +107,9 @@ pub struct SweepArgs {
     /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
+    /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
+    pub stuck_after: u64,
     /// Print the runs this sweep would make (campaign, engine, seed; one a line) and stop.
     #[arg(long)]
     pub dry_run: bool,
@@ -115,7 +121,8 @@ pub fn run_config(a: &RunArgs, factory: Arc<dyn ProviderFactory>) -> Result<Suit
     let mut cfg = SuiteConfig::new(factory)
         .seeds(a.seeds)
         .mixed_seeds(a.mixed_seeds)
-        .start(a.start);
+        .start(a.start)
+        .stuck_after(std::time::Duration::from_secs(a.stuck_after));
     if let Some(e) = a.engine {
         cfg = cfg.engines(&e.kinds());
     }
@@ -138,7 +145,8 @@ pub fn sweep_plan(
         .seeds(a.seeds)
         .mixed_seeds(a.seeds)
         .start(a.start)
-        .engines(&a.engine.kinds());
+        .engines(&a.engine.kinds())
+        .stuck_after(std::time::Duration::from_secs(a.stuck_after));
     let plan: Vec<RunId> = cfg
         .plan()
         .into_iter()
