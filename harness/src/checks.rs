@@ -5,12 +5,13 @@
 //! kill matrix.
 
 use serde::Serialize;
+use vds_sim::profile::RuleId;
 
 /// One conformance check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// Stable id; also the id of the profile rule it enforces.
-    pub id: &'static str,
+    /// The profile rule it enforces; its id is the check's id.
+    pub id: RuleId,
     /// One line on what it checks.
     pub title: &'static str,
 }
@@ -18,110 +19,170 @@ pub struct Check {
 impl Check {
     /// The profile rule this check enforces.
     pub fn rule(&self) -> &'static vds_sim::profile::Rule {
-        vds_sim::profile::rule(self.id).expect("every check enforces a profile rule")
+        self.id.rule()
     }
 }
 
-const fn check(id: &'static str, title: &'static str) -> Check {
+const fn check(id: RuleId, title: &'static str) -> Check {
     Check { id, title }
 }
 
 /// Every check, in the order reports list them.
 pub const CHECKS: &[Check] = &[
-    check("RUN-COMPLETES", "the provider neither panics nor hangs"),
     check(
-        "ANSWERS-CONSISTENT",
+        RuleId::RunCompletes,
+        "the provider neither panics nor hangs",
+    ),
+    check(
+        RuleId::AnswersConsistent,
         "success codes come with out-parameters, failure codes alone",
     ),
     check(
-        "LEDGER-BALANCED",
+        RuleId::LedgerBalanced,
         "every reference handed out is released exactly once; none used after release",
     ),
     check(
-        "CPG-RETURN-CODES",
+        RuleId::CpgReturnCodes,
         "CreatePortalGroup returns only documented codes",
     ),
     check(
-        "CPG-S_OK-NEW-GROUP",
+        RuleId::CpgSOkNewGroup,
         "S_OK then Wait hands back a new group (type 63) of the target called",
     ),
     check(
-        "CPG-ALREADY-EXISTS",
+        RuleId::CpgAlreadyExists,
         "VDS_S_ALREADY_EXISTS creates nothing and Wait hands back an existing group",
     ),
     check(
-        "CPG-LIMIT",
+        RuleId::CpgLimit,
         "S_OK never comes from a target already at its portal-group limit",
     ),
     check(
-        "CPG-LINEARIZABLE",
+        RuleId::CpgLinearizable,
         "what clients saw of creations and deletions fits some serial order in real time",
     ),
     check(
-        "CPG-TAG-UNIQUE",
+        RuleId::CpgTagUnique,
         "groups report the tag the array assigned, distinct within a target",
     ),
     check(
-        "WAIT-FAILURE-NULL-POINTERS",
+        RuleId::WaitFailureNullPointers,
         "a failed Wait leaves every output pointer NULL",
     ),
     check(
-        "WAIT-FAILURE-OUTPUT-TYPE",
+        RuleId::WaitFailureOutputType,
         "a failed Wait's output type is the operation's or UNKNOWN",
     ),
     check(
-        "OUTPUT-TYPE-MATCHES-OPERATION",
+        RuleId::OutputTypeMatchesOperation,
         "a successful Wait's output type matches the operation",
     ),
     check(
-        "ASYNC-WAIT-REPEATABLE",
+        RuleId::AsyncWaitRepeatable,
         "repeated Waits agree on the result and the object",
     ),
     check(
-        "ASYNC-PENDING-IN-HRRESULT",
+        RuleId::AsyncPendingInHrResult,
         "QueryStatus returns S_OK with VDS_E_OPERATION_PENDING in pHrResult while pending",
     ),
     check(
-        "ASYNC-PERCENT-RANGE",
+        RuleId::AsyncPercentRange,
         "percentage 0..=99 while pending, 100 after success, 0 after failure",
     ),
     check(
-        "ASYNC-PERCENT-MONOTONIC",
+        RuleId::AsyncPercentMonotonic,
         "percentage never decreases while pending",
     ),
     check(
-        "ASYNC-CANCEL",
+        RuleId::AsyncCancel,
         "a successful Cancel ends the operation with VDS_E_OPERATION_CANCELED",
     ),
     check(
-        "ASYNC-CANCEL-AFTER-DONE",
+        RuleId::AsyncCancelAfterDone,
         "Cancel after completion answers VDS_E_CANCEL_TOO_LATE",
     ),
     check(
-        "CACHE-CORRUPT-REPORTED",
+        RuleId::CacheCorruptReported,
         "a corrupt cache answers VDS_E_PROVIDER_CACHE_CORRUPT",
     ),
     check(
-        "CACHE-RECOVERY-SEQUENCE",
+        RuleId::CacheRecoverySequence,
         "only Reenumerate then Refresh restores a corrupt cache",
     ),
     check(
-        "CACHE-RECOVERED-AFTER-REFRESH",
+        RuleId::CacheRecoveredAfterRefresh,
         "after Reenumerate then Refresh the cache is sound again",
     ),
     check(
-        "DELETED-IS-OBJECT-DELETED",
+        RuleId::DeletedIsObjectDeleted,
         "changing a deleted target answers VDS_E_OBJECT_DELETED",
     ),
     check(
-        "BUSY-PER-TARGET",
+        RuleId::BusyPerTarget,
         "overlapping operations on one target are refused as busy",
     ),
 ];
 
-/// The check with this id.
-pub fn by_id(id: &str) -> Option<&'static Check> {
+/// The check that enforces this rule, if any.
+pub fn by_rule(id: RuleId) -> Option<&'static Check> {
     CHECKS.iter().find(|c| c.id == id)
+}
+
+/// The check with this printed id, e.g. `CPG-LIMIT`.
+pub fn by_id(id: &str) -> Option<&'static Check> {
+    by_rule(id.parse().ok()?)
+}
+
+/// What a finding is about: a catalogued check, or the expectations
+/// written in a scenario file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CheckId {
+    /// A check of the contract profile.
+    Rule(RuleId),
+    /// A scenario file's own `expect` / `expect_result` lines.
+    ScenarioExpectations,
+}
+
+impl CheckId {
+    /// The printed id.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CheckId::Rule(r) => r.as_str(),
+            CheckId::ScenarioExpectations => "SCENARIO-EXPECTATIONS",
+        }
+    }
+
+    /// The rule, when the finding is about one.
+    pub const fn rule(self) -> Option<RuleId> {
+        match self {
+            CheckId::Rule(r) => Some(r),
+            CheckId::ScenarioExpectations => None,
+        }
+    }
+}
+
+impl From<RuleId> for CheckId {
+    fn from(r: RuleId) -> Self {
+        CheckId::Rule(r)
+    }
+}
+
+impl PartialEq<RuleId> for CheckId {
+    fn eq(&self, other: &RuleId) -> bool {
+        *self == CheckId::Rule(*other)
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[cfg(test)]

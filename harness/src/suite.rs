@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
+use vds_sim::profile::RuleId;
 use vds_sim::provider::ProviderFactory;
 use vds_sim::runtime::EngineKind;
 use vds_sim::world::{self, RunOutcome};
 
 use crate::campaigns::{CAMPAIGNS, Campaign};
-use crate::checks::CHECKS;
+use crate::checks::{CHECKS, CheckId};
 use crate::oracle::{self, Finding};
 use crate::scenario::Scenario;
 
@@ -280,7 +281,7 @@ pub struct SuiteReport {
     /// Runs made.
     pub runs: u64,
     /// Per check id, in catalogue order.
-    pub tallies: BTreeMap<&'static str, Tally>,
+    pub tallies: BTreeMap<RuleId, Tally>,
     /// Every failing run, with its trace.
     pub failures: Vec<FailedRun>,
     /// Why the suite stopped before the end of its plan, if it did.
@@ -295,7 +296,7 @@ impl SuiteReport {
 
     /// Checks, in catalogue order, with their tallies.
     pub fn rows(&self) -> Vec<(&'static crate::checks::Check, &Tally)> {
-        CHECKS.iter().map(|c| (c, &self.tallies[c.id])).collect()
+        CHECKS.iter().map(|c| (c, &self.tallies[&c.id])).collect()
     }
 
     /// (passed, failed) counts of checks; untested checks count as neither.
@@ -328,12 +329,12 @@ pub struct Progress<'a> {
 }
 
 /// The tallies of a suite before its first run: one per catalogued check.
-fn empty_tallies() -> BTreeMap<&'static str, Tally> {
+fn empty_tallies() -> BTreeMap<RuleId, Tally> {
     CHECKS.iter().map(|c| (c.id, Tally::default())).collect()
 }
 
 /// Adds one run's judgement (the `runs`-th) to the tallies.
-fn tally(tallies: &mut BTreeMap<&'static str, Tally>, j: &oracle::Judgement, runs: u64) {
+fn tally(tallies: &mut BTreeMap<RuleId, Tally>, j: &oracle::Judgement, runs: u64) {
     for (check, n) in &j.exercised {
         let t = tallies
             .get_mut(check)
@@ -343,7 +344,7 @@ fn tally(tallies: &mut BTreeMap<&'static str, Tally>, j: &oracle::Judgement, run
     }
     for check in j.failed_checks() {
         let t = tallies
-            .get_mut(check)
+            .get_mut(&check)
             .expect("oracle checks are catalogued");
         t.failed_runs += 1;
         t.first_failure_after.get_or_insert(runs);
@@ -424,7 +425,7 @@ pub fn run(cfg: &SuiteConfig, progress: &mut dyn FnMut(Progress)) -> SuiteReport
 }
 
 /// The id under which a scenario's own expectations are reported.
-pub const SCENARIO_EXPECTATIONS: &str = "SCENARIO-EXPECTATIONS";
+pub const SCENARIO_EXPECTATIONS: CheckId = CheckId::ScenarioExpectations;
 
 /// What one scenario file's runs came to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

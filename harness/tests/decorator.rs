@@ -7,6 +7,7 @@ use std::sync::Arc;
 use vds_harness::campaigns::CAMPAIGNS;
 use vds_harness::suite::{RunId, SuiteConfig, run};
 use vds_sim::prelude::*;
+use vds_sim::profile::RuleId;
 
 /// Overrides nothing: every call is forwarded.
 #[derive(Clone)]
@@ -67,5 +68,5 @@ fn a_decorator_that_overrides_one_method_is_caught() {
         .iter()
         .flat_map(|f| f.findings.iter().map(|x| x.check))
         .collect();
-    assert!(caught.contains(&"CPG-TAG-UNIQUE"), "{caught:?}");
+    assert!(caught.contains(&RuleId::CpgTagUnique.into()), "{caught:?}");
 }

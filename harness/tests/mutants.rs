@@ -22,7 +22,7 @@ fn every_mutant_is_caught_by_its_check() {
             .iter()
             .flat_map(|f| f.findings.iter().map(|x| x.check))
             .collect();
-        if !failed.contains(&m.caught_by) {
+        if !failed.contains(&m.caught_by.into()) {
             escaped.push(format!(
                 "{}: expected {}, caught by {:?} after {} runs",
                 m.name(),

@@ -8,6 +8,122 @@
 
 use serde::Serialize;
 
+/// Declares [`RuleId`]: each rule's variant and its printed id, written once.
+macro_rules! rule_ids {
+    ($($(#[$doc:meta])* $variant:ident = $id:literal,)*) => {
+        /// The identity of a profile rule. Checks, findings, mutants and
+        /// reports name rules by this type, so a misspelt id does not compile.
+        /// It prints and serialises as the id, e.g. `CPG-ALREADY-EXISTS`, and
+        /// orders by that text.
+        ///
+        /// ```
+        /// use vds_sim::profile::RuleId;
+        /// assert_eq!(RuleId::CpgLimit.to_string(), "CPG-LIMIT");
+        /// assert_eq!("CPG-LIMIT".parse::<RuleId>(), Ok(RuleId::CpgLimit));
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum RuleId {
+            $($(#[$doc])* #[doc = $id] $variant,)*
+        }
+
+        impl RuleId {
+            /// Every rule id, in the profile's order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            /// The printed id, e.g. `CPG-ALREADY-EXISTS`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $id,)*
+                }
+            }
+        }
+    };
+}
+
+rule_ids! {
+    CpgReturnCodes = "CPG-RETURN-CODES",
+    CpgSOkNewGroup = "CPG-S_OK-NEW-GROUP",
+    CpgAlreadyExists = "CPG-ALREADY-EXISTS",
+    CpgLimit = "CPG-LIMIT",
+    CpgLinearizable = "CPG-LINEARIZABLE",
+    CpgTagUnique = "CPG-TAG-UNIQUE",
+    CpgLimitExisting = "CPG-LIMIT-EXISTING",
+    WaitFailureNullPointers = "WAIT-FAILURE-NULL-POINTERS",
+    WaitFailureOutputType = "WAIT-FAILURE-OUTPUT-TYPE",
+    OutputTypeMatchesOperation = "OUTPUT-TYPE-MATCHES-OPERATION",
+    AsyncWaitRepeatable = "ASYNC-WAIT-REPEATABLE",
+    LedgerBalanced = "LEDGER-BALANCED",
+    AsyncPendingInHrResult = "ASYNC-PENDING-IN-HRRESULT",
+    AsyncPercentRange = "ASYNC-PERCENT-RANGE",
+    AsyncPercentMonotonic = "ASYNC-PERCENT-MONOTONIC",
+    AsyncCancel = "ASYNC-CANCEL",
+    AsyncCancelAfterDone = "ASYNC-CANCEL-AFTER-DONE",
+    AsyncCancelWindow = "ASYNC-CANCEL-WINDOW",
+    CacheCorruptReported = "CACHE-CORRUPT-REPORTED",
+    CacheRecoverySequence = "CACHE-RECOVERY-SEQUENCE",
+    CacheRecoveredAfterRefresh = "CACHE-RECOVERED-AFTER-REFRESH",
+    DeletedIsObjectDeleted = "DELETED-IS-OBJECT-DELETED",
+    CacheReadsMayBeStale = "CACHE-READS-MAY-BE-STALE",
+    BusyPerTarget = "BUSY-PER-TARGET",
+    LinkErrorsAsWin32 = "LINK-ERRORS-AS-WIN32",
+    ArgNullPointer = "ARG-NULL-POINTER",
+    PortalOneGroupPerTarget = "PORTAL-ONE-GROUP-PER-TARGET",
+    RestartAbandonsOperations = "RESTART-ABANDONS-OPERATIONS",
+    AnswersConsistent = "ANSWERS-CONSISTENT",
+    RunCompletes = "RUN-COMPLETES",
+}
+
+impl RuleId {
+    /// The profile's rule for this id.
+    pub fn rule(self) -> &'static Rule {
+        RULES
+            .iter()
+            .find(|r| r.id == self)
+            .expect("every rule id has a rule in RULES")
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RuleId {
+    type Err = UnknownRule;
+    fn from_str(s: &str) -> Result<Self, UnknownRule> {
+        RuleId::ALL
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRule(s.to_string()))
+    }
+}
+
+/// A text that names no profile rule.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no profile rule is called `{0}` (see `vds-harness profile`)")]
+pub struct UnknownRule(pub String);
+
+impl PartialOrd for RuleId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Ordered by the printed id, so maps keyed by rule list them alphabetically.
+impl Ord for RuleId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Whether a rule comes from the documentation or from this project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Basis {
@@ -21,7 +137,7 @@ pub enum Basis {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Rule {
     /// Stable identifier, e.g. `CPG-ALREADY-EXISTS`.
-    pub id: &'static str,
+    pub id: RuleId,
     /// Documented or decided.
     pub basis: Basis,
     /// The rule, in this project's words.
@@ -30,7 +146,7 @@ pub struct Rule {
     pub source: &'static str,
 }
 
-const fn documented(id: &'static str, statement: &'static str, source: &'static str) -> Rule {
+const fn documented(id: RuleId, statement: &'static str, source: &'static str) -> Rule {
     Rule {
         id,
         basis: Basis::Documented,
@@ -39,7 +155,7 @@ const fn documented(id: &'static str, statement: &'static str, source: &'static 
     }
 }
 
-const fn decided(id: &'static str, statement: &'static str, source: &'static str) -> Rule {
+const fn decided(id: RuleId, statement: &'static str, source: &'static str) -> Rule {
     Rule {
         id,
         basis: Basis::Decided,
@@ -51,165 +167,165 @@ const fn decided(id: &'static str, statement: &'static str, source: &'static str
 /// Every rule, grouped by interface.
 pub const RULES: &[Rule] = &[
     documented(
-        "CPG-RETURN-CODES",
+        RuleId::CpgReturnCodes,
         "CreatePortalGroup returns S_OK, VDS_S_ALREADY_EXISTS, VDS_E_PROVIDER_CACHE_CORRUPT, VDS_E_OBJECT_DELETED, VDS_E_ANOTHER_CALL_IN_PROGRESS, a standard code (E_INVALIDARG, E_OUTOFMEMORY) or an HRESULT_FROM_WIN32 code; nothing else.",
         "IVdsIscsiTarget::CreatePortalGroup, return-value table and the paragraph above it",
     ),
     documented(
-        "CPG-S_OK-NEW-GROUP",
+        RuleId::CpgSOkNewGroup,
         "After S_OK, a successful Wait yields type VDS_ASYNCOUT_CREATEPORTALGROUP (63) with a non-NULL cpg.pPortalGroupUnk naming a new group whose GetTarget is the target called.",
         "IVdsIscsiTarget::CreatePortalGroup; VDS_ASYNC_OUTPUT",
     ),
     documented(
-        "CPG-ALREADY-EXISTS",
+        RuleId::CpgAlreadyExists,
         "VDS_S_ALREADY_EXISTS means no group was created; Wait then succeeds and hands back an existing group of that target.",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_S_ALREADY_EXISTS row",
     ),
     decided(
-        "CPG-LIMIT",
+        RuleId::CpgLimit,
         "A target never has more portal groups than the array allows; CreatePortalGroup on a target at its limit answers VDS_S_ALREADY_EXISTS, never S_OK.",
         "The docs say only that no more groups can be created; the limit is the array's, configurable per run.",
     ),
     decided(
-        "CPG-LINEARIZABLE",
+        RuleId::CpgLinearizable,
         "The results clients see from CreatePortalGroup and from deleting targets and groups are those of some serial order of the operations that respects real time: each takes effect at one instant between its call and the response that reveals its result.",
         "The docs describe each call alone; concurrent clients need the calls to compose like a sequential object (linearizability).",
     ),
     decided(
-        "CPG-TAG-UNIQUE",
+        RuleId::CpgTagUnique,
         "The tags of the portal groups of one target are distinct, and a group reports the tag the array assigned.",
         "The VDS docs are silent; RFC 3720 makes a portal group tag identify a group within one iSCSI node (target).",
     ),
     decided(
-        "CPG-LIMIT-EXISTING",
+        RuleId::CpgLimitExisting,
         "At the limit, the reference provider hands back the existing group with the lowest tag, and Wait's pHrResult is VDS_S_ALREADY_EXISTS; a conforming provider may hand back any existing group of the target and any success code.",
         "The docs say 'an existing portal group' without saying which.",
     ),
     documented(
-        "WAIT-FAILURE-NULL-POINTERS",
+        RuleId::WaitFailureNullPointers,
         "When Wait fails, or its pHrResult is a failure, every interface pointer in VDS_ASYNC_OUTPUT is NULL and nothing is to be released.",
         "IVdsIscsiTarget::CreatePortalGroup, ppAsync parameter",
     ),
     decided(
-        "WAIT-FAILURE-OUTPUT-TYPE",
+        RuleId::WaitFailureOutputType,
         "After a failed operation, Wait's output type is the operation's own type or VDS_ASYNCOUT_UNKNOWN.",
         "The docs do not say what a failed Wait writes to the type member.",
     ),
     documented(
-        "OUTPUT-TYPE-MATCHES-OPERATION",
+        RuleId::OutputTypeMatchesOperation,
         "A successful Wait's output type is the operation's: CreateTarget 62, CreatePortalGroup 63, target Delete 64, AddPortal 65, RemovePortal 66, portal-group Delete 67.",
         "VDS_ASYNC_OUTPUT_TYPE",
     ),
     decided(
-        "ASYNC-WAIT-REPEATABLE",
+        RuleId::AsyncWaitRepeatable,
         "Wait may be called more than once; every call gives the same pHrResult and object, and every successful call hands out fresh references the caller must release.",
         "The docs do not say whether Wait may be repeated; COM rules make each returned pointer the caller's to release.",
     ),
     documented(
-        "LEDGER-BALANCED",
+        RuleId::LedgerBalanced,
         "Every interface pointer handed to a caller carries one reference the caller releases exactly once; a provider never hands out a reference it did not add.",
         "COM reference counting; IVdsIscsiTarget::CreatePortalGroup, ppAsync parameter",
     ),
     decided(
-        "ASYNC-PENDING-IN-HRRESULT",
+        RuleId::AsyncPendingInHrResult,
         "While an operation runs, QueryStatus itself returns S_OK and puts VDS_E_OPERATION_PENDING in pHrResult.",
         "The docs list VDS_E_OPERATION_PENDING as a return value while [MS-VDS] puts it in pHrResult; this project follows [MS-VDS].",
     ),
     documented(
-        "ASYNC-PERCENT-RANGE",
+        RuleId::AsyncPercentRange,
         "QueryStatus's percentage is 0..=99 while pending, 100 after success and 0 after failure.",
         "IVdsAsync::QueryStatus; [MS-VDS] 3.4.5.2.2.3",
     ),
     documented(
-        "ASYNC-PERCENT-MONOTONIC",
+        RuleId::AsyncPercentMonotonic,
         "While an operation is pending its percentage never decreases.",
         "[MS-VDS] 3.4.5.2.2.3",
     ),
     documented(
-        "ASYNC-CANCEL",
+        RuleId::AsyncCancel,
         "A successful Cancel makes the operation end with VDS_E_OPERATION_CANCELED; a second Cancel answers VDS_E_OPERATION_CANCELED; a Cancel that comes too late answers VDS_E_CANCEL_TOO_LATE and changes nothing.",
         "IVdsAsync::Cancel; [MS-VDS] 3.4.5.2.2.1",
     ),
     decided(
-        "ASYNC-CANCEL-AFTER-DONE",
+        RuleId::AsyncCancelAfterDone,
         "Cancel on an operation that has already finished (not by cancellation) answers VDS_E_CANCEL_TOO_LATE.",
         "The docs cover 'too far along' but not 'finished'; finished is the furthest along an operation gets.",
     ),
     decided(
-        "ASYNC-CANCEL-WINDOW",
+        RuleId::AsyncCancelWindow,
         "The reference provider accepts Cancel for its first 5 ms in the provider, before the request goes to the array; after that it is too late.",
         "The docs leave the point of no return to the provider.",
     ),
     documented(
-        "CACHE-CORRUPT-REPORTED",
+        RuleId::CacheCorruptReported,
         "Once the provider's cache is corrupt, calls that depend on it answer VDS_E_PROVIDER_CACHE_CORRUPT rather than serve damaged data.",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_E_PROVIDER_CACHE_CORRUPT row",
     ),
     decided(
-        "CACHE-RECOVERY-SEQUENCE",
+        RuleId::CacheRecoverySequence,
         "A corrupt cache is restored only by Reenumerate followed by Refresh: Refresh before Reenumerate answers VDS_E_PROVIDER_CACHE_CORRUPT, and calls keep answering it until the Refresh has succeeded.",
         "The docs prescribe Reenumerate then Refresh; this project makes the order binding so that it can be tested.",
     ),
     documented(
-        "CACHE-RECOVERED-AFTER-REFRESH",
+        RuleId::CacheRecoveredAfterRefresh,
         "After Reenumerate then Refresh succeed, calls no longer answer VDS_E_PROVIDER_CACHE_CORRUPT (until the cache is damaged again).",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_E_PROVIDER_CACHE_CORRUPT row",
     ),
     documented(
-        "DELETED-IS-OBJECT-DELETED",
+        RuleId::DeletedIsObjectDeleted,
         "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds; a call that starts an asynchronous operation may instead return S_OK and end the operation with VDS_E_OBJECT_DELETED in Wait's pHrResult. Errors about the arguments (E_POINTER, E_INVALIDARG, VDS_E_NOT_SUPPORTED, VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED) may take precedence.",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_E_OBJECT_DELETED row",
     ),
     decided(
-        "CACHE-READS-MAY-BE-STALE",
+        RuleId::CacheReadsMayBeStale,
         "Reads served from the cache (GetProperties, Query*) may show an object deleted behind the provider's back until the provider next talks to the array about it.",
         "A provider learns of changes made behind its back only from the array; the docs do not say when.",
     ),
     decided(
-        "BUSY-PER-TARGET",
+        RuleId::BusyPerTarget,
         "While an operation changing a target (CreatePortalGroup, Delete, or a change to one of its groups) is in flight, another such call on the same target answers VDS_E_ANOTHER_CALL_IN_PROGRESS; while Reenumerate or Refresh runs, every call does.",
         "The docs list VDS_E_ANOTHER_CALL_IN_PROGRESS without saying what conflicts; this is the reference provider's lock domain.",
     ),
     decided(
-        "LINK-ERRORS-AS-WIN32",
+        RuleId::LinkErrorsAsWin32,
         "When the array does not answer in time (loss, partition, hold), the call answers HRESULT_FROM_WIN32(ERROR_TIMEOUT) = 0x800705B4; a malformed request refused by the array is HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER) = E_INVALIDARG.",
         "The docs allow converted Win32 errors without naming them.",
     ),
     decided(
-        "ARG-NULL-POINTER",
+        RuleId::ArgNullPointer,
         "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER; a malformed iSCSI name answers E_INVALIDARG.",
         "Standard COM practice; the docs name only E_INVALIDARG in general.",
     ),
     decided(
-        "PORTAL-ONE-GROUP-PER-TARGET",
+        RuleId::PortalOneGroupPerTarget,
         "Adding a portal that is already in another group of the same target answers VDS_E_OBJECT_EXISTS.",
         "The docs state the constraint but not the code.",
     ),
     decided(
-        "RESTART-ABANDONS-OPERATIONS",
+        RuleId::RestartAbandonsOperations,
         "When the provider restarts, operations in flight end with VDS_E_PROVIDER_EXITING and NULL output; the array may or may not have applied them, and the reloaded cache shows which.",
         "The docs do not cover provider restarts.",
     ),
     documented(
-        "ANSWERS-CONSISTENT",
+        RuleId::AnswersConsistent,
         "A method's own HRESULT says whether it worked: out-parameters come only with a success code, and a failure code comes alone.",
         "HRESULT conventions (SUCCEEDED/FAILED), as every VDS method page uses them",
     ),
     decided(
-        "RUN-COMPLETES",
+        RuleId::RunCompletes,
         "A provider never panics, never blocks its thread (it yields to the simulator), and every call, Wait included, returns within the run's time limit.",
         "A hung or crashed provider hangs the VDS service.",
     ),
 ];
 
-/// The rule with this id.
+/// The rule with this printed id, if there is one.
 ///
 /// ```
 /// let r = vds_sim::profile::rule("CPG-ALREADY-EXISTS").unwrap();
 /// assert_eq!(r.basis, vds_sim::profile::Basis::Documented);
 /// ```
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+    id.parse::<RuleId>().ok().map(RuleId::rule)
 }
 
 #[cfg(test)]
@@ -217,10 +333,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_unique() {
-        let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), RULES.len());
+    fn every_id_has_exactly_one_rule_in_order() {
+        let ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
+        assert_eq!(ids, RuleId::ALL);
     }
 }

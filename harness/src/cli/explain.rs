@@ -157,7 +157,7 @@ fn rules_mentioning(hr: HResult) -> Vec<&'static str> {
     RULES
         .iter()
         .filter(|r| names.iter().any(|n| mentions(r.statement, n)))
-        .map(|r| r.id)
+        .map(|r| r.id.as_str())
         .collect()
 }
 

@@ -10,6 +10,8 @@ use super::args::{
 use super::listings::mutant_list;
 use super::run::run_plan;
 use super::{CliError, CliResult};
+use vds_sim::profile::RuleId;
+
 use crate::mutants::{MUTANTS, Mutant};
 use crate::suite::{SuiteConfig, SuiteReport, Verdict};
 
@@ -51,7 +53,7 @@ impl Row {
     fn caught(&self) -> bool {
         !self.report.conformant()
     }
-    fn catchers(&self) -> Vec<&'static str> {
+    fn catchers(&self) -> Vec<RuleId> {
         self.report
             .rows()
             .into_iter()
@@ -119,7 +121,11 @@ fn kill_matrix(rows: &[Row]) -> String {
             if catchers.is_empty() {
                 "-".to_string()
             } else {
-                catchers.join(", ")
+                catchers
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         );
     }

@@ -5,6 +5,7 @@ mod wrappers;
 
 use std::sync::Arc;
 
+use vds_sim::profile::RuleId;
 use vds_sim::provider::{Mutation, ProviderFactory, ReferenceFactory};
 
 /// One deliberately broken provider.
@@ -15,7 +16,7 @@ pub struct Mutant {
     /// One line on what it breaks.
     pub description: &'static str,
     /// The check expected to catch it (others may too).
-    pub caught_by: &'static str,
+    pub caught_by: RuleId,
     /// How it is made.
     pub build: Build,
 }
@@ -43,7 +44,7 @@ impl Mutant {
     }
 }
 
-const fn hook(mutation: Mutation, caught_by: &'static str) -> Mutant {
+const fn hook(mutation: Mutation, caught_by: RuleId) -> Mutant {
     Mutant {
         name: mutation.name(),
         description: mutation.description(),
@@ -53,7 +54,7 @@ const fn hook(mutation: Mutation, caught_by: &'static str) -> Mutant {
 }
 
 macro_rules! wrapper {
-    ($name:literal, $wrap:expr, $caught_by:literal, $description:literal) => {
+    ($name:literal, $wrap:expr, $caught_by:expr, $description:literal) => {
         Mutant {
             name: $name,
             description: $description,
@@ -68,102 +69,111 @@ pub const MUTANTS: &[Mutant] = &[
     wrapper!(
         "limit-ignored",
         wrappers::LimitIgnored,
-        "CPG-LIMIT",
+        RuleId::CpgLimit,
         "at the limit, CreatePortalGroup returns S_OK and Wait hands back an existing group as new"
     ),
-    hook(Mutation::PointerInFailedWait, "WAIT-FAILURE-NULL-POINTERS"),
+    hook(
+        Mutation::PointerInFailedWait,
+        RuleId::WaitFailureNullPointers,
+    ),
     wrapper!(
         "leak-on-wait",
         wrappers::LeakOnWait,
-        "LEDGER-BALANCED",
+        RuleId::LedgerBalanced,
         "Wait takes an extra reference that is never released"
     ),
     wrapper!(
         "no-addref-on-wait",
         wrappers::NoAddRefOnWait,
-        "LEDGER-BALANCED",
+        RuleId::LedgerBalanced,
         "a second Wait hands out the first Wait's reference without AddRef"
     ),
-    hook(Mutation::NoSerialisation, "BUSY-PER-TARGET"),
-    hook(Mutation::RecoverWithoutRefresh, "CACHE-RECOVERY-SEQUENCE"),
-    hook(Mutation::IgnoreCorruption, "CACHE-CORRUPT-REPORTED"),
+    hook(Mutation::NoSerialisation, RuleId::BusyPerTarget),
+    hook(
+        Mutation::RecoverWithoutRefresh,
+        RuleId::CacheRecoverySequence,
+    ),
+    hook(Mutation::IgnoreCorruption, RuleId::CacheCorruptReported),
     hook(
         Mutation::CorruptAfterRefresh,
-        "CACHE-RECOVERED-AFTER-REFRESH",
+        RuleId::CacheRecoveredAfterRefresh,
     ),
-    hook(Mutation::WrongOutputType, "OUTPUT-TYPE-MATCHES-OPERATION"),
+    hook(
+        Mutation::WrongOutputType,
+        RuleId::OutputTypeMatchesOperation,
+    ),
     wrapper!(
         "deleted-as-not-found",
         wrappers::DeletedAsNotFound,
-        "DELETED-IS-OBJECT-DELETED",
+        RuleId::DeletedIsObjectDeleted,
         "a deleted target or group is reported as VDS_E_OBJECT_NOT_FOUND"
     ),
     wrapper!(
         "cancel-after-done-succeeds",
         wrappers::CancelAfterDoneSucceeds,
-        "ASYNC-CANCEL-AFTER-DONE",
+        RuleId::AsyncCancelAfterDone,
         "Cancel after completion returns S_OK"
     ),
     wrapper!(
         "percent-backwards",
         wrappers::PercentBackwards,
-        "ASYNC-PERCENT-MONOTONIC",
+        RuleId::AsyncPercentMonotonic,
         "QueryStatus's percentage decreases while pending"
     ),
     wrapper!(
         "duplicate-tags",
         wrappers::DuplicateTags,
-        "CPG-TAG-UNIQUE",
+        RuleId::CpgTagUnique,
         "every portal group reports tag 1"
     ),
     wrapper!(
         "already-exists-null",
         wrappers::AlreadyExistsNull,
-        "CPG-ALREADY-EXISTS",
+        RuleId::CpgAlreadyExists,
         "at the limit, Wait hands back a NULL group"
     ),
     wrapper!(
         "percent-not-100",
         wrappers::PercentNot100,
-        "ASYNC-PERCENT-RANGE",
+        RuleId::AsyncPercentRange,
         "a finished operation reports 99 percent"
     ),
     wrapper!(
         "pending-as-method-return",
         wrappers::PendingAsMethodReturn,
-        "ASYNC-PENDING-IN-HRRESULT",
+        RuleId::AsyncPendingInHrResult,
         "QueryStatus returns VDS_E_OPERATION_PENDING as its own result"
     ),
     wrapper!(
         "cancel-ignored",
         wrappers::CancelIgnored,
-        "ASYNC-CANCEL",
+        RuleId::AsyncCancel,
         "Cancel returns S_OK but the operation runs on"
     ),
-    hook(Mutation::WrongTargetInGetTarget, "CPG-S_OK-NEW-GROUP"),
+    hook(Mutation::WrongTargetInGetTarget, RuleId::CpgSOkNewGroup),
     wrapper!(
         "hang-on-wait",
         wrappers::HangOnWait,
-        "RUN-COMPLETES",
+        RuleId::RunCompletes,
         "Wait on CreatePortalGroup never returns"
     ),
     wrapper!(
         "panic-on-refresh",
         wrappers::PanicOnRefresh,
-        "RUN-COMPLETES",
+        RuleId::RunCompletes,
         "Refresh panics"
     ),
-    hook(Mutation::SpuriousAlreadyExists, "CPG-LINEARIZABLE"),
+    hook(Mutation::SpuriousAlreadyExists, RuleId::CpgLinearizable),
     wrapper!(
         "failure-with-output",
         wrappers::FailureWithOutput,
-        "ANSWERS-CONSISTENT",
+        RuleId::AnswersConsistent,
         "QueryPortalGroups answers E_FAIL together with a list of groups"
     ),
     wrapper!(
         "deadlock-in-refresh",
         wrappers::DeadlockInRefresh,
-        "RUN-COMPLETES",
+        RuleId::RunCompletes,
         "Refresh deadlocks: it blocks its thread and never returns"
     ),
 ];
@@ -194,7 +204,7 @@ mod tests {
         }
         for m in MUTANTS {
             assert!(
-                crate::checks::by_id(m.caught_by).is_some(),
+                crate::checks::by_rule(m.caught_by).is_some(),
                 "{}",
                 m.caught_by
             );

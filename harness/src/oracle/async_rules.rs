@@ -1,123 +1,198 @@
-//! The IVdsAsync checks: ASYNC-PENDING-IN-HRRESULT, ASYNC-PERCENT-RANGE,
+//! The IVdsAsync rules: ASYNC-PENDING-IN-HRRESULT, ASYNC-PERCENT-RANGE,
 //! ASYNC-PERCENT-MONOTONIC, ASYNC-CANCEL, ASYNC-CANCEL-AFTER-DONE.
 
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
+use vds_sim::profile::RuleId;
+use vds_sim::world::StepRecord;
 
-use super::{History, Judgement};
+use super::{History, Judgement, Op};
 
 const PENDING: HResult = HResult::VDS_E_OPERATION_PENDING;
 const CANCELED: HResult = HResult::VDS_E_OPERATION_CANCELED;
 
-pub(super) fn check(h: &History, j: &mut Judgement) {
+/// A QueryStatus that returned S_OK with a status: (`pHrResult`, percentage).
+fn status(s: &StepRecord) -> Option<(HResult, u32)> {
+    if s.method != Method::AsyncQueryStatus || s.hr.failed() {
+        return None;
+    }
+    Some((s.hr_result?, s.percent?))
+}
+
+/// The operation's final result, when this call showed it ended.
+fn ended(s: &StepRecord) -> Option<HResult> {
+    match s.method {
+        Method::AsyncQueryStatus => status(s).map(|(r, _)| r).filter(|r| *r != PENDING),
+        Method::AsyncWait => s.hr_result.filter(|_| s.hr.succeeded()),
+        _ => None,
+    }
+}
+
+/// The return seq of the first successful Cancel among the first `i` calls on the operation.
+fn canceled_before(op: &Op, i: usize) -> Option<usize> {
+    op.follow[..i]
+        .iter()
+        .find(|s| s.method == Method::AsyncCancel && s.hr == HResult::S_OK)
+        .map(|s| s.seq_return)
+}
+
+/// The first call among the first `i` that showed the operation ended: (its return seq, the result).
+fn ended_before(op: &Op, i: usize) -> Option<(usize, HResult)> {
+    op.follow[..i]
+        .iter()
+        .find_map(|s| ended(s).map(|r| (s.seq_return, r)))
+}
+
+/// ASYNC-PENDING-IN-HRRESULT: QueryStatus itself succeeds; progress is in `pHrResult`.
+pub(super) fn async_pending_in_hr_result(h: &History, j: &mut Judgement) {
+    for op in &h.ops {
+        for s in op
+            .follow
+            .iter()
+            .filter(|s| s.method == Method::AsyncQueryStatus)
+        {
+            j.hit(RuleId::AsyncPendingInHrResult);
+            if s.hr.failed() {
+                j.fail(
+                    RuleId::AsyncPendingInHrResult,
+                    s,
+                    format!(
+                        "QueryStatus itself returned {}; progress belongs in pHrResult",
+                        s.hr
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// ASYNC-PERCENT-RANGE: 0..=99 while pending, 100 after success, 0 after failure.
+pub(super) fn async_percent_range(h: &History, j: &mut Judgement) {
+    for op in &h.ops {
+        for s in &op.follow {
+            let Some((r, pct)) = status(s) else { continue };
+            j.hit(RuleId::AsyncPercentRange);
+            if r == PENDING {
+                if pct > 99 {
+                    j.fail(
+                        RuleId::AsyncPercentRange,
+                        s,
+                        format!("{pct}% while pending"),
+                    );
+                }
+                continue;
+            }
+            let want = if r.failed() { 0 } else { 100 };
+            if pct != want {
+                j.fail(
+                    RuleId::AsyncPercentRange,
+                    s,
+                    format!("{pct}% after the operation ended with {r}; expected {want}%"),
+                );
+            }
+        }
+    }
+}
+
+/// ASYNC-PERCENT-MONOTONIC: the percentage never falls while pending.
+pub(super) fn async_percent_monotonic(h: &History, j: &mut Judgement) {
     for op in &h.ops {
         let mut last_pending: Option<u32> = None;
-        // Set once a call has shown the operation finished: (seq of that return, final result).
-        let mut done: Option<(usize, HResult)> = None;
-        // Set once a Cancel succeeded: the seq of its return.
-        let mut canceled: Option<usize> = None;
         for s in &op.follow {
+            let Some((PENDING, pct)) = status(s) else {
+                continue;
+            };
+            if let Some(prev) = last_pending {
+                j.hit(RuleId::AsyncPercentMonotonic);
+                if pct < prev {
+                    j.fail(
+                        RuleId::AsyncPercentMonotonic,
+                        s,
+                        format!("{pct}% after {prev}% while pending"),
+                    );
+                }
+            }
+            last_pending = Some(pct);
+        }
+    }
+}
+
+/// ASYNC-CANCEL: after a successful Cancel the operation ends canceled, and
+/// a second Cancel answers VDS_E_OPERATION_CANCELED.
+pub(super) fn async_cancel(h: &History, j: &mut Judgement) {
+    for op in &h.ops {
+        for (i, s) in op.follow.iter().enumerate() {
+            let Some(canceled) = canceled_before(op, i) else {
+                continue;
+            };
             match s.method {
                 Method::AsyncQueryStatus => {
-                    j.hit("ASYNC-PENDING-IN-HRRESULT");
-                    if s.hr.failed() {
+                    if let Some((r, _)) = status(s)
+                        && r != CANCELED
+                    {
                         j.fail(
-                            "ASYNC-PENDING-IN-HRRESULT",
-                            s,
-                            format!(
-                                "QueryStatus itself returned {}; progress belongs in pHrResult",
-                                s.hr
-                            ),
-                        );
-                        continue;
-                    }
-                    let (Some(r), Some(pct)) = (s.hr_result, s.percent) else {
-                        continue;
-                    };
-                    j.hit("ASYNC-PERCENT-RANGE");
-                    if r == PENDING {
-                        if pct > 99 {
-                            j.fail("ASYNC-PERCENT-RANGE", s, format!("{pct}% while pending"));
-                        }
-                        if let Some(prev) = last_pending {
-                            j.hit("ASYNC-PERCENT-MONOTONIC");
-                            if pct < prev {
-                                j.fail(
-                                    "ASYNC-PERCENT-MONOTONIC",
-                                    s,
-                                    format!("{pct}% after {prev}% while pending"),
-                                );
-                            }
-                        }
-                        last_pending = Some(pct);
-                    } else {
-                        let want = if r.failed() { 0 } else { 100 };
-                        if pct != want {
-                            j.fail(
-                                "ASYNC-PERCENT-RANGE",
-                                s,
-                                format!(
-                                    "{pct}% after the operation ended with {r}; expected {want}%"
-                                ),
-                            );
-                        }
-                        done.get_or_insert((s.seq_return, r));
-                    }
-                    if canceled.is_some() && r != CANCELED {
-                        j.fail(
-                            "ASYNC-CANCEL",
+                            RuleId::AsyncCancel,
                             s,
                             format!("pHrResult {r} after a successful Cancel"),
                         );
                     }
                 }
                 Method::AsyncWait => {
-                    if let Some(r) = s.hr_result.filter(|_| s.hr.succeeded()) {
-                        if canceled.is_some() {
-                            j.hit("ASYNC-CANCEL");
-                            if r != CANCELED {
-                                j.fail(
-                                    "ASYNC-CANCEL",
-                                    s,
-                                    format!("Wait's pHrResult is {r} after a successful Cancel"),
-                                );
-                            }
+                    if let Some(r) = ended(s) {
+                        j.hit(RuleId::AsyncCancel);
+                        if r != CANCELED {
+                            j.fail(
+                                RuleId::AsyncCancel,
+                                s,
+                                format!("Wait's pHrResult is {r} after a successful Cancel"),
+                            );
                         }
-                        done.get_or_insert((s.seq_return, r));
                     }
                 }
-                Method::AsyncCancel => {
-                    if let Some(c) = canceled.filter(|c| *c < s.seq_call) {
-                        let _ = c;
-                        j.hit("ASYNC-CANCEL");
-                        if s.hr != CANCELED {
-                            j.fail(
-                                "ASYNC-CANCEL",
-                                s,
-                                format!("second Cancel returned {}; expected {CANCELED}", s.hr),
-                            );
-                        }
-                    } else if let Some((seen, r)) = done.filter(|(seen, _)| *seen < s.seq_call) {
-                        let _ = seen;
-                        j.hit("ASYNC-CANCEL-AFTER-DONE");
-                        let want = if r == CANCELED {
-                            CANCELED
-                        } else {
-                            HResult::VDS_E_CANCEL_TOO_LATE
-                        };
-                        if s.hr != want {
-                            j.fail(
-                                "ASYNC-CANCEL-AFTER-DONE",
-                                s,
-                                format!("Cancel after the operation ended ({r}) returned {}; expected {want}", s.hr),
-                            );
-                        }
-                    }
-                    if s.hr == HResult::S_OK {
-                        canceled.get_or_insert(s.seq_return);
+                Method::AsyncCancel if canceled < s.seq_call => {
+                    j.hit(RuleId::AsyncCancel);
+                    if s.hr != CANCELED {
+                        j.fail(
+                            RuleId::AsyncCancel,
+                            s,
+                            format!("second Cancel returned {}; expected {CANCELED}", s.hr),
+                        );
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+}
+
+/// ASYNC-CANCEL-AFTER-DONE: Cancel after the end answers VDS_E_CANCEL_TOO_LATE
+/// (or VDS_E_OPERATION_CANCELED when it ended canceled).
+pub(super) fn async_cancel_after_done(h: &History, j: &mut Judgement) {
+    for op in &h.ops {
+        for (i, s) in op.follow.iter().enumerate() {
+            if s.method != Method::AsyncCancel
+                || canceled_before(op, i).is_some_and(|c| c < s.seq_call)
+            {
+                continue;
+            }
+            let Some((_, r)) = ended_before(op, i).filter(|(seen, _)| *seen < s.seq_call) else {
+                continue;
+            };
+            j.hit(RuleId::AsyncCancelAfterDone);
+            let want = if r == CANCELED {
+                CANCELED
+            } else {
+                HResult::VDS_E_CANCEL_TOO_LATE
+            };
+            if s.hr != want {
+                j.fail(
+                    RuleId::AsyncCancelAfterDone,
+                    s,
+                    format!(
+                        "Cancel after the operation ended ({r}) returned {}; expected {want}",
+                        s.hr
+                    ),
+                );
             }
         }
     }

@@ -10,6 +10,7 @@
 
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
+use vds_sim::profile::RuleId;
 use vds_sim::world::StepRecord;
 
 use super::{History, Judgement};
@@ -23,7 +24,24 @@ fn gated(s: &StepRecord) -> bool {
         && s.method != Method::HwProviderRefresh
 }
 
-pub(super) fn check(h: &History, j: &mut Judgement) {
+/// One corruption episode, as trace sequence numbers.
+struct Episode {
+    /// When the corruption took effect.
+    start: usize,
+    /// When the next corruption took effect (`usize::MAX` if none).
+    next: usize,
+    /// The return of the Reenumerate that counts (or where judging stops).
+    reenum_done: usize,
+    /// The call of the first Reenumerate or Refresh (or where judging stops).
+    first_attempt: usize,
+    /// Calls from here on are not judged against the episode.
+    judged_until: usize,
+    /// The return of the Refresh that restored the cache (`usize::MAX` if none).
+    recovered: usize,
+}
+
+/// The corruption episodes of a run.
+fn episodes(h: &History) -> Vec<Episode> {
     let corruptions: Vec<usize> = h
         .faults
         .iter()
@@ -31,7 +49,6 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         .map(|f| f.seq)
         .collect();
     let ok = |m: Method, s: &&&StepRecord| s.method == m && s.hr.succeeded();
-    // Each episode: (start, definitive recovery = return of the recovering Refresh, next corruption).
     let mut episodes = Vec::new();
     for (i, &start) in corruptions.iter().enumerate() {
         let next = corruptions.get(i + 1).copied().unwrap_or(usize::MAX);
@@ -78,19 +95,6 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
                 })
                 .min_by_key(|s| s.seq_call)
         });
-        let reenum_done = reenum.map_or(next, |r| r.seq_return).min(ambiguous_from);
-        for s in h.calls.iter().filter(|s| {
-            s.method == Method::HwProviderRefresh && s.seq_call > start && s.seq_call < reenum_done
-        }) {
-            j.hit("CACHE-RECOVERY-SEQUENCE");
-            if s.hr.succeeded() {
-                j.fail(
-                    "CACHE-RECOVERY-SEQUENCE",
-                    s,
-                    "Refresh succeeded on a corrupt cache before any Reenumerate",
-                );
-            }
-        }
         let first_attempt = h
             .calls
             .iter()
@@ -102,53 +106,97 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             .min()
             .unwrap_or(usize::MAX)
             .min(ambiguous_from);
-        let judged_until = refresh
-            .map_or(next, |r| r.seq_call)
-            .min(ambiguous_from)
-            .min(next);
-        for s in h
-            .calls
-            .iter()
-            .filter(|s| gated(s) && s.seq_call > start && s.seq_call < judged_until)
-        {
-            if s.seq_call < first_attempt {
-                j.hit("CACHE-CORRUPT-REPORTED");
-                if s.hr != CORRUPT && s.hr != BUSY {
-                    j.fail(
-                        "CACHE-CORRUPT-REPORTED",
-                        s,
-                        format!("{} returned {} on a corrupt cache", s.method, s.hr),
-                    );
-                }
-            } else {
-                j.hit("CACHE-RECOVERY-SEQUENCE");
-                if s.hr.succeeded() {
-                    j.fail(
-                        "CACHE-RECOVERY-SEQUENCE",
-                        s,
-                        format!(
-                            "{} succeeded before Reenumerate then Refresh had restored the cache",
-                            s.method
-                        ),
-                    );
-                }
+        episodes.push(Episode {
+            start,
+            next,
+            reenum_done: reenum.map_or(next, |r| r.seq_return).min(ambiguous_from),
+            first_attempt,
+            judged_until: refresh
+                .map_or(next, |r| r.seq_call)
+                .min(ambiguous_from)
+                .min(next),
+            recovered: refresh.map_or(usize::MAX, |r| r.seq_return),
+        });
+    }
+    episodes
+}
+
+/// Gated calls made while an episode is judged.
+fn judged<'h>(h: &'h History, e: &Episode) -> impl Iterator<Item = &'h StepRecord> {
+    let (start, until) = (e.start, e.judged_until);
+    h.calls
+        .iter()
+        .copied()
+        .filter(move |s| gated(s) && s.seq_call > start && s.seq_call < until)
+}
+
+/// CACHE-CORRUPT-REPORTED: until recovery starts, gated calls answer
+/// VDS_E_PROVIDER_CACHE_CORRUPT (or busy).
+pub(super) fn cache_corrupt_reported(h: &History, j: &mut Judgement) {
+    for e in episodes(h) {
+        for s in judged(h, &e).filter(|s| s.seq_call < e.first_attempt) {
+            j.hit(RuleId::CacheCorruptReported);
+            if s.hr != CORRUPT && s.hr != BUSY {
+                j.fail(
+                    RuleId::CacheCorruptReported,
+                    s,
+                    format!("{} returned {} on a corrupt cache", s.method, s.hr),
+                );
             }
         }
-        episodes.push((start, refresh.map_or(usize::MAX, |r| r.seq_return), next));
     }
-    // After a definitive recovery (or with no corruption at all), nothing is corrupt.
+}
+
+/// CACHE-RECOVERY-SEQUENCE: only Reenumerate, then Refresh, restores the cache.
+pub(super) fn cache_recovery_sequence(h: &History, j: &mut Judgement) {
+    let rule = RuleId::CacheRecoverySequence;
+    for e in episodes(h) {
+        for s in h.calls.iter().filter(|s| {
+            s.method == Method::HwProviderRefresh
+                && s.seq_call > e.start
+                && s.seq_call < e.reenum_done
+        }) {
+            j.hit(rule);
+            if s.hr.succeeded() {
+                j.fail(
+                    rule,
+                    s,
+                    "Refresh succeeded on a corrupt cache before any Reenumerate",
+                );
+            }
+        }
+        for s in judged(h, &e).filter(|s| s.seq_call >= e.first_attempt) {
+            j.hit(rule);
+            if s.hr.succeeded() {
+                j.fail(
+                    rule,
+                    s,
+                    format!(
+                        "{} succeeded before Reenumerate then Refresh had restored the cache",
+                        s.method
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// CACHE-RECOVERED-AFTER-REFRESH: after recovery (or with no corruption at
+/// all), nothing answers VDS_E_PROVIDER_CACHE_CORRUPT.
+pub(super) fn cache_recovered_after_refresh(h: &History, j: &mut Judgement) {
+    let episodes = episodes(h);
     for s in h.calls.iter().filter(|s| gated(s)) {
-        let in_episode = episodes.iter().any(|(start, recovered, next)| {
-            s.seq_call > *start && s.seq_call < (*recovered).min(*next)
-        });
+        let in_episode = episodes
+            .iter()
+            .any(|e| s.seq_call > e.start && s.seq_call < e.recovered.min(e.next));
         let after_recovery = episodes
             .iter()
-            .any(|(_, recovered, next)| s.seq_call > *recovered && s.seq_call < *next);
+            .any(|e| s.seq_call > e.recovered && s.seq_call < e.next);
         if after_recovery || (!in_episode && s.hr == CORRUPT) {
-            j.hit("CACHE-RECOVERED-AFTER-REFRESH");
+            j.hit(RuleId::CacheRecoveredAfterRefresh);
             if s.hr == CORRUPT && !in_episode {
                 j.fail(
-                    "CACHE-RECOVERED-AFTER-REFRESH",
+                    RuleId::CacheRecoveredAfterRefresh,
                     s,
                     format!(
                         "{} returned {CORRUPT} although the cache was restored (or never damaged)",

@@ -20,6 +20,8 @@ use vds_sim::hresult::HResult;
 use vds_sim::props::VDS_OBJECT_ID as Id;
 use vds_sim::world::StepRecord;
 
+use vds_sim::profile::RuleId;
+
 use super::{History, Judgement};
 
 /// Give up (counting the target as not exercised) past this many search steps.
@@ -292,7 +294,8 @@ fn linearizable(ops: &[LinOp], init: Model, limit: usize) -> Option<bool> {
     Some(false)
 }
 
-pub(super) fn check(h: &History, j: &mut Judgement) {
+/// CPG-LINEARIZABLE.
+pub(super) fn cpg_linearizable(h: &History, j: &mut Judgement) {
     let limit = usize::from(h.out.initial_array.group_limit);
     for (target, mut ops) in ops_by_target(h) {
         if ops.len() > 64
@@ -318,7 +321,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
         };
         match linearizable(&ops, init, limit) {
             None => {}
-            Some(true) => j.hit("CPG-LINEARIZABLE"),
+            Some(true) => j.hit(RuleId::CpgLinearizable),
             Some(false) => {
                 let shown: Vec<String> = ops
                     .iter()
@@ -335,8 +338,8 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
                     shown.join("; ")
                 );
                 match ops.iter().rev().find_map(|o| o.at) {
-                    Some(at) => j.fail("CPG-LINEARIZABLE", at, message),
-                    None => j.fail_run("CPG-LINEARIZABLE", message),
+                    Some(at) => j.fail(RuleId::CpgLinearizable, at, message),
+                    None => j.fail_run(RuleId::CpgLinearizable, message),
                 }
             }
         }

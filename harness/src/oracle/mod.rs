@@ -15,15 +15,18 @@ mod wait;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use vds_sim::profile::RuleId;
 use vds_sim::world::{RunOutcome, StepRecord};
+
+use crate::checks::CheckId;
 
 pub use history::{FaultFired, History, Op};
 
 /// One violation of one check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The check's id.
-    pub check: &'static str,
+    /// The check it breaks.
+    pub check: CheckId,
     /// The client whose call broke it (empty for run-wide findings).
     pub client: String,
     /// The client's step number (0 for run-wide findings).
@@ -52,22 +55,22 @@ impl std::fmt::Display for Finding {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Judgement {
     /// How many times the run exercised each check.
-    pub exercised: BTreeMap<&'static str, u32>,
+    pub exercised: BTreeMap<RuleId, u32>,
     /// Every violation, in the order found.
     pub findings: Vec<Finding>,
 }
 
 impl Judgement {
     /// Notes that the run exercised a check once.
-    pub fn hit(&mut self, check: &'static str) {
+    pub fn hit(&mut self, check: RuleId) {
         *self.exercised.entry(check).or_default() += 1;
     }
 
     /// Records a violation at a step.
-    pub fn fail(&mut self, check: &'static str, at: &StepRecord, message: impl Into<String>) {
+    pub fn fail(&mut self, check: RuleId, at: &StepRecord, message: impl Into<String>) {
         self.hit(check);
         self.findings.push(Finding {
-            check,
+            check: check.into(),
             client: at.client.clone(),
             step: at.step,
             seq: at.seq_return,
@@ -76,10 +79,10 @@ impl Judgement {
     }
 
     /// Records a violation of the run as a whole.
-    pub fn fail_run(&mut self, check: &'static str, message: impl Into<String>) {
+    pub fn fail_run(&mut self, check: RuleId, message: impl Into<String>) {
         self.hit(check);
         self.findings.push(Finding {
-            check,
+            check: check.into(),
             client: String::new(),
             step: 0,
             seq: 0,
@@ -88,8 +91,12 @@ impl Judgement {
     }
 
     /// Checks with at least one violation.
-    pub fn failed_checks(&self) -> Vec<&'static str> {
-        let mut ids: Vec<_> = self.findings.iter().map(|f| f.check).collect();
+    pub fn failed_checks(&self) -> Vec<RuleId> {
+        let mut ids: Vec<_> = self
+            .findings
+            .iter()
+            .filter_map(|f| f.check.rule())
+            .collect();
         ids.sort();
         ids.dedup();
         ids
@@ -101,23 +108,87 @@ impl Judgement {
     }
 }
 
+/// The function that judges one rule.
+type Judge = fn(&History, &mut Judgement);
+
+/// Every check's judging function, in the catalogue's order. Each is named
+/// after its rule: `CPG-LIMIT` is judged by `cpg::cpg_limit`.
+const JUDGES: &[(RuleId, Judge)] = &[
+    (RuleId::RunCompletes, run::run_completes),
+    (RuleId::AnswersConsistent, run::answers_consistent),
+    (RuleId::LedgerBalanced, run::ledger_balanced),
+    (RuleId::CpgReturnCodes, cpg::cpg_return_codes),
+    (RuleId::CpgSOkNewGroup, cpg::cpg_s_ok_new_group),
+    (RuleId::CpgAlreadyExists, cpg::cpg_already_exists),
+    (RuleId::CpgLimit, cpg::cpg_limit),
+    (RuleId::CpgLinearizable, linearizability::cpg_linearizable),
+    (RuleId::CpgTagUnique, cpg::cpg_tag_unique),
+    (
+        RuleId::WaitFailureNullPointers,
+        wait::wait_failure_null_pointers,
+    ),
+    (
+        RuleId::WaitFailureOutputType,
+        wait::wait_failure_output_type,
+    ),
+    (
+        RuleId::OutputTypeMatchesOperation,
+        wait::output_type_matches_operation,
+    ),
+    (RuleId::AsyncWaitRepeatable, wait::async_wait_repeatable),
+    (
+        RuleId::AsyncPendingInHrResult,
+        async_rules::async_pending_in_hr_result,
+    ),
+    (RuleId::AsyncPercentRange, async_rules::async_percent_range),
+    (
+        RuleId::AsyncPercentMonotonic,
+        async_rules::async_percent_monotonic,
+    ),
+    (RuleId::AsyncCancel, async_rules::async_cancel),
+    (
+        RuleId::AsyncCancelAfterDone,
+        async_rules::async_cancel_after_done,
+    ),
+    (RuleId::CacheCorruptReported, cache::cache_corrupt_reported),
+    (
+        RuleId::CacheRecoverySequence,
+        cache::cache_recovery_sequence,
+    ),
+    (
+        RuleId::CacheRecoveredAfterRefresh,
+        cache::cache_recovered_after_refresh,
+    ),
+    (
+        RuleId::DeletedIsObjectDeleted,
+        targets::deleted_is_object_deleted,
+    ),
+    (RuleId::BusyPerTarget, targets::busy_per_target),
+];
+
 /// Judges one run against every check.
 pub fn judge(out: &RunOutcome) -> Judgement {
     let h = History::new(out);
     let mut j = Judgement::default();
-    run::check(&h, &mut j);
-    wait::check(&h, &mut j);
-    cpg::check(&h, &mut j);
-    async_rules::check(&h, &mut j);
-    cache::check(&h, &mut j);
-    targets::check(&h, &mut j);
-    linearizability::check(&h, &mut j);
-    for f in &j.findings {
+    for (rule, judge) in JUDGES {
+        let before = j.findings.len();
+        judge(&h, &mut j);
         debug_assert!(
-            crate::checks::by_id(f.check).is_some(),
-            "unknown check {}",
-            f.check
+            j.findings[before..].iter().all(|f| f.check == *rule),
+            "the judge of {rule} reported another rule"
         );
     }
     j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_has_one_judge_in_catalogue_order() {
+        let judged: Vec<RuleId> = JUDGES.iter().map(|(r, _)| *r).collect();
+        let catalogued: Vec<RuleId> = crate::checks::CHECKS.iter().map(|c| c.id).collect();
+        assert_eq!(judged, catalogued);
+    }
 }

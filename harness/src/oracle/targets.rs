@@ -2,6 +2,7 @@
 
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
+use vds_sim::profile::RuleId;
 
 use super::history::is_standard_failure;
 use super::{History, Judgement};
@@ -15,7 +16,8 @@ const CHANGES: [Method; 5] = [
     Method::TargetRememberInitiatorSharedSecret,
 ];
 
-pub(super) fn check(h: &History, j: &mut Judgement) {
+/// DELETED-IS-OBJECT-DELETED: changing a deleted target answers VDS_E_OBJECT_DELETED.
+pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
     for s in h.calls.iter().filter(|s| CHANGES.contains(&s.method)) {
         let Some(target) = s.object else { continue };
         let Some(deleted) = h.target_deleted_at(target) else {
@@ -35,17 +37,17 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             else {
                 continue;
             };
-            j.hit("DELETED-IS-OBJECT-DELETED");
+            j.hit(RuleId::DeletedIsObjectDeleted);
             if result != HResult::VDS_E_OBJECT_DELETED && !is_standard_failure(result) {
                 j.fail(
-                    "DELETED-IS-OBJECT-DELETED",
+                    RuleId::DeletedIsObjectDeleted,
                     s,
                     format!("{} on target {target}, deleted earlier, returned {} and its operation ended with {result}", s.method, s.hr),
                 );
             }
             continue;
         }
-        j.hit("DELETED-IS-OBJECT-DELETED");
+        j.hit(RuleId::DeletedIsObjectDeleted);
         // Argument errors do not depend on the object, so they may come first.
         let argument_error = [
             HResult::E_POINTER,
@@ -60,7 +62,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             || is_standard_failure(s.hr);
         if !allowed {
             j.fail(
-                "DELETED-IS-OBJECT-DELETED",
+                RuleId::DeletedIsObjectDeleted,
                 s,
                 format!(
                     "{} on target {target}, deleted earlier, returned {}",
@@ -69,15 +71,18 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             );
         }
     }
-    // Two CreatePortalGroup operations on one target must not overlap: if
-    // the first is seen pending after the second was accepted, they did.
+}
+
+/// BUSY-PER-TARGET: two CreatePortalGroup operations on one target never
+/// overlap: if the first is seen pending after the second was accepted, they did.
+pub(super) fn busy_per_target(h: &History, j: &mut Judgement) {
     let cpg = |m: Method| m == Method::TargetCreatePortalGroup;
     for s in h
         .calls
         .iter()
         .filter(|s| cpg(s.method) && s.hr == HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS)
     {
-        j.hit("BUSY-PER-TARGET");
+        j.hit(RuleId::BusyPerTarget);
         let _ = s;
     }
     for first in h
@@ -98,7 +103,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
             });
             if let Some(q) = still_pending {
                 j.fail(
-                    "BUSY-PER-TARGET",
+                    RuleId::BusyPerTarget,
                     second.call,
                     format!(
                         "accepted while {} step {} on the same target was still pending (seen at trace seq {})",
@@ -110,7 +115,7 @@ pub(super) fn check(h: &History, j: &mut Judgement) {
                 .iter()
                 .any(|s| s.seq_call > second.call.seq_return)
             {
-                j.hit("BUSY-PER-TARGET");
+                j.hit(RuleId::BusyPerTarget);
             }
         }
     }

@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use crate::checks::CHECKS;
+use crate::checks::{CHECKS, CheckId};
 use crate::suite::{SuiteReport, Verdict};
 
 /// Failing runs quoted per failed check.
@@ -51,14 +51,14 @@ pub fn junit(report: &SuiteReport) -> String {
                 Verdict::Untested => "not exercised by any run".to_string(),
                 Verdict::Pass => String::new(),
             },
-            body: failure_body(report, check.id),
+            body: failure_body(report, check.id.into()),
         });
     }
-    let extra: BTreeSet<&str> = report
+    let extra: BTreeSet<CheckId> = report
         .failures
         .iter()
         .flat_map(|f| f.findings.iter().map(|x| x.check))
-        .filter(|id| !CHECKS.iter().any(|c| c.id == *id))
+        .filter(|id| !CHECKS.iter().any(|c| *id == c.id))
         .collect();
     for id in extra {
         let runs = report
@@ -139,7 +139,7 @@ struct Case {
 
 /// The first failing runs of one check: their findings of that check and
 /// the command that replays each.
-fn failure_body(report: &SuiteReport, check: &str) -> String {
+fn failure_body(report: &SuiteReport, check: CheckId) -> String {
     let mut s = String::new();
     let runs = report
         .failures
