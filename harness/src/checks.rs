@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use vds_sim::profile::RuleId;
+use vds_sim::provider::ProviderFaultKind;
 
 /// One conformance check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -14,6 +15,8 @@ pub struct Check {
     pub id: RuleId,
     /// One line on what it checks.
     pub title: &'static str,
+    /// The provider-side fault it can be exercised only under, if any.
+    pub needs: Option<ProviderFaultKind>,
 }
 
 impl Check {
@@ -24,7 +27,19 @@ impl Check {
 }
 
 const fn check(id: RuleId, title: &'static str) -> Check {
-    Check { id, title }
+    Check {
+        id,
+        title,
+        needs: None,
+    }
+}
+
+/// A check exercised only when the provider suffers `fault`.
+const fn under(fault: ProviderFaultKind, c: Check) -> Check {
+    Check {
+        needs: Some(fault),
+        ..c
+    }
 }
 
 /// Every check, in the order reports list them.
@@ -101,17 +116,26 @@ pub const CHECKS: &[Check] = &[
         RuleId::AsyncCancelAfterDone,
         "Cancel after completion answers VDS_E_CANCEL_TOO_LATE",
     ),
-    check(
-        RuleId::CacheCorruptReported,
-        "a corrupt cache answers VDS_E_PROVIDER_CACHE_CORRUPT",
+    under(
+        ProviderFaultKind::CorruptCache,
+        check(
+            RuleId::CacheCorruptReported,
+            "a corrupt cache answers VDS_E_PROVIDER_CACHE_CORRUPT",
+        ),
     ),
-    check(
-        RuleId::CacheRecoverySequence,
-        "only Reenumerate then Refresh restores a corrupt cache",
+    under(
+        ProviderFaultKind::CorruptCache,
+        check(
+            RuleId::CacheRecoverySequence,
+            "only Reenumerate then Refresh restores a corrupt cache",
+        ),
     ),
-    check(
-        RuleId::CacheRecoveredAfterRefresh,
-        "after Reenumerate then Refresh the cache is sound again",
+    under(
+        ProviderFaultKind::CorruptCache,
+        check(
+            RuleId::CacheRecoveredAfterRefresh,
+            "after Reenumerate then Refresh the cache is sound again",
+        ),
     ),
     check(
         RuleId::DeletedIsObjectDeleted,
@@ -175,7 +199,7 @@ impl PartialEq<RuleId> for CheckId {
 
 impl std::fmt::Display for CheckId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use vds_sim::profile::RuleId;
-use vds_sim::provider::ProviderFactory;
+use vds_sim::provider::{ProviderFactory, ProviderFaultKind};
 use vds_sim::runtime::EngineKind;
 use vds_sim::world::{self, RunOutcome};
 
@@ -37,6 +37,10 @@ pub struct SuiteConfig {
     /// Wall time without progress of the simulator after which a run is
     /// declared stuck (a provider that blocks its thread). Default: the world's, 10 s.
     pub stuck_after: std::time::Duration,
+    /// Whether every check must be exercised on every engine the suite runs
+    /// (a check no run reached then fails the suite). Default true; choosing
+    /// campaigns with [`SuiteConfig::campaigns`] turns it off.
+    pub require_exercise: bool,
 }
 
 impl std::fmt::Debug for SuiteConfig {
@@ -63,6 +67,7 @@ impl SuiteConfig {
             start: 0,
             fail_fast: false,
             stuck_after: vds_sim::world::WorldConfig::new(0).stuck_after,
+            require_exercise: true,
         }
     }
     /// Runs on these engines only.
@@ -70,9 +75,16 @@ impl SuiteConfig {
         self.engines = engines.to_vec();
         self
     }
-    /// Runs these campaigns only.
+    /// Runs these campaigns only. A part of the suite need not exercise
+    /// every check, so this also stops requiring it.
     pub fn campaigns(mut self, campaigns: Vec<&'static Campaign>) -> Self {
         self.campaigns = campaigns;
+        self.require_exercise = false;
+        self
+    }
+    /// Whether a check that no run exercised on an engine fails the suite.
+    pub fn require_exercise(mut self, yes: bool) -> Self {
+        self.require_exercise = yes;
         self
     }
     /// Seeds per fixed campaign and engine.
@@ -245,6 +257,11 @@ pub struct Tally {
     pub failed_runs: u64,
     /// Times it was exercised in all.
     pub exercised: u64,
+    /// Runs that exercised the check, per engine.
+    pub runs_by_engine: BTreeMap<EngineKind, u64>,
+    /// Engines the suite ran on where the check had to be exercised and was
+    /// not (empty unless the suite requires exercise).
+    pub unexercised_on: Vec<EngineKind>,
     /// How many runs were made before the first violation (1-based), if any.
     pub first_failure_after: Option<u64>,
 }
@@ -258,6 +275,9 @@ pub enum Verdict {
     Fail,
     /// Never exercised: the suite did not test it.
     Untested,
+    /// Not exercised on an engine where the suite requires it: a failure,
+    /// since a check no run reaches refuses nothing.
+    Unexercised,
 }
 
 impl Tally {
@@ -265,6 +285,8 @@ impl Tally {
     pub fn verdict(&self) -> Verdict {
         if self.failed_runs > 0 {
             Verdict::Fail
+        } else if !self.unexercised_on.is_empty() {
+            Verdict::Unexercised
         } else if self.runs == 0 {
             Verdict::Untested
         } else {
@@ -289,9 +311,14 @@ pub struct SuiteReport {
 }
 
 impl SuiteReport {
-    /// True when no check failed (untested checks do not make a provider fail).
+    /// True when no check failed and none that the suite required went
+    /// unexercised (untested checks of a partial run do not make a provider fail).
     pub fn conformant(&self) -> bool {
         self.failures.is_empty()
+            && self
+                .tallies
+                .values()
+                .all(|t| t.verdict() != Verdict::Unexercised)
     }
 
     /// Checks, in catalogue order, with their tallies.
@@ -309,7 +336,7 @@ impl SuiteReport {
         let failed = self
             .tallies
             .values()
-            .filter(|t| t.verdict() == Verdict::Fail)
+            .filter(|t| matches!(t.verdict(), Verdict::Fail | Verdict::Unexercised))
             .count();
         (passed, failed)
     }
@@ -333,14 +360,20 @@ fn empty_tallies() -> BTreeMap<RuleId, Tally> {
     CHECKS.iter().map(|c| (c.id, Tally::default())).collect()
 }
 
-/// Adds one run's judgement (the `runs`-th) to the tallies.
-fn tally(tallies: &mut BTreeMap<RuleId, Tally>, j: &oracle::Judgement, runs: u64) {
+/// Adds one run's judgement (the `runs`-th, on `engine`) to the tallies.
+fn tally(
+    tallies: &mut BTreeMap<RuleId, Tally>,
+    j: &oracle::Judgement,
+    engine: EngineKind,
+    runs: u64,
+) {
     for (check, n) in &j.exercised {
         let t = tallies
             .get_mut(check)
             .expect("oracle checks are catalogued");
         t.runs += 1;
         t.exercised += u64::from(*n);
+        *t.runs_by_engine.entry(engine).or_default() += 1;
     }
     for check in j.failed_checks() {
         let t = tallies
@@ -369,7 +402,7 @@ pub fn run_plan(
         );
         let judgement = oracle::judge(&outcome);
         runs += 1;
-        tally(&mut tallies, &judgement, runs);
+        tally(&mut tallies, &judgement, id.engine, runs);
         let passed = judgement.passed();
         if !passed {
             failures.push(FailedRun {
@@ -400,12 +433,38 @@ pub fn run_plan(
             break;
         }
     }
+    if cfg.require_exercise && stopped.is_none() {
+        require_exercise(&mut tallies, plan, cfg.factory.cannot_take());
+    }
     SuiteReport {
         provider,
         runs,
         stopped,
         tallies,
         failures,
+    }
+}
+
+/// Marks each check that no run exercised on an engine the plan ran on,
+/// except checks that need a fault the provider declared it cannot take.
+fn require_exercise(
+    tallies: &mut BTreeMap<RuleId, Tally>,
+    plan: &[RunId],
+    cannot_take: &[ProviderFaultKind],
+) {
+    let mut engines: Vec<EngineKind> = plan.iter().map(|r| r.engine).collect();
+    engines.sort();
+    engines.dedup();
+    for c in CHECKS {
+        if c.needs.is_some_and(|f| cannot_take.contains(&f)) {
+            continue;
+        }
+        let t = tallies.get_mut(&c.id).expect("every check has a tally");
+        t.unexercised_on = engines
+            .iter()
+            .copied()
+            .filter(|e| !t.runs_by_engine.contains_key(e))
+            .collect();
     }
 }
 
@@ -475,7 +534,7 @@ pub fn run_scenarios(
             let run = s.run(*seed, *engine, factory);
             let judgement = oracle::judge(&run.outcome);
             runs += 1;
-            tally(&mut tallies, &judgement, runs);
+            tally(&mut tallies, &judgement, *engine, runs);
             let mut findings = judgement.findings;
             findings.extend(run.failures.iter().map(|x| Finding {
                 check: SCENARIO_EXPECTATIONS,

@@ -85,7 +85,7 @@ impl RuleId {
 
 impl std::fmt::Display for RuleId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -331,6 +331,11 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_print_padded_like_text() {
+        assert_eq!(format!("{:<12}|", RuleId::CpgLimit), "CPG-LIMIT   |");
+    }
 
     #[test]
     fn every_id_has_exactly_one_rule_in_order() {

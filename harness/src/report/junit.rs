@@ -49,6 +49,16 @@ pub fn junit(report: &SuiteReport) -> String {
                     check.title, tally.failed_runs, tally.runs
                 ),
                 Verdict::Untested => "not exercised by any run".to_string(),
+                Verdict::Unexercised => format!(
+                    "{}: no run exercised it on {}; a suite run must exercise every check on every engine it runs",
+                    check.title,
+                    tally
+                        .unexercised_on
+                        .iter()
+                        .map(|e| e.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 Verdict::Pass => String::new(),
             },
             body: failure_body(report, check.id.into()),
@@ -74,7 +84,10 @@ pub fn junit(report: &SuiteReport) -> String {
         });
     }
 
-    let failures = cases.iter().filter(|c| c.verdict == Verdict::Fail).count();
+    let failures = cases
+        .iter()
+        .filter(|c| matches!(c.verdict, Verdict::Fail | Verdict::Unexercised))
+        .count();
     let skipped = cases
         .iter()
         .filter(|c| c.verdict == Verdict::Untested)
@@ -113,7 +126,7 @@ pub fn junit(report: &SuiteReport) -> String {
                     escape(&c.message)
                 );
             }
-            Verdict::Fail => {
+            Verdict::Fail | Verdict::Unexercised => {
                 let _ = writeln!(s, r#"    <testcase classname="{provider}" name="{name}">"#);
                 let _ = writeln!(
                     s,

@@ -34,6 +34,7 @@ pub fn matrix(report: &SuiteReport) -> String {
             Verdict::Pass => "pass",
             Verdict::Fail => "FAIL",
             Verdict::Untested => "untested",
+            Verdict::Unexercised => "UNTESTED",
         };
         let first = t
             .first_failure_after
@@ -43,6 +44,15 @@ pub fn matrix(report: &SuiteReport) -> String {
             "{:<32} {:<8} {:>6} {:>7} {:>9}  {}",
             check.id, verdict, t.runs, t.failed_runs, first, check.title
         );
+    }
+    for (check, t) in report.rows() {
+        for engine in &t.unexercised_on {
+            let _ = writeln!(
+                s,
+                "UNTESTED {}: no run exercised it on {engine}; a suite run must exercise every check on every engine it runs",
+                check.id
+            );
+        }
     }
     if let Some(why) = &report.stopped {
         let _ = writeln!(s, "{why}");

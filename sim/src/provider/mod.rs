@@ -47,6 +47,29 @@ pub enum ProviderFault {
     FailNextAllocation,
 }
 
+/// The kinds of [`ProviderFault`], without their parameters: what a
+/// provider declares it cannot simulate ([`ProviderFactory::cannot_take`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum ProviderFaultKind {
+    /// [`ProviderFault::CorruptCache`].
+    CorruptCache,
+    /// [`ProviderFault::Restart`].
+    Restart,
+    /// [`ProviderFault::FailNextAllocation`].
+    FailNextAllocation,
+}
+
+impl ProviderFault {
+    /// Its kind.
+    pub fn kind(self) -> ProviderFaultKind {
+        match self {
+            ProviderFault::CorruptCache { .. } => ProviderFaultKind::CorruptCache,
+            ProviderFault::Restart => ProviderFaultKind::Restart,
+            ProviderFault::FailNextAllocation => ProviderFaultKind::FailNextAllocation,
+        }
+    }
+}
+
 /// A provider as the harness drives it: the COM root plus fault hooks.
 pub trait SimProvider: Send + Sync {
     /// The provider's `IVdsHwProvider` object.
@@ -64,6 +87,12 @@ pub trait ProviderFactory: Send + Sync {
     fn name(&self) -> String;
     /// Creates a provider connected to the world through `ctx`.
     fn create(&self, ctx: ProviderContext) -> Arc<dyn SimProvider>;
+    /// Provider-side faults this provider cannot simulate (its
+    /// [`SimProvider::inject`] answers `false` for them). A suite run does
+    /// not require the checks that need them to be exercised. Default: none.
+    fn cannot_take(&self) -> &'static [ProviderFaultKind] {
+        &[]
+    }
 }
 
 /// Timing choices of the reference provider.

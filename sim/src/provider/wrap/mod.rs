@@ -46,7 +46,9 @@ use crate::props::{
     VDS_IPADDRESS, VDS_ISCSI_IPSEC_KEY, VDS_ISCSI_PORTAL_PROP, VDS_ISCSI_PORTAL_STATUS,
     VDS_ISCSI_PORTALGROUP_PROP, VDS_ISCSI_SHARED_SECRET, VDS_ISCSI_TARGET_PROP, VDS_OBJECT_ID,
 };
-use crate::provider::{ProviderContext, ProviderFactory, ProviderFault, SimProvider};
+use crate::provider::{
+    ProviderContext, ProviderFactory, ProviderFault, ProviderFaultKind, SimProvider,
+};
 
 /// The hooks of a decorator, one per interface method, named
 /// `interface_method`. Each receives the inner provider's object and by
@@ -298,5 +300,8 @@ impl<W: Wrap> ProviderFactory for Wrapped<W> {
             inner: self.inner.create(ctx),
             wrap: Arc::new(self.wrap.clone()),
         })
+    }
+    fn cannot_take(&self) -> &'static [ProviderFaultKind] {
+        self.inner.cannot_take()
     }
 }

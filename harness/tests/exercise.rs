@@ -1,0 +1,65 @@
+//! A suite run must exercise every check on every engine it runs: a check
+//! that no run reached refuses nothing, so it fails the suite instead of
+//! showing as "untested" beside a pass.
+
+use std::sync::Arc;
+
+use vds_harness::report::{junit, matrix};
+use vds_harness::suite::{SuiteConfig, Verdict, run};
+use vds_sim::profile::RuleId;
+use vds_sim::provider::ReferenceFactory;
+use vds_sim::runtime::EngineKind;
+
+fn thin() -> SuiteConfig {
+    // One mixed run on madsim reaches neither the cache checks nor
+    // CPG-ALREADY-EXISTS.
+    SuiteConfig::new(Arc::new(ReferenceFactory::default()))
+        .engines(&[EngineKind::Madsim])
+        .seeds(0)
+        .mixed_seeds(1)
+}
+
+#[test]
+fn a_check_no_run_exercised_fails_the_suite() {
+    let report = run(&thin(), &mut |_| {});
+    assert!(report.failures.is_empty(), "the reference breaks nothing");
+    assert!(!report.conformant());
+    let t = &report.tallies[&RuleId::CacheCorruptReported];
+    assert_eq!(t.verdict(), Verdict::Unexercised);
+    assert_eq!(t.unexercised_on, [EngineKind::Madsim]);
+    let text = matrix(&report);
+    assert!(
+        text.contains("UNTESTED CACHE-CORRUPT-REPORTED: no run exercised it on madsim"),
+        "{text}"
+    );
+    assert!(!text.trim_end().ends_with(" 0 failed"), "{text}");
+    let xml = junit(&report);
+    assert!(!xml.contains(r#"failures="0""#), "{xml}");
+}
+
+#[test]
+fn a_partial_suite_may_leave_checks_untested() {
+    let report = run(&thin().require_exercise(false), &mut |_| {});
+    assert!(report.conformant());
+    assert_eq!(
+        report.tallies[&RuleId::CacheCorruptReported].verdict(),
+        Verdict::Untested
+    );
+}
+
+#[test]
+fn the_default_suite_exercises_every_check_on_both_engines() {
+    let report = run(
+        &SuiteConfig::new(Arc::new(ReferenceFactory::default())),
+        &mut |_| {},
+    );
+    for (id, t) in &report.tallies {
+        for e in EngineKind::ALL {
+            assert!(
+                t.runs_by_engine.get(&e).is_some_and(|n| *n > 0),
+                "{id} not exercised on {e}"
+            );
+        }
+    }
+    assert!(report.conformant());
+}
