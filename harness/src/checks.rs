@@ -145,6 +145,17 @@ pub const CHECKS: &[Check] = &[
         RuleId::BusyPerTarget,
         "overlapping operations on one target are refused as busy",
     ),
+    check(
+        RuleId::LinkErrorsAsWin32,
+        "an unreachable array is HRESULT_FROM_WIN32(ERROR_TIMEOUT), in every return and pHrResult",
+    ),
+    under(
+        ProviderFaultKind::Restart,
+        check(
+            RuleId::RestartAbandonsOperations,
+            "operations in flight at a provider restart end with VDS_E_PROVIDER_EXITING",
+        ),
+    ),
 ];
 
 /// The check that enforces this rule, if any.

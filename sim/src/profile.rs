@@ -144,6 +144,10 @@ pub struct Rule {
     pub statement: &'static str,
     /// Where it comes from: a documentation page, or the reason for the choice.
     pub source: &'static str,
+    /// For a rule that only permits (it widens what a provider may do, so no
+    /// behaviour can break it): why it needs no check. `None` for a rule
+    /// that obliges, which a check of the same id enforces.
+    pub permission: Option<&'static str>,
 }
 
 const fn documented(id: RuleId, statement: &'static str, source: &'static str) -> Rule {
@@ -152,6 +156,7 @@ const fn documented(id: RuleId, statement: &'static str, source: &'static str) -
         basis: Basis::Documented,
         statement,
         source,
+        permission: None,
     }
 }
 
@@ -161,6 +166,15 @@ const fn decided(id: RuleId, statement: &'static str, source: &'static str) -> R
         basis: Basis::Decided,
         statement,
         source,
+        permission: None,
+    }
+}
+
+/// Marks a rule as a permission, saying why no check is needed.
+const fn permits(rule: Rule, why: &'static str) -> Rule {
+    Rule {
+        permission: Some(why),
+        ..rule
     }
 }
 
@@ -196,10 +210,13 @@ pub const RULES: &[Rule] = &[
         "The tags of the portal groups of one target are distinct, and a group reports the tag the array assigned.",
         "The VDS docs are silent; RFC 3720 makes a portal group tag identify a group within one iSCSI node (target).",
     ),
-    decided(
-        RuleId::CpgLimitExisting,
-        "At the limit, the reference provider hands back the existing group with the lowest tag, and Wait's pHrResult is VDS_S_ALREADY_EXISTS; a conforming provider may hand back any existing group of the target and any success code.",
-        "The docs say 'an existing portal group' without saying which.",
+    permits(
+        decided(
+            RuleId::CpgLimitExisting,
+            "At the limit, the reference provider hands back the existing group with the lowest tag, and Wait's pHrResult is VDS_S_ALREADY_EXISTS; a conforming provider may hand back any existing group of the target and any success code.",
+            "The docs say 'an existing portal group' without saying which.",
+        ),
+        "It lets a provider pick any existing group and any success code; what every provider owes at the limit (no new group, an existing group of the target, success) is CPG-ALREADY-EXISTS and CPG-LIMIT.",
     ),
     documented(
         RuleId::WaitFailureNullPointers,
@@ -251,10 +268,13 @@ pub const RULES: &[Rule] = &[
         "Cancel on an operation that has already finished (not by cancellation) answers VDS_E_CANCEL_TOO_LATE.",
         "The docs cover 'too far along' but not 'finished'; finished is the furthest along an operation gets.",
     ),
-    decided(
-        RuleId::AsyncCancelWindow,
-        "The reference provider accepts Cancel for its first 5 ms in the provider, before the request goes to the array; after that it is too late.",
-        "The docs leave the point of no return to the provider.",
+    permits(
+        decided(
+            RuleId::AsyncCancelWindow,
+            "The reference provider accepts Cancel for its first 5 ms in the provider, before the request goes to the array; after that it is too late.",
+            "The docs leave the point of no return to the provider.",
+        ),
+        "It leaves the point of no return to the provider; what a Cancel must do on either side of it is ASYNC-CANCEL and ASYNC-CANCEL-AFTER-DONE.",
     ),
     documented(
         RuleId::CacheCorruptReported,
@@ -276,10 +296,13 @@ pub const RULES: &[Rule] = &[
         "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds; a call that starts an asynchronous operation may instead return S_OK and end the operation with VDS_E_OBJECT_DELETED in Wait's pHrResult. Errors about the arguments (E_POINTER, E_INVALIDARG, VDS_E_NOT_SUPPORTED, VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED) may take precedence.",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_E_OBJECT_DELETED row",
     ),
-    decided(
-        RuleId::CacheReadsMayBeStale,
-        "Reads served from the cache (GetProperties, Query*) may show an object deleted behind the provider's back until the provider next talks to the array about it.",
-        "A provider learns of changes made behind its back only from the array; the docs do not say when.",
+    permits(
+        decided(
+            RuleId::CacheReadsMayBeStale,
+            "Reads served from the cache (GetProperties, Query*) may show an object deleted behind the provider's back until the provider next talks to the array about it.",
+            "A provider learns of changes made behind its back only from the array; the docs do not say when.",
+        ),
+        "It allows reads to lag behind changes made behind the provider's back; what a stale read may not do (invent objects, break tags) is judged by CPG-TAG-UNIQUE and CPG-LINEARIZABLE.",
     ),
     decided(
         RuleId::BusyPerTarget,

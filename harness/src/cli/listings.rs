@@ -36,12 +36,17 @@ pub fn profile() -> String {
     for r in RULES {
         let checked = if CHECKS.iter().any(|c| c.id == r.id) {
             ", checked"
+        } else if r.permission.is_some() {
+            ", permission"
         } else {
-            ""
+            ", NOT CHECKED"
         };
         let _ = writeln!(s, "{} [{}{checked}]", r.id, basis(r.basis));
         let _ = writeln!(s, "  {}", r.statement);
         let _ = writeln!(s, "  source: {}", r.source);
+        if let Some(why) = r.permission {
+            let _ = writeln!(s, "  no check: {why}");
+        }
         let _ = writeln!(s);
     }
     let _ = writeln!(

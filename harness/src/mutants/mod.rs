@@ -176,6 +176,18 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::RunCompletes,
         "Refresh deadlocks: it blocks its thread and never returns"
     ),
+    wrapper!(
+        "timeout-wrong-facility",
+        wrappers::TimeoutWrongFacility,
+        RuleId::LinkErrorsAsWin32,
+        "an unreachable array is reported as 0x800405B4 (ERROR_TIMEOUT in the VDS facility), except in CreatePortalGroup's own return"
+    ),
+    wrapper!(
+        "restart-as-canceled",
+        wrappers::RestartAsCanceled,
+        RuleId::RestartAbandonsOperations,
+        "operations abandoned by a provider restart end with VDS_E_OPERATION_CANCELED although nobody canceled them"
+    ),
 ];
 
 /// The mutant with this name.

@@ -375,3 +375,70 @@ impl Wrap for FailureWithOutput {
         ok_with(HResult::E_FAIL, r.out)
     }
 }
+
+/// `HRESULT_FROM_WIN32(ERROR_TIMEOUT)` built with the VDS facility (4)
+/// instead of Win32's (7), everywhere but CreatePortalGroup's own return.
+#[derive(Clone)]
+pub(super) struct TimeoutWrongFacility;
+
+impl TimeoutWrongFacility {
+    const TIMEOUT: HResult = HResult::from_win32(win32::ERROR_TIMEOUT);
+    const WRONG: HResult = HResult::from_u32(0x8004_05B4);
+
+    fn fix(hr: HResult) -> HResult {
+        if hr == Self::TIMEOUT { Self::WRONG } else { hr }
+    }
+}
+
+#[async_trait]
+impl Wrap for TimeoutWrongFacility {
+    fn failure(&self, method: Method, hr: HResult) -> HResult {
+        if method == Method::TargetCreatePortalGroup {
+            hr
+        } else {
+            Self::fix(hr)
+        }
+    }
+    async fn async_wait(&self, a: &dyn IVdsAsync) -> HrResult<WaitOutput> {
+        Ok(a.Wait().await?.map(|out| WaitOutput {
+            hr_result: Self::fix(out.hr_result),
+            ..out
+        }))
+    }
+    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
+        Ok(a.QueryStatus().await?.map(|st| AsyncStatus {
+            hr_result: Self::fix(st.hr_result),
+            ..st
+        }))
+    }
+}
+
+/// Operations abandoned by a restart end as if canceled.
+#[derive(Clone)]
+pub(super) struct RestartAsCanceled;
+
+impl RestartAsCanceled {
+    fn fix(hr: HResult) -> HResult {
+        if hr == HResult::VDS_E_PROVIDER_EXITING {
+            HResult::VDS_E_OPERATION_CANCELED
+        } else {
+            hr
+        }
+    }
+}
+
+#[async_trait]
+impl Wrap for RestartAsCanceled {
+    async fn async_wait(&self, a: &dyn IVdsAsync) -> HrResult<WaitOutput> {
+        Ok(a.Wait().await?.map(|out| WaitOutput {
+            hr_result: Self::fix(out.hr_result),
+            ..out
+        }))
+    }
+    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
+        Ok(a.QueryStatus().await?.map(|st| AsyncStatus {
+            hr_result: Self::fix(st.hr_result),
+            ..st
+        }))
+    }
+}

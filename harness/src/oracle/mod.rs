@@ -8,6 +8,8 @@ mod cache;
 mod cpg;
 mod history;
 mod linearizability;
+mod link;
+mod restart;
 mod run;
 mod targets;
 mod wait;
@@ -164,6 +166,11 @@ const JUDGES: &[(RuleId, Judge)] = &[
         targets::deleted_is_object_deleted,
     ),
     (RuleId::BusyPerTarget, targets::busy_per_target),
+    (RuleId::LinkErrorsAsWin32, link::link_errors_as_win32),
+    (
+        RuleId::RestartAbandonsOperations,
+        restart::restart_abandons_operations,
+    ),
 ];
 
 /// Judges one run against every check.

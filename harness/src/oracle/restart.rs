@@ -1,0 +1,108 @@
+//! RESTART-ABANDONS-OPERATIONS: what a provider restart does to the
+//! operations it had in flight.
+
+use vds_sim::array::ArrayRequest;
+use vds_sim::hresult::{HResult, win32};
+use vds_sim::method::Method;
+use vds_sim::profile::RuleId;
+
+use super::{History, Judgement, Op};
+
+const EXITING: HResult = HResult::VDS_E_PROVIDER_EXITING;
+
+/// The fault kinds that can explain an operation ending with `r`, if `r`
+/// is a code a fault causes.
+fn caused_by(r: HResult) -> &'static [&'static str] {
+    match r {
+        r if r == HResult::from_win32(win32::ERROR_TIMEOUT) => &[
+            "link_loss",
+            "link_partition",
+            "link_hold",
+            "link_latency",
+            "slow_operations",
+        ],
+        HResult::E_OUTOFMEMORY => &["allocation_failure"],
+        HResult::E_INVALIDARG => &["invalid_argument"],
+        HResult::VDS_E_PROVIDER_CACHE_CORRUPT => &["cache_corruption"],
+        HResult::VDS_E_OBJECT_DELETED => &["delete_target", "delete_portal_group"],
+        _ => &[],
+    }
+}
+
+/// Whether something before the restart (at trace seq `restart`, time
+/// `t_restart`) explains `op` ending with the failure `r` instead of being abandoned.
+fn explained(h: &History, op: &Op, r: HResult, restart: usize, t_restart: u128) -> bool {
+    let canceled = op.follow.iter().any(|s| {
+        s.method == Method::AsyncCancel && s.hr == HResult::S_OK && s.seq_return < restart
+    });
+    let fault = h
+        .faults
+        .iter()
+        .any(|f| f.seq < restart && caused_by(r).contains(&f.kind.as_str()));
+    let window = op.call.t_call_us..=t_restart;
+    let deleted = r == HResult::VDS_E_OBJECT_DELETED
+        && h.applied().any(|e| {
+            window.contains(&e.t_us)
+                && matches!(
+                    e.request,
+                    ArrayRequest::DeleteTarget { .. } | ArrayRequest::DeletePortalGroup { .. }
+                )
+        });
+    let refused = h
+        .out
+        .array_log
+        .iter()
+        .any(|e| e.error.is_some() && window.contains(&e.t_us));
+    (r == HResult::VDS_E_OPERATION_CANCELED && canceled) || fault || deleted || refused
+}
+
+/// RESTART-ABANDONS-OPERATIONS: an operation in flight at a restart that
+/// then fails, fails with VDS_E_PROVIDER_EXITING, unless something before
+/// the restart explains its failure.
+pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RestartAbandonsOperations;
+    let restarts = h
+        .faults
+        .iter()
+        .filter(|f| f.kind == "provider_restart" && f.detail.starts_with("provider restarted"));
+    for restart in restarts {
+        let seq = restart.seq;
+        // The restart's simulated time: that of the last call event before it.
+        let t_restart = h
+            .calls
+            .iter()
+            .filter(|s| s.seq_call < seq)
+            .map(|s| s.t_call_us)
+            .max()
+            .unwrap_or(0);
+        for op in h.ops.iter().filter(|op| op.call.seq_return < seq) {
+            let seen_ended = op.follow.iter().any(|s| {
+                s.seq_return < seq
+                    && s.hr.succeeded()
+                    && s.hr_result
+                        .is_some_and(|r| r != HResult::VDS_E_OPERATION_PENDING)
+            });
+            if seen_ended {
+                continue;
+            }
+            let Some(w) = op
+                .waits()
+                .find(|w| w.seq_call > seq && w.hr.succeeded() && w.hr_result.is_some())
+            else {
+                continue;
+            };
+            let r = w.hr_result.expect("filtered above");
+            j.hit(rule);
+            if r.failed() && r != EXITING && !explained(h, op, r, seq, t_restart) {
+                j.fail(
+                    rule,
+                    w,
+                    format!(
+                        "{} step {} was in flight at the provider restart (trace seq {seq}) and ended with {r}, not {EXITING}",
+                        op.call.client, op.call.step
+                    ),
+                );
+            }
+        }
+    }
+}
