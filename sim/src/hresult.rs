@@ -24,6 +24,9 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub mod advice;
+pub use advice::Advice;
+
 /// Facility number 4 (`FACILITY_ITF`): interface-specific codes. Every VDS code
 /// uses it.
 pub const FACILITY_ITF: u16 = 4;
