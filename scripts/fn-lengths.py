@@ -13,6 +13,7 @@ than N, listing the offenders.
 import argparse
 import os
 import re
+import signal
 import sys
 
 FN = re.compile(r'(\s*)(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?fn\s+(\w+)')
@@ -49,6 +50,7 @@ def lengths(root):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet under `| head`
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('roots', nargs='*', default=['sim/src', 'harness/src'])
     ap.add_argument('--max', type=int, help='exit 1 if any function is longer than this')
