@@ -24,6 +24,9 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub mod advice;
+pub use advice::Advice;
+
 /// Facility number 4 (`FACILITY_ITF`): interface-specific codes. Every VDS code
 /// uses it.
 pub const FACILITY_ITF: u16 = 4;
@@ -101,423 +104,207 @@ impl HResult {
             HResult(((x & 0x0000_FFFF) | ((FACILITY_WIN32 as u32) << 16) | 0x8000_0000) as i32)
         }
     }
-
-    // ---- Standard COM / Win32 HRESULTs ----
-    /// `S_OK` = `0x00000000`. Plain success.
-    pub const S_OK: HResult = HResult::from_u32(0x00000000);
-    /// `S_FALSE` = `0x00000001`. Success, but with a "false" or "nothing done" meaning.
-    pub const S_FALSE: HResult = HResult::from_u32(0x00000001);
-    /// `E_INVALIDARG` = `0x80070057`. An argument was not valid. Equal to `HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)`.
-    pub const E_INVALIDARG: HResult = HResult::from_u32(0x80070057);
-    /// `E_OUTOFMEMORY` = `0x8007000E`. Memory could not be allocated. Equal to `HRESULT_FROM_WIN32(ERROR_OUTOFMEMORY)`.
-    pub const E_OUTOFMEMORY: HResult = HResult::from_u32(0x8007000E);
-    /// `E_POINTER` = `0x80004003`. A required pointer was NULL (or otherwise invalid).
-    pub const E_POINTER: HResult = HResult::from_u32(0x80004003);
-    /// `E_NOTIMPL` = `0x80004001`. The method has no implementation.
-    pub const E_NOTIMPL: HResult = HResult::from_u32(0x80004001);
-    /// `E_NOINTERFACE` = `0x80004002`. The object does not expose the requested interface.
-    pub const E_NOINTERFACE: HResult = HResult::from_u32(0x80004002);
-    /// `E_FAIL` = `0x80004005`. Generic, unspecified failure.
-    pub const E_FAIL: HResult = HResult::from_u32(0x80004005);
-    /// `E_UNEXPECTED` = `0x8000FFFF`. A failure that should not happen (catastrophic / unexpected).
-    pub const E_UNEXPECTED: HResult = HResult::from_u32(0x8000FFFF);
-    /// `E_ACCESSDENIED` = `0x80070005`. Generic access denied. Equal to `HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)`.
-    pub const E_ACCESSDENIED: HResult = HResult::from_u32(0x80070005);
-
-    // ---- VDS codes (facility 4, FACILITY_ITF) ----
-    /// `VDS_E_NOT_SUPPORTED` = `0x80042400`. The provider or object does not support this operation.
-    pub const VDS_E_NOT_SUPPORTED: HResult = HResult::from_u32(0x80042400);
-    /// `VDS_E_INITIALIZED_FAILED` = `0x80042401`. Initialization did not succeed (the SDK name really says `INITIALIZED`).
-    pub const VDS_E_INITIALIZED_FAILED: HResult = HResult::from_u32(0x80042401);
-    /// `VDS_E_INITIALIZE_NOT_CALLED` = `0x80042402`. A call was made before the required initialization step.
-    pub const VDS_E_INITIALIZE_NOT_CALLED: HResult = HResult::from_u32(0x80042402);
-    /// `VDS_E_ALREADY_REGISTERED` = `0x80042403`. The service or provider is registered already.
-    pub const VDS_E_ALREADY_REGISTERED: HResult = HResult::from_u32(0x80042403);
-    /// `VDS_E_ANOTHER_CALL_IN_PROGRESS` = `0x80042404`. The object is busy with a conflicting call; retry later.
-    pub const VDS_E_ANOTHER_CALL_IN_PROGRESS: HResult = HResult::from_u32(0x80042404);
-    /// `VDS_E_OBJECT_NOT_FOUND` = `0x80042405`. No object matches the given identifier.
-    pub const VDS_E_OBJECT_NOT_FOUND: HResult = HResult::from_u32(0x80042405);
-    /// `VDS_E_OPERATION_PENDING` = `0x80042409`. The asynchronous operation has not finished yet.
-    pub const VDS_E_OPERATION_PENDING: HResult = HResult::from_u32(0x80042409);
-    /// `VDS_E_OPERATION_DENIED` = `0x8004240A`. The operation is refused in the current situation.
-    pub const VDS_E_OPERATION_DENIED: HResult = HResult::from_u32(0x8004240A);
-    /// `VDS_E_OBJECT_DELETED` = `0x8004240B`. The object behind this interface no longer exists.
-    pub const VDS_E_OBJECT_DELETED: HResult = HResult::from_u32(0x8004240B);
-    /// `VDS_E_CANCEL_TOO_LATE` = `0x8004240C`. The operation has progressed too far to be cancelled.
-    pub const VDS_E_CANCEL_TOO_LATE: HResult = HResult::from_u32(0x8004240C);
-    /// `VDS_E_OPERATION_CANCELED` = `0x8004240D`. The operation was cancelled (or, from `Cancel`, had been cancelled already).
-    pub const VDS_E_OPERATION_CANCELED: HResult = HResult::from_u32(0x8004240D);
-    /// `VDS_E_INVALID_OPERATION` = `0x80042415`. The requested operation is not valid for this object.
-    pub const VDS_E_INVALID_OPERATION: HResult = HResult::from_u32(0x80042415);
-    /// `VDS_E_UNRECOVERABLE_ERROR` = `0x80042419`. A fatal error occurred and cannot be recovered from.
-    pub const VDS_E_UNRECOVERABLE_ERROR: HResult = HResult::from_u32(0x80042419);
-    /// `VDS_E_PROVIDER_INITIALIZATION_FAILED` = `0x8004241C`. A provider could not be initialized.
-    pub const VDS_E_PROVIDER_INITIALIZATION_FAILED: HResult = HResult::from_u32(0x8004241C);
-    /// `VDS_E_OBJECT_EXISTS` = `0x8004241D`. An object of that kind or name already exists.
-    pub const VDS_E_OBJECT_EXISTS: HResult = HResult::from_u32(0x8004241D);
-    /// `VDS_E_PROVIDER_CACHE_CORRUPT` = `0x8004241F`. The provider's cache is damaged; the documented cure is `Reenumerate` then `Refresh`.
-    pub const VDS_E_PROVIDER_CACHE_CORRUPT: HResult = HResult::from_u32(0x8004241F);
-    /// `VDS_S_PROVIDER_ERROR_LOADING_CACHE` = `0x00042421`. Success, but the provider hit errors while loading its cache.
-    pub const VDS_S_PROVIDER_ERROR_LOADING_CACHE: HResult = HResult::from_u32(0x00042421);
-    /// `VDS_E_INCOMPATIBLE_FILE_SYSTEM` = `0x80042425`. The file system does not permit this operation.
-    pub const VDS_E_INCOMPATIBLE_FILE_SYSTEM: HResult = HResult::from_u32(0x80042425);
-    /// `VDS_E_INCOMPATIBLE_MEDIA` = `0x80042426`. The media does not permit this operation.
-    pub const VDS_E_INCOMPATIBLE_MEDIA: HResult = HResult::from_u32(0x80042426);
-    /// `VDS_E_ACCESS_DENIED` = `0x80042427`. VDS-level access denial (distinct from the generic `E_ACCESSDENIED`).
-    pub const VDS_E_ACCESS_DENIED: HResult = HResult::from_u32(0x80042427);
-    /// `VDS_E_OBJECT_STATUS_FAILED` = `0x80042431`. The object is in a failed state.
-    pub const VDS_E_OBJECT_STATUS_FAILED: HResult = HResult::from_u32(0x80042431);
-    /// `VDS_E_BAD_PROVIDER_DATA` = `0x80042441`. A provider handed back malformed data.
-    pub const VDS_E_BAD_PROVIDER_DATA: HResult = HResult::from_u32(0x80042441);
-    /// `VDS_E_PROVIDER_FAILURE` = `0x80042442`. A provider reported a failure.
-    pub const VDS_E_PROVIDER_FAILURE: HResult = HResult::from_u32(0x80042442);
-    /// `VDS_E_INTERNAL_ERROR` = `0x80042448`. An internal error inside the service.
-    pub const VDS_E_INTERNAL_ERROR: HResult = HResult::from_u32(0x80042448);
-    /// `VDS_E_PROVIDER_TYPE_NOT_SUPPORTED` = `0x8004244A`. The kind of provider is not supported.
-    pub const VDS_E_PROVIDER_TYPE_NOT_SUPPORTED: HResult = HResult::from_u32(0x8004244A);
-    /// `VDS_S_IN_PROGRESS` = `0x0004244D`. Success: the work is still going on.
-    pub const VDS_S_IN_PROGRESS: HResult = HResult::from_u32(0x0004244D);
-    /// `VDS_E_ASYNC_OBJECT_FAILURE` = `0x8004244E`. The asynchronous (`IVdsAsync`) object itself failed.
-    pub const VDS_E_ASYNC_OBJECT_FAILURE: HResult = HResult::from_u32(0x8004244E);
-    /// `VDS_E_OBJECT_OUT_OF_SYNC` = `0x80042453`. The object state is stale relative to the provider.
-    pub const VDS_E_OBJECT_OUT_OF_SYNC: HResult = HResult::from_u32(0x80042453);
-    /// `VDS_E_TIMEOUT` = `0x8004245F`. The operation ran out of time.
-    pub const VDS_E_TIMEOUT: HResult = HResult::from_u32(0x8004245F);
-    /// `VDS_E_RETRY` = `0x80042463`. A transient failure; the call may succeed if repeated.
-    pub const VDS_E_RETRY: HResult = HResult::from_u32(0x80042463);
-    /// `VDS_E_PROVIDER_EXITING` = `0x80042514`. The provider is shutting down.
-    pub const VDS_E_PROVIDER_EXITING: HResult = HResult::from_u32(0x80042514);
-    /// `VDS_S_NO_NOTIFICATION` = `0x00042517`. Success, without a notification being sent. The Common Return Codes page prints `0x80042517`; the headers are authoritative.
-    pub const VDS_S_NO_NOTIFICATION: HResult = HResult::from_u32(0x00042517);
-    /// `VDS_E_CACHE_CORRUPT` = `0x80042556`. The *service* cache is damaged (not the same as `VDS_E_PROVIDER_CACHE_CORRUPT`).
-    pub const VDS_E_CACHE_CORRUPT: HResult = HResult::from_u32(0x80042556);
-    /// `VDS_E_INVALID_OBJECT_TYPE` = `0x80042562`. The object is of the wrong type for this call.
-    pub const VDS_E_INVALID_OBJECT_TYPE: HResult = HResult::from_u32(0x80042562);
-    /// `VDS_E_INVALID_PROVIDER_ID` = `0x80042567`. The provider identifier is not valid.
-    pub const VDS_E_INVALID_PROVIDER_ID: HResult = HResult::from_u32(0x80042567);
-    /// `VDS_E_PROVIDER_INTERNAL_ERROR` = `0x80042572`. A provider hit an internal error.
-    pub const VDS_E_PROVIDER_INTERNAL_ERROR: HResult = HResult::from_u32(0x80042572);
-    /// `VDS_E_UNRECOVERABLE_PROVIDER_ERROR` = `0x80042575`. A provider hit an error it cannot recover from.
-    pub const VDS_E_UNRECOVERABLE_PROVIDER_ERROR: HResult = HResult::from_u32(0x80042575);
-    /// `VDS_E_INVALID_STATE` = `0x80042A05`. The object is in a state that does not allow this call.
-    pub const VDS_E_INVALID_STATE: HResult = HResult::from_u32(0x80042A05);
-    /// `VDS_S_NAME_TRUNCATED` = `0x00042700`. Success, but the supplied name was shortened.
-    pub const VDS_S_NAME_TRUNCATED: HResult = HResult::from_u32(0x00042700);
-    /// `VDS_E_NAME_NOT_UNIQUE` = `0x80042701`. The name collides with an existing one.
-    pub const VDS_E_NAME_NOT_UNIQUE: HResult = HResult::from_u32(0x80042701);
-    /// `VDS_S_STATUSES_INCOMPLETELY_SET` = `0x00042702`. Success, but not every status could be applied.
-    pub const VDS_S_STATUSES_INCOMPLETELY_SET: HResult = HResult::from_u32(0x00042702);
-    /// `VDS_E_ADDRESSES_INCOMPLETELY_SET` = `0x80042703`. Not every address could be applied.
-    pub const VDS_E_ADDRESSES_INCOMPLETELY_SET: HResult = HResult::from_u32(0x80042703);
-    /// `VDS_E_SECURITY_INCOMPLETELY_SET` = `0x80042705`. Not every security setting could be applied.
-    pub const VDS_E_SECURITY_INCOMPLETELY_SET: HResult = HResult::from_u32(0x80042705);
-    /// `VDS_E_TARGET_SPECIFIC_NOT_SUPPORTED` = `0x80042706`. Per-target settings are not supported.
-    pub const VDS_E_TARGET_SPECIFIC_NOT_SUPPORTED: HResult = HResult::from_u32(0x80042706);
-    /// `VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED` = `0x80042707`. Per-initiator settings are not supported.
-    pub const VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED: HResult = HResult::from_u32(0x80042707);
-    /// `VDS_E_ISCSI_LOGIN_FAILED` = `0x80042708`. An iSCSI login session could not be set up.
-    pub const VDS_E_ISCSI_LOGIN_FAILED: HResult = HResult::from_u32(0x80042708);
-    /// `VDS_E_ISCSI_LOGOUT_FAILED` = `0x80042709`. An iSCSI logout did not succeed.
-    pub const VDS_E_ISCSI_LOGOUT_FAILED: HResult = HResult::from_u32(0x80042709);
-    /// `VDS_E_ISCSI_SESSION_NOT_FOUND` = `0x8004270A`. No such iSCSI session.
-    pub const VDS_E_ISCSI_SESSION_NOT_FOUND: HResult = HResult::from_u32(0x8004270A);
-    /// `VDS_E_ASSOCIATED_LUNS_EXIST` = `0x8004270B`. LUNs are still associated, so the object cannot be removed.
-    pub const VDS_E_ASSOCIATED_LUNS_EXIST: HResult = HResult::from_u32(0x8004270B);
-    /// `VDS_E_ASSOCIATED_PORTALS_EXIST` = `0x8004270C`. Portals are still associated, so the object cannot be removed.
-    pub const VDS_E_ASSOCIATED_PORTALS_EXIST: HResult = HResult::from_u32(0x8004270C);
-    /// `VDS_E_NO_DISCOVERY_DOMAIN` = `0x8004270D`. No discovery domain is available.
-    pub const VDS_E_NO_DISCOVERY_DOMAIN: HResult = HResult::from_u32(0x8004270D);
-    /// `VDS_E_MULTIPLE_DISCOVERY_DOMAINS` = `0x8004270E`. More than one discovery domain applies.
-    pub const VDS_E_MULTIPLE_DISCOVERY_DOMAINS: HResult = HResult::from_u32(0x8004270E);
-    /// `VDS_E_ISCSI_LOGOUT_INCOMPLETE` = `0x80042710`. The iSCSI logout did not fully complete.
-    pub const VDS_E_ISCSI_LOGOUT_INCOMPLETE: HResult = HResult::from_u32(0x80042710);
-    /// `VDS_E_PROVIDER_CACHE_OUTOFSYNC` = `0x80042712`. The provider's cache no longer matches reality.
-    pub const VDS_E_PROVIDER_CACHE_OUTOFSYNC: HResult = HResult::from_u32(0x80042712);
-    /// `VDS_E_NO_IMPORT_TARGET` = `0x80042713`. No import target is set.
-    pub const VDS_E_NO_IMPORT_TARGET: HResult = HResult::from_u32(0x80042713);
-    /// `VDS_S_ALREADY_EXISTS` = `0x00042714`. Success code from `CreatePortalGroup`: no new group was made; the async result yields an existing one.
-    pub const VDS_S_ALREADY_EXISTS: HResult = HResult::from_u32(0x00042714);
-    /// `VDS_S_PROPERTIES_INCOMPLETE` = `0x00042715`. Success, but some property fields could not be filled.
-    pub const VDS_S_PROPERTIES_INCOMPLETE: HResult = HResult::from_u32(0x00042715);
-    /// `VDS_S_ISCSI_SESSION_NOT_FOUND_PERSISTENT_LOGIN_REMOVED` = `0x00042800`. Success: the session was absent, but the persistent login was removed.
-    pub const VDS_S_ISCSI_SESSION_NOT_FOUND_PERSISTENT_LOGIN_REMOVED: HResult =
-        HResult::from_u32(0x00042800);
-    /// `VDS_S_ISCSI_PERSISTENT_LOGIN_MAY_NOT_BE_REMOVED` = `0x00042801`. Success, though the persistent login might remain.
-    pub const VDS_S_ISCSI_PERSISTENT_LOGIN_MAY_NOT_BE_REMOVED: HResult =
-        HResult::from_u32(0x00042801);
-    /// `VDS_S_ISCSI_LOGIN_ALREAD_EXISTS` = `0x00042802`. Success: that login exists already (the SDK spells it `ALREAD`).
-    pub const VDS_S_ISCSI_LOGIN_ALREAD_EXISTS: HResult = HResult::from_u32(0x00042802);
-    /// `VDS_E_INITIATOR_ADAPTER_NOT_FOUND` = `0x80042900`. No such initiator adapter.
-    pub const VDS_E_INITIATOR_ADAPTER_NOT_FOUND: HResult = HResult::from_u32(0x80042900);
-    /// `VDS_E_TARGET_PORTAL_NOT_FOUND` = `0x80042901`. No such target portal.
-    pub const VDS_E_TARGET_PORTAL_NOT_FOUND: HResult = HResult::from_u32(0x80042901);
-    /// `VDS_E_INVALID_PORT_PATH` = `0x80042902`. The port path is not valid.
-    pub const VDS_E_INVALID_PORT_PATH: HResult = HResult::from_u32(0x80042902);
-    /// `VDS_E_INVALID_ISCSI_TARGET_NAME` = `0x80042903`. The iSCSI target name is not valid.
-    pub const VDS_E_INVALID_ISCSI_TARGET_NAME: HResult = HResult::from_u32(0x80042903);
-    /// `VDS_E_SET_TUNNEL_MODE_OUTER_ADDRESS` = `0x80042904`. The IPsec tunnel-mode outer address could not be set.
-    pub const VDS_E_SET_TUNNEL_MODE_OUTER_ADDRESS: HResult = HResult::from_u32(0x80042904);
-    /// `VDS_E_ISCSI_GET_IKE_INFO` = `0x80042905`. IKE information could not be read.
-    pub const VDS_E_ISCSI_GET_IKE_INFO: HResult = HResult::from_u32(0x80042905);
-    /// `VDS_E_ISCSI_SET_IKE_INFO` = `0x80042906`. IKE information could not be written.
-    pub const VDS_E_ISCSI_SET_IKE_INFO: HResult = HResult::from_u32(0x80042906);
-    /// `VDS_E_SUBSYSTEM_ID_IS_NULL` = `0x80042907`. A subsystem identifier was missing (NULL).
-    pub const VDS_E_SUBSYSTEM_ID_IS_NULL: HResult = HResult::from_u32(0x80042907);
-    /// `VDS_E_ISCSI_INITIATOR_NODE_NAME` = `0x80042908`. The initiator node name could not be handled.
-    pub const VDS_E_ISCSI_INITIATOR_NODE_NAME: HResult = HResult::from_u32(0x80042908);
-    /// `VDS_E_ISCSI_GROUP_PRESHARE_KEY` = `0x80042909`. The group pre-shared key could not be handled.
-    pub const VDS_E_ISCSI_GROUP_PRESHARE_KEY: HResult = HResult::from_u32(0x80042909);
-    /// `VDS_E_ISCSI_CHAP_SECRET` = `0x8004290A`. The CHAP secret could not be handled.
-    pub const VDS_E_ISCSI_CHAP_SECRET: HResult = HResult::from_u32(0x8004290A);
-    /// `VDS_E_INVALID_IP_ADDRESS` = `0x8004290B`. The IP address is not valid.
-    pub const VDS_E_INVALID_IP_ADDRESS: HResult = HResult::from_u32(0x8004290B);
-    /// `VDS_E_INVALID_PATH` = `0x8004291B`. The path is not valid.
-    pub const VDS_E_INVALID_PATH: HResult = HResult::from_u32(0x8004291B);
-    /// `VDS_E_INVALID_ISCSI_PATH` = `0x8004291C`. The iSCSI path is not valid.
-    pub const VDS_E_INVALID_ISCSI_PATH: HResult = HResult::from_u32(0x8004291C);
-    /// `VDS_S_GPT_BOOT_MIRRORED_TO_MBR` = `0x80042469`. Despite the `S_` in its name this value has the failure bit set (a naming quirk shared by all sources).
-    pub const VDS_S_GPT_BOOT_MIRRORED_TO_MBR: HResult = HResult::from_u32(0x80042469);
 }
 
-/// Every named code this module knows, as `(SDK name, value)` pairs.
-///
-/// No two entries share a value, so [`HResult::name`] is unambiguous. The
-/// generic COM codes come first, then the VDS codes in numeric order of the
-/// facts sheet.
-pub const KNOWN: &[(&str, HResult)] = &[
-    ("VDS_E_NOT_SUPPORTED", HResult::VDS_E_NOT_SUPPORTED),
-    (
-        "VDS_E_INITIALIZED_FAILED",
-        HResult::VDS_E_INITIALIZED_FAILED,
-    ),
-    (
-        "VDS_E_INITIALIZE_NOT_CALLED",
-        HResult::VDS_E_INITIALIZE_NOT_CALLED,
-    ),
-    (
-        "VDS_E_ALREADY_REGISTERED",
-        HResult::VDS_E_ALREADY_REGISTERED,
-    ),
-    (
-        "VDS_E_ANOTHER_CALL_IN_PROGRESS",
-        HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS,
-    ),
-    ("VDS_E_OBJECT_NOT_FOUND", HResult::VDS_E_OBJECT_NOT_FOUND),
-    ("VDS_E_OPERATION_PENDING", HResult::VDS_E_OPERATION_PENDING),
-    ("VDS_E_OPERATION_DENIED", HResult::VDS_E_OPERATION_DENIED),
-    ("VDS_E_OBJECT_DELETED", HResult::VDS_E_OBJECT_DELETED),
-    ("VDS_E_CANCEL_TOO_LATE", HResult::VDS_E_CANCEL_TOO_LATE),
-    (
-        "VDS_E_OPERATION_CANCELED",
-        HResult::VDS_E_OPERATION_CANCELED,
-    ),
-    ("VDS_E_INVALID_OPERATION", HResult::VDS_E_INVALID_OPERATION),
-    (
-        "VDS_E_UNRECOVERABLE_ERROR",
-        HResult::VDS_E_UNRECOVERABLE_ERROR,
-    ),
-    (
-        "VDS_E_PROVIDER_INITIALIZATION_FAILED",
-        HResult::VDS_E_PROVIDER_INITIALIZATION_FAILED,
-    ),
-    ("VDS_E_OBJECT_EXISTS", HResult::VDS_E_OBJECT_EXISTS),
-    (
-        "VDS_E_PROVIDER_CACHE_CORRUPT",
-        HResult::VDS_E_PROVIDER_CACHE_CORRUPT,
-    ),
-    (
-        "VDS_S_PROVIDER_ERROR_LOADING_CACHE",
-        HResult::VDS_S_PROVIDER_ERROR_LOADING_CACHE,
-    ),
-    (
-        "VDS_E_INCOMPATIBLE_FILE_SYSTEM",
-        HResult::VDS_E_INCOMPATIBLE_FILE_SYSTEM,
-    ),
-    (
-        "VDS_E_INCOMPATIBLE_MEDIA",
-        HResult::VDS_E_INCOMPATIBLE_MEDIA,
-    ),
-    ("VDS_E_ACCESS_DENIED", HResult::VDS_E_ACCESS_DENIED),
-    (
-        "VDS_E_OBJECT_STATUS_FAILED",
-        HResult::VDS_E_OBJECT_STATUS_FAILED,
-    ),
-    ("VDS_E_BAD_PROVIDER_DATA", HResult::VDS_E_BAD_PROVIDER_DATA),
-    ("VDS_E_PROVIDER_FAILURE", HResult::VDS_E_PROVIDER_FAILURE),
-    ("VDS_E_INTERNAL_ERROR", HResult::VDS_E_INTERNAL_ERROR),
-    (
-        "VDS_E_PROVIDER_TYPE_NOT_SUPPORTED",
-        HResult::VDS_E_PROVIDER_TYPE_NOT_SUPPORTED,
-    ),
-    ("VDS_S_IN_PROGRESS", HResult::VDS_S_IN_PROGRESS),
-    (
-        "VDS_E_ASYNC_OBJECT_FAILURE",
-        HResult::VDS_E_ASYNC_OBJECT_FAILURE,
-    ),
-    (
-        "VDS_E_OBJECT_OUT_OF_SYNC",
-        HResult::VDS_E_OBJECT_OUT_OF_SYNC,
-    ),
-    ("VDS_E_TIMEOUT", HResult::VDS_E_TIMEOUT),
-    ("VDS_E_RETRY", HResult::VDS_E_RETRY),
-    ("VDS_E_PROVIDER_EXITING", HResult::VDS_E_PROVIDER_EXITING),
-    ("VDS_S_NO_NOTIFICATION", HResult::VDS_S_NO_NOTIFICATION),
-    ("VDS_E_CACHE_CORRUPT", HResult::VDS_E_CACHE_CORRUPT),
-    (
-        "VDS_E_INVALID_OBJECT_TYPE",
-        HResult::VDS_E_INVALID_OBJECT_TYPE,
-    ),
-    (
-        "VDS_E_INVALID_PROVIDER_ID",
-        HResult::VDS_E_INVALID_PROVIDER_ID,
-    ),
-    (
-        "VDS_E_PROVIDER_INTERNAL_ERROR",
-        HResult::VDS_E_PROVIDER_INTERNAL_ERROR,
-    ),
-    (
-        "VDS_E_UNRECOVERABLE_PROVIDER_ERROR",
-        HResult::VDS_E_UNRECOVERABLE_PROVIDER_ERROR,
-    ),
-    ("VDS_E_INVALID_STATE", HResult::VDS_E_INVALID_STATE),
-    ("VDS_S_NAME_TRUNCATED", HResult::VDS_S_NAME_TRUNCATED),
-    ("VDS_E_NAME_NOT_UNIQUE", HResult::VDS_E_NAME_NOT_UNIQUE),
-    (
-        "VDS_S_STATUSES_INCOMPLETELY_SET",
-        HResult::VDS_S_STATUSES_INCOMPLETELY_SET,
-    ),
-    (
-        "VDS_E_ADDRESSES_INCOMPLETELY_SET",
-        HResult::VDS_E_ADDRESSES_INCOMPLETELY_SET,
-    ),
-    (
-        "VDS_E_SECURITY_INCOMPLETELY_SET",
-        HResult::VDS_E_SECURITY_INCOMPLETELY_SET,
-    ),
-    (
-        "VDS_E_TARGET_SPECIFIC_NOT_SUPPORTED",
-        HResult::VDS_E_TARGET_SPECIFIC_NOT_SUPPORTED,
-    ),
-    (
-        "VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED",
-        HResult::VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED,
-    ),
-    (
-        "VDS_E_ISCSI_LOGIN_FAILED",
-        HResult::VDS_E_ISCSI_LOGIN_FAILED,
-    ),
-    (
-        "VDS_E_ISCSI_LOGOUT_FAILED",
-        HResult::VDS_E_ISCSI_LOGOUT_FAILED,
-    ),
-    (
-        "VDS_E_ISCSI_SESSION_NOT_FOUND",
-        HResult::VDS_E_ISCSI_SESSION_NOT_FOUND,
-    ),
-    (
-        "VDS_E_ASSOCIATED_LUNS_EXIST",
-        HResult::VDS_E_ASSOCIATED_LUNS_EXIST,
-    ),
-    (
-        "VDS_E_ASSOCIATED_PORTALS_EXIST",
-        HResult::VDS_E_ASSOCIATED_PORTALS_EXIST,
-    ),
-    (
-        "VDS_E_NO_DISCOVERY_DOMAIN",
-        HResult::VDS_E_NO_DISCOVERY_DOMAIN,
-    ),
-    (
-        "VDS_E_MULTIPLE_DISCOVERY_DOMAINS",
-        HResult::VDS_E_MULTIPLE_DISCOVERY_DOMAINS,
-    ),
-    (
-        "VDS_E_ISCSI_LOGOUT_INCOMPLETE",
-        HResult::VDS_E_ISCSI_LOGOUT_INCOMPLETE,
-    ),
-    (
-        "VDS_E_PROVIDER_CACHE_OUTOFSYNC",
-        HResult::VDS_E_PROVIDER_CACHE_OUTOFSYNC,
-    ),
-    ("VDS_E_NO_IMPORT_TARGET", HResult::VDS_E_NO_IMPORT_TARGET),
-    ("VDS_S_ALREADY_EXISTS", HResult::VDS_S_ALREADY_EXISTS),
-    (
-        "VDS_S_PROPERTIES_INCOMPLETE",
-        HResult::VDS_S_PROPERTIES_INCOMPLETE,
-    ),
-    (
-        "VDS_S_ISCSI_SESSION_NOT_FOUND_PERSISTENT_LOGIN_REMOVED",
-        HResult::VDS_S_ISCSI_SESSION_NOT_FOUND_PERSISTENT_LOGIN_REMOVED,
-    ),
-    (
-        "VDS_S_ISCSI_PERSISTENT_LOGIN_MAY_NOT_BE_REMOVED",
-        HResult::VDS_S_ISCSI_PERSISTENT_LOGIN_MAY_NOT_BE_REMOVED,
-    ),
-    (
-        "VDS_S_ISCSI_LOGIN_ALREAD_EXISTS",
-        HResult::VDS_S_ISCSI_LOGIN_ALREAD_EXISTS,
-    ),
-    (
-        "VDS_E_INITIATOR_ADAPTER_NOT_FOUND",
-        HResult::VDS_E_INITIATOR_ADAPTER_NOT_FOUND,
-    ),
-    (
-        "VDS_E_TARGET_PORTAL_NOT_FOUND",
-        HResult::VDS_E_TARGET_PORTAL_NOT_FOUND,
-    ),
-    ("VDS_E_INVALID_PORT_PATH", HResult::VDS_E_INVALID_PORT_PATH),
-    (
-        "VDS_E_INVALID_ISCSI_TARGET_NAME",
-        HResult::VDS_E_INVALID_ISCSI_TARGET_NAME,
-    ),
-    (
-        "VDS_E_SET_TUNNEL_MODE_OUTER_ADDRESS",
-        HResult::VDS_E_SET_TUNNEL_MODE_OUTER_ADDRESS,
-    ),
-    (
-        "VDS_E_ISCSI_GET_IKE_INFO",
-        HResult::VDS_E_ISCSI_GET_IKE_INFO,
-    ),
-    (
-        "VDS_E_ISCSI_SET_IKE_INFO",
-        HResult::VDS_E_ISCSI_SET_IKE_INFO,
-    ),
-    (
-        "VDS_E_SUBSYSTEM_ID_IS_NULL",
-        HResult::VDS_E_SUBSYSTEM_ID_IS_NULL,
-    ),
-    (
-        "VDS_E_ISCSI_INITIATOR_NODE_NAME",
-        HResult::VDS_E_ISCSI_INITIATOR_NODE_NAME,
-    ),
-    (
-        "VDS_E_ISCSI_GROUP_PRESHARE_KEY",
-        HResult::VDS_E_ISCSI_GROUP_PRESHARE_KEY,
-    ),
-    ("VDS_E_ISCSI_CHAP_SECRET", HResult::VDS_E_ISCSI_CHAP_SECRET),
-    (
-        "VDS_E_INVALID_IP_ADDRESS",
-        HResult::VDS_E_INVALID_IP_ADDRESS,
-    ),
-    ("VDS_E_INVALID_PATH", HResult::VDS_E_INVALID_PATH),
-    (
-        "VDS_E_INVALID_ISCSI_PATH",
-        HResult::VDS_E_INVALID_ISCSI_PATH,
-    ),
-    ("S_OK", HResult::S_OK),
-    ("S_FALSE", HResult::S_FALSE),
-    ("E_INVALIDARG", HResult::E_INVALIDARG),
-    ("E_OUTOFMEMORY", HResult::E_OUTOFMEMORY),
-    ("E_POINTER", HResult::E_POINTER),
-    ("E_NOTIMPL", HResult::E_NOTIMPL),
-    ("E_NOINTERFACE", HResult::E_NOINTERFACE),
-    ("E_FAIL", HResult::E_FAIL),
-    ("E_UNEXPECTED", HResult::E_UNEXPECTED),
-    ("E_ACCESSDENIED", HResult::E_ACCESSDENIED),
-    (
-        "VDS_S_GPT_BOOT_MIRRORED_TO_MBR",
-        HResult::VDS_S_GPT_BOOT_MIRRORED_TO_MBR,
-    ),
-];
+/// Declares each named code once: its `HResult` constant (documented as
+/// `` `NAME` = `VALUE`. `` followed by the given doc) and its [`KNOWN`] entry,
+/// in the order listed.
+macro_rules! hresults {
+    ( $( $(#[$doc:meta])* $name:ident = $value:literal; )* ) => {
+        impl HResult {
+            $(
+                #[doc = concat!("`", stringify!($name), "` = `", stringify!($value), "`.")]
+                $(#[$doc])*
+                pub const $name: HResult = HResult::from_u32($value);
+            )*
+        }
+
+        /// Every named code this module knows, as `(SDK name, value)` pairs.
+        ///
+        /// No two entries share a value, so [`HResult::name`] is unambiguous.
+        /// The VDS codes come first, in the facts sheet's order, then the
+        /// generic COM codes, then the misnamed `VDS_S_GPT_BOOT_MIRRORED_TO_MBR`.
+        pub const KNOWN: &[(&str, HResult)] = &[ $( (stringify!($name), HResult::$name), )* ];
+    };
+}
+
+hresults! {
+    // ---- VDS codes (facility 4, FACILITY_ITF) ----
+    /// The provider or object does not support this operation.
+    VDS_E_NOT_SUPPORTED = 0x80042400;
+    /// Initialization did not succeed (the SDK name really says `INITIALIZED`).
+    VDS_E_INITIALIZED_FAILED = 0x80042401;
+    /// A call was made before the required initialization step.
+    VDS_E_INITIALIZE_NOT_CALLED = 0x80042402;
+    /// The service or provider is registered already.
+    VDS_E_ALREADY_REGISTERED = 0x80042403;
+    /// The object is busy with a conflicting call; retry later.
+    VDS_E_ANOTHER_CALL_IN_PROGRESS = 0x80042404;
+    /// No object matches the given identifier.
+    VDS_E_OBJECT_NOT_FOUND = 0x80042405;
+    /// The asynchronous operation has not finished yet.
+    VDS_E_OPERATION_PENDING = 0x80042409;
+    /// The operation is refused in the current situation.
+    VDS_E_OPERATION_DENIED = 0x8004240A;
+    /// The object behind this interface no longer exists.
+    VDS_E_OBJECT_DELETED = 0x8004240B;
+    /// The operation has progressed too far to be cancelled.
+    VDS_E_CANCEL_TOO_LATE = 0x8004240C;
+    /// The operation was cancelled (or, from `Cancel`, had been cancelled already).
+    VDS_E_OPERATION_CANCELED = 0x8004240D;
+    /// The requested operation is not valid for this object.
+    VDS_E_INVALID_OPERATION = 0x80042415;
+    /// A fatal error occurred and cannot be recovered from.
+    VDS_E_UNRECOVERABLE_ERROR = 0x80042419;
+    /// A provider could not be initialized.
+    VDS_E_PROVIDER_INITIALIZATION_FAILED = 0x8004241C;
+    /// An object of that kind or name already exists.
+    VDS_E_OBJECT_EXISTS = 0x8004241D;
+    /// The provider's cache is damaged; the documented cure is `Reenumerate` then `Refresh`.
+    VDS_E_PROVIDER_CACHE_CORRUPT = 0x8004241F;
+    /// Success, but the provider hit errors while loading its cache.
+    VDS_S_PROVIDER_ERROR_LOADING_CACHE = 0x00042421;
+    /// The file system does not permit this operation.
+    VDS_E_INCOMPATIBLE_FILE_SYSTEM = 0x80042425;
+    /// The media does not permit this operation.
+    VDS_E_INCOMPATIBLE_MEDIA = 0x80042426;
+    /// VDS-level access denial (distinct from the generic `E_ACCESSDENIED`).
+    VDS_E_ACCESS_DENIED = 0x80042427;
+    /// The object is in a failed state.
+    VDS_E_OBJECT_STATUS_FAILED = 0x80042431;
+    /// A provider handed back malformed data.
+    VDS_E_BAD_PROVIDER_DATA = 0x80042441;
+    /// A provider reported a failure.
+    VDS_E_PROVIDER_FAILURE = 0x80042442;
+    /// An internal error inside the service.
+    VDS_E_INTERNAL_ERROR = 0x80042448;
+    /// The kind of provider is not supported.
+    VDS_E_PROVIDER_TYPE_NOT_SUPPORTED = 0x8004244A;
+    /// Success: the work is still going on.
+    VDS_S_IN_PROGRESS = 0x0004244D;
+    /// The asynchronous (`IVdsAsync`) object itself failed.
+    VDS_E_ASYNC_OBJECT_FAILURE = 0x8004244E;
+    /// The object state is stale relative to the provider.
+    VDS_E_OBJECT_OUT_OF_SYNC = 0x80042453;
+    /// The operation ran out of time.
+    VDS_E_TIMEOUT = 0x8004245F;
+    /// A transient failure; the call may succeed if repeated.
+    VDS_E_RETRY = 0x80042463;
+    /// The provider is shutting down.
+    VDS_E_PROVIDER_EXITING = 0x80042514;
+    /// Success, without a notification being sent. The Common Return Codes page prints `0x80042517`; the headers are authoritative.
+    VDS_S_NO_NOTIFICATION = 0x00042517;
+    /// The *service* cache is damaged (not the same as `VDS_E_PROVIDER_CACHE_CORRUPT`).
+    VDS_E_CACHE_CORRUPT = 0x80042556;
+    /// The object is of the wrong type for this call.
+    VDS_E_INVALID_OBJECT_TYPE = 0x80042562;
+    /// The provider identifier is not valid.
+    VDS_E_INVALID_PROVIDER_ID = 0x80042567;
+    /// A provider hit an internal error.
+    VDS_E_PROVIDER_INTERNAL_ERROR = 0x80042572;
+    /// A provider hit an error it cannot recover from.
+    VDS_E_UNRECOVERABLE_PROVIDER_ERROR = 0x80042575;
+    /// The object is in a state that does not allow this call.
+    VDS_E_INVALID_STATE = 0x80042A05;
+    /// Success, but the supplied name was shortened.
+    VDS_S_NAME_TRUNCATED = 0x00042700;
+    /// The name collides with an existing one.
+    VDS_E_NAME_NOT_UNIQUE = 0x80042701;
+    /// Success, but not every status could be applied.
+    VDS_S_STATUSES_INCOMPLETELY_SET = 0x00042702;
+    /// Not every address could be applied.
+    VDS_E_ADDRESSES_INCOMPLETELY_SET = 0x80042703;
+    /// Not every security setting could be applied.
+    VDS_E_SECURITY_INCOMPLETELY_SET = 0x80042705;
+    /// Per-target settings are not supported.
+    VDS_E_TARGET_SPECIFIC_NOT_SUPPORTED = 0x80042706;
+    /// Per-initiator settings are not supported.
+    VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED = 0x80042707;
+    /// An iSCSI login session could not be set up.
+    VDS_E_ISCSI_LOGIN_FAILED = 0x80042708;
+    /// An iSCSI logout did not succeed.
+    VDS_E_ISCSI_LOGOUT_FAILED = 0x80042709;
+    /// No such iSCSI session.
+    VDS_E_ISCSI_SESSION_NOT_FOUND = 0x8004270A;
+    /// LUNs are still associated, so the object cannot be removed.
+    VDS_E_ASSOCIATED_LUNS_EXIST = 0x8004270B;
+    /// Portals are still associated, so the object cannot be removed.
+    VDS_E_ASSOCIATED_PORTALS_EXIST = 0x8004270C;
+    /// No discovery domain is available.
+    VDS_E_NO_DISCOVERY_DOMAIN = 0x8004270D;
+    /// More than one discovery domain applies.
+    VDS_E_MULTIPLE_DISCOVERY_DOMAINS = 0x8004270E;
+    /// The iSCSI logout did not fully complete.
+    VDS_E_ISCSI_LOGOUT_INCOMPLETE = 0x80042710;
+    /// The provider's cache no longer matches reality.
+    VDS_E_PROVIDER_CACHE_OUTOFSYNC = 0x80042712;
+    /// No import target is set.
+    VDS_E_NO_IMPORT_TARGET = 0x80042713;
+    /// Success code from `CreatePortalGroup`: no new group was made; the async result yields an existing one.
+    VDS_S_ALREADY_EXISTS = 0x00042714;
+    /// Success, but some property fields could not be filled.
+    VDS_S_PROPERTIES_INCOMPLETE = 0x00042715;
+    /// Success: the session was absent, but the persistent login was removed.
+    VDS_S_ISCSI_SESSION_NOT_FOUND_PERSISTENT_LOGIN_REMOVED = 0x00042800;
+    /// Success, though the persistent login might remain.
+    VDS_S_ISCSI_PERSISTENT_LOGIN_MAY_NOT_BE_REMOVED = 0x00042801;
+    /// Success: that login exists already (the SDK spells it `ALREAD`).
+    VDS_S_ISCSI_LOGIN_ALREAD_EXISTS = 0x00042802;
+    /// No such initiator adapter.
+    VDS_E_INITIATOR_ADAPTER_NOT_FOUND = 0x80042900;
+    /// No such target portal.
+    VDS_E_TARGET_PORTAL_NOT_FOUND = 0x80042901;
+    /// The port path is not valid.
+    VDS_E_INVALID_PORT_PATH = 0x80042902;
+    /// The iSCSI target name is not valid.
+    VDS_E_INVALID_ISCSI_TARGET_NAME = 0x80042903;
+    /// The IPsec tunnel-mode outer address could not be set.
+    VDS_E_SET_TUNNEL_MODE_OUTER_ADDRESS = 0x80042904;
+    /// IKE information could not be read.
+    VDS_E_ISCSI_GET_IKE_INFO = 0x80042905;
+    /// IKE information could not be written.
+    VDS_E_ISCSI_SET_IKE_INFO = 0x80042906;
+    /// A subsystem identifier was missing (NULL).
+    VDS_E_SUBSYSTEM_ID_IS_NULL = 0x80042907;
+    /// The initiator node name could not be handled.
+    VDS_E_ISCSI_INITIATOR_NODE_NAME = 0x80042908;
+    /// The group pre-shared key could not be handled.
+    VDS_E_ISCSI_GROUP_PRESHARE_KEY = 0x80042909;
+    /// The CHAP secret could not be handled.
+    VDS_E_ISCSI_CHAP_SECRET = 0x8004290A;
+    /// The IP address is not valid.
+    VDS_E_INVALID_IP_ADDRESS = 0x8004290B;
+    /// The path is not valid.
+    VDS_E_INVALID_PATH = 0x8004291B;
+    /// The iSCSI path is not valid.
+    VDS_E_INVALID_ISCSI_PATH = 0x8004291C;
+
+    // ---- Standard COM / Win32 HRESULTs ----
+    /// Plain success.
+    S_OK = 0x00000000;
+    /// Success, but with a "false" or "nothing done" meaning.
+    S_FALSE = 0x00000001;
+    /// An argument was not valid. Equal to `HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)`.
+    E_INVALIDARG = 0x80070057;
+    /// Memory could not be allocated. Equal to `HRESULT_FROM_WIN32(ERROR_OUTOFMEMORY)`.
+    E_OUTOFMEMORY = 0x8007000E;
+    /// A required pointer was NULL (or otherwise invalid).
+    E_POINTER = 0x80004003;
+    /// The method has no implementation.
+    E_NOTIMPL = 0x80004001;
+    /// The object does not expose the requested interface.
+    E_NOINTERFACE = 0x80004002;
+    /// Generic, unspecified failure.
+    E_FAIL = 0x80004005;
+    /// A failure that should not happen (catastrophic / unexpected).
+    E_UNEXPECTED = 0x8000FFFF;
+    /// Generic access denied. Equal to `HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)`.
+    E_ACCESSDENIED = 0x80070005;
+
+    // ---- the quirk: an `S_` name with the failure bit set ----
+    /// Despite the `S_` in its name this value has the failure bit set (a naming quirk shared by all sources).
+    VDS_S_GPT_BOOT_MIRRORED_TO_MBR = 0x80042469;
+}
 
 impl HResult {
     /// The SDK name of this value, if it is one of [`KNOWN`].
@@ -658,38 +445,37 @@ impl<'de> Deserialize<'de> for HResult {
 /// Win32 error numbers (the `ERROR_*` values of `winerror.h`) that VDS methods
 /// may surface after conversion with [`HResult::from_win32`].
 pub mod win32 {
-    /// 5: the caller lacks the needed access rights.
-    pub const ERROR_ACCESS_DENIED: u32 = 5;
-    /// 8: not enough memory (storage) to finish the command.
-    pub const ERROR_NOT_ENOUGH_MEMORY: u32 = 8;
-    /// 14: not enough memory (storage) to complete the operation; converts to
-    /// `E_OUTOFMEMORY`.
-    pub const ERROR_OUTOFMEMORY: u32 = 14;
-    /// 50: the request is not supported.
-    pub const ERROR_NOT_SUPPORTED: u32 = 50;
-    /// 87: a parameter is wrong; converts to `E_INVALIDARG`.
-    pub const ERROR_INVALID_PARAMETER: u32 = 87;
-    /// 183: the thing to be created is there already.
-    pub const ERROR_ALREADY_EXISTS: u32 = 183;
-    /// 1168: the element was not found.
-    pub const ERROR_NOT_FOUND: u32 = 1168;
-    /// 1223: the user or caller cancelled the operation.
-    pub const ERROR_CANCELLED: u32 = 1223;
-    /// 1460: the operation returned because its timeout expired.
-    pub const ERROR_TIMEOUT: u32 = 1460;
+    /// Declares each Win32 error once: its constant and its [`ALL`] entry.
+    macro_rules! win32_errors {
+        ( $( $(#[$doc:meta])* $name:ident = $value:literal; )* ) => {
+            $( $(#[$doc])* pub const $name: u32 = $value; )*
 
-    /// Every constant of this module as `(SDK name, number)` pairs.
-    pub const ALL: &[(&str, u32)] = &[
-        ("ERROR_ACCESS_DENIED", ERROR_ACCESS_DENIED),
-        ("ERROR_NOT_ENOUGH_MEMORY", ERROR_NOT_ENOUGH_MEMORY),
-        ("ERROR_OUTOFMEMORY", ERROR_OUTOFMEMORY),
-        ("ERROR_NOT_SUPPORTED", ERROR_NOT_SUPPORTED),
-        ("ERROR_INVALID_PARAMETER", ERROR_INVALID_PARAMETER),
-        ("ERROR_ALREADY_EXISTS", ERROR_ALREADY_EXISTS),
-        ("ERROR_NOT_FOUND", ERROR_NOT_FOUND),
-        ("ERROR_CANCELLED", ERROR_CANCELLED),
-        ("ERROR_TIMEOUT", ERROR_TIMEOUT),
-    ];
+            /// Every constant of this module as `(SDK name, number)` pairs.
+            pub const ALL: &[(&str, u32)] = &[ $( (stringify!($name), $name), )* ];
+        };
+    }
+
+    win32_errors! {
+        /// 5: the caller lacks the needed access rights.
+        ERROR_ACCESS_DENIED = 5;
+        /// 8: not enough memory (storage) to finish the command.
+        ERROR_NOT_ENOUGH_MEMORY = 8;
+        /// 14: not enough memory (storage) to complete the operation; converts to
+        /// `E_OUTOFMEMORY`.
+        ERROR_OUTOFMEMORY = 14;
+        /// 50: the request is not supported.
+        ERROR_NOT_SUPPORTED = 50;
+        /// 87: a parameter is wrong; converts to `E_INVALIDARG`.
+        ERROR_INVALID_PARAMETER = 87;
+        /// 183: the thing to be created is there already.
+        ERROR_ALREADY_EXISTS = 183;
+        /// 1168: the element was not found.
+        ERROR_NOT_FOUND = 1168;
+        /// 1223: the user or caller cancelled the operation.
+        ERROR_CANCELLED = 1223;
+        /// 1460: the operation returned because its timeout expired.
+        ERROR_TIMEOUT = 1460;
+    }
 }
 
 #[cfg(test)]

@@ -19,8 +19,9 @@ use super::limits::{
 };
 use super::locate::{At, Seg, locate};
 use super::names;
-use super::schema::RawScenario;
+use super::schema::{RawArray, RawClient, RawFaultRule, RawScenario};
 use super::{Scenario, SeedRange};
+use Seg::{Index, Key};
 
 /// Reads and parses a scenario file; errors name the file as given. A file
 /// over `limits.max_bytes` is refused before it is read.
@@ -174,8 +175,40 @@ impl Builder<'_> {
     }
 
     fn build(&self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
-        use Seg::{Index, Key};
-        let group_limit = raw.array.group_limit.0 as u16;
+        self.check_lengths(&raw)?;
+        self.check_ranges(&raw)?;
+        let target_names: Vec<String> = raw.array.targets.iter().map(|t| t.name.clone()).collect();
+        let portal_names: Vec<String> = raw.array.portals.iter().map(|p| p.text.clone()).collect();
+        let array = self.array(raw.array)?;
+        let fault_targets = names::array_targets(
+            &target_names,
+            raw.clients
+                .iter()
+                .flat_map(|c| c.steps.iter().map(|s| &s.step)),
+        );
+        let faults = self.faults(raw.faults, &fault_targets)?;
+        let (clients, expectations) = self.clients(raw.clients, &target_names, &portal_names)?;
+        Ok(Scenario {
+            file: self.file.to_string(),
+            name: raw.name,
+            description: raw.description,
+            engines: raw.engine.engines(),
+            seeds: SeedRange {
+                start: raw.seeds.start.0,
+                count: raw.seeds.count.0,
+            },
+            time_limit: Duration::from_millis(raw.time_limit_ms.0),
+            min_latency: Duration::from_millis(raw.latency_ms.min.0),
+            max_latency: Duration::from_millis(raw.latency_ms.max.0),
+            array,
+            faults,
+            clients,
+            expectations,
+        })
+    }
+
+    /// Every list within its length limit.
+    fn check_lengths(&self, raw: &RawScenario) -> Result<(), ScenarioError> {
         self.at_most(
             &[Key("array"), Key("targets")],
             raw.array.targets.len(),
@@ -211,6 +244,11 @@ impl Builder<'_> {
                 "steps",
             )?;
         }
+        Ok(())
+    }
+
+    /// The latency range is not upside down and the seeds fit in a u64.
+    fn check_ranges(&self, raw: &RawScenario) -> Result<(), ScenarioError> {
         if raw.latency_ms.min.0 > raw.latency_ms.max.0 {
             return Err(self.invalid(
                 &[Key("latency_ms"), Key("max")],
@@ -236,14 +274,18 @@ impl Builder<'_> {
                 "start + count - 1 at most 18446744073709551615",
             ));
         }
+        Ok(())
+    }
+
+    /// The `array:` section: distinct target names, each within the group limit.
+    fn array(&self, raw: RawArray) -> Result<ArrayConfig, ScenarioError> {
+        let group_limit = raw.group_limit.0 as u16;
         let mut array = ArrayConfig::new()
             .group_limit(group_limit)
-            .op_time(Duration::from_millis(raw.array.op_time_ms.0))
-            .op_jitter(Duration::from_millis(raw.array.op_jitter_ms.0));
-        let target_names: Vec<String> = raw.array.targets.iter().map(|t| t.name.clone()).collect();
-        let portal_names: Vec<String> = raw.array.portals.iter().map(|p| p.text.clone()).collect();
+            .op_time(Duration::from_millis(raw.op_time_ms.0))
+            .op_jitter(Duration::from_millis(raw.op_jitter_ms.0));
         let mut names = BTreeSet::new();
-        for (i, t) in raw.array.targets.into_iter().enumerate() {
+        for (i, t) in raw.targets.into_iter().enumerate() {
             let at = |k| [Key("array"), Key("targets"), Index(i), Key(k)];
             if !names.insert(t.name.clone()) {
                 return Err(self.invalid(
@@ -253,7 +295,7 @@ impl Builder<'_> {
                     "distinct target names",
                 ));
             }
-            if t.groups.0 > raw.array.group_limit.0 {
+            if t.groups.0 > raw.group_limit.0 {
                 return Err(self.invalid(
                     &at("groups"),
                     At::Value,
@@ -271,19 +313,21 @@ impl Builder<'_> {
                 initiators: t.initiators,
             });
         }
-        for p in raw.array.portals {
+        for p in raw.portals {
             array = array.portal(&p.address, p.port);
         }
+        Ok(array)
+    }
 
-        let fault_targets = names::array_targets(
-            &target_names,
-            raw.clients
-                .iter()
-                .flat_map(|c| c.steps.iter().map(|s| &s.step)),
-        );
+    /// The `faults:` section: each fault names what exists, with one trigger.
+    fn faults(
+        &self,
+        raw: Vec<RawFaultRule>,
+        fault_targets: &BTreeSet<String>,
+    ) -> Result<FaultPlan, ScenarioError> {
         let mut faults = FaultPlan::new();
-        for (i, r) in raw.faults.into_iter().enumerate() {
-            if let Err(u) = names::fault(&r.fault.0, &fault_targets) {
+        for (i, r) in raw.into_iter().enumerate() {
+            if let Err(u) = names::fault(&r.fault.0, fault_targets) {
                 return Err(self.invalid(
                     &[Key("faults"), Index(i), Key("fault"), Key(u.field)],
                     At::Value,
@@ -291,34 +335,44 @@ impl Builder<'_> {
                     u.expected,
                 ));
             }
-            let at = match (r.at_ms, r.before_call) {
-                (Some(ms), None) => Trigger::AtMs(ms.0),
-                (None, Some(n)) => Trigger::BeforeCall(n.0),
-                (Some(_), Some(_)) => {
-                    return Err(self.invalid(
-                        &[Key("faults"), Index(i), Key("before_call")],
-                        At::Key,
-                        "a fault with both `at_ms` and `before_call`",
-                        "exactly one trigger",
-                    ));
-                }
-                (None, None) => {
-                    return Err(self.invalid(
-                        &[Key("faults"), Index(i)],
-                        At::Value,
-                        "a fault with no trigger",
-                        "`at_ms: MS` or `before_call: N`",
-                    ));
-                }
-            };
+            let at = self.trigger(i, &r)?;
             faults = faults.rule(FaultRule {
                 fault: r.fault.0,
                 at,
                 probability: r.probability.0,
             });
         }
+        Ok(faults)
+    }
 
-        if raw.clients.is_empty() {
+    /// Fault rule `i`'s trigger: exactly one of `at_ms` and `before_call`.
+    fn trigger(&self, i: usize, r: &RawFaultRule) -> Result<Trigger, ScenarioError> {
+        match (r.at_ms, r.before_call) {
+            (Some(ms), None) => Ok(Trigger::AtMs(ms.0)),
+            (None, Some(n)) => Ok(Trigger::BeforeCall(n.0)),
+            (Some(_), Some(_)) => Err(self.invalid(
+                &[Key("faults"), Index(i), Key("before_call")],
+                At::Key,
+                "a fault with both `at_ms` and `before_call`",
+                "exactly one trigger",
+            )),
+            (None, None) => Err(self.invalid(
+                &[Key("faults"), Index(i)],
+                At::Value,
+                "a fault with no trigger",
+                "`at_ms: MS` or `before_call: N`",
+            )),
+        }
+    }
+
+    /// The `clients:` section: at least one, distinct names, each with steps.
+    fn clients(
+        &self,
+        raw: Vec<RawClient>,
+        target_names: &[String],
+        portal_names: &[String],
+    ) -> Result<(Vec<ClientProgram>, Vec<Expectation>), ScenarioError> {
+        if raw.is_empty() {
             return Err(self.invalid(
                 &[Key("clients")],
                 At::Value,
@@ -329,7 +383,7 @@ impl Builder<'_> {
         let mut clients = Vec::new();
         let mut expectations = Vec::new();
         let mut client_names = BTreeSet::new();
-        for (i, c) in raw.clients.into_iter().enumerate() {
+        for (i, c) in raw.into_iter().enumerate() {
             if !client_names.insert(c.name.clone()) {
                 return Err(self.invalid(
                     &[Key("clients"), Index(i), Key("name")],
@@ -346,38 +400,19 @@ impl Builder<'_> {
                     "at least one step",
                 ));
             }
+            let mut env = names::Env::new(target_names, portal_names);
             let mut steps = Vec::new();
-            let mut env = names::Env::new(&target_names, &portal_names);
             for (j, s) in c.steps.into_iter().enumerate() {
+                let at = |k| [Key("clients"), Index(i), Key("steps"), Index(j), Key(k)];
                 if let Err(u) = env.step(&s.step) {
-                    return Err(self.invalid(
-                        &[
-                            Key("clients"),
-                            Index(i),
-                            Key("steps"),
-                            Index(j),
-                            Key(u.field),
-                        ],
-                        At::Value,
-                        u.message,
-                        u.expected,
-                    ));
+                    return Err(self.invalid(&at(u.field), At::Value, u.message, u.expected));
                 }
                 for (checked, codes) in [
                     (Checked::Expect, s.expect),
                     (Checked::ExpectResult, s.expect_result),
                 ] {
                     let Some(codes) = codes else { continue };
-                    let (line, column) = self.position(
-                        &[
-                            Key("clients"),
-                            Index(i),
-                            Key("steps"),
-                            Index(j),
-                            Key(checked.key()),
-                        ],
-                        At::Key,
-                    );
+                    let (line, column) = self.position(&at(checked.key()), At::Key);
                     expectations.push(Expectation {
                         client: c.name.clone(),
                         step: j + 1,
@@ -392,23 +427,6 @@ impl Builder<'_> {
             }
             clients.push(ClientProgram::new(&c.name, steps));
         }
-
-        Ok(Scenario {
-            file: self.file.to_string(),
-            name: raw.name,
-            description: raw.description,
-            engines: raw.engine.engines(),
-            seeds: SeedRange {
-                start: raw.seeds.start.0,
-                count: raw.seeds.count.0,
-            },
-            time_limit: Duration::from_millis(raw.time_limit_ms.0),
-            min_latency: Duration::from_millis(raw.latency_ms.min.0),
-            max_latency: Duration::from_millis(raw.latency_ms.max.0),
-            array,
-            faults,
-            clients,
-            expectations,
-        })
+        Ok((clients, expectations))
     }
 }

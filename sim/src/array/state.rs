@@ -135,140 +135,188 @@ impl ArraySnapshot {
             ArrayRequest::CreateTarget {
                 iscsi_name,
                 friendly_name,
-            } => {
-                let id = new_id();
-                let name = match iscsi_name.as_deref() {
-                    Some(n) if !n.is_empty() => n.to_string(),
-                    _ => format!(
-                        "iqn.1991-05.com.example:sim-target-{:08x}",
-                        id.as_u128() as u32
-                    ),
-                };
-                if self.targets.values().any(|t| t.iscsi_name == name) {
-                    return Err(ArrayError::NameNotUnique);
-                }
-                self.targets.insert(
-                    id,
-                    TargetRecord {
-                        id,
-                        iscsi_name: name,
-                        friendly_name: friendly_name.clone(),
-                        chap_enabled: false,
-                        luns: Vec::new(),
-                        connected_initiators: Vec::new(),
-                        remembered_initiators: BTreeSet::new(),
-                    },
-                );
-                self.target_reply(id)
-            }
-            ArrayRequest::DeleteTarget { target } => {
-                let t = self.target(*target)?;
-                if !t.luns.is_empty() {
-                    return Err(ArrayError::AssociatedLunsExist);
-                }
-                self.targets.remove(target);
-                self.groups.retain(|_, g| g.target != *target);
-                Ok(ArrayReply::Done { truncated: false })
-            }
-            ArrayRequest::CreatePortalGroup { target } => {
-                self.target(*target)?;
-                let groups = self.groups_of(*target);
-                if groups.len() >= usize::from(self.group_limit) {
-                    return Err(ArrayError::GroupLimitReached {
-                        limit: self.group_limit,
-                    });
-                }
-                let used: BTreeSet<u16> = groups.iter().map(|g| g.tag).collect();
-                let tag = (1..=u16::MAX).find(|t| !used.contains(t)).ok_or(
-                    ArrayError::GroupLimitReached {
-                        limit: self.group_limit,
-                    },
-                )?;
-                let id = new_id();
-                let group = GroupRecord {
-                    id,
-                    target: *target,
-                    tag,
-                    portals: BTreeSet::new(),
-                };
-                self.groups.insert(id, group.clone());
-                Ok(ArrayReply::Group { group })
-            }
-            ArrayRequest::DeletePortalGroup { group } => {
-                if !self.group(*group)?.portals.is_empty() {
-                    return Err(ArrayError::AssociatedPortalsExist);
-                }
-                self.groups.remove(group);
-                Ok(ArrayReply::Done { truncated: false })
-            }
-            ArrayRequest::AddPortal { group, portal } => {
-                let g = self.group(*group)?.clone();
-                if !self.portals.contains_key(portal) {
-                    return Err(ArrayError::NotFound { id: *portal });
-                }
-                if let Some(holder) = self
-                    .groups_of(g.target)
-                    .into_iter()
-                    .find(|h| h.portals.contains(portal))
-                {
-                    if holder.id == *group {
-                        return Ok(ArrayReply::Group { group: g });
-                    }
-                    return Err(ArrayError::PortalInUse { group: holder.id });
-                }
-                let g = self.groups.get_mut(group).expect("group checked above");
-                g.portals.insert(*portal);
-                Ok(ArrayReply::Group { group: g.clone() })
-            }
-            ArrayRequest::RemovePortal { group, portal } => {
-                self.group(*group)?;
-                let g = self.groups.get_mut(group).expect("group checked above");
-                if !g.portals.remove(portal) {
-                    return Err(ArrayError::NotFound { id: *portal });
-                }
-                Ok(ArrayReply::Group { group: g.clone() })
-            }
-            ArrayRequest::SetFriendlyName { target, name } => {
-                self.target(*target)?;
-                let t = self.targets.get_mut(target).expect("target checked above");
-                let truncated = name.chars().count() > FRIENDLY_NAME_LIMIT;
-                t.friendly_name = name.chars().take(FRIENDLY_NAME_LIMIT).collect();
-                Ok(ArrayReply::Done { truncated })
-            }
+            } => self.create_target(iscsi_name.as_deref(), friendly_name, new_id()),
+            ArrayRequest::DeleteTarget { target } => self.delete_target(*target),
+            ArrayRequest::CreatePortalGroup { target } => self.create_portal_group(*target, new_id),
+            ArrayRequest::DeletePortalGroup { group } => self.delete_portal_group(*group),
+            ArrayRequest::AddPortal { group, portal } => self.add_portal(*group, *portal),
+            ArrayRequest::RemovePortal { group, portal } => self.remove_portal(*group, *portal),
+            ArrayRequest::SetFriendlyName { target, name } => self.set_friendly_name(*target, name),
             ArrayRequest::SetSharedSecret {
                 target,
                 initiator: _,
                 secret,
-            } => {
-                self.target(*target)?;
-                let t = self.targets.get_mut(target).expect("target checked above");
-                t.chap_enabled = secret.as_ref().is_some_and(|s| !s.is_empty());
-                Ok(ArrayReply::Done { truncated: false })
-            }
+            } => self.set_shared_secret(*target, secret.as_deref()),
             ArrayRequest::RememberInitiatorSecret {
                 target,
                 initiator,
                 secret,
-            } => {
-                self.target(*target)?;
-                let t = self.targets.get_mut(target).expect("target checked above");
-                if secret.as_ref().is_some_and(|s| !s.is_empty()) {
-                    t.remembered_initiators.insert(initiator.clone());
-                } else {
-                    t.remembered_initiators.remove(initiator);
-                }
-                Ok(ArrayReply::Done { truncated: false })
-            }
+            } => self.remember_initiator_secret(*target, initiator, secret.as_deref()),
             ArrayRequest::SetPortalStatus { portal, status } => {
-                let p = self
-                    .portals
-                    .get_mut(portal)
-                    .ok_or(ArrayError::NotFound { id: *portal })?;
-                p.status = VDS_ISCSI_PORTAL_STATUS::try_from(*status)
-                    .map_err(|_| ArrayError::InvalidParameter)?;
-                Ok(ArrayReply::Portal { portal: p.clone() })
+                self.set_portal_status(*portal, *status)
             }
         }
+    }
+
+    /// A new target with id `id`; the array names it when the caller did not.
+    fn create_target(
+        &mut self,
+        iscsi_name: Option<&str>,
+        friendly_name: &str,
+        id: VDS_OBJECT_ID,
+    ) -> ArrayResult {
+        let name = match iscsi_name {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => format!(
+                "iqn.1991-05.com.example:sim-target-{:08x}",
+                id.as_u128() as u32
+            ),
+        };
+        if self.targets.values().any(|t| t.iscsi_name == name) {
+            return Err(ArrayError::NameNotUnique);
+        }
+        self.targets.insert(
+            id,
+            TargetRecord {
+                id,
+                iscsi_name: name,
+                friendly_name: friendly_name.to_string(),
+                chap_enabled: false,
+                luns: Vec::new(),
+                connected_initiators: Vec::new(),
+                remembered_initiators: BTreeSet::new(),
+            },
+        );
+        self.target_reply(id)
+    }
+
+    /// Deletes a target with no LUNs, and its portal groups.
+    fn delete_target(&mut self, target: VDS_OBJECT_ID) -> ArrayResult {
+        let t = self.target(target)?;
+        if !t.luns.is_empty() {
+            return Err(ArrayError::AssociatedLunsExist);
+        }
+        self.targets.remove(&target);
+        self.groups.retain(|_, g| g.target != target);
+        Ok(ArrayReply::Done { truncated: false })
+    }
+
+    /// A new portal group on `target`, with the smallest free tag; an id is
+    /// drawn only once the group limit allows it.
+    fn create_portal_group(
+        &mut self,
+        target: VDS_OBJECT_ID,
+        new_id: &mut dyn FnMut() -> VDS_OBJECT_ID,
+    ) -> ArrayResult {
+        self.target(target)?;
+        let groups = self.groups_of(target);
+        if groups.len() >= usize::from(self.group_limit) {
+            return Err(ArrayError::GroupLimitReached {
+                limit: self.group_limit,
+            });
+        }
+        let used: BTreeSet<u16> = groups.iter().map(|g| g.tag).collect();
+        let tag =
+            (1..=u16::MAX)
+                .find(|t| !used.contains(t))
+                .ok_or(ArrayError::GroupLimitReached {
+                    limit: self.group_limit,
+                })?;
+        let id = new_id();
+        let group = GroupRecord {
+            id,
+            target,
+            tag,
+            portals: BTreeSet::new(),
+        };
+        self.groups.insert(id, group.clone());
+        Ok(ArrayReply::Group { group })
+    }
+
+    /// Deletes a portal group with no portals.
+    fn delete_portal_group(&mut self, group: VDS_OBJECT_ID) -> ArrayResult {
+        if !self.group(group)?.portals.is_empty() {
+            return Err(ArrayError::AssociatedPortalsExist);
+        }
+        self.groups.remove(&group);
+        Ok(ArrayReply::Done { truncated: false })
+    }
+
+    /// Puts a portal in a group, unless another group of the same target
+    /// holds it; adding it to the group that holds it changes nothing.
+    fn add_portal(&mut self, group: VDS_OBJECT_ID, portal: VDS_OBJECT_ID) -> ArrayResult {
+        let g = self.group(group)?.clone();
+        if !self.portals.contains_key(&portal) {
+            return Err(ArrayError::NotFound { id: portal });
+        }
+        if let Some(holder) = self
+            .groups_of(g.target)
+            .into_iter()
+            .find(|h| h.portals.contains(&portal))
+        {
+            if holder.id == group {
+                return Ok(ArrayReply::Group { group: g });
+            }
+            return Err(ArrayError::PortalInUse { group: holder.id });
+        }
+        let g = self.groups.get_mut(&group).expect("group checked above");
+        g.portals.insert(portal);
+        Ok(ArrayReply::Group { group: g.clone() })
+    }
+
+    /// Takes a portal out of a group that holds it.
+    fn remove_portal(&mut self, group: VDS_OBJECT_ID, portal: VDS_OBJECT_ID) -> ArrayResult {
+        self.group(group)?;
+        let g = self.groups.get_mut(&group).expect("group checked above");
+        if !g.portals.remove(&portal) {
+            return Err(ArrayError::NotFound { id: portal });
+        }
+        Ok(ArrayReply::Group { group: g.clone() })
+    }
+
+    /// Renames a target, keeping at most [`FRIENDLY_NAME_LIMIT`] characters.
+    fn set_friendly_name(&mut self, target: VDS_OBJECT_ID, name: &str) -> ArrayResult {
+        self.target(target)?;
+        let t = self.targets.get_mut(&target).expect("target checked above");
+        let truncated = name.chars().count() > FRIENDLY_NAME_LIMIT;
+        t.friendly_name = name.chars().take(FRIENDLY_NAME_LIMIT).collect();
+        Ok(ArrayReply::Done { truncated })
+    }
+
+    /// CHAP is enabled while the target has a non-empty secret.
+    fn set_shared_secret(&mut self, target: VDS_OBJECT_ID, secret: Option<&[u8]>) -> ArrayResult {
+        self.target(target)?;
+        let t = self.targets.get_mut(&target).expect("target checked above");
+        t.chap_enabled = secret.is_some_and(|s| !s.is_empty());
+        Ok(ArrayReply::Done { truncated: false })
+    }
+
+    /// Remembers an initiator for mutual CHAP, or forgets it (no or an empty secret).
+    fn remember_initiator_secret(
+        &mut self,
+        target: VDS_OBJECT_ID,
+        initiator: &str,
+        secret: Option<&[u8]>,
+    ) -> ArrayResult {
+        self.target(target)?;
+        let t = self.targets.get_mut(&target).expect("target checked above");
+        if secret.is_some_and(|s| !s.is_empty()) {
+            t.remembered_initiators.insert(initiator.to_string());
+        } else {
+            t.remembered_initiators.remove(initiator);
+        }
+        Ok(ArrayReply::Done { truncated: false })
+    }
+
+    /// Sets a portal's status; a value outside `VDS_ISCSI_PORTAL_STATUS` is refused.
+    fn set_portal_status(&mut self, portal: VDS_OBJECT_ID, status: i32) -> ArrayResult {
+        let p = self
+            .portals
+            .get_mut(&portal)
+            .ok_or(ArrayError::NotFound { id: portal })?;
+        p.status =
+            VDS_ISCSI_PORTAL_STATUS::try_from(status).map_err(|_| ArrayError::InvalidParameter)?;
+        Ok(ArrayReply::Portal { portal: p.clone() })
     }
 
     /// Architecture invariant: the array never holds a state that breaks the

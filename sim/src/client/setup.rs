@@ -6,126 +6,106 @@ impl Client {
     /// Set-up (step 0): find the subsystem, name the targets by friendly
     /// name and learn the portals' ids by address.
     pub(super) async fn setup(&mut self) {
-        let (hr, subsystems) = self
-            .call(
+        self.find_subsystem().await;
+        let Some(sub) = self.subsystem() else {
+            return;
+        };
+        let (id, fut) = (sub.object_id(), sub.QueryTargets());
+        let (_, targets) = self
+            .invoke(
+                0,
+                Method::SubSystemQueryTargets,
+                id,
+                String::new(),
+                fut,
+                |_| String::new(),
+            )
+            .await;
+        let (id, fut) = (sub.object_id(), sub.QueryPortals());
+        let (_, portals) = self
+            .invoke(
+                0,
+                Method::SubSystemQueryPortals,
+                id,
+                String::new(),
+                fut,
+                |_| String::new(),
+            )
+            .await;
+        for t in targets.unwrap_or_default() {
+            self.name_target(t).await;
+        }
+        for p in portals.unwrap_or_default() {
+            self.learn_portal(p).await;
+        }
+    }
+
+    /// Binds the first subsystem the provider reports as `subsystem` and
+    /// releases any others.
+    async fn find_subsystem(&mut self) {
+        let fut = self.root.QuerySubSystems();
+        let (_, subsystems) = self
+            .invoke(
                 0,
                 Method::HwProviderQuerySubSystems,
                 None,
                 String::new(),
-                self.root.QuerySubSystems(),
+                fut,
+                |_| String::new(),
             )
             .await;
-        self.end(
-            0,
-            Method::HwProviderQuerySubSystems,
-            None,
-            hr,
-            Extra::default(),
-        );
         let mut subsystems = subsystems.unwrap_or_default().into_iter();
         if let Some(s) = subsystems.next() {
             self.bind("subsystem", Binding::SubSystem(s));
         }
         subsystems.for_each(ComPtr::release);
-        let Some(sub) = self.subsystem() else {
-            return;
-        };
-        let (hr, targets) = self
-            .call(
-                0,
-                Method::SubSystemQueryTargets,
-                sub.object_id(),
-                String::new(),
-                sub.QueryTargets(),
-            )
-            .await;
-        self.end(
-            0,
-            Method::SubSystemQueryTargets,
-            sub.object_id(),
-            hr,
-            Extra::default(),
-        );
-        let (hr, portals) = self
-            .call(
-                0,
-                Method::SubSystemQueryPortals,
-                sub.object_id(),
-                String::new(),
-                sub.QueryPortals(),
-            )
-            .await;
-        self.end(
-            0,
-            Method::SubSystemQueryPortals,
-            sub.object_id(),
-            hr,
-            Extra::default(),
-        );
-        for t in targets.unwrap_or_default() {
-            let (hr, props) = self
-                .call(
-                    0,
-                    Method::TargetGetProperties,
-                    t.object_id(),
-                    String::new(),
-                    t.GetProperties(),
-                )
-                .await;
-            let out = props
-                .as_ref()
-                .map(|p| p.pwszFriendlyName.clone())
-                .unwrap_or_default();
-            self.end(
+    }
+
+    /// Binds a target under its friendly name, unless it has none or the
+    /// name is taken; otherwise releases it.
+    async fn name_target(&mut self, t: ComPtr<dyn IVdsIscsiTarget>) {
+        let (id, fut) = (t.object_id(), t.GetProperties());
+        let (_, props) = self
+            .invoke(
                 0,
                 Method::TargetGetProperties,
-                t.object_id(),
-                hr,
-                Extra {
-                    out: out.clone(),
-                    ..Extra::default()
-                },
-            );
-            match props {
-                Some(_) if !out.is_empty() && !self.env.contains_key(&out) => {
-                    self.bind(&out, Binding::Target(t))
-                }
-                _ => t.release(),
+                id,
+                String::new(),
+                fut,
+                |p| p.pwszFriendlyName.clone(),
+            )
+            .await;
+        match props.map(|p| p.pwszFriendlyName) {
+            Some(name) if !name.is_empty() && !self.env.contains_key(&name) => {
+                self.bind(&name, Binding::Target(t))
             }
+            _ => t.release(),
         }
-        for p in portals.unwrap_or_default() {
-            let (hr, props) = self
-                .call(
-                    0,
-                    Method::PortalGetProperties,
-                    p.object_id(),
-                    String::new(),
-                    p.GetProperties(),
-                )
-                .await;
-            let out = props
-                .as_ref()
-                .map(|p| p.address.to_string())
-                .unwrap_or_default();
-            self.end(
+    }
+
+    /// Learns a portal's id by its address and binds it under the address,
+    /// unless the name is taken; otherwise releases it.
+    async fn learn_portal(&mut self, p: ComPtr<dyn IVdsIscsiPortal>) {
+        let (id, fut) = (p.object_id(), p.GetProperties());
+        let (_, props) = self
+            .invoke(
                 0,
                 Method::PortalGetProperties,
-                p.object_id(),
-                hr,
-                Extra {
-                    out: out.clone(),
-                    ..Extra::default()
-                },
-            );
-            if let Some(props) = props {
-                self.portals.insert(out.clone(), props.id);
-                if !self.env.contains_key(&out) {
-                    self.bind(&out, Binding::Portal(p));
-                    continue;
-                }
+                id,
+                String::new(),
+                fut,
+                |p| p.address.to_string(),
+            )
+            .await;
+        if let Some(props) = props {
+            let address = props.address.to_string();
+            self.portals.insert(address.clone(), props.id);
+            if !self.env.contains_key(&address) {
+                self.bind(&address, Binding::Portal(p));
+                return;
             }
-            p.release();
         }
+        p.release();
     }
 
     /// Releases everything still held, as a correct caller does at the end.

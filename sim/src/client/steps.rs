@@ -158,6 +158,22 @@ impl Client {
     /// Calls on `IVdsIscsiTarget`.
     async fn target_step(&mut self, step: usize, s: &Step) {
         match s {
+            Step::CreatePortalGroup { .. } | Step::DeleteTarget { .. } => {
+                self.target_op_step(step, s).await
+            }
+            Step::GetSubSystem { .. } | Step::QueryPortalGroups { .. } => {
+                self.target_objects_step(step, s).await
+            }
+            Step::SetSharedSecret { .. } | Step::RememberInitiatorSharedSecret { .. } => {
+                self.target_secret_step(step, s).await
+            }
+            _ => self.target_plain_step(step, s).await,
+        }
+    }
+
+    /// `IVdsIscsiTarget` calls that start an async operation.
+    async fn target_op_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::CreatePortalGroup { target, bind } => {
                 let t = need!(self, step, target, target, "target");
                 let fut = t.CreatePortalGroup();
@@ -186,20 +202,13 @@ impl Client {
                     .await;
                 self.keep_op(bind, started);
             }
-            Step::GetTargetProperties { target } => {
-                let t = need!(self, step, target, target, "target");
-                let (id, fut) = (t.object_id(), t.GetProperties());
-                let render = |p: &_| serde_json::to_string(p).unwrap_or_default();
-                self.invoke(
-                    step,
-                    Method::TargetGetProperties,
-                    id,
-                    String::new(),
-                    fut,
-                    render,
-                )
-                .await;
-            }
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// `IVdsIscsiTarget` calls that return interface pointers, bound or released.
+    async fn target_objects_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::GetSubSystem { target } => {
                 let t = need!(self, step, target, target, "target");
                 let (id, fut) = (t.object_id(), t.GetSubSystem());
@@ -235,32 +244,13 @@ impl Client {
                     }
                 }
             }
-            Step::QueryAssociatedLuns { target } => {
-                let t = need!(self, step, target, target, "target");
-                let (id, fut) = (t.object_id(), t.QueryAssociatedLuns());
-                self.invoke(
-                    step,
-                    Method::TargetQueryAssociatedLuns,
-                    id,
-                    String::new(),
-                    fut,
-                    |v| format!("{} luns", v.len()),
-                )
-                .await;
-            }
-            Step::SetFriendlyName { target, name } => {
-                let t = need!(self, step, target, target, "target");
-                let (id, fut) = (t.object_id(), t.SetFriendlyName(name));
-                self.invoke(
-                    step,
-                    Method::TargetSetFriendlyName,
-                    id,
-                    format!("{name:?}"),
-                    fut,
-                    |_| String::new(),
-                )
-                .await;
-            }
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// `IVdsIscsiTarget` CHAP secret calls.
+    async fn target_secret_step(&mut self, step: usize, s: &Step) {
+        match s {
             Step::SetSharedSecret {
                 target,
                 secret,
@@ -308,6 +298,53 @@ impl Client {
                     Method::TargetRememberInitiatorSharedSecret,
                     id,
                     args,
+                    fut,
+                    |_| String::new(),
+                )
+                .await;
+            }
+            _ => unreachable!("exec sends only this interface's steps here"),
+        }
+    }
+
+    /// The other `IVdsIscsiTarget` calls: properties, names, LUNs and initiators.
+    async fn target_plain_step(&mut self, step: usize, s: &Step) {
+        match s {
+            Step::GetTargetProperties { target } => {
+                let t = need!(self, step, target, target, "target");
+                let (id, fut) = (t.object_id(), t.GetProperties());
+                let render = |p: &_| serde_json::to_string(p).unwrap_or_default();
+                self.invoke(
+                    step,
+                    Method::TargetGetProperties,
+                    id,
+                    String::new(),
+                    fut,
+                    render,
+                )
+                .await;
+            }
+            Step::QueryAssociatedLuns { target } => {
+                let t = need!(self, step, target, target, "target");
+                let (id, fut) = (t.object_id(), t.QueryAssociatedLuns());
+                self.invoke(
+                    step,
+                    Method::TargetQueryAssociatedLuns,
+                    id,
+                    String::new(),
+                    fut,
+                    |v| format!("{} luns", v.len()),
+                )
+                .await;
+            }
+            Step::SetFriendlyName { target, name } => {
+                let t = need!(self, step, target, target, "target");
+                let (id, fut) = (t.object_id(), t.SetFriendlyName(name));
+                self.invoke(
+                    step,
+                    Method::TargetSetFriendlyName,
+                    id,
+                    format!("{name:?}"),
                     fut,
                     |_| String::new(),
                 )
