@@ -401,7 +401,6 @@ fn a_selection_of_no_runs_is_an_error() {
 
 #[test]
 fn output_paths_are_checked_before_the_run() {
-    let t = std::time::Instant::now();
     let out = harness(&["run", "--junit", "/nonexistent/x.xml"]);
     let line = assert_usage_error(&out);
     assert!(
@@ -409,7 +408,6 @@ fn output_paths_are_checked_before_the_run() {
         "{line}"
     );
     assert!(out.stdout.is_empty(), "nothing ran: {out:#?}");
-    assert!(t.elapsed().as_secs() < 5, "refused at once");
     // An artifacts "directory" under a regular file cannot be made.
     let dir = fresh("unwritable");
     let file = dir.join("file");

@@ -610,12 +610,12 @@ fn every_name_a_step_or_fault_uses_is_defined() {
     assert!(msg.contains("no portal group named `op`"), "{msg}");
 }
 
-/// Parses text that must be refused within a second; returns the message.
-fn refused_fast(text: &str) -> String {
-    let t = std::time::Instant::now();
+/// Parses text that must be refused; returns the message. How fast is not
+/// asserted here (a loaded machine would make that flaky): the messages
+/// show which cheap pre-check refused it, before the YAML parser or the
+/// world saw it.
+fn refused_big(text: &str) -> String {
     let e = Scenario::parse(text, "big.yaml").expect_err("must be refused");
-    let took = t.elapsed();
-    assert!(took.as_millis() < 1000, "took {took:?}: {e}");
     let msg = e.to_string();
     assert!(!msg.contains('\n'), "one line: {msg}");
     assert!(msg.starts_with("big.yaml:"), "{msg}");
@@ -625,11 +625,11 @@ fn refused_fast(text: &str) -> String {
 
 #[test]
 fn deep_nesting_is_refused_before_the_yaml_parser_sees_it() {
-    let msg = refused_fast(&format!("name: {}", "[".repeat(100_000)));
+    let msg = refused_big(&format!("name: {}", "[".repeat(100_000)));
     assert!(msg.starts_with("big.yaml:1:38: nesting 33 deep"), "{msg}");
-    let msg = refused_fast(&format!("name: {}", "{a: ".repeat(100_000)));
+    let msg = refused_big(&format!("name: {}", "{a: ".repeat(100_000)));
     assert!(msg.contains("nesting 33 deep"), "{msg}");
-    let msg = refused_fast(&format!("name: x\nclients:\n{}x\n", "- ".repeat(100_000)));
+    let msg = refused_big(&format!("name: x\nclients:\n{}x\n", "- ".repeat(100_000)));
     assert!(msg.starts_with("big.yaml:3:"), "{msg}");
     assert!(
         msg.contains("expected mappings and lists nested at most 32 deep"),
@@ -648,7 +648,7 @@ fn deep_nesting_is_refused_before_the_yaml_parser_sees_it() {
 #[test]
 fn file_size_is_limited() {
     let pad = "#".repeat(scenario::MAX_SCENARIO_BYTES as usize);
-    let msg = refused_fast(&format!("{pad}\nname: x\n"));
+    let msg = refused_big(&format!("{pad}\nname: x\n"));
     assert!(
         msg.starts_with("big.yaml:1:1: the file is over the size limit of 1048576 bytes"),
         "{msg}"
@@ -756,7 +756,7 @@ fn every_number_has_a_range() {
         "name: x\nclients:\n  - name: c\n    steps:\n{}",
         "      - call: Refresh\n".repeat(scenario::MAX_STEPS + 1)
     );
-    let msg = refused_fast(&many_steps);
+    let msg = refused_big(&many_steps);
     assert!(
         msg.contains("10001 steps, over the limit of 10000"),
         "{msg}"
