@@ -331,6 +331,75 @@ fn call_faults(seed: u64) -> WorldConfig {
     )
 }
 
+/// Two groups on one target, one portal: adding it to both, moving it, then
+/// changing groups through pointers held across the deletion of the group
+/// and of its target; and the NULL-pointer cases of the CHAP methods.
+fn portals_and_held_pointers(seed: u64) -> WorldConfig {
+    const P: &str = "10.0.0.1:3260";
+    let add = |group: &str, op: &str| Step::AddPortal {
+        group: group.into(),
+        portal: P.into(),
+        bind: op.into(),
+    };
+    let remove = |group: &str, op: &str| Step::RemovePortal {
+        group: group.into(),
+        portal: P.into(),
+        bind: op.into(),
+    };
+    one(
+        seed,
+        t1(),
+        FaultPlan::new(),
+        vec![
+            Step::cpg("t1", "op"),
+            Step::wait_as("op", "g1"),
+            Step::cpg("t1", "op"),
+            Step::wait_as("op", "g2"),
+            add("g1", "op"),
+            Step::wait("op"),
+            // In g1 already: VDS_E_OBJECT_EXISTS.
+            add("g2", "op"),
+            Step::wait("op"),
+            remove("g1", "op"),
+            Step::wait("op"),
+            add("g2", "op"),
+            Step::wait("op"),
+            Step::SetSharedSecret {
+                target: "t1".into(),
+                secret: None,
+                null_secret_with_size: Some(8),
+                initiator: None,
+            },
+            Step::RememberInitiatorSharedSecret {
+                target: "t1".into(),
+                initiator: None,
+                secret: Some("s3cret-s3cret".into()),
+            },
+            // g1 deleted, then changed through the pointer still held.
+            Step::DeletePortalGroup {
+                group: "g1".into(),
+                bind: "op".into(),
+            },
+            Step::wait("op"),
+            add("g1", "op"),
+            Step::wait("op"),
+            // The target deleted, then its group changed through a held pointer.
+            Step::DeleteTarget {
+                target: "t1".into(),
+                bind: "op".into(),
+            },
+            Step::wait("op"),
+            remove("g2", "op"),
+            Step::wait("op"),
+            Step::DeletePortalGroup {
+                group: "g2".into(),
+                bind: "op".into(),
+            },
+            Step::wait("op"),
+        ],
+    )
+}
+
 /// Every fixed campaign, in the order the suite runs them.
 pub const CAMPAIGNS: &[Campaign] = &[
     Campaign {
@@ -397,6 +466,11 @@ pub const CAMPAIGNS: &[Campaign] = &[
         name: "call-faults",
         about: "E_OUTOFMEMORY, E_INVALIDARG and a Win32 timeout from CreatePortalGroup",
         build: call_faults,
+    },
+    Campaign {
+        name: "portals-and-held-pointers",
+        about: "a portal in two groups of one target, NULL CHAP arguments, groups changed after their own or their target's deletion",
+        build: portals_and_held_pointers,
     },
     Campaign {
         name: "mixed",

@@ -139,7 +139,7 @@ pub const CHECKS: &[Check] = &[
     ),
     check(
         RuleId::DeletedIsObjectDeleted,
-        "changing a deleted target answers VDS_E_OBJECT_DELETED",
+        "changing a deleted target or group (also through a held pointer) answers VDS_E_OBJECT_DELETED",
     ),
     check(
         RuleId::BusyPerTarget,
@@ -155,6 +155,14 @@ pub const CHECKS: &[Check] = &[
             RuleId::RestartAbandonsOperations,
             "operations in flight at a provider restart end with VDS_E_PROVIDER_EXITING",
         ),
+    ),
+    check(
+        RuleId::PortalOneGroupPerTarget,
+        "a portal held by another group of the target is refused with VDS_E_OBJECT_EXISTS, and only then",
+    ),
+    check(
+        RuleId::ArgNullPointer,
+        "a NULL pointer the method needs answers E_POINTER",
     ),
 ];
 
@@ -223,6 +231,18 @@ impl Serialize for CheckId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_has_a_check_or_is_a_permission() {
+        for r in vds_sim::profile::RULES {
+            let checked = by_rule(r.id).is_some();
+            assert!(
+                checked != r.permission.is_some(),
+                "{}: a rule either obliges (and has a check) or permits (and says why it needs none)",
+                r.id
+            );
+        }
+    }
 
     #[test]
     fn every_check_names_a_profile_rule_and_ids_are_unique() {

@@ -293,7 +293,7 @@ pub const RULES: &[Rule] = &[
     ),
     documented(
         RuleId::DeletedIsObjectDeleted,
-        "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds; a call that starts an asynchronous operation may instead return S_OK and end the operation with VDS_E_OBJECT_DELETED in Wait's pHrResult. Errors about the arguments (E_POINTER, E_INVALIDARG, VDS_E_NOT_SUPPORTED, VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED) may take precedence.",
+        "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds; a call that starts an asynchronous operation may instead return S_OK and end the operation with VDS_E_OBJECT_DELETED in Wait's pHrResult. Errors about the arguments (E_POINTER, E_INVALIDARG, VDS_E_NOT_SUPPORTED, VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED, and for AddPortal and RemovePortal VDS_E_OBJECT_NOT_FOUND or VDS_E_OBJECT_EXISTS about the portal) may take precedence.",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_E_OBJECT_DELETED row",
     ),
     permits(

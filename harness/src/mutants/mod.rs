@@ -188,6 +188,30 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::RestartAbandonsOperations,
         "operations abandoned by a provider restart end with VDS_E_OPERATION_CANCELED although nobody canceled them"
     ),
+    wrapper!(
+        "portal-in-use-as-not-found",
+        wrappers::PortalInUseAsNotFound,
+        RuleId::PortalOneGroupPerTarget,
+        "adding a portal held by another group of the target answers VDS_E_OBJECT_NOT_FOUND"
+    ),
+    wrapper!(
+        "portal-refused-when-free",
+        wrappers::PortalRefusedWhenFree,
+        RuleId::PortalOneGroupPerTarget,
+        "AddPortal always answers VDS_E_OBJECT_EXISTS, even for a portal in no group"
+    ),
+    wrapper!(
+        "null-secret-accepted",
+        wrappers::NullSecretAccepted,
+        RuleId::ArgNullPointer,
+        "SetSharedSecret with a NULL secret of non-zero size answers S_OK"
+    ),
+    wrapper!(
+        "deleted-group-as-e-fail",
+        wrappers::DeletedGroupAsEFail,
+        RuleId::DeletedIsObjectDeleted,
+        "changing a deleted portal group answers E_FAIL instead of VDS_E_OBJECT_DELETED"
+    ),
 ];
 
 /// The mutant with this name.

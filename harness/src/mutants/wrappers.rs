@@ -442,3 +442,65 @@ impl Wrap for RestartAsCanceled {
         }))
     }
 }
+
+/// A portal held by another group of the target is reported as not found.
+#[derive(Clone)]
+pub(super) struct PortalInUseAsNotFound;
+
+impl Wrap for PortalInUseAsNotFound {
+    fn failure(&self, method: Method, hr: HResult) -> HResult {
+        if method == Method::PortalGroupAddPortal && hr == HResult::VDS_E_OBJECT_EXISTS {
+            HResult::VDS_E_OBJECT_NOT_FOUND
+        } else {
+            hr
+        }
+    }
+}
+
+/// AddPortal refuses every portal as already in a group.
+#[derive(Clone)]
+pub(super) struct PortalRefusedWhenFree;
+
+#[async_trait]
+impl Wrap for PortalRefusedWhenFree {
+    async fn portal_group_add_portal(
+        &self,
+        _g: &dyn IVdsIscsiPortalGroup,
+        _portal: VDS_OBJECT_ID,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        Err(HResult::VDS_E_OBJECT_EXISTS)
+    }
+}
+
+/// SetSharedSecret accepts a NULL secret with a non-zero size.
+#[derive(Clone)]
+pub(super) struct NullSecretAccepted;
+
+#[async_trait]
+impl Wrap for NullSecretAccepted {
+    async fn target_set_shared_secret(
+        &self,
+        t: &dyn IVdsIscsiTarget,
+        secret: Option<&VDS_ISCSI_SHARED_SECRET>,
+        initiator: Option<&str>,
+    ) -> HrResult<()> {
+        match secret {
+            Some(s) if s.pSharedSecret.is_none() && s.ulSharedSecretSize > 0 => ok(()),
+            _ => t.SetSharedSecret(secret, initiator).await,
+        }
+    }
+}
+
+/// A deleted portal group answers the generic E_FAIL.
+#[derive(Clone)]
+pub(super) struct DeletedGroupAsEFail;
+
+impl Wrap for DeletedGroupAsEFail {
+    fn failure(&self, method: Method, hr: HResult) -> HResult {
+        if method.interface() == "IVdsIscsiPortalGroup" && hr == HResult::VDS_E_OBJECT_DELETED {
+            HResult::E_FAIL
+        } else {
+            hr
+        }
+    }
+}

@@ -177,6 +177,18 @@ impl<'a> History<'a> {
             .map(|e| e.t_us)
     }
 
+    /// When the array deleted `group`, or the target it belonged to, if it did.
+    pub fn group_deleted_at(&self, group: VDS_OBJECT_ID) -> Option<u128> {
+        let target = self.group_target.get(&group)?;
+        self.applied()
+            .find(|e| match &e.request {
+                ArrayRequest::DeletePortalGroup { group: g } => *g == group,
+                ArrayRequest::DeleteTarget { target: t } => t == target,
+                _ => false,
+            })
+            .map(|e| e.t_us)
+    }
+
     /// True when `group` existed on the array at time `t_us`.
     pub fn group_existed_at(&self, group: VDS_OBJECT_ID, t_us: u128) -> bool {
         let Some(target) = self.group_target.get(&group) else {

@@ -3,12 +3,14 @@
 //! array's history as ground truth, and reports, per check, how often the
 //! run exercised it and every violation found.
 
+mod arguments;
 mod async_rules;
 mod cache;
 mod cpg;
 mod history;
 mod linearizability;
 mod link;
+mod portals;
 mod restart;
 mod run;
 mod targets;
@@ -171,6 +173,11 @@ const JUDGES: &[(RuleId, Judge)] = &[
         RuleId::RestartAbandonsOperations,
         restart::restart_abandons_operations,
     ),
+    (
+        RuleId::PortalOneGroupPerTarget,
+        portals::portal_one_group_per_target,
+    ),
+    (RuleId::ArgNullPointer, arguments::arg_null_pointer),
 ];
 
 /// Judges one run against every check.

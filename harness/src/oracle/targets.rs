@@ -3,12 +3,13 @@
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
+use vds_sim::world::StepRecord;
 
 use super::history::is_standard_failure;
 use super::{History, Judgement};
 
 /// Calls that change a target.
-const CHANGES: [Method; 5] = [
+const TARGET_CHANGES: [Method; 5] = [
     Method::TargetCreatePortalGroup,
     Method::TargetDelete,
     Method::TargetSetFriendlyName,
@@ -16,13 +17,33 @@ const CHANGES: [Method; 5] = [
     Method::TargetRememberInitiatorSharedSecret,
 ];
 
+/// Calls that change a portal group.
+const GROUP_CHANGES: [Method; 3] = [
+    Method::PortalGroupAddPortal,
+    Method::PortalGroupRemovePortal,
+    Method::PortalGroupDelete,
+];
+
+/// When the object a changing call is made on stopped existing on the
+/// array: a target by its deletion; a group by its own or its target's.
+fn deleted_at(h: &History, s: &StepRecord) -> Option<u128> {
+    let object = s.object?;
+    if TARGET_CHANGES.contains(&s.method) {
+        h.target_deleted_at(object)
+    } else if GROUP_CHANGES.contains(&s.method) {
+        h.group_deleted_at(object)
+    } else {
+        None
+    }
+}
+
 /// DELETED-IS-OBJECT-DELETED: changing a deleted target answers VDS_E_OBJECT_DELETED.
 pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
-    for s in h.calls.iter().filter(|s| CHANGES.contains(&s.method)) {
-        let Some(target) = s.object else { continue };
-        let Some(deleted) = h.target_deleted_at(target) else {
+    for s in &h.calls {
+        let Some(deleted) = deleted_at(h, s) else {
             continue;
         };
+        let target = s.object.expect("deleted_at needs an object");
         if s.t_call_us <= deleted {
             continue;
         }
@@ -42,7 +63,7 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
                 j.fail(
                     RuleId::DeletedIsObjectDeleted,
                     s,
-                    format!("{} on target {target}, deleted earlier, returned {} and its operation ended with {result}", s.method, s.hr),
+                    format!("{} on {target}, deleted earlier, returned {} and its operation ended with {result}", s.method, s.hr),
                 );
             }
             continue;
@@ -55,7 +76,18 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
             HResult::VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED,
         ]
         .contains(&s.hr);
+        // A portal argument the provider's (possibly stale) view finds in no
+        // group, or in another group, is an argument error too.
+        let portal_error = matches!(
+            s.method,
+            Method::PortalGroupAddPortal | Method::PortalGroupRemovePortal
+        ) && [
+            HResult::VDS_E_OBJECT_NOT_FOUND,
+            HResult::VDS_E_OBJECT_EXISTS,
+        ]
+        .contains(&s.hr);
         let allowed = argument_error
+            || portal_error
             || s.hr == HResult::VDS_E_OBJECT_DELETED
             || s.hr == HResult::VDS_E_PROVIDER_CACHE_CORRUPT
             || s.hr == HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS
@@ -65,7 +97,7 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
                 RuleId::DeletedIsObjectDeleted,
                 s,
                 format!(
-                    "{} on target {target}, deleted earlier, returned {}",
+                    "{} on {target}, deleted earlier, returned {}",
                     s.method, s.hr
                 ),
             );

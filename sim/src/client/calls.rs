@@ -10,6 +10,7 @@ impl Client {
         object: Option<VDS_OBJECT_ID>,
         args: String,
     ) {
+        args.clone_into(&mut self.call_args.lock().unwrap_or_else(|e| e.into_inner()));
         let seq = self.ctx.trace.record(Event::Call {
             client: self.name.clone(),
             step,
@@ -83,6 +84,12 @@ impl Client {
             step,
             method,
             object,
+            args: extra.args.unwrap_or_else(|| {
+                self.call_args
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone()
+            }),
             hr,
             hr_result: extra.hr_result,
             percent: extra.percent,

@@ -62,6 +62,8 @@ struct Extra {
     seqs: Option<(usize, usize)>,
     /// Whether the answer was inconsistent, in the same case.
     inconsistent: Option<bool>,
+    /// The call's rendered arguments, in the same case.
+    args: Option<String>,
 }
 
 /// Describes an output for the trace.
@@ -101,6 +103,8 @@ struct Client {
     /// Trace sequence numbers of the last call and return events.
     call_seq: std::sync::atomic::AtomicUsize,
     return_seq: std::sync::atomic::AtomicUsize,
+    /// The rendered arguments of the call in progress.
+    call_args: std::sync::Mutex<String>,
 }
 
 /// Runs a program to its end.
@@ -122,6 +126,7 @@ pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
         inconsistent: Default::default(),
         call_seq: Default::default(),
         return_seq: Default::default(),
+        call_args: Default::default(),
     };
     client.setup().await;
     for (i, step) in program.steps.iter().enumerate() {

@@ -266,10 +266,11 @@ impl Client {
                     (Some(s), None) => Some(VDS_ISCSI_SHARED_SECRET::new(s.as_bytes().to_vec())),
                     (None, None) => None,
                 };
-                let args = format!(
-                    "secret={} initiator={initiator:?}",
-                    if s.is_some() { "set" } else { "NULL" }
-                );
+                let args = match (&s, null_secret_with_size) {
+                    (_, Some(size)) => format!("secret=NULL size={size} initiator={initiator:?}"),
+                    (Some(_), None) => format!("secret=set initiator={initiator:?}"),
+                    (None, None) => format!("secret=NULL initiator={initiator:?}"),
+                };
                 let (id, fut) = (
                     t.object_id(),
                     t.SetSharedSecret(s.as_ref(), initiator.as_deref()),

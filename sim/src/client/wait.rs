@@ -114,6 +114,11 @@ impl Client {
             self.return_seq.load(std::sync::atomic::Ordering::Relaxed),
         );
         let inconsistent = self.inconsistent.load(std::sync::atomic::Ordering::Relaxed);
+        let args = self
+            .call_args
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let probe = match &w.async_out {
             VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
                 pPortalGroupUnk: Some(g),
@@ -155,6 +160,7 @@ impl Client {
             called: Some(called),
             seqs: Some(seqs),
             inconsistent: Some(inconsistent),
+            args: Some(args),
             ..Extra::default()
         };
         self.push_record(step, Method::AsyncWait, None, hr, extra);

@@ -20,6 +20,9 @@ pub struct StepRecord {
     pub method: Method,
     /// The object called, if it has an id.
     pub object: Option<VDS_OBJECT_ID>,
+    /// The call's arguments, rendered as in the trace's call event (e.g.
+    /// `portal=10.0.0.1:3260 {ID}`, `secret=NULL size=8 initiator=None`).
+    pub args: String,
     /// The method's own HRESULT.
     pub hr: HResult,
     /// `pHrResult` of Wait or QueryStatus.
