@@ -164,6 +164,10 @@ pub const CHECKS: &[Check] = &[
         RuleId::ArgNullPointer,
         "a NULL pointer the method needs answers E_POINTER",
     ),
+    check(
+        RuleId::OutcomeListed,
+        "every answer and every operation's end is on its method's allow-list",
+    ),
 ];
 
 /// The check that enforces this rule, if any.

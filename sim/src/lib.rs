@@ -30,6 +30,7 @@ pub mod hresult;
 pub mod interfaces;
 pub mod ledger;
 pub mod method;
+pub mod outcomes;
 pub mod output_type;
 pub mod prelude;
 pub mod profile;

@@ -71,6 +71,7 @@ rule_ids! {
     RestartAbandonsOperations = "RESTART-ABANDONS-OPERATIONS",
     AnswersConsistent = "ANSWERS-CONSISTENT",
     RunCompletes = "RUN-COMPLETES",
+    OutcomeListed = "OUTCOME-LISTED",
 }
 
 impl RuleId {
@@ -187,12 +188,12 @@ pub const RULES: &[Rule] = &[
     ),
     documented(
         RuleId::CpgSOkNewGroup,
-        "After S_OK, a successful Wait yields type VDS_ASYNCOUT_CREATEPORTALGROUP (63) with a non-NULL cpg.pPortalGroupUnk naming a new group whose GetTarget is the target called.",
+        "After S_OK, a successful Wait whose pHrResult is S_OK yields type VDS_ASYNCOUT_CREATEPORTALGROUP (63) with a non-NULL cpg.pPortalGroupUnk naming a new group whose GetTarget is the target called.",
         "IVdsIscsiTarget::CreatePortalGroup; VDS_ASYNC_OUTPUT",
     ),
     documented(
         RuleId::CpgAlreadyExists,
-        "VDS_S_ALREADY_EXISTS means no group was created; Wait then succeeds and hands back an existing group of that target.",
+        "VDS_S_ALREADY_EXISTS means no group was created; Wait then succeeds and hands back an existing group of that target. This holds whether CreatePortalGroup itself returns it or, when other creations reach the limit while the operation runs, Wait's pHrResult carries it.",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_S_ALREADY_EXISTS row",
     ),
     decided(
@@ -338,6 +339,11 @@ pub const RULES: &[Rule] = &[
         RuleId::RunCompletes,
         "A provider never panics, never blocks its thread (it yields to the simulator), and every call, Wait included, returns within the run's time limit.",
         "A hung or crashed provider hangs the VDS service.",
+    ),
+    decided(
+        RuleId::OutcomeListed,
+        "Every answer is on its method's allow-list (vds_sim::outcomes): the call's own HRESULT is one its method page lists, a standard code or a code another rule of this profile allows; an operation that has finished ends with S_OK (any success code after CreatePortalGroup answered VDS_S_ALREADY_EXISTS), VDS_E_OPERATION_CANCELED or a failure its method could have returned; and a successful end hands back an object exactly for CreateTarget and CreatePortalGroup.",
+        "The method pages list codes one method at a time; a list that covers every outcome refuses a wrong answer that no specific rule foresaw.",
     ),
 ];
 

@@ -212,6 +212,12 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::DeletedIsObjectDeleted,
         "changing a deleted portal group answers E_FAIL instead of VDS_E_OBJECT_DELETED"
     ),
+    wrapper!(
+        "cpg-success-without-group",
+        wrappers::CpgSuccessWithoutGroup,
+        RuleId::OutcomeListed,
+        "after CreatePortalGroup answered S_OK, Wait reports the success code S_FALSE and a NULL group"
+    ),
 ];
 
 /// The mutant with this name.

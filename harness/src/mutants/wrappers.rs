@@ -504,3 +504,38 @@ impl Wrap for DeletedGroupAsEFail {
         }
     }
 }
+
+/// After S_OK from CreatePortalGroup, Wait reports S_FALSE and no group.
+#[derive(Clone)]
+pub(super) struct CpgSuccessWithoutGroup;
+
+#[async_trait]
+impl Wrap for CpgSuccessWithoutGroup {
+    async fn target_create_portal_group(
+        &self,
+        t: &dyn IVdsIscsiTarget,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let r = t.CreatePortalGroup().await?;
+        if r.hr != HResult::S_OK {
+            return Ok(r);
+        }
+        let op = edit_wait(r.out, |out| {
+            if out.hr_result != HResult::S_OK {
+                return out;
+            }
+            if let VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                pPortalGroupUnk: Some(p),
+            } = out.async_out
+            {
+                p.release();
+            }
+            WaitOutput {
+                hr_result: HResult::S_FALSE,
+                async_out: VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                    pPortalGroupUnk: None,
+                },
+            }
+        });
+        ok(op)
+    }
+}

@@ -147,10 +147,13 @@ pub(super) fn cpg_limit(h: &History, j: &mut Judgement) {
     }
 }
 
-/// CPG-ALREADY-EXISTS: creates nothing, Wait hands back an existing group.
+/// CPG-ALREADY-EXISTS: creates nothing, Wait hands back an existing group;
+/// judged when the call returned VDS_S_ALREADY_EXISTS and when Wait's
+/// pHrResult carries it.
 pub(super) fn cpg_already_exists(h: &History, j: &mut Judgement) {
     let rule = RuleId::CpgAlreadyExists;
-    for f in finished(h).filter(|f| f.call.hr == HResult::VDS_S_ALREADY_EXISTS) {
+    let exists = HResult::VDS_S_ALREADY_EXISTS;
+    for f in finished(h).filter(|f| f.call.hr == exists || f.hr_result == exists) {
         j.hit(rule);
         let (wait, hr_result, target) = (f.wait, f.hr_result, f.target);
         if wait.hr.failed() || hr_result.failed() {
@@ -163,9 +166,9 @@ pub(super) fn cpg_already_exists(h: &History, j: &mut Judgement) {
         match f.group {
             None => j.fail(rule, wait, "Wait handed back a NULL group"),
             Some(g) => {
-                if !h.group_existed_at(g, f.call.t_call_us)
-                    || h.group_target.get(&g) != Some(&target)
-                {
+                let existing = h.group_existed_at(g, f.call.t_call_us)
+                    || (f.call.hr != exists && h.group_existed_at(g, wait.t_us));
+                if !existing || h.group_target.get(&g) != Some(&target) {
                     j.fail(
                         rule,
                         wait,

@@ -10,6 +10,7 @@ mod cpg;
 mod history;
 mod linearizability;
 mod link;
+mod outcomes;
 mod portals;
 mod restart;
 mod run;
@@ -178,6 +179,7 @@ const JUDGES: &[(RuleId, Judge)] = &[
         portals::portal_one_group_per_target,
     ),
     (RuleId::ArgNullPointer, arguments::arg_null_pointer),
+    (RuleId::OutcomeListed, outcomes::outcome_listed),
 ];
 
 /// Judges one run against every check.

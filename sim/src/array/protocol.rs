@@ -185,6 +185,9 @@ pub enum ArrayError {
     GroupLimitReached {
         /// The limit.
         limit: u16,
+        /// The target's group with the lowest tag: what a provider hands
+        /// back instead (rule CPG-LIMIT-EXISTING).
+        lowest: Option<VDS_OBJECT_ID>,
     },
     /// Another target already has that iSCSI name.
     #[error("iSCSI name not unique")]

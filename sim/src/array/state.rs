@@ -210,18 +210,15 @@ impl ArraySnapshot {
     ) -> ArrayResult {
         self.target(target)?;
         let groups = self.groups_of(target);
+        let full = ArrayError::GroupLimitReached {
+            limit: self.group_limit,
+            lowest: groups.iter().min_by_key(|g| g.tag).map(|g| g.id),
+        };
         if groups.len() >= usize::from(self.group_limit) {
-            return Err(ArrayError::GroupLimitReached {
-                limit: self.group_limit,
-            });
+            return Err(full);
         }
         let used: BTreeSet<u16> = groups.iter().map(|g| g.tag).collect();
-        let tag =
-            (1..=u16::MAX)
-                .find(|t| !used.contains(t))
-                .ok_or(ArrayError::GroupLimitReached {
-                    limit: self.group_limit,
-                })?;
+        let tag = (1..=u16::MAX).find(|t| !used.contains(t)).ok_or(full)?;
         let id = new_id();
         let group = GroupRecord {
             id,

@@ -102,6 +102,18 @@ fn work(
         match shared.ask(req).await {
             Err(hr) => (hr, Produced::Nothing),
             Ok(Ok(reply)) => done(&shared, reply),
+            // The limit was reached while the operation ran (other
+            // creations got there first): as at the call, hand back the
+            // existing group with the lowest tag (rule CPG-LIMIT-EXISTING).
+            Ok(Err(ArrayError::GroupLimitReached {
+                lowest: Some(id), ..
+            })) => (
+                HResult::VDS_S_ALREADY_EXISTS,
+                Produced::PortalGroup(Arc::new(PortalGroup {
+                    shared: shared.clone(),
+                    id,
+                })),
+            ),
             Ok(Err(e)) => {
                 if let ArrayError::NotFound { id } = e
                     && Some(id) == subject
