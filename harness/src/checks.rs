@@ -168,6 +168,10 @@ pub const CHECKS: &[Check] = &[
         RuleId::OutcomeListed,
         "every answer and every operation's end is on its method's allow-list",
     ),
+    check(
+        RuleId::RefusalWarranted,
+        "a refusal is borne out by the array's state; a change the array made is not reported as failed",
+    ),
 ];
 
 /// The check that enforces this rule, if any.

@@ -72,6 +72,7 @@ rule_ids! {
     AnswersConsistent = "ANSWERS-CONSISTENT",
     RunCompletes = "RUN-COMPLETES",
     OutcomeListed = "OUTCOME-LISTED",
+    RefusalWarranted = "REFUSAL-WARRANTED",
 }
 
 impl RuleId {
@@ -344,6 +345,11 @@ pub const RULES: &[Rule] = &[
         RuleId::OutcomeListed,
         "Every answer is on its method's allow-list (vds_sim::outcomes): the call's own HRESULT is one its method page lists, a standard code or a code another rule of this profile allows; an operation that has finished ends with S_OK (any success code after CreatePortalGroup answered VDS_S_ALREADY_EXISTS), VDS_E_OPERATION_CANCELED or a failure its method could have returned; and a successful end hands back an object exactly for CreateTarget and CreatePortalGroup.",
         "The method pages list codes one method at a time; a list that covers every outcome refuses a wrong answer that no specific rule foresaw.",
+    ),
+    documented(
+        RuleId::RefusalWarranted,
+        "A failure code states a fact about the situation, and the situation must bear it out: VDS_E_ASSOCIATED_LUNS_EXIST only for a target with LUNs, VDS_E_ASSOCIATED_PORTALS_EXIST only for a group holding portals, VDS_E_OBJECT_NOT_FOUND from AddPortal only for a portal the array does not have; and a portal added or removed on the array is never reported as refused (a timeout, VDS_E_PROVIDER_EXITING or VDS_E_OBJECT_DELETED leave the outcome unknown or have their own rules).",
+        "The return-value tables of IVdsIscsiTarget::Delete, IVdsIscsiPortalGroup::AddPortal, RemovePortal and Delete say when each code is returned.",
     ),
 ];
 

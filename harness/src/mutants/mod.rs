@@ -218,6 +218,18 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::OutcomeListed,
         "after CreatePortalGroup answered S_OK, Wait reports the success code S_FALSE and a NULL group"
     ),
+    wrapper!(
+        "add-portal-reports-not-found",
+        wrappers::AddPortalReportsNotFound,
+        RuleId::RefusalWarranted,
+        "AddPortal adds the portal on the array, then Wait reports VDS_E_OBJECT_NOT_FOUND"
+    ),
+    wrapper!(
+        "delete-refused-for-luns",
+        wrappers::DeleteRefusedForLuns,
+        RuleId::RefusalWarranted,
+        "a target's Delete is refused with VDS_E_ASSOCIATED_LUNS_EXIST although it has no LUNs"
+    ),
 ];
 
 /// The mutant with this name.

@@ -539,3 +539,40 @@ impl Wrap for CpgSuccessWithoutGroup {
         ok(op)
     }
 }
+
+/// AddPortal does its work, then reports the portal as not found.
+#[derive(Clone)]
+pub(super) struct AddPortalReportsNotFound;
+
+#[async_trait]
+impl Wrap for AddPortalReportsNotFound {
+    async fn portal_group_add_portal(
+        &self,
+        g: &dyn IVdsIscsiPortalGroup,
+        portal: VDS_OBJECT_ID,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        let r = g.AddPortal(portal).await?;
+        let op = edit_wait(r.out, |out| {
+            if out.hr_result == HResult::S_OK {
+                WaitOutput {
+                    hr_result: HResult::VDS_E_OBJECT_NOT_FOUND,
+                    ..out
+                }
+            } else {
+                out
+            }
+        });
+        ok_with(r.hr, op)
+    }
+}
+
+/// A target's Delete is always refused as if it had LUNs.
+#[derive(Clone)]
+pub(super) struct DeleteRefusedForLuns;
+
+#[async_trait]
+impl Wrap for DeleteRefusedForLuns {
+    async fn target_delete(&self, _t: &dyn IVdsIscsiTarget) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        Err(HResult::VDS_E_ASSOCIATED_LUNS_EXIST)
+    }
+}

@@ -126,6 +126,20 @@ impl<'a> History<'a> {
         }
     }
 
+    /// What a call finally answered: its own failure, or, when it started
+    /// an operation, the result of its first successful Wait; with the
+    /// record that revealed it. `None` while the operation's end was never seen.
+    pub fn answer<'s>(&'s self, call: &'s StepRecord) -> Option<(HResult, &'s StepRecord)> {
+        if call.hr.failed() || expected_type(call.method).is_none() {
+            return Some((call.hr, call));
+        }
+        let op = self.ops.iter().find(|o| std::ptr::eq(o.call, call))?;
+        let w = op
+            .waits()
+            .find(|w| w.hr.succeeded() && w.hr_result.is_some())?;
+        Some((w.hr_result?, *w))
+    }
+
     /// Successful changes the array applied, in order.
     pub fn applied(&self) -> impl Iterator<Item = &ArrayEvent> {
         self.out.array_log.iter().filter(|e| e.error.is_none())

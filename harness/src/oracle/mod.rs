@@ -12,6 +12,7 @@ mod linearizability;
 mod link;
 mod outcomes;
 mod portals;
+mod refusals;
 mod restart;
 mod run;
 mod targets;
@@ -180,6 +181,7 @@ const JUDGES: &[(RuleId, Judge)] = &[
     ),
     (RuleId::ArgNullPointer, arguments::arg_null_pointer),
     (RuleId::OutcomeListed, outcomes::outcome_listed),
+    (RuleId::RefusalWarranted, refusals::refusal_warranted),
 ];
 
 /// Judges one run against every check.

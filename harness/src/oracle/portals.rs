@@ -16,14 +16,14 @@ use super::{History, Judgement};
 const EXISTS: HResult = HResult::VDS_E_OBJECT_EXISTS;
 
 /// The portal an AddPortal or RemovePortal names: the id in braces in its arguments.
-fn portal_of(s: &StepRecord) -> Option<Id> {
+pub(super) fn portal_of(s: &StepRecord) -> Option<Id> {
     let (_, rest) = s.args.split_once('{')?;
     let (id, _) = rest.split_once('}')?;
     format!("{{{id}}}").parse().ok()
 }
 
 /// The groups holding `portal` on the array at time `t_us`.
-fn holders_at(h: &History, portal: Id, t_us: u128) -> BTreeSet<Id> {
+pub(super) fn holders_at(h: &History, portal: Id, t_us: u128) -> BTreeSet<Id> {
     let mut holders: BTreeSet<Id> = h
         .out
         .initial_array
@@ -71,22 +71,8 @@ pub(super) fn portal_one_group_per_target(h: &History, j: &mut Judgement) {
         let (Some(group), Some(portal)) = (call.object, portal_of(call)) else {
             continue;
         };
-        // The answer: the call's own failure, or its operation's result.
-        let (answer, at) = if call.hr.failed() {
-            (call.hr, *call)
-        } else {
-            let Some(w) = h
-                .ops
-                .iter()
-                .find(|o| std::ptr::eq(o.call, *call))
-                .and_then(|o| {
-                    o.waits()
-                        .find(|w| w.hr.succeeded() && w.hr_result.is_some())
-                })
-            else {
-                continue;
-            };
-            (w.hr_result.expect("filtered above"), *w)
+        let Some((answer, at)) = h.answer(call) else {
+            continue;
         };
         // Times at which the array's state could have been what the provider saw.
         let mut times = vec![call.t_call_us];

@@ -1,0 +1,145 @@
+//! REFUSAL-WARRANTED: a failure code is an answer about the situation, so
+//! the situation must call for it. A refusal the array's state does not
+//! warrant, or a change the array made while the caller was told it failed,
+//! is a finding.
+
+use vds_sim::array::ArrayRequest;
+use vds_sim::hresult::HResult;
+use vds_sim::method::Method;
+use vds_sim::profile::RuleId;
+use vds_sim::props::VDS_OBJECT_ID as Id;
+use vds_sim::world::StepRecord;
+
+use super::portals::{holders_at, portal_of};
+use super::{History, Judgement};
+
+/// Failures that leave the caller not knowing whether the change was made.
+const UNKNOWING: [HResult; 2] = [vds_sim::outcomes::TIMEOUT, HResult::VDS_E_PROVIDER_EXITING];
+
+/// The array request the call asks for, as it appears in the array's log.
+fn request_of(s: &StepRecord) -> Option<ArrayRequest> {
+    let object = s.object?;
+    Some(match s.method {
+        Method::PortalGroupAddPortal => ArrayRequest::AddPortal {
+            group: object,
+            portal: portal_of(s)?,
+        },
+        Method::PortalGroupRemovePortal => ArrayRequest::RemovePortal {
+            group: object,
+            portal: portal_of(s)?,
+        },
+        Method::PortalGroupDelete => ArrayRequest::DeletePortalGroup { group: object },
+        Method::TargetDelete => ArrayRequest::DeleteTarget { target: object },
+        _ => return None,
+    })
+}
+
+/// Simulated times from the call to the answer at which the array's state
+/// may have been what the provider saw: the call, and every change between.
+fn moments(h: &History, call: &StepRecord, at: &StepRecord) -> Vec<u128> {
+    let mut t = vec![call.t_call_us];
+    t.extend(
+        h.applied()
+            .filter(|e| e.t_us > call.t_call_us && e.t_us <= at.t_us)
+            .map(|e| e.t_us),
+    );
+    t
+}
+
+/// Whether the array applied `req` between the call and its answer, and
+/// only this call can have asked for it: no fault did it directly, and no
+/// other call asking for the same change overlapped this one.
+fn made_by_this_call(h: &History, call: &StepRecord, req: &ArrayRequest, at: &StepRecord) -> bool {
+    let window = call.t_call_us..=at.t_us;
+    let mut made = h
+        .out
+        .array_log
+        .iter()
+        .filter(|e| e.request == *req && window.contains(&e.t_us));
+    let Some(first) = made.next() else {
+        return false;
+    };
+    let rival = h.calls.iter().any(|o| {
+        !std::ptr::eq(*o, call)
+            && request_of(o).as_ref() == Some(req)
+            && o.t_call_us <= at.t_us
+            && h.answer(o).is_none_or(|(_, a)| a.t_us >= call.t_call_us)
+    });
+    first.error.is_none() && !first.direct && !rival
+}
+
+/// Whether `group` held any portal at one of the `moments`.
+fn had_portals(h: &History, group: Id, moments: &[u128]) -> bool {
+    let portals: Vec<Id> = h.out.initial_array.portals.keys().copied().collect();
+    moments.iter().any(|t| {
+        portals
+            .iter()
+            .any(|p| holders_at(h, *p, *t).contains(&group))
+    })
+}
+
+/// Why the refusal `hr` of `call` (revealed by `at`) is not warranted, if it is not.
+fn unwarranted(h: &History, call: &StepRecord, hr: HResult, at: &StepRecord) -> Option<String> {
+    let object = call.object?;
+    let when = moments(h, call, at);
+    // Only a portal change is judged so: a Delete answered
+    // VDS_E_OBJECT_DELETED may have met a deletion by another path that
+    // this oracle cannot tell from its own.
+    let portal_change = matches!(
+        call.method,
+        Method::PortalGroupAddPortal | Method::PortalGroupRemovePortal
+    );
+    if let Some(req) = request_of(call).filter(|_| portal_change)
+        && !UNKNOWING.contains(&hr)
+        && hr != HResult::VDS_E_OBJECT_DELETED
+        && made_by_this_call(h, call, &req, at)
+    {
+        return Some(format!(
+            "the array made the change ({req:?}) while the caller was told {hr}"
+        ));
+    }
+    match (call.method, hr) {
+        (Method::TargetDelete, HResult::VDS_E_ASSOCIATED_LUNS_EXIST) => {
+            let luns = h
+                .out
+                .initial_array
+                .targets
+                .get(&object)
+                .is_some_and(|t| !t.luns.is_empty());
+            (!luns).then(|| format!("target {object} has no LUNs"))
+        }
+        (Method::PortalGroupDelete, HResult::VDS_E_ASSOCIATED_PORTALS_EXIST) => {
+            (!had_portals(h, object, &when)).then(|| format!("group {object} held no portal"))
+        }
+        (Method::PortalGroupAddPortal, HResult::VDS_E_OBJECT_NOT_FOUND) => {
+            let portal = portal_of(call)?;
+            h.out
+                .initial_array
+                .portals
+                .contains_key(&portal)
+                .then(|| format!("portal {portal} exists on the array"))
+        }
+        _ => None,
+    }
+}
+
+/// REFUSAL-WARRANTED.
+pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RefusalWarranted;
+    for call in h.calls.iter().filter(|s| request_of(s).is_some()) {
+        let Some((hr, at)) = h.answer(call) else {
+            continue;
+        };
+        if hr.succeeded() {
+            continue;
+        }
+        j.hit(rule);
+        if let Some(why) = unwarranted(h, call, hr, at) {
+            j.fail(
+                rule,
+                at,
+                format!("{} answered {hr}, but {why}", call.method),
+            );
+        }
+    }
+}
