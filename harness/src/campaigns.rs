@@ -389,6 +389,11 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
                 bind: "op".into(),
             },
             Step::wait("op"),
+            // Deleted, then deleted again through the pointer still held.
+            Step::DeleteTarget {
+                target: "t1".into(),
+                bind: "op".into(),
+            },
             remove("g2", "op"),
             Step::wait("op"),
             Step::DeletePortalGroup {
@@ -398,6 +403,139 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
             Step::wait("op"),
         ],
     )
+}
+
+/// Every asynchronous operation (CreateTarget, AddPortal, RemovePortal, a
+/// group's and a target's Delete) watched as CreatePortalGroup is
+/// elsewhere: polled while slow, waited twice, canceled in time and after
+/// the end; a provider restart under each; and the read-only calls of
+/// every interface.
+fn every_operation(seed: u64) -> WorldConfig {
+    const P: &str = "10.0.0.1:3260";
+    // Start an operation bound to `op`, then watch it to its end.
+    fn watched(start: Step, op: &str) -> Vec<Step> {
+        vec![
+            start,
+            Step::query_status(op),
+            Step::Sleep { ms: 4 },
+            Step::query_status(op),
+            Step::wait(op),
+            Step::wait(op),
+            Step::cancel(op),
+            Step::query_status(op),
+        ]
+    }
+    // Start an operation and cancel it at once: it ends canceled.
+    fn canceled(start: Step, op: &str) -> Vec<Step> {
+        vec![start, Step::cancel(op), Step::cancel(op), Step::wait(op)]
+    }
+    let add = |op: &str| Step::AddPortal {
+        group: "g1".into(),
+        portal: P.into(),
+        bind: op.into(),
+    };
+    let remove = |op: &str| Step::RemovePortal {
+        group: "g1".into(),
+        portal: P.into(),
+        bind: op.into(),
+    };
+    let create = |name: &str, op: &str| Step::CreateTarget {
+        iscsi_name: None,
+        friendly_name: name.into(),
+        bind: op.into(),
+    };
+    let delete_group = |g: &str, op: &str| Step::DeletePortalGroup {
+        group: g.into(),
+        bind: op.into(),
+    };
+    let delete_target = |t: &str, op: &str| Step::DeleteTarget {
+        target: t.into(),
+        bind: op.into(),
+    };
+    let mut steps = vec![
+        Step::cpg("t1", "op"),
+        Step::wait_as("op", "g1"),
+        Step::cpg("t1", "op"),
+        Step::wait_as("op", "g2"),
+        Step::cpg("t1", "op"),
+        Step::wait_as("op", "g3"),
+    ];
+    steps.extend(canceled(create("t8", "c1"), "c1"));
+    steps.extend(canceled(add("c2"), "c2"));
+    steps.extend(canceled(delete_group("g3", "c3"), "c3"));
+    steps.extend(watched(create("t9", "w1"), "w1"));
+    steps.push(Step::wait_as("w1", "t9"));
+    steps.extend(watched(add("w2"), "w2"));
+    steps.extend(canceled(remove("c4"), "c4"));
+    steps.extend(watched(remove("w3"), "w3"));
+    steps.extend(watched(delete_group("g2", "w4"), "w4"));
+    steps.extend(canceled(delete_target("t9", "c5"), "c5"));
+    steps.extend(watched(delete_target("t9", "w5"), "w5"));
+    // The same name twice: the second is refused.
+    steps.push(Step::CreateTarget {
+        iscsi_name: Some("iqn.1991-05.com.example:t1".into()),
+        friendly_name: "dup".into(),
+        bind: "w6".into(),
+    });
+    steps.push(Step::wait("w6"));
+    // Read-only calls of every interface.
+    steps.extend([
+        Step::QueryTargets,
+        Step::QueryPortals,
+        Step::GetSubSystem {
+            target: "t1".into(),
+        },
+        Step::GetConnectedInitiators {
+            target: "t1".into(),
+        },
+        Step::QueryAssociatedPortals { group: "g1".into() },
+        Step::GetPortalGroupProperties { group: "g1".into() },
+        Step::QueryAssociatedLuns {
+            target: "t1".into(),
+        },
+        Step::GetTarget {
+            group: "g1".into(),
+            bind: None,
+        },
+        Step::GetPortalProperties { portal: P.into() },
+        Step::GetPortalSubSystem { portal: P.into() },
+        Step::QueryAssociatedPortalGroups { portal: P.into() },
+        Step::SetPortalStatus {
+            portal: P.into(),
+            status: vds_sim::props::VDS_ISCSI_PORTAL_STATUS::VDS_IPS_ONLINE,
+        },
+    ]);
+    // A restart under each operation but CreatePortalGroup's (the portal
+    // back in g1 first, so that RemovePortal reaches the array).
+    steps.extend([add("p0"), Step::wait("p0")]);
+    let restarts = steps.iter().filter(|s| s.is_call()).count() + 2;
+    let mut faults = FaultPlan::new().before_call(
+        1,
+        Fault::SlowOperations {
+            factor: 4,
+            duration_ms: 60_000,
+        },
+    );
+    let tail = [
+        (create("t7", "r1"), "r1"),
+        (remove("r3"), "r3"),
+        (add("r2"), "r2"),
+        (delete_group("g3", "r4"), "r4"),
+        (delete_target("t1", "r5"), "r5"),
+    ];
+    for (i, (start, op)) in tail.into_iter().enumerate() {
+        // Each operation is started, the provider restarts, then it is waited for.
+        faults = faults.before_call((restarts + 2 * i) as u64, Fault::ProviderRestart);
+        steps.extend([start, Step::wait(op)]);
+    }
+    // A corrupt cache seen by a read, then restored.
+    let corrupt = steps.iter().filter(|s| s.is_call()).count() + 1;
+    faults = faults.before_call(corrupt as u64, Fault::CacheCorruption);
+    let read = || Step::GetTargetProperties {
+        target: "t2".into(),
+    };
+    steps.extend([read(), Step::Reenumerate, Step::Refresh, read()]);
+    one(seed, t1(), faults, steps)
 }
 
 /// Every fixed campaign, in the order the suite runs them.
@@ -471,6 +609,11 @@ pub const CAMPAIGNS: &[Campaign] = &[
         name: "portals-and-held-pointers",
         about: "a portal in two groups of one target, NULL CHAP arguments, groups changed after their own or their target's deletion",
         build: portals_and_held_pointers,
+    },
+    Campaign {
+        name: "every-operation",
+        about: "every asynchronous operation polled, waited twice, canceled and restarted under; every read-only call",
+        build: every_operation,
     },
     Campaign {
         name: "mixed",

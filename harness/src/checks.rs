@@ -5,6 +5,7 @@
 //! kill matrix.
 
 use serde::Serialize;
+use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::provider::ProviderFaultKind;
 
@@ -182,6 +183,100 @@ pub fn by_rule(id: RuleId) -> Option<&'static Check> {
 /// The check with this printed id, e.g. `CPG-LIMIT`.
 pub fn by_id(id: &str) -> Option<&'static Check> {
     by_rule(id.parse().ok()?)
+}
+
+/// The operations IVdsAsync reports on: the methods that start one.
+const ASYNC: &[Method] = &[
+    Method::SubSystemCreateTarget,
+    Method::TargetCreatePortalGroup,
+    Method::TargetDelete,
+    Method::PortalGroupAddPortal,
+    Method::PortalGroupRemovePortal,
+    Method::PortalGroupDelete,
+];
+
+/// The methods the suite's worlds call: every method but the reserved IPsec
+/// ones and IVdsAsync's, whose calls count for the method that started the
+/// operation.
+const CALLED: &[Method] = &[
+    Method::HwProviderReenumerate,
+    Method::HwProviderRefresh,
+    Method::SubSystemQueryTargets,
+    Method::SubSystemQueryPortals,
+    Method::SubSystemCreateTarget,
+    Method::TargetGetProperties,
+    Method::TargetGetSubSystem,
+    Method::TargetQueryPortalGroups,
+    Method::TargetQueryAssociatedLuns,
+    Method::TargetCreatePortalGroup,
+    Method::TargetDelete,
+    Method::TargetSetFriendlyName,
+    Method::TargetSetSharedSecret,
+    Method::TargetRememberInitiatorSharedSecret,
+    Method::TargetGetConnectedInitiators,
+    Method::PortalGroupGetProperties,
+    Method::PortalGroupGetTarget,
+    Method::PortalGroupQueryAssociatedPortals,
+    Method::PortalGroupAddPortal,
+    Method::PortalGroupRemovePortal,
+    Method::PortalGroupDelete,
+    Method::PortalGetProperties,
+    Method::PortalGetSubSystem,
+    Method::PortalQueryAssociatedPortalGroups,
+    Method::PortalSetStatus,
+];
+
+/// Where a check applies: the methods (for calls on IVdsAsync, the method
+/// that started the operation) at which a suite run must exercise it.
+/// Run-wide checks (RUN-COMPLETES, LEDGER-BALANCED) apply to no one method.
+pub fn applies_to(rule: RuleId) -> &'static [Method] {
+    use RuleId as R;
+    match rule {
+        R::RunCompletes | R::LedgerBalanced => &[],
+        R::AnswersConsistent | R::OutcomeListed => CALLED,
+        R::CpgReturnCodes
+        | R::CpgSOkNewGroup
+        | R::CpgAlreadyExists
+        | R::CpgLimit
+        | R::CpgLinearizable
+        | R::CpgTagUnique
+        | R::BusyPerTarget => &[Method::TargetCreatePortalGroup],
+        R::WaitFailureNullPointers
+        | R::WaitFailureOutputType
+        | R::OutputTypeMatchesOperation
+        | R::AsyncWaitRepeatable
+        | R::AsyncPendingInHrResult
+        | R::AsyncPercentRange
+        | R::AsyncPercentMonotonic
+        | R::AsyncCancel
+        | R::AsyncCancelAfterDone
+        | R::RestartAbandonsOperations => ASYNC,
+        R::LinkErrorsAsWin32 => ASYNC,
+        R::CacheCorruptReported | R::CacheRecoveredAfterRefresh => {
+            &[Method::TargetCreatePortalGroup, Method::TargetGetProperties]
+        }
+        R::CacheRecoverySequence => &[Method::HwProviderRefresh],
+        R::DeletedIsObjectDeleted => &[
+            Method::TargetCreatePortalGroup,
+            Method::TargetDelete,
+            Method::TargetSetFriendlyName,
+            Method::PortalGroupAddPortal,
+            Method::PortalGroupRemovePortal,
+            Method::PortalGroupDelete,
+        ],
+        R::PortalOneGroupPerTarget => &[Method::PortalGroupAddPortal],
+        R::RefusalWarranted => &[
+            Method::TargetDelete,
+            Method::PortalGroupAddPortal,
+            Method::PortalGroupRemovePortal,
+            Method::PortalGroupDelete,
+        ],
+        R::ArgNullPointer => &[
+            Method::TargetSetSharedSecret,
+            Method::TargetRememberInitiatorSharedSecret,
+        ],
+        R::CpgLimitExisting | R::AsyncCancelWindow | R::CacheReadsMayBeStale => &[],
+    }
 }
 
 /// What a finding is about: a catalogued check, or the expectations

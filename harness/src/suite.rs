@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
+use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::provider::{ProviderFactory, ProviderFaultKind};
 use vds_sim::runtime::EngineKind;
@@ -262,6 +263,10 @@ pub struct Tally {
     /// Engines the suite ran on where the check had to be exercised and was
     /// not (empty unless the suite requires exercise).
     pub unexercised_on: Vec<EngineKind>,
+    /// Methods where the check applies ([`crate::checks::applies_to`]) that
+    /// no run exercised it on, with the engine (empty unless the suite
+    /// requires exercise).
+    pub unexercised_cells: Vec<(Method, EngineKind)>,
     /// How many runs were made before the first violation (1-based), if any.
     pub first_failure_after: Option<u64>,
 }
@@ -285,7 +290,7 @@ impl Tally {
     pub fn verdict(&self) -> Verdict {
         if self.failed_runs > 0 {
             Verdict::Fail
-        } else if !self.unexercised_on.is_empty() {
+        } else if !self.unexercised_on.is_empty() || !self.unexercised_cells.is_empty() {
             Verdict::Unexercised
         } else if self.runs == 0 {
             Verdict::Untested
@@ -306,6 +311,11 @@ pub struct SuiteReport {
     pub tallies: BTreeMap<RuleId, Tally>,
     /// Every failing run, with its trace.
     pub failures: Vec<FailedRun>,
+    /// Runs that exercised each (check, method) cell, per engine.
+    #[serde(skip)]
+    pub coverage: Coverage,
+    /// The engines the runs were made on, in order.
+    pub engines: Vec<EngineKind>,
     /// Why the suite stopped before the end of its plan, if it did.
     pub stopped: Option<String>,
 }
@@ -355,6 +365,20 @@ pub struct Progress<'a> {
     pub passed: bool,
 }
 
+/// Runs that exercised each (check, method) cell, per engine.
+pub type Coverage = BTreeMap<(RuleId, Method), BTreeMap<EngineKind, u64>>;
+
+/// Adds one run's cells to the coverage.
+fn cover(coverage: &mut Coverage, j: &oracle::Judgement, engine: EngineKind) {
+    for cell in j.cells.keys() {
+        *coverage
+            .entry(*cell)
+            .or_default()
+            .entry(engine)
+            .or_default() += 1;
+    }
+}
+
 /// The tallies of a suite before its first run: one per catalogued check.
 fn empty_tallies() -> BTreeMap<RuleId, Tally> {
     CHECKS.iter().map(|c| (c.id, Tally::default())).collect()
@@ -392,6 +416,7 @@ pub fn run_plan(
 ) -> SuiteReport {
     let provider = cfg.factory.name();
     let mut tallies = empty_tallies();
+    let mut coverage = Coverage::new();
     let mut failures = Vec::new();
     let mut runs = 0;
     let mut stopped = None;
@@ -403,6 +428,7 @@ pub fn run_plan(
         let judgement = oracle::judge(&outcome);
         runs += 1;
         tally(&mut tallies, &judgement, id.engine, runs);
+        cover(&mut coverage, &judgement, id.engine);
         let passed = judgement.passed();
         if !passed {
             failures.push(FailedRun {
@@ -434,7 +460,7 @@ pub fn run_plan(
         }
     }
     if cfg.require_exercise && stopped.is_none() {
-        require_exercise(&mut tallies, plan, cfg.factory.cannot_take());
+        require_exercise(&mut tallies, &coverage, plan, cfg.factory.cannot_take());
     }
     SuiteReport {
         provider,
@@ -442,19 +468,28 @@ pub fn run_plan(
         stopped,
         tallies,
         failures,
+        coverage,
+        engines: engines_of(plan.iter().map(|r| r.engine)),
     }
+}
+
+/// The distinct engines among `engines`, in order.
+fn engines_of(engines: impl Iterator<Item = EngineKind>) -> Vec<EngineKind> {
+    let mut e: Vec<EngineKind> = engines.collect();
+    e.sort();
+    e.dedup();
+    e
 }
 
 /// Marks each check that no run exercised on an engine the plan ran on,
 /// except checks that need a fault the provider declared it cannot take.
 fn require_exercise(
     tallies: &mut BTreeMap<RuleId, Tally>,
+    coverage: &Coverage,
     plan: &[RunId],
     cannot_take: &[ProviderFaultKind],
 ) {
-    let mut engines: Vec<EngineKind> = plan.iter().map(|r| r.engine).collect();
-    engines.sort();
-    engines.dedup();
+    let engines = engines_of(plan.iter().map(|r| r.engine));
     for c in CHECKS {
         if c.needs.is_some_and(|f| cannot_take.contains(&f)) {
             continue;
@@ -464,6 +499,15 @@ fn require_exercise(
             .iter()
             .copied()
             .filter(|e| !t.runs_by_engine.contains_key(e))
+            .collect();
+        t.unexercised_cells = crate::checks::applies_to(c.id)
+            .iter()
+            .flat_map(|m| engines.iter().map(move |e| (*m, *e)))
+            .filter(|(m, e)| {
+                coverage
+                    .get(&(c.id, *m))
+                    .is_none_or(|by| !by.contains_key(e))
+            })
             .collect();
     }
 }
@@ -519,6 +563,7 @@ pub fn run_scenarios(
 ) -> (SuiteReport, Vec<ScenarioTally>) {
     let provider = factory.name();
     let mut tallies = empty_tallies();
+    let mut coverage = Coverage::new();
     let mut failures = Vec::new();
     let mut per_file = Vec::new();
     let mut runs = 0u64;
@@ -535,6 +580,7 @@ pub fn run_scenarios(
             let judgement = oracle::judge(&run.outcome);
             runs += 1;
             tally(&mut tallies, &judgement, *engine, runs);
+            cover(&mut coverage, &judgement, *engine);
             let mut findings = judgement.findings;
             findings.extend(run.failures.iter().map(|x| Finding {
                 check: SCENARIO_EXPECTATIONS,
@@ -568,6 +614,13 @@ pub fn run_scenarios(
         tallies,
         failures,
         stopped: None,
+        coverage,
+        engines: engines_of(
+            scenarios
+                .iter()
+                .flat_map(|s| scenario_plan(s, engines))
+                .map(|(e, _)| e),
+        ),
     };
     (report, per_file)
 }

@@ -86,6 +86,8 @@ pub enum Command {
     Checks,
     /// Print the contract profile: every rule, documented or decided, with its source.
     Profile,
+    /// Run the suite and print rule coverage: runs per (check, method) cell and engine.
+    Coverage(run::RunArgs),
     /// Run every mutant and print the kill matrix; or list the mutants.
     Mutants(mutants::MutantsArgs),
     /// Measure simulation throughput on each engine.
@@ -169,6 +171,7 @@ fn dispatch(cli: Cli) -> CliResult {
     match cli.command {
         Command::Run(a) => run::run(&a),
         Command::Sweep(a) => run::sweep(&a),
+        Command::Coverage(a) => run::coverage(&a),
         Command::Replay(a) => replay::replay(&a),
         Command::Explain(a) => explain::command(&a),
         Command::Checks => {

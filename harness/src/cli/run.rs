@@ -71,6 +71,33 @@ pub struct RunArgs {
     pub stuck_after: u64,
 }
 
+/// `vds-harness coverage`: the suite `run` makes, reported as one row per
+/// (check, method) cell where the check applies, with the runs that
+/// exercised it on each engine. Exits 1 when a check fails.
+pub fn coverage(a: &RunArgs) -> CliResult {
+    if !a.scenarios.is_empty() {
+        return Err(CliError::Usage(
+            "coverage measures the campaigns; expected no --scenario (run --scenario reports a file's checks)".into(),
+        ));
+    }
+    let cfg = run_config(a, factory(&a.provider)?)?;
+    let plan = cfg.plan();
+    if plan.is_empty() {
+        return Err(CliError::Usage(format!(
+            "nothing to run: --seeds {} and --mixed-seeds {} select no runs; expected at least 1 seed",
+            a.seeds, a.mixed_seeds
+        )));
+    }
+    let report = run_plan(&cfg, &plan, "coverage", false);
+    out!("{}", report::coverage(&report, &report.engines));
+    if report.conformant() {
+        Ok(())
+    } else {
+        out!("{}", report::matrix(&report));
+        Err(CliError::Violations)
+    }
+}
+
 /// `vds-harness sweep`.
 #[derive(Debug, clap::Args)]
 #[command(

@@ -20,7 +20,7 @@ fn passes_null(s: &StepRecord) -> bool {
 /// ARG-NULL-POINTER: such a call answers E_POINTER.
 pub(super) fn arg_null_pointer(h: &History, j: &mut Judgement) {
     for s in h.calls.iter().filter(|s| passes_null(s)) {
-        j.hit(RuleId::ArgNullPointer);
+        j.hit_at(RuleId::ArgNullPointer, s);
         if s.hr != HResult::E_POINTER {
             j.fail(
                 RuleId::ArgNullPointer,

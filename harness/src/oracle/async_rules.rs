@@ -51,7 +51,7 @@ pub(super) fn async_pending_in_hr_result(h: &History, j: &mut Judgement) {
             .iter()
             .filter(|s| s.method == Method::AsyncQueryStatus)
         {
-            j.hit(RuleId::AsyncPendingInHrResult);
+            j.hit_at(RuleId::AsyncPendingInHrResult, s);
             if s.hr.failed() {
                 j.fail(
                     RuleId::AsyncPendingInHrResult,
@@ -71,7 +71,7 @@ pub(super) fn async_percent_range(h: &History, j: &mut Judgement) {
     for op in &h.ops {
         for s in &op.follow {
             let Some((r, pct)) = status(s) else { continue };
-            j.hit(RuleId::AsyncPercentRange);
+            j.hit_at(RuleId::AsyncPercentRange, s);
             if r == PENDING {
                 if pct > 99 {
                     j.fail(
@@ -103,7 +103,7 @@ pub(super) fn async_percent_monotonic(h: &History, j: &mut Judgement) {
                 continue;
             };
             if let Some(prev) = last_pending {
-                j.hit(RuleId::AsyncPercentMonotonic);
+                j.hit_at(RuleId::AsyncPercentMonotonic, s);
                 if pct < prev {
                     j.fail(
                         RuleId::AsyncPercentMonotonic,
@@ -139,7 +139,7 @@ pub(super) fn async_cancel(h: &History, j: &mut Judgement) {
                 }
                 Method::AsyncWait => {
                     if let Some(r) = ended(s) {
-                        j.hit(RuleId::AsyncCancel);
+                        j.hit_at(RuleId::AsyncCancel, s);
                         if r != CANCELED {
                             j.fail(
                                 RuleId::AsyncCancel,
@@ -150,7 +150,7 @@ pub(super) fn async_cancel(h: &History, j: &mut Judgement) {
                     }
                 }
                 Method::AsyncCancel if canceled < s.seq_call => {
-                    j.hit(RuleId::AsyncCancel);
+                    j.hit_at(RuleId::AsyncCancel, s);
                     if s.hr != CANCELED {
                         j.fail(
                             RuleId::AsyncCancel,
@@ -178,7 +178,7 @@ pub(super) fn async_cancel_after_done(h: &History, j: &mut Judgement) {
             let Some((_, r)) = ended_before(op, i).filter(|(seen, _)| *seen < s.seq_call) else {
                 continue;
             };
-            j.hit(RuleId::AsyncCancelAfterDone);
+            j.hit_at(RuleId::AsyncCancelAfterDone, s);
             let want = if r == CANCELED {
                 CANCELED
             } else {

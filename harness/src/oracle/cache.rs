@@ -135,7 +135,7 @@ fn judged<'h>(h: &'h History, e: &Episode) -> impl Iterator<Item = &'h StepRecor
 pub(super) fn cache_corrupt_reported(h: &History, j: &mut Judgement) {
     for e in episodes(h) {
         for s in judged(h, &e).filter(|s| s.seq_call < e.first_attempt) {
-            j.hit(RuleId::CacheCorruptReported);
+            j.hit_at(RuleId::CacheCorruptReported, s);
             if s.hr != CORRUPT && s.hr != BUSY {
                 j.fail(
                     RuleId::CacheCorruptReported,
@@ -156,7 +156,7 @@ pub(super) fn cache_recovery_sequence(h: &History, j: &mut Judgement) {
                 && s.seq_call > e.start
                 && s.seq_call < e.reenum_done
         }) {
-            j.hit(rule);
+            j.hit_at(rule, s);
             if s.hr.succeeded() {
                 j.fail(
                     rule,
@@ -166,7 +166,7 @@ pub(super) fn cache_recovery_sequence(h: &History, j: &mut Judgement) {
             }
         }
         for s in judged(h, &e).filter(|s| s.seq_call >= e.first_attempt) {
-            j.hit(rule);
+            j.hit_at(rule, s);
             if s.hr.succeeded() {
                 j.fail(
                     rule,
@@ -193,7 +193,7 @@ pub(super) fn cache_recovered_after_refresh(h: &History, j: &mut Judgement) {
             .iter()
             .any(|e| s.seq_call > e.recovered && s.seq_call < e.next);
         if after_recovery || (!in_episode && s.hr == CORRUPT) {
-            j.hit(RuleId::CacheRecoveredAfterRefresh);
+            j.hit_at(RuleId::CacheRecoveredAfterRefresh, s);
             if s.hr == CORRUPT && !in_episode {
                 j.fail(
                     RuleId::CacheRecoveredAfterRefresh,

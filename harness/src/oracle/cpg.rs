@@ -69,7 +69,7 @@ fn finished<'h>(h: &'h History) -> impl Iterator<Item = Finished<'h>> {
 /// CPG-RETURN-CODES: only documented codes.
 pub(super) fn cpg_return_codes(h: &History, j: &mut Judgement) {
     for call in h.calls.iter().filter(|s| s.method == CPG) {
-        j.hit(RuleId::CpgReturnCodes);
+        j.hit_at(RuleId::CpgReturnCodes, call);
         if !documented(call.hr) {
             j.fail(
                 RuleId::CpgReturnCodes,
@@ -84,7 +84,7 @@ pub(super) fn cpg_return_codes(h: &History, j: &mut Judgement) {
 pub(super) fn cpg_s_ok_new_group(h: &History, j: &mut Judgement) {
     let rule = RuleId::CpgSOkNewGroup;
     for f in finished(h).filter(|f| f.call.hr == HResult::S_OK && f.hr_result == HResult::S_OK) {
-        j.hit(rule);
+        j.hit_at(rule, f.call);
         let (target, wait) = (f.target, f.wait);
         if wait.output.as_ref().map(|o| o.output_type)
             != Some(VDS_ASYNC_OUTPUT_TYPE::VDS_ASYNCOUT_CREATEPORTALGROUP)
@@ -133,7 +133,7 @@ pub(super) fn cpg_s_ok_new_group(h: &History, j: &mut Judgement) {
 pub(super) fn cpg_limit(h: &History, j: &mut Judgement) {
     let limit = usize::from(h.out.initial_array.group_limit);
     for f in finished(h).filter(|f| f.call.hr == HResult::S_OK && f.hr_result == HResult::S_OK) {
-        j.hit(RuleId::CpgLimit);
+        j.hit_at(RuleId::CpgLimit, f.call);
         let (call, target) = (f.call, f.target);
         if h.groups_at(target, call.t_call_us) >= limit
             && !h.groups_removed_between(target, call.t_call_us, f.wait.t_us)
@@ -154,7 +154,7 @@ pub(super) fn cpg_already_exists(h: &History, j: &mut Judgement) {
     let rule = RuleId::CpgAlreadyExists;
     let exists = HResult::VDS_S_ALREADY_EXISTS;
     for f in finished(h).filter(|f| f.call.hr == exists || f.hr_result == exists) {
-        j.hit(rule);
+        j.hit_at(rule, f.call);
         let (wait, hr_result, target) = (f.wait, f.hr_result, f.target);
         if wait.hr.failed() || hr_result.failed() {
             j.fail(
@@ -188,7 +188,7 @@ pub(super) fn cpg_tag_unique(h: &History, j: &mut Judgement) {
         let (Some(id), Some(tag)) = (p.id, p.tag) else {
             continue;
         };
-        j.hit(RuleId::CpgTagUnique);
+        j.hit_at(RuleId::CpgTagUnique, w);
         let Some(g) = h.out.array.groups.get(&id) else {
             continue;
         };

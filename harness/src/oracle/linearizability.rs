@@ -321,7 +321,7 @@ pub(super) fn cpg_linearizable(h: &History, j: &mut Judgement) {
         };
         match linearizable(&ops, init, limit) {
             None => {}
-            Some(true) => j.hit(RuleId::CpgLinearizable),
+            Some(true) => j.hit_method(RuleId::CpgLinearizable, CPG),
             Some(false) => {
                 let shown: Vec<String> = ops
                     .iter()

@@ -48,7 +48,7 @@ pub(super) fn link_errors_as_win32(h: &History, j: &mut Judgement) {
         .map(|f| f.seq)
         .min();
     for (s, hr, how) in failures(h) {
-        j.hit(rule);
+        j.hit_at(rule, s);
         if hr.facility() == vds_sim::hresult::FACILITY_WIN32 && !NAMED_WIN32.contains(&hr) {
             j.fail(
                 rule,

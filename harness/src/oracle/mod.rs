@@ -21,6 +21,7 @@ mod wait;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::world::{RunOutcome, StepRecord};
 
@@ -62,6 +63,10 @@ impl std::fmt::Display for Finding {
 pub struct Judgement {
     /// How many times the run exercised each check.
     pub exercised: BTreeMap<RuleId, u32>,
+    /// How many times the run exercised each check on each method: the
+    /// method called, or for Wait, QueryStatus and Cancel the method that
+    /// started the operation.
+    pub cells: BTreeMap<(RuleId, Method), u32>,
     /// Every violation, in the order found.
     pub findings: Vec<Finding>,
 }
@@ -72,9 +77,20 @@ impl Judgement {
         *self.exercised.entry(check).or_default() += 1;
     }
 
+    /// Notes that the run exercised a check once on a method.
+    pub fn hit_method(&mut self, check: RuleId, method: Method) {
+        self.hit(check);
+        *self.cells.entry((check, method)).or_default() += 1;
+    }
+
+    /// Notes that the run exercised a check once at a step.
+    pub fn hit_at(&mut self, check: RuleId, at: &StepRecord) {
+        self.hit_method(check, subject(at));
+    }
+
     /// Records a violation at a step.
     pub fn fail(&mut self, check: RuleId, at: &StepRecord, message: impl Into<String>) {
-        self.hit(check);
+        self.hit_at(check, at);
         self.findings.push(Finding {
             check: check.into(),
             client: at.client.clone(),
@@ -112,6 +128,12 @@ impl Judgement {
     pub fn passed(&self) -> bool {
         self.findings.is_empty()
     }
+}
+
+/// The method a step is about: the one it called, or for a call on an
+/// `IVdsAsync` the method that started the operation.
+pub fn subject(s: &StepRecord) -> Method {
+    s.origin.as_ref().map_or(s.method, |o| o.method)
 }
 
 /// The function that judges one rule.

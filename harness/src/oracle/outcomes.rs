@@ -13,7 +13,7 @@ use super::{History, Judgement};
 pub(super) fn outcome_listed(h: &History, j: &mut Judgement) {
     let rule = RuleId::OutcomeListed;
     for s in &h.calls {
-        j.hit(rule);
+        j.hit_at(rule, s);
         if !may_return(s.method, s.hr) {
             j.fail(
                 rule,

@@ -92,7 +92,7 @@ pub(super) fn portal_one_group_per_target(h: &History, j: &mut Judgement) {
         if !(ever || answer == EXISTS) {
             continue;
         }
-        j.hit(rule);
+        j.hit_at(rule, call);
         if always && answer.succeeded() {
             j.fail(
                 rule,

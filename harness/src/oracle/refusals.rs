@@ -133,7 +133,7 @@ pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
         if hr.succeeded() {
             continue;
         }
-        j.hit(rule);
+        j.hit_at(rule, call);
         if let Some(why) = unwarranted(h, call, hr, at) {
             j.fail(
                 rule,

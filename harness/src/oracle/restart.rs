@@ -92,7 +92,7 @@ pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
                 continue;
             };
             let r = w.hr_result.expect("filtered above");
-            j.hit(rule);
+            j.hit_at(rule, w);
             if r.failed() && r != EXITING && !explained(h, op, r, seq, t_restart) {
                 j.fail(
                     rule,

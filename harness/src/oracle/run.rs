@@ -19,7 +19,7 @@ pub(super) fn answers_consistent(h: &History, j: &mut Judgement) {
         return;
     }
     for s in &h.calls {
-        j.hit(RuleId::AnswersConsistent);
+        j.hit_at(RuleId::AnswersConsistent, s);
         if s.inconsistent {
             let how = if s.hr.succeeded() {
                 "as a failure"

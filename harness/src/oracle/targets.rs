@@ -58,7 +58,7 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
             else {
                 continue;
             };
-            j.hit(RuleId::DeletedIsObjectDeleted);
+            j.hit_at(RuleId::DeletedIsObjectDeleted, s);
             if result != HResult::VDS_E_OBJECT_DELETED && !is_standard_failure(result) {
                 j.fail(
                     RuleId::DeletedIsObjectDeleted,
@@ -68,7 +68,7 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
             }
             continue;
         }
-        j.hit(RuleId::DeletedIsObjectDeleted);
+        j.hit_at(RuleId::DeletedIsObjectDeleted, s);
         // Argument errors do not depend on the object, so they may come first.
         let argument_error = [
             HResult::E_POINTER,
@@ -114,7 +114,7 @@ pub(super) fn busy_per_target(h: &History, j: &mut Judgement) {
         .iter()
         .filter(|s| cpg(s.method) && s.hr == HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS)
     {
-        j.hit(RuleId::BusyPerTarget);
+        j.hit_at(RuleId::BusyPerTarget, s);
         let _ = s;
     }
     for first in h
@@ -147,7 +147,7 @@ pub(super) fn busy_per_target(h: &History, j: &mut Judgement) {
                 .iter()
                 .any(|s| s.seq_call > second.call.seq_return)
             {
-                j.hit(RuleId::BusyPerTarget);
+                j.hit_at(RuleId::BusyPerTarget, second.call);
             }
         }
     }

@@ -32,7 +32,7 @@ fn failed(w: &StepRecord, hr_result: HResult) -> bool {
 /// WAIT-FAILURE-NULL-POINTERS: a failed Wait hands out no pointer.
 pub(super) fn wait_failure_null_pointers(h: &History, j: &mut Judgement) {
     for (_, w, hr_result, output) in reported(h).filter(|(_, w, r, _)| failed(w, *r)) {
-        j.hit(RuleId::WaitFailureNullPointers);
+        j.hit_at(RuleId::WaitFailureNullPointers, w);
         if let Some(p) = &output.pointer {
             j.fail(
                 RuleId::WaitFailureNullPointers,
@@ -65,7 +65,7 @@ pub(super) fn wait_failure_null_pointers(h: &History, j: &mut Judgement) {
 /// WAIT-FAILURE-OUTPUT-TYPE: a failed Wait reports the operation's type or UNKNOWN.
 pub(super) fn wait_failure_output_type(h: &History, j: &mut Judgement) {
     for (op, w, _, output) in reported(h).filter(|(_, w, r, _)| failed(w, *r)) {
-        j.hit(RuleId::WaitFailureOutputType);
+        j.hit_at(RuleId::WaitFailureOutputType, w);
         let t = output.output_type;
         if Some(t) != op.output_type() && t != VDS_ASYNC_OUTPUT_TYPE::VDS_ASYNCOUT_UNKNOWN {
             j.fail(
@@ -80,7 +80,7 @@ pub(super) fn wait_failure_output_type(h: &History, j: &mut Judgement) {
 /// OUTPUT-TYPE-MATCHES-OPERATION: a successful Wait reports the operation's type.
 pub(super) fn output_type_matches_operation(h: &History, j: &mut Judgement) {
     for (op, w, _, output) in reported(h).filter(|(_, w, r, _)| !failed(w, *r)) {
-        j.hit(RuleId::OutputTypeMatchesOperation);
+        j.hit_at(RuleId::OutputTypeMatchesOperation, w);
         let expected = op.output_type();
         if Some(output.output_type) != expected {
             j.fail(
@@ -109,7 +109,7 @@ pub(super) fn async_wait_repeatable(h: &History, j: &mut Judgement) {
             match first {
                 None => first = Some((hr_result, object)),
                 Some((r0, o0)) => {
-                    j.hit(RuleId::AsyncWaitRepeatable);
+                    j.hit_at(RuleId::AsyncWaitRepeatable, w);
                     if r0 != hr_result || o0 != object {
                         j.fail(
                             RuleId::AsyncWaitRepeatable,

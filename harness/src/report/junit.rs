@@ -50,12 +50,18 @@ pub fn junit(report: &SuiteReport) -> String {
                 ),
                 Verdict::Untested => "not exercised by any run".to_string(),
                 Verdict::Unexercised => format!(
-                    "{}: no run exercised it on {}; a suite run must exercise every check on every engine it runs",
+                    "{}: no run exercised it on {}; a suite run must exercise every check wherever it applies, on every engine it runs",
                     check.title,
                     tally
                         .unexercised_on
                         .iter()
                         .map(|e| e.to_string())
+                        .chain(
+                            tally
+                                .unexercised_cells
+                                .iter()
+                                .map(|(m, e)| format!("{m} on {e}"))
+                        )
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

@@ -46,6 +46,13 @@ pub fn matrix(report: &SuiteReport) -> String {
         );
     }
     for (check, t) in report.rows() {
+        for (method, engine) in &t.unexercised_cells {
+            let _ = writeln!(
+                s,
+                "UNTESTED {}: no run exercised it on {method} on {engine}; a suite run must exercise every check wherever it applies",
+                check.id
+            );
+        }
         for engine in &t.unexercised_on {
             let _ = writeln!(
                 s,
@@ -54,6 +61,13 @@ pub fn matrix(report: &SuiteReport) -> String {
             );
         }
     }
+    let cells = super::coverage_rows(report, &report.engines);
+    let _ = writeln!(
+        s,
+        "coverage: {} of {} applicable (check, method) cells exercised on every engine run (`vds-harness coverage` lists them)",
+        cells.iter().filter(|c| !c.untested()).count(),
+        cells.len()
+    );
     if let Some(why) = &report.stopped {
         let _ = writeln!(s, "{why}");
     }

@@ -2,11 +2,13 @@
 //! summary of failures with the command that replays each.
 
 mod artifacts;
+mod coverage;
 mod junit;
 mod matrix;
 mod output;
 
 pub use artifacts::{Artifact, artifact_stem, findings_text, write_artifacts};
+pub use coverage::{CoverageRow, coverage, coverage_rows};
 pub use junit::{escape as xml_escape, junit};
 pub use matrix::{matrix, summary};
 pub use output::{check_writable_dir, check_writable_file, write_atomic};
