@@ -405,6 +405,37 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
     )
 }
 
+/// The read-only calls of every interface, on t1, its group g1 and the portal.
+fn read_only_calls() -> Vec<Step> {
+    const P: &str = "10.0.0.1:3260";
+    vec![
+        Step::QueryTargets,
+        Step::QueryPortals,
+        Step::GetSubSystem {
+            target: "t1".into(),
+        },
+        Step::GetConnectedInitiators {
+            target: "t1".into(),
+        },
+        Step::QueryAssociatedPortals { group: "g1".into() },
+        Step::GetPortalGroupProperties { group: "g1".into() },
+        Step::QueryAssociatedLuns {
+            target: "t1".into(),
+        },
+        Step::GetTarget {
+            group: "g1".into(),
+            bind: None,
+        },
+        Step::GetPortalProperties { portal: P.into() },
+        Step::GetPortalSubSystem { portal: P.into() },
+        Step::QueryAssociatedPortalGroups { portal: P.into() },
+        Step::SetPortalStatus {
+            portal: P.into(),
+            status: vds_sim::props::VDS_ISCSI_PORTAL_STATUS::VDS_IPS_ONLINE,
+        },
+    ]
+}
+
 /// Every asynchronous operation (CreateTarget, AddPortal, RemovePortal, a
 /// group's and a target's Delete) watched as CreatePortalGroup is
 /// elsewhere: polled while slow, waited twice, canceled in time and after
@@ -478,33 +509,7 @@ fn every_operation(seed: u64) -> WorldConfig {
         bind: "w6".into(),
     });
     steps.push(Step::wait("w6"));
-    // Read-only calls of every interface.
-    steps.extend([
-        Step::QueryTargets,
-        Step::QueryPortals,
-        Step::GetSubSystem {
-            target: "t1".into(),
-        },
-        Step::GetConnectedInitiators {
-            target: "t1".into(),
-        },
-        Step::QueryAssociatedPortals { group: "g1".into() },
-        Step::GetPortalGroupProperties { group: "g1".into() },
-        Step::QueryAssociatedLuns {
-            target: "t1".into(),
-        },
-        Step::GetTarget {
-            group: "g1".into(),
-            bind: None,
-        },
-        Step::GetPortalProperties { portal: P.into() },
-        Step::GetPortalSubSystem { portal: P.into() },
-        Step::QueryAssociatedPortalGroups { portal: P.into() },
-        Step::SetPortalStatus {
-            portal: P.into(),
-            status: vds_sim::props::VDS_ISCSI_PORTAL_STATUS::VDS_IPS_ONLINE,
-        },
-    ]);
+    steps.extend(read_only_calls());
     // A restart under each operation but CreatePortalGroup's (the portal
     // back in g1 first, so that RemovePortal reaches the array).
     steps.extend([add("p0"), Step::wait("p0")]);
