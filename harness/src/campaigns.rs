@@ -331,21 +331,33 @@ fn call_faults(seed: u64) -> WorldConfig {
     )
 }
 
+/// The array's one portal (see [`t1`]).
+const PORTAL: &str = "10.0.0.1:3260";
+
+/// AddPortal of [`PORTAL`] to `group`, its operation named `op`.
+fn add_portal(group: &str, op: &str) -> Step {
+    Step::AddPortal {
+        group: group.into(),
+        portal: PORTAL.into(),
+        bind: op.into(),
+    }
+}
+
+/// RemovePortal of [`PORTAL`] from `group`, its operation named `op`.
+fn remove_portal(group: &str, op: &str) -> Step {
+    Step::RemovePortal {
+        group: group.into(),
+        portal: PORTAL.into(),
+        bind: op.into(),
+    }
+}
+
 /// Two groups on one target, one portal: adding it to both, moving it, then
 /// changing groups through pointers held across the deletion of the group
 /// and of its target; and the NULL-pointer cases of the CHAP methods.
 fn portals_and_held_pointers(seed: u64) -> WorldConfig {
-    const P: &str = "10.0.0.1:3260";
-    let add = |group: &str, op: &str| Step::AddPortal {
-        group: group.into(),
-        portal: P.into(),
-        bind: op.into(),
-    };
-    let remove = |group: &str, op: &str| Step::RemovePortal {
-        group: group.into(),
-        portal: P.into(),
-        bind: op.into(),
-    };
+    let add = add_portal;
+    let remove = remove_portal;
     one(
         seed,
         t1(),
@@ -407,7 +419,6 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
 
 /// The read-only calls of every interface, on t1, its group g1 and the portal.
 fn read_only_calls() -> Vec<Step> {
-    const P: &str = "10.0.0.1:3260";
     vec![
         Step::QueryTargets,
         Step::QueryPortals,
@@ -426,11 +437,17 @@ fn read_only_calls() -> Vec<Step> {
             group: "g1".into(),
             bind: None,
         },
-        Step::GetPortalProperties { portal: P.into() },
-        Step::GetPortalSubSystem { portal: P.into() },
-        Step::QueryAssociatedPortalGroups { portal: P.into() },
+        Step::GetPortalProperties {
+            portal: PORTAL.into(),
+        },
+        Step::GetPortalSubSystem {
+            portal: PORTAL.into(),
+        },
+        Step::QueryAssociatedPortalGroups {
+            portal: PORTAL.into(),
+        },
         Step::SetPortalStatus {
-            portal: P.into(),
+            portal: PORTAL.into(),
             status: vds_sim::props::VDS_ISCSI_PORTAL_STATUS::VDS_IPS_ONLINE,
         },
     ]
@@ -442,7 +459,6 @@ fn read_only_calls() -> Vec<Step> {
 /// the end; a provider restart under each; and the read-only calls of
 /// every interface.
 fn every_operation(seed: u64) -> WorldConfig {
-    const P: &str = "10.0.0.1:3260";
     // Start an operation bound to `op`, then watch it to its end.
     fn watched(start: Step, op: &str) -> Vec<Step> {
         vec![
@@ -460,16 +476,8 @@ fn every_operation(seed: u64) -> WorldConfig {
     fn canceled(start: Step, op: &str) -> Vec<Step> {
         vec![start, Step::cancel(op), Step::cancel(op), Step::wait(op)]
     }
-    let add = |op: &str| Step::AddPortal {
-        group: "g1".into(),
-        portal: P.into(),
-        bind: op.into(),
-    };
-    let remove = |op: &str| Step::RemovePortal {
-        group: "g1".into(),
-        portal: P.into(),
-        bind: op.into(),
-    };
+    let add = |op: &str| add_portal("g1", op);
+    let remove = |op: &str| remove_portal("g1", op);
     let create = |name: &str, op: &str| Step::CreateTarget {
         iscsi_name: None,
         friendly_name: name.into(),

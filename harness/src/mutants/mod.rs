@@ -178,13 +178,13 @@ pub const MUTANTS: &[Mutant] = &[
     ),
     wrapper!(
         "timeout-wrong-facility",
-        wrappers::TimeoutWrongFacility,
+        wrappers::TIMEOUT_WRONG_FACILITY,
         RuleId::LinkErrorsAsWin32,
         "an unreachable array is reported as 0x800405B4 (ERROR_TIMEOUT in the VDS facility), except in CreatePortalGroup's own return"
     ),
     wrapper!(
         "restart-as-canceled",
-        wrappers::RestartAsCanceled,
+        wrappers::RESTART_AS_CANCELED,
         RuleId::RestartAbandonsOperations,
         "operations abandoned by a provider restart end with VDS_E_OPERATION_CANCELED although nobody canceled them"
     ),

@@ -376,72 +376,59 @@ impl Wrap for FailureWithOutput {
     }
 }
 
+/// Rewrites one operation result wherever a caller sees it: in Wait's and
+/// QueryStatus's `pHrResult`, and (unless `in_calls` says no) as any
+/// method's own return.
+#[derive(Clone)]
+pub(super) struct ResultRewrite {
+    from: HResult,
+    to: HResult,
+    in_calls: fn(Method) -> bool,
+}
+
+impl ResultRewrite {
+    fn fix(&self, hr: HResult) -> HResult {
+        if hr == self.from { self.to } else { hr }
+    }
+}
+
+#[async_trait]
+impl Wrap for ResultRewrite {
+    fn failure(&self, method: Method, hr: HResult) -> HResult {
+        if (self.in_calls)(method) {
+            self.fix(hr)
+        } else {
+            hr
+        }
+    }
+    async fn async_wait(&self, a: &dyn IVdsAsync) -> HrResult<WaitOutput> {
+        Ok(a.Wait().await?.map(|out| WaitOutput {
+            hr_result: self.fix(out.hr_result),
+            ..out
+        }))
+    }
+    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
+        Ok(a.QueryStatus().await?.map(|st| AsyncStatus {
+            hr_result: self.fix(st.hr_result),
+            ..st
+        }))
+    }
+}
+
 /// `HRESULT_FROM_WIN32(ERROR_TIMEOUT)` built with the VDS facility (4)
 /// instead of Win32's (7), everywhere but CreatePortalGroup's own return.
-#[derive(Clone)]
-pub(super) struct TimeoutWrongFacility;
-
-impl TimeoutWrongFacility {
-    const TIMEOUT: HResult = HResult::from_win32(win32::ERROR_TIMEOUT);
-    const WRONG: HResult = HResult::from_u32(0x8004_05B4);
-
-    fn fix(hr: HResult) -> HResult {
-        if hr == Self::TIMEOUT { Self::WRONG } else { hr }
-    }
-}
-
-#[async_trait]
-impl Wrap for TimeoutWrongFacility {
-    fn failure(&self, method: Method, hr: HResult) -> HResult {
-        if method == Method::TargetCreatePortalGroup {
-            hr
-        } else {
-            Self::fix(hr)
-        }
-    }
-    async fn async_wait(&self, a: &dyn IVdsAsync) -> HrResult<WaitOutput> {
-        Ok(a.Wait().await?.map(|out| WaitOutput {
-            hr_result: Self::fix(out.hr_result),
-            ..out
-        }))
-    }
-    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
-        Ok(a.QueryStatus().await?.map(|st| AsyncStatus {
-            hr_result: Self::fix(st.hr_result),
-            ..st
-        }))
-    }
-}
+pub(super) const TIMEOUT_WRONG_FACILITY: ResultRewrite = ResultRewrite {
+    from: HResult::from_win32(win32::ERROR_TIMEOUT),
+    to: HResult::from_u32(0x8004_05B4),
+    in_calls: |m| m != Method::TargetCreatePortalGroup,
+};
 
 /// Operations abandoned by a restart end as if canceled.
-#[derive(Clone)]
-pub(super) struct RestartAsCanceled;
-
-impl RestartAsCanceled {
-    fn fix(hr: HResult) -> HResult {
-        if hr == HResult::VDS_E_PROVIDER_EXITING {
-            HResult::VDS_E_OPERATION_CANCELED
-        } else {
-            hr
-        }
-    }
-}
-
-#[async_trait]
-impl Wrap for RestartAsCanceled {
-    async fn async_wait(&self, a: &dyn IVdsAsync) -> HrResult<WaitOutput> {
-        Ok(a.Wait().await?.map(|out| WaitOutput {
-            hr_result: Self::fix(out.hr_result),
-            ..out
-        }))
-    }
-    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
-        Ok(a.QueryStatus().await?.map(|st| AsyncStatus {
-            hr_result: Self::fix(st.hr_result),
-            ..st
-        }))
-    }
-}
+pub(super) const RESTART_AS_CANCELED: ResultRewrite = ResultRewrite {
+    from: HResult::VDS_E_PROVIDER_EXITING,
+    to: HResult::VDS_E_OPERATION_CANCELED,
+    in_calls: |_| false,
+};
 
 /// A portal held by another group of the target is reported as not found.
 #[derive(Clone)]
