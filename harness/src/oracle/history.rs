@@ -51,6 +51,8 @@ pub fn expected_type(method: Method) -> Option<VDS_ASYNC_OUTPUT_TYPE> {
 pub struct FaultFired {
     /// Its trace sequence number.
     pub seq: usize,
+    /// Simulated time it took effect, in µs.
+    pub t_us: u128,
     /// Its kind, e.g. `cache_corruption`.
     pub kind: String,
     /// What it did.
@@ -100,6 +102,7 @@ impl<'a> History<'a> {
                 let v: serde_json::Value = serde_json::from_str(line).ok()?;
                 (v["ev"] == "fault" && v["fired"] == true).then(|| FaultFired {
                     seq: v["seq"].as_u64().unwrap_or(0) as usize,
+                    t_us: u128::from(v["t_us"].as_u64().unwrap_or(0)),
                     kind: v["kind"].as_str().unwrap_or_default().to_string(),
                     detail: v["detail"].as_str().unwrap_or_default().to_string(),
                 })

@@ -66,15 +66,7 @@ pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
         .iter()
         .filter(|f| f.kind == "provider_restart" && f.detail.starts_with("provider restarted"));
     for restart in restarts {
-        let seq = restart.seq;
-        // The restart's simulated time: that of the last call event before it.
-        let t_restart = h
-            .calls
-            .iter()
-            .filter(|s| s.seq_call < seq)
-            .map(|s| s.t_call_us)
-            .max()
-            .unwrap_or(0);
+        let (seq, t_restart) = (restart.seq, restart.t_us);
         for op in h.ops.iter().filter(|op| op.call.seq_return < seq) {
             let seen_ended = op.follow.iter().any(|s| {
                 s.seq_return < seq
