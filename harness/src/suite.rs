@@ -42,6 +42,9 @@ pub struct SuiteConfig {
     /// (a check no run reached then fails the suite). Default true; choosing
     /// campaigns with [`SuiteConfig::campaigns`] turns it off.
     pub require_exercise: bool,
+    /// Runs made at once, each on a thread of its own. Reports are the same
+    /// for any number. Default: the machine's cores.
+    pub jobs: usize,
 }
 
 impl std::fmt::Debug for SuiteConfig {
@@ -69,7 +72,13 @@ impl SuiteConfig {
             fail_fast: false,
             stuck_after: vds_sim::world::WorldConfig::new(0).stuck_after,
             require_exercise: true,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
+    }
+    /// Makes up to `n` runs at once (at least one); the report does not depend on it.
+    pub fn jobs(mut self, n: usize) -> Self {
+        self.jobs = n.max(1);
+        self
     }
     /// Runs on these engines only.
     pub fn engines(mut self, engines: &[EngineKind]) -> Self {
@@ -408,6 +417,65 @@ fn tally(
     }
 }
 
+/// Makes the runs of `plan` on up to `cfg.jobs` threads and hands each
+/// judged run to `visit` in plan order (so that what is tallied and
+/// reported does not depend on the number of jobs); stops making runs once
+/// `visit` answers `false`.
+fn in_order(
+    cfg: &SuiteConfig,
+    plan: &[RunId],
+    visit: &mut dyn FnMut(usize, RunOutcome, oracle::Judgement) -> bool,
+) {
+    let judged = |id: &RunId| {
+        let outcome = vds_sim::run(
+            &id.world().stuck_after(cfg.stuck_after),
+            cfg.factory.as_ref(),
+        );
+        let judgement = oracle::judge(&outcome);
+        (outcome, judgement)
+    };
+    if cfg.jobs <= 1 || plan.len() <= 1 {
+        for (i, id) in plan.iter().enumerate() {
+            let (outcome, judgement) = judged(id);
+            if !visit(i, outcome, judgement) {
+                return;
+            }
+        }
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..cfg.jobs.min(plan.len()) {
+            let (tx, next, stop, judged) = (tx.clone(), &next, &stop, &judged);
+            scope.spawn(move || {
+                use std::sync::atomic::Ordering::Relaxed;
+                while !stop.load(Relaxed) {
+                    let i = next.fetch_add(1, Relaxed);
+                    let Some(id) = plan.get(i) else { break };
+                    if tx.send((i, judged(id))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = BTreeMap::new();
+        let mut due = 0;
+        for (i, result) in rx {
+            waiting.insert(i, result);
+            while let Some((outcome, judgement)) = waiting.remove(&due) {
+                due += 1;
+                if !visit(due - 1, outcome, judgement) {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return;
+                }
+            }
+        }
+    });
+}
+
 /// Runs a list of runs and tallies them.
 pub fn run_plan(
     cfg: &SuiteConfig,
@@ -420,12 +488,8 @@ pub fn run_plan(
     let mut failures = Vec::new();
     let mut runs = 0;
     let mut stopped = None;
-    for (i, id) in plan.iter().enumerate() {
-        let outcome = vds_sim::run(
-            &id.world().stuck_after(cfg.stuck_after),
-            cfg.factory.as_ref(),
-        );
-        let judgement = oracle::judge(&outcome);
+    in_order(cfg, plan, &mut |i, outcome, judgement| {
+        let id = &plan[i];
         runs += 1;
         tally(&mut tallies, &judgement, id.engine, runs);
         cover(&mut coverage, &judgement, id.engine);
@@ -447,7 +511,7 @@ pub fn run_plan(
             passed,
         });
         if !passed && cfg.fail_fast {
-            break;
+            return false;
         }
         if let Some(e @ world::RunError::Stuck { .. }) = &outcome.error {
             // Every further run would block another thread for the whole
@@ -456,9 +520,10 @@ pub fn run_plan(
                 "stopped after {runs} of {} runs: {e}; fix that first",
                 plan.len()
             ));
-            break;
+            return false;
         }
-    }
+        true
+    });
     if cfg.require_exercise && stopped.is_none() {
         require_exercise(&mut tallies, &coverage, plan, cfg.factory.cannot_take());
     }

@@ -69,6 +69,9 @@ pub struct RunArgs {
     /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
     pub stuck_after: u64,
+    /// Runs made at once [default: the machine's cores]; the output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    pub jobs: Option<u64>,
 }
 
 /// `vds-harness coverage`: the suite `run` makes, reported as one row per
@@ -137,6 +140,9 @@ pub struct SweepArgs {
     /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
     pub stuck_after: u64,
+    /// Runs made at once [default: the machine's cores]; the output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    pub jobs: Option<u64>,
     /// Print the runs this sweep would make (campaign, engine, seed; one a line) and stop.
     #[arg(long)]
     pub dry_run: bool,
@@ -150,6 +156,9 @@ pub fn run_config(a: &RunArgs, factory: Arc<dyn ProviderFactory>) -> Result<Suit
         .mixed_seeds(a.mixed_seeds)
         .start(a.start)
         .stuck_after(std::time::Duration::from_secs(a.stuck_after));
+    if let Some(n) = a.jobs {
+        cfg = cfg.jobs(usize::try_from(n).unwrap_or(usize::MAX));
+    }
     if let Some(e) = a.engine {
         cfg = cfg.engines(&e.kinds());
     }
@@ -167,13 +176,16 @@ pub fn sweep_plan(
     factory: Arc<dyn ProviderFactory>,
 ) -> Result<(SuiteConfig, Vec<RunId>), CliError> {
     check_seed_range(a.start, a.seeds)?;
-    let cfg = SuiteConfig::new(factory)
+    let mut cfg = SuiteConfig::new(factory)
         .campaigns(vec![a.campaign])
         .seeds(a.seeds)
         .mixed_seeds(a.seeds)
         .start(a.start)
         .engines(&a.engine.kinds())
         .stuck_after(std::time::Duration::from_secs(a.stuck_after));
+    if let Some(n) = a.jobs {
+        cfg = cfg.jobs(usize::try_from(n).unwrap_or(usize::MAX));
+    }
     let plan: Vec<RunId> = cfg
         .plan()
         .into_iter()
