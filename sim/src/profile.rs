@@ -343,7 +343,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::OutcomeListed,
-        "Every answer is on its method's allow-list (vds_sim::outcomes): the call's own HRESULT is one its method page lists, a standard code or a code another rule of this profile allows; an operation that has finished ends with S_OK (any success code after CreatePortalGroup answered VDS_S_ALREADY_EXISTS), VDS_E_OPERATION_CANCELED or a failure its method could have returned; and a successful end hands back an object exactly for CreateTarget and CreatePortalGroup.",
+        "Every answer is on its method's allow-list (vds_sim::outcomes): the call's own HRESULT is one its method page lists, a standard code or a code another rule of this profile allows; an operation that has finished ends with S_OK (for CreatePortalGroup also VDS_S_ALREADY_EXISTS, and any success code after the call itself answered VDS_S_ALREADY_EXISTS), VDS_E_OPERATION_CANCELED or a failure its method could have returned; and a successful end hands back an object exactly for CreateTarget and CreatePortalGroup.",
         "The method pages list codes one method at a time; a list that covers every outcome refuses a wrong answer that no specific rule foresaw.",
     ),
     documented(

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use vds_sim::profile::{Basis, RULES};
 
-use crate::checks::CHECKS;
+use crate::checks::{CHECKS, applies_to};
 use crate::mutants::MUTANTS;
 
 fn basis(b: Basis) -> &'static str {
@@ -47,8 +47,22 @@ pub fn profile() -> String {
         if let Some(why) = r.permission {
             let _ = writeln!(s, "  no check: {why}");
         }
+        let methods = applies_to(r.id);
+        if !methods.is_empty() {
+            let names: Vec<&str> = methods.iter().map(|m| m.sdk_name()).collect();
+            let _ = writeln!(s, "  judged at: {}", names.join(", "));
+        } else if r.permission.is_none() {
+            let _ = writeln!(s, "  judged at: the run as a whole");
+        }
+        if let Some(fault) = CHECKS.iter().find(|c| c.id == r.id).and_then(|c| c.needs) {
+            let _ = writeln!(s, "  exercised only under the provider fault {fault:?}");
+        }
         let _ = writeln!(s);
     }
+    let _ = writeln!(
+        s,
+        "`judged at` names the methods whose calls a rule is judged on (for an operation, its Wait, QueryStatus and Cancel too); `vds-harness coverage` counts the runs that reached each."
+    );
     let _ = writeln!(
         s,
         "{} rules: {documented} documented, {} decided",
