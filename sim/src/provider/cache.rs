@@ -72,15 +72,51 @@ impl Cache {
         }
     }
 
+    /// The targets and groups the cache knows of now: what a copy of the
+    /// array asked for now can be compared with when it arrives ([`Cache::load_since`]).
+    pub fn known(&self) -> BTreeSet<VDS_OBJECT_ID> {
+        self.data
+            .as_ref()
+            .map(|d| d.targets.keys().chain(d.groups.keys()).copied().collect())
+            .unwrap_or_default()
+    }
+
     /// Replaces the contents with a fresh copy of the array, sealed. Objects
     /// that were cached but are not in the copy are remembered as deleted.
     pub fn load(&mut self, snapshot: ArraySnapshot) {
+        let known = self.known();
+        self.load_since(snapshot, &known);
+    }
+
+    /// Replaces the contents with a copy of the array that was asked for
+    /// when the cache knew `known`; the copy may be older than what the
+    /// cache learned while it travelled. Ids are never reused, so:
+    /// - an object known then and missing from the copy is deleted;
+    /// - a target learned since (a CreateTarget reply that overtook the
+    ///   copy) is kept, and so is a group learned since while the cache is
+    ///   intact (a damaged group must not survive the cure);
+    /// - an object the cache knows to be deleted is not revived by the copy.
+    pub fn load_since(&mut self, mut snapshot: ArraySnapshot, known: &BTreeSet<VDS_OBJECT_ID>) {
+        let intact = self.intact();
         if let Some(old) = &self.data {
-            let gone = old.targets.keys().chain(old.groups.keys()).filter(|id| {
+            let absent = |id: &VDS_OBJECT_ID| {
                 !snapshot.targets.contains_key(id) && !snapshot.groups.contains_key(id)
-            });
+            };
+            let gone: Vec<_> = known.iter().filter(|id| absent(id)).copied().collect();
             self.deleted.extend(gone);
+            for (id, t) in old.targets.iter().filter(|(id, _)| !known.contains(id)) {
+                snapshot.targets.entry(*id).or_insert_with(|| t.clone());
+            }
+            if intact {
+                for (id, g) in old.groups.iter().filter(|(id, _)| !known.contains(id)) {
+                    snapshot.groups.entry(*id).or_insert_with(|| g.clone());
+                }
+            }
         }
+        snapshot.targets.retain(|id, _| !self.deleted.contains(id));
+        snapshot.groups.retain(|id, g| {
+            !self.deleted.contains(id) && !self.deleted.contains(&g.target)
+        });
         self.seal = seal_of(&snapshot);
         self.data = Some(snapshot);
         self.damaged_empty = None;

@@ -65,12 +65,13 @@ impl IVdsHwProvider for HwProvider {
             }
         }
         self.begin_refresh()?;
+        let known = self.shared.lock().cache.known();
         let answer = self.shared.ask(ArrayRequest::Snapshot).await;
         let mut s = self.shared.lock();
         s.refreshing = false;
         match answer? {
             Ok(ArrayReply::Snapshot { snapshot }) => {
-                s.cache.load(snapshot);
+                s.cache.load_since(snapshot, &known);
                 s.rediscovered = false;
                 if was_corrupt && self.shared.mutated(Mutation::CorruptAfterRefresh) {
                     s.cache.corrupt(0);
