@@ -24,6 +24,8 @@ pub const MAX_FAULTS: usize = 4;
 pub const MAX_CLIENTS: usize = 3;
 /// Most steps of one client.
 pub const MAX_STEPS: usize = 30;
+/// Input bytes set aside for each fault rule.
+const FAULT_BYTES: usize = 16;
 /// Longest `Sleep`, fault `duration_ms` and `at_ms`, in ms.
 pub const MAX_MS: u64 = 2_000;
 
@@ -398,7 +400,11 @@ impl<'a> Arbitrary<'a> for World {
         let quoted: Vec<String> = portals.iter().map(|p| format!("\"{p}\"")).collect();
         line(w, format!("  portals: [{}]", quoted.join(", ")));
 
-        // Clients first (faults may name targets the steps create).
+        // The faults' bytes come before the clients' (which would otherwise
+        // use up a short input first); the faults are written after the
+        // clients, whose steps may create targets a fault names.
+        let n_faults = u.int_in_range(0..=MAX_FAULTS)?;
+        let fault_bytes = u.bytes((n_faults * FAULT_BYTES).min(u.len()))?;
         let n_clients = u.int_in_range(1..=MAX_CLIENTS)?;
         let mut clients = String::new();
         let mut calls = 0usize;
@@ -442,13 +448,13 @@ impl<'a> Arbitrary<'a> for World {
                 .filter(|n| clients.contains(&format!("name: {n}")))
                 .map(|n| n.to_string()),
         );
-        let n_faults = u.int_in_range(0..=MAX_FAULTS)?;
+        let mut fu = Unstructured::new(fault_bytes);
         if n_faults == 0 {
             line(w, "faults: []".into());
         } else {
             line(w, "faults:".into());
             for _ in 0..n_faults {
-                let f = fault(u, &fault_targets, calls)?;
+                let f = fault(&mut fu, &fault_targets, calls)?;
                 w.push_str(&f);
             }
         }
