@@ -343,6 +343,25 @@ fn unknown_field_inside_a_step() {
     assert!(msg.contains("unknown field `target`"), "{msg}");
 }
 
+/// Found by the `scenario_loader` fuzz target: a name quoted in an error
+/// (here the portals listed as candidates) may hold a line break.
+#[test]
+fn a_name_with_a_line_break_is_quoted_on_one_line() {
+    let text = "name: bad\narray:\n  portals: [\"a\\nb:3260\"]\nclients:\n  - name: c1\n    steps:\n      - call: GetPortalProperties\n        portal: nope\n";
+    let msg = refused(text, 8, 17);
+    assert!(msg.contains("`a\\nb:3260`"), "{msg}");
+}
+
+/// Found by the `world` fuzz target: at a group_limit of 0 the reference
+/// answered VDS_S_ALREADY_EXISTS with no group to hand back (breaking
+/// CPG-ALREADY-EXISTS); such an array is refused instead.
+#[test]
+fn a_group_limit_of_zero_is_refused() {
+    let text = "name: bad\narray:\n  group_limit: 0\n  targets: [{name: t1}]\nclients: [{name: c, steps: [{call: CreatePortalGroup, target: t1}]}]\n";
+    let msg = refused(text, 3, 16);
+    assert!(msg.contains("from 1 to 256"), "{msg}");
+}
+
 #[test]
 fn other_strictness() {
     // A step without a call.
@@ -686,7 +705,8 @@ fn every_number_has_a_range() {
         ),
         ("seeds: {start: -1}", 16, "from 0 to 18446744073709551615"),
         ("latency_ms: {min: 0, max: 60001}", 27, "from 0 to 60000"),
-        ("array: {group_limit: 257}", 22, "from 0 to 256"),
+        ("array: {group_limit: 257}", 22, "from 1 to 256"),
+        ("array: {group_limit: 0}", 22, "from 1 to 256"),
         (
             "array: {op_time_ms: 99999999999999999999}",
             21,

@@ -47,9 +47,13 @@ pub fn parse_code(input: &str) -> Option<HResult> {
     if let Some(&(_, n)) = win32::ALL.iter().find(|(name, _)| *name == upper) {
         return Some(HResult::from_win32(n));
     }
-    if let Some(dec) = s.strip_prefix('-') {
+    // A negative decimal: digits only after the one sign (no `--5`, no
+    // `-+5`), and no overflow negating i64::MIN (found by fuzzing).
+    if let Some(dec) = s.strip_prefix('-')
+        && dec.bytes().all(|b| b.is_ascii_digit())
+    {
         let v: i64 = dec.parse().ok()?;
-        return i32::try_from(-v).ok().map(HResult::from_i32);
+        return i32::try_from(v.checked_neg()?).ok().map(HResult::from_i32);
     }
     None
 }
@@ -194,6 +198,11 @@ mod tests {
             0x800705B4
         );
         assert_eq!(parse_code("nonsense"), None);
+        // One sign, then digits; i64::MIN once overflowed on negation.
+        for s in ["--5", "-+5", "-", "--9223372036854775808", "-2147483649"] {
+            assert_eq!(parse_code(s), None, "{s}");
+        }
+        assert_eq!(parse_code("-2147483648").map(i32::from), Some(i32::MIN));
     }
 
     #[test]

@@ -43,6 +43,15 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use args::{EngineChoice, Shard};
 pub use explain::{explain, explain_text};
 
+/// The command line's value parsers, for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub mod parsers {
+    pub use super::args::{
+        parse_bytes, parse_count, parse_engine, parse_positive, parse_seed, parse_shard,
+    };
+    pub use super::explain::parse_code;
+}
+
 /// Exit status: the run was conformant, or the command succeeded.
 pub const EXIT_OK: u8 = 0;
 /// Exit status: violations were found.

@@ -100,6 +100,12 @@ pub fn parse(text: &str, file: &str, limits: &Limits) -> Result<Scenario, Scenar
     Builder { text, file }.build(raw)
 }
 
+/// Writes line breaks as `\n` and `\r`, so that a message quoting a name
+/// from the file (which YAML lets hold line breaks) stays on one line.
+fn one_line(s: &str) -> String {
+    s.replace('\n', "\\n").replace('\r', "\\r")
+}
+
 /// A path as serde_yaml writes it in its messages: `clients[0].name`.
 fn render(path: &[Seg]) -> String {
     let mut s = String::new();
@@ -134,8 +140,8 @@ impl Builder<'_> {
             file: self.file.to_string(),
             line,
             column,
-            message: format!("{}: {}", render(path), message.into()),
-            expected: expected.into(),
+            message: one_line(&format!("{}: {}", render(path), message.into())),
+            expected: one_line(&expected.into()),
         }
     }
 

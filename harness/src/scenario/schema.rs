@@ -134,8 +134,10 @@ impl Default for RawLatency {
     expecting = "the array: a mapping with `targets`, `portals` and optional settings"
 )]
 pub(crate) struct RawArray {
+    /// At least 1: at a limit of 0 a target has no group to hand back,
+    /// so VDS_S_ALREADY_EXISTS could not keep its rule (found by fuzzing).
     #[serde(default = "group_limit")]
-    pub group_limit: Bounded<0, MAX_GROUP_LIMIT>,
+    pub group_limit: Bounded<1, MAX_GROUP_LIMIT>,
     #[serde(default = "op_time")]
     pub op_time_ms: Latency,
     #[serde(default = "op_jitter")]
@@ -146,7 +148,7 @@ pub(crate) struct RawArray {
     pub portals: Vec<Portal>,
 }
 
-fn group_limit() -> Bounded<0, MAX_GROUP_LIMIT> {
+fn group_limit() -> Bounded<1, MAX_GROUP_LIMIT> {
     Bounded(4)
 }
 fn op_time() -> Latency {

@@ -3,7 +3,7 @@
 //! The provider reaches the array through a [`LocalLink`](crate::array::link::LocalLink).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::{Ending, Runner};
@@ -20,6 +20,32 @@ struct MadsimEngine {
     start: ::madsim::time::Instant,
     panics: PanicSlot,
     progress: Progress,
+    tasks: Tasks,
+}
+
+/// The tasks of one run, so that [`drive`] can abort those still pending
+/// at its end: madsim never frees a task left pending when its runtime is
+/// dropped (a run whose provider still waited on the array, say across a
+/// partition, leaked several KB; found by the `world` fuzz target).
+#[derive(Clone, Default)]
+struct Tasks(Arc<Mutex<Vec<::madsim::task::AbortHandle>>>);
+
+impl Tasks {
+    fn add(&self, h: ::madsim::task::AbortHandle) {
+        let mut v = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget finished tasks now and then, so a long run stays small.
+        if v.len() % 1024 == 1023 {
+            v.retain(|h| !h.is_finished());
+        }
+        v.push(h);
+    }
+
+    fn abort_all(&self) {
+        let v = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        for h in v {
+            h.abort();
+        }
+    }
 }
 
 impl Engine for MadsimEngine {
@@ -28,9 +54,8 @@ impl Engine for MadsimEngine {
     }
     fn spawn(&self, task: Task) {
         let panics = self.panics.clone();
-        drop(::madsim::task::spawn(
-            async move { panics.guard(task).await },
-        ));
+        let h = ::madsim::task::spawn(async move { panics.guard(task).await });
+        self.tasks.add(h.abort_handle());
     }
     fn now(&self) -> Duration {
         ::madsim::time::Instant::now().duration_since(self.start)
@@ -72,10 +97,12 @@ async fn drive(
     progress: Progress,
 ) -> (bool, Duration) {
     let panics = ctx.panics.clone();
+    let tasks = Tasks::default();
     runtime::enter(Arc::new(MadsimEngine {
         start: ::madsim::time::Instant::now(),
         panics: panics.clone(),
         progress,
+        tasks: tasks.clone(),
     }));
     let faults = ctx.clone();
     let guard = panics.clone();
@@ -94,6 +121,10 @@ async fn drive(
             ::madsim::task::spawn(async move { guard.guard(client::run_client(ctx, p)).await })
         })
         .collect();
+    tasks.add(timed.abort_handle());
+    for h in &handles {
+        tasks.add(h.abort_handle());
+    }
     let all = async move {
         for h in handles {
             let _ = h.await;
@@ -103,7 +134,9 @@ async fn drive(
     let finished = runtime::timeout(limit, panics.until_panic(all))
         .await
         .is_some();
-    (finished, runtime::now())
+    let end = runtime::now();
+    tasks.abort_all();
+    (finished, end)
 }
 
 /// A world as one future, for a madsim runtime of the caller's own.
