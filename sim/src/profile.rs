@@ -318,7 +318,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::ArgNullPointer,
-        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER; a malformed iSCSI name answers E_INVALIDARG.",
+        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER, before any check of the object's state (so also while the target is busy, deleted or its cache corrupt); a malformed iSCSI name answers E_INVALIDARG.",
         "Standard COM practice; the docs name only E_INVALIDARG in general.",
     ),
     decided(

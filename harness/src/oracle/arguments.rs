@@ -9,7 +9,7 @@ use super::{History, Judgement};
 
 /// Whether the call passed a NULL pointer the method needs: a NULL secret
 /// with a non-zero size, or a NULL initiator name to RememberInitiatorSharedSecret.
-fn passes_null(s: &StepRecord) -> bool {
+pub(super) fn passes_null(s: &StepRecord) -> bool {
     match s.method {
         Method::TargetSetSharedSecret => s.args.starts_with("secret=NULL size="),
         Method::TargetRememberInitiatorSharedSecret => s.args.starts_with("initiator=None"),

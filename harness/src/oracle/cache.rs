@@ -13,6 +13,7 @@ use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::world::StepRecord;
 
+use super::arguments::passes_null;
 use super::{History, Judgement};
 
 const CORRUPT: HResult = HResult::VDS_E_PROVIDER_CACHE_CORRUPT;
@@ -131,12 +132,14 @@ fn judged<'h>(h: &'h History, e: &Episode) -> impl Iterator<Item = &'h StepRecor
 }
 
 /// CACHE-CORRUPT-REPORTED: until recovery starts, gated calls answer
-/// VDS_E_PROVIDER_CACHE_CORRUPT (or busy).
+/// VDS_E_PROVIDER_CACHE_CORRUPT (or busy; or E_POINTER for a NULL pointer).
 pub(super) fn cache_corrupt_reported(h: &History, j: &mut Judgement) {
     for e in episodes(h) {
         for s in judged(h, &e).filter(|s| s.seq_call < e.first_attempt) {
             j.hit_at(RuleId::CacheCorruptReported, s);
-            if s.hr != CORRUPT && s.hr != BUSY {
+            // A NULL pointer is refused before the cache is looked at (ARG-NULL-POINTER).
+            let null_refused = s.hr == HResult::E_POINTER && passes_null(s);
+            if s.hr != CORRUPT && s.hr != BUSY && !null_refused {
                 j.fail(
                     RuleId::CacheCorruptReported,
                     s,

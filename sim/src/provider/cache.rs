@@ -114,9 +114,9 @@ impl Cache {
             }
         }
         snapshot.targets.retain(|id, _| !self.deleted.contains(id));
-        snapshot.groups.retain(|id, g| {
-            !self.deleted.contains(id) && !self.deleted.contains(&g.target)
-        });
+        snapshot
+            .groups
+            .retain(|id, g| !self.deleted.contains(id) && !self.deleted.contains(&g.target));
         self.seal = seal_of(&snapshot);
         self.data = Some(snapshot);
         self.damaged_empty = None;

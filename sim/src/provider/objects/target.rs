@@ -230,10 +230,12 @@ impl IVdsIscsiTarget for Target {
         pTargetSharedSecret: Option<&VDS_ISCSI_SHARED_SECRET>,
         pwszInitiatorName: Option<&str>,
     ) -> HrResult<()> {
-        self.enter().await?;
+        // Arguments first (rule ARG-NULL-POINTER): they do not depend on the
+        // target's state, so a NULL pointer is E_POINTER even while it is busy.
         if pTargetSharedSecret.is_some_and(VDS_ISCSI_SHARED_SECRET::is_null_with_size) {
             return Err(HResult::E_POINTER);
         }
+        self.enter().await?;
         if pwszInitiatorName.is_some() {
             return Err(HResult::VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED);
         }
@@ -252,13 +254,14 @@ impl IVdsIscsiTarget for Target {
         pwszInitiatorName: Option<&str>,
         pInitiatorSharedSecret: Option<&VDS_ISCSI_SHARED_SECRET>,
     ) -> HrResult<()> {
-        self.enter().await?;
+        // Arguments first (rule ARG-NULL-POINTER), as in SetSharedSecret.
         let Some(initiator) = pwszInitiatorName else {
             return Err(HResult::E_POINTER);
         };
         if pInitiatorSharedSecret.is_some_and(VDS_ISCSI_SHARED_SECRET::is_null_with_size) {
             return Err(HResult::E_POINTER);
         }
+        self.enter().await?;
         let secret = pInitiatorSharedSecret.and_then(|s| s.pSharedSecret.clone());
         let req = ArrayRequest::RememberInitiatorSecret {
             target: self.id,
