@@ -8,11 +8,20 @@ use vds_sim::world::StepRecord;
 use super::{History, Judgement};
 
 /// Whether the call passed a NULL pointer the method needs: a NULL secret
-/// with a non-zero size, or a NULL initiator name to RememberInitiatorSharedSecret.
+/// with a non-zero size (a NULL secret of size 0 means "no secret"), or a
+/// NULL initiator name to RememberInitiatorSharedSecret.
 pub(super) fn passes_null(s: &StepRecord) -> bool {
-    match s.method {
-        Method::TargetSetSharedSecret => s.args.starts_with("secret=NULL size="),
-        Method::TargetRememberInitiatorSharedSecret => s.args.starts_with("initiator=None"),
+    null_in(s.method, &s.args)
+}
+
+/// [`passes_null`] on a method and its rendered arguments.
+fn null_in(method: Method, args: &str) -> bool {
+    match method {
+        Method::TargetSetSharedSecret => args
+            .strip_prefix("secret=NULL size=")
+            .and_then(|rest| rest.split(' ').next())
+            .is_some_and(|size| size != "0"),
+        Method::TargetRememberInitiatorSharedSecret => args.starts_with("initiator=None"),
         _ => false,
     }
 }
@@ -31,5 +40,18 @@ pub(super) fn arg_null_pointer(h: &History, j: &mut Judgement) {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_null_secret_of_size_zero_is_no_secret_not_a_null_pointer() {
+        let m = Method::TargetSetSharedSecret;
+        assert!(!null_in(m, "secret=NULL size=0 initiator=None"));
+        assert!(null_in(m, "secret=NULL size=8 initiator=None"));
+        assert!(!null_in(m, "secret=set initiator=None"));
     }
 }
