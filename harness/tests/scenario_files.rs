@@ -778,9 +778,12 @@ fn every_number_has_a_range() {
     );
     let msg = refused_big(&many_steps);
     assert!(
-        msg.contains("10001 steps, over the limit of 10000"),
+        msg.contains("10001 steps, over the limit of 10000")
+            && msg.contains("a larger limit (--max-steps N)"),
         "{msg}"
     );
+    let raised = scenario::Limits::default().max_steps(scenario::MAX_STEPS + 1);
+    assert!(Scenario::parse_with(&many_steps, "big.yaml", &raised).is_ok());
     assert!(
         msg.starts_with(&format!("big.yaml:{}:", 5 + scenario::MAX_STEPS)),
         "{msg}"

@@ -130,6 +130,17 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
     }
 }
 
+/// Parses the most steps of one client (`--max-steps`): 1 to 100,000,000.
+pub fn parse_max_steps(s: &str) -> Result<usize, String> {
+    const MOST: usize = 100_000_000;
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=MOST).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of steps from 1 to {MOST} (got `{s}`)"
+        )),
+    }
+}
+
 /// Checks a provider name (`reference` or `mutant:NAME`).
 pub fn parse_provider(s: &str) -> Result<String, String> {
     crate::providers::by_name(s)

@@ -9,15 +9,15 @@ use vds_sim::provider::ProviderFactory;
 
 use super::args::{
     EngineChoice, Shard, campaign_help, check_seed_range, default_mixed_seeds, default_seeds,
-    default_start, factory, parse_bytes, parse_campaign, parse_count, parse_positive,
-    parse_provider, parse_seed, parse_shard,
+    default_start, factory, parse_bytes, parse_campaign, parse_count, parse_max_steps,
+    parse_positive, parse_provider, parse_seed, parse_shard,
 };
 use super::panic;
 use super::progress::ProgressBar;
 use super::{CliError, CliResult};
 use crate::campaigns::Campaign;
 use crate::report;
-use crate::scenario::{Limits, MAX_SCENARIO_BYTES, Scenario};
+use crate::scenario::{Limits, MAX_SCENARIO_BYTES, MAX_STEPS, Scenario};
 use crate::suite::{self, RunId, SuiteConfig, SuiteReport};
 
 /// `vds-harness run`.
@@ -60,6 +60,9 @@ pub struct RunArgs {
     /// Refuse a scenario file larger than this many bytes.
     #[arg(long, value_name = "N", default_value_t = MAX_SCENARIO_BYTES, value_parser = parse_bytes, allow_hyphen_values = true)]
     pub max_scenario_bytes: u64,
+    /// Refuse a scenario file with a client of more than this many steps.
+    #[arg(long, value_name = "N", default_value_t = MAX_STEPS, value_parser = parse_max_steps)]
+    pub max_steps: usize,
     /// Write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -355,7 +358,9 @@ pub(super) fn finish(
 /// stops everything with its `FILE:LINE:COL:` message), then
 /// [`suite::run_scenarios`] runs each on its engines and seeds.
 fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
-    let limits = Limits::default().max_bytes(a.max_scenario_bytes);
+    let limits = Limits::default()
+        .max_bytes(a.max_scenario_bytes)
+        .max_steps(a.max_steps);
     let mut scenarios = Vec::new();
     for path in &a.scenarios {
         scenarios

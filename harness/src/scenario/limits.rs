@@ -18,7 +18,8 @@ pub const MAX_TIME_MS: u64 = 3_600_000;
 pub const MAX_LATENCY_MS: u64 = 60_000;
 /// Most clients in `clients`.
 pub const MAX_CLIENTS: usize = 64;
-/// Most steps of one client.
+/// Most steps of one client, by default (`--max-steps` raises it; each step
+/// keeps a record and trace events for the whole run, about 2.5 KB).
 pub const MAX_STEPS: usize = 10_000;
 /// Most rules in `faults`.
 pub const MAX_FAULTS: usize = 256;
@@ -38,12 +39,15 @@ pub const MAX_BEFORE_CALL: u64 = 1_000_000;
 pub struct Limits {
     /// Largest file, in bytes. Default [`MAX_SCENARIO_BYTES`].
     pub max_bytes: u64,
+    /// Most steps of one client. Default [`MAX_STEPS`].
+    pub max_steps: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_bytes: MAX_SCENARIO_BYTES,
+            max_steps: MAX_STEPS,
         }
     }
 }
@@ -52,6 +56,12 @@ impl Limits {
     /// These limits with a different largest file size.
     pub fn max_bytes(mut self, n: u64) -> Self {
         self.max_bytes = n;
+        self
+    }
+
+    /// These limits with a different most steps of one client.
+    pub fn max_steps(mut self, n: usize) -> Self {
+        self.max_steps = n;
         self
     }
 }

@@ -14,9 +14,7 @@ use vds_sim::program::ClientProgram;
 
 use super::error::{ScenarioError, parts};
 use super::expect::{Checked, Expectation};
-use super::limits::{
-    Limits, MAX_ARRAY_ITEMS, MAX_CLIENTS, MAX_DEPTH, MAX_FAULTS, MAX_STEPS, too_deep,
-};
+use super::limits::{Limits, MAX_ARRAY_ITEMS, MAX_CLIENTS, MAX_DEPTH, MAX_FAULTS, too_deep};
 use super::locate::{At, Seg, locate};
 use super::names;
 use super::schema::{RawArray, RawClient, RawFaultRule, RawScenario};
@@ -97,7 +95,7 @@ pub fn parse(text: &str, file: &str, limits: &Limits) -> Result<Scenario, Scenar
             expected: p.expected,
         }
     })?;
-    Builder { text, file }.build(raw)
+    Builder { text, file, limits }.build(raw)
 }
 
 /// Writes line breaks as `\n` and `\r`, so that a message quoting a name
@@ -125,6 +123,7 @@ fn render(path: &[Seg]) -> String {
 struct Builder<'a> {
     text: &'a str,
     file: &'a str,
+    limits: &'a Limits,
 }
 
 impl Builder<'_> {
@@ -243,12 +242,16 @@ impl Builder<'_> {
             )?;
         }
         for (i, c) in raw.clients.iter().enumerate() {
-            self.at_most(
-                &[Key("clients"), Index(i), Key("steps")],
-                c.steps.len(),
-                MAX_STEPS,
-                "steps",
-            )?;
+            let max = self.limits.max_steps;
+            if c.steps.len() > max {
+                let at = [Key("clients"), Index(i), Key("steps"), Index(max)];
+                return Err(self.invalid(
+                    &at,
+                    At::Value,
+                    format!("{} steps, over the limit of {max}", c.steps.len()),
+                    format!("at most {max} steps, or a larger limit (--max-steps N)"),
+                ));
+            }
         }
         Ok(())
     }

@@ -118,6 +118,11 @@ impl Scenario {
         load::parse(text, file, &Limits::default())
     }
 
+    /// Parses scenario text under these limits.
+    pub fn parse_with(text: &str, file: &str, limits: &Limits) -> Result<Scenario, ScenarioError> {
+        load::parse(text, file, limits)
+    }
+
     /// The seeds to run, in order.
     pub fn seeds(&self) -> impl Iterator<Item = u64> + use<> {
         let SeedRange { start, count } = self.seeds;
