@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Measures how many of cargo-mutants' mutants of the reference provider and
+# of the simulated environment the conformance gate refuses
+# (docs/mutation-score.md has the figures and the survivors).
+#
+#   scripts/mutation-score.sh provider [SHARD] [ARGS...]
+#   scripts/mutation-score.sh environment [SHARD] [ARGS...]
+#   scripts/mutation-score.sh list provider|environment
+#
+# SHARD is k/n (round-robin: mutant i is in shard i % n), e.g. 0/4 for a
+# quarter sample; default all. ARGS go to cargo-mutants (e.g. -j 2).
+#
+# provider:    sim/src/provider/ without wrap/ and mutation.rs (the mutant
+#              catalogue's decorators, not the reference). A mutant is a
+#              broken provider; it counts as caught when the default suite's
+#              verdict (`vds-harness run`, as the test
+#              the_default_suite_exercises_every_check_on_both_engines runs
+#              it) is not conformant.
+# environment: sim/src/array/ (the array and the madsim link) and
+#              sim/src/faults/ (the fault injector): the ground truth the
+#              oracle trusts, proven by the environment's own tests: vds-sim's
+#              unit tests, the default suite's verdict (exercise), every
+#              scenario file's expectations (scenario_files: each fault kind
+#              has a file that expects its effect), fault_effects (a fault
+#              that fires changes the run), and the trace digests
+#              that pin what every campaign's world does (snapshots). The
+#              rest of the workspace's tests (CLI, reports, features, the
+#              mutant catalogue) take ~110 s more a mutant and test the
+#              harness's front ends, not the environment.
+#
+# It mutates a scratch clone in place (never this checkout): a git worktree
+# at $MUTATION_TREE (default ../mutation-tree), with its own target dir.
+# Results go to mutants.out/ under $MUTATION_OUT (default
+# target/mutation/SET-SHARD). Installs cargo-mutants if it is missing.
+set -euo pipefail
+set -f # the mutants globs go to cargo-mutants unexpanded
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+usage() {
+    echo "usage: scripts/mutation-score.sh provider|environment [k/n] [ARGS...] | list provider|environment" >&2
+    exit 2
+}
+
+files() {
+    case "$1" in
+        provider) echo "-f sim/src/provider/** -e **/provider/wrap/** -e **/provider/mutation.rs" ;;
+        environment) echo "-f sim/src/array/** -f sim/src/faults/**" ;;
+        *) echo "unknown set \`$1\`; expected provider or environment" >&2; exit 2 ;;
+    esac
+}
+
+tests() {
+    case "$1" in
+        provider)
+            echo "--test-package vds-harness -- --test exercise -- the_default_suite_exercises" ;;
+        environment)
+            echo "--test-package vds-sim --test-package vds-harness --test-package vds-conformance -- --lib --test exercise --test scenario_files --test fault_effects --test snapshots" ;;
+    esac
+}
+
+[ $# -ge 1 ] || usage
+if ! cargo mutants --version >/dev/null 2>&1; then
+    echo "installing cargo-mutants" >&2
+    cargo install --locked cargo-mutants
+fi
+
+if [ "$1" = list ]; then
+    [ $# -eq 2 ] || usage
+    # shellcheck disable=SC2046 # files is a list of words
+    cargo mutants --list --workspace $(files "$2")
+    exit 0
+fi
+
+set_name="$1"
+shift
+files "$set_name" >/dev/null
+shard_args=()
+shard_tag=all
+if [ $# -ge 1 ] && [[ "$1" =~ ^[0-9]+/[0-9]+$ ]]; then
+    shard_args=(--shard "$1" --sharding round-robin)
+    shard_tag="${1/\//of}"
+    shift
+fi
+
+tree="${MUTATION_TREE:-$root/../mutation-tree}"
+out="${MUTATION_OUT:-$root/target/mutation/$set_name-$shard_tag}"
+if [ ! -d "$tree" ]; then
+    git worktree add --detach "$tree" HEAD >&2
+else
+    git -C "$tree" checkout --detach --force "$(git rev-parse HEAD)" >&2
+fi
+mkdir -p "$out"
+cd "$tree"
+export CARGO_TARGET_DIR="$tree/target"
+# The unmutated tree must pass first, so that a mutant's failure is the
+# mutant's. cargo-mutants' own baseline would run the tests of the mutated
+# package (vds-sim), not --test-package's, so it is skipped and made here.
+read -r -a t <<<"$(tests "$set_name")"
+packages=()
+for ((i = 0; i < ${#t[@]}; i++)); do
+    [ "${t[$i]}" = "--" ] && break
+    [ "${t[$i]}" = "--test-package" ] && packages+=(-p "${t[$((i + 1))]}")
+done
+cargo_args=("${t[@]:$((i + 1))}")
+echo "baseline: cargo test ${packages[*]} ${cargo_args[*]}" >&2
+if ! cargo test --locked "${packages[@]}" "${cargo_args[@]}" >"$out/baseline.log" 2>&1; then
+    echo "the unmutated tree fails its tests: see $out/baseline.log" >&2
+    exit 1
+fi
+# shellcheck disable=SC2046 # files is a list of words
+cargo mutants --in-place --workspace --baseline skip $(files "$set_name") "${shard_args[@]}" \
+    --timeout 120 --build-timeout 900 --output "$out" "$@" "${t[@]}" \
+    || true
+python3 - "$out/mutants.out" <<'EOF'
+import json, sys, pathlib
+d = pathlib.Path(sys.argv[1])
+count = lambda name: len([l for l in (d / name).read_text().splitlines() if l.strip()]) if (d / name).exists() else 0
+caught, missed, timeout, unviable = (count(n) for n in ("caught.txt", "missed.txt", "timeout.txt", "unviable.txt"))
+viable = caught + missed + timeout
+score = 100.0 * (caught + timeout) / viable if viable else 0.0
+print(f"caught {caught}, timeout {timeout}, missed {missed}, unviable {unviable}: "
+      f"{caught + timeout} of {viable} viable mutants refused ({score:.1f}%)")
+print(f"survivors: {d / 'missed.txt'}")
+EOF
