@@ -150,6 +150,10 @@ pub(crate) struct State {
     pub(crate) fail_next_allocation: bool,
     /// Operations not yet finished, to abandon on restart.
     pub(crate) ops: Vec<Weak<AsyncOp>>,
+    /// How many times the provider has restarted: a call that waited on
+    /// the array across a restart finds it changed, and knows that its
+    /// target lock and the cache it read are gone.
+    pub(crate) restarts: u64,
 }
 
 /// The state all of the reference provider's objects share.
@@ -179,6 +183,11 @@ impl Shared {
         let mut s = self.lock();
         s.ops.retain(|w| w.upgrade().is_some_and(|o| o.pending()));
         s.ops.push(Arc::downgrade(op));
+    }
+
+    /// How many times the provider has restarted (see [`State::restarts`]).
+    pub(crate) fn restarts(&self) -> u64 {
+        self.lock().restarts
     }
 
     pub(crate) fn unlock(&self, target: VDS_OBJECT_ID) {
@@ -262,6 +271,7 @@ impl ReferenceProvider {
                     rediscovered: false,
                     fail_next_allocation: false,
                     ops: Vec::new(),
+                    restarts: 0,
                 }),
             }),
         }
@@ -288,6 +298,7 @@ impl SimProvider for ReferenceProvider {
                     s.busy.clear();
                     s.refreshing = false;
                     s.rediscovered = false;
+                    s.restarts += 1;
                     std::mem::take(&mut s.ops)
                 };
                 for op in ops.iter().filter_map(Weak::upgrade) {

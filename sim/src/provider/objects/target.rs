@@ -63,13 +63,30 @@ impl Target {
         Ok(reply)
     }
 
-    async fn create_portal_group(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
+    /// CreatePortalGroup after the target lock is taken, `restarts` being
+    /// the provider's restart count then.
+    async fn create_portal_group(&self, restarts: u64) -> HrResult<ComPtr<dyn IVdsAsync>> {
         // Validate with the array: deletion behind our back, link errors and
         // the current group count surface here, in the call's own return.
-        let (groups, limit) = match self
+        let reply = self
             .ask_sync(ArrayRequest::GetTarget { target: self.id })
-            .await?
-        {
+            .await;
+        if self.shared.restarts() != restarts {
+            // The provider restarted while the array answered: the lock
+            // went with it, so the operation must not run. It is handed
+            // back already abandoned (rule RESTART-ABANDONS-OPERATIONS; the
+            // call itself may only answer the documented codes). Found by
+            // the world fuzz target.
+            let code = HResult::VDS_E_PROVIDER_EXITING;
+            let op = AsyncOp::finished(
+                &self.shared,
+                T::VDS_ASYNCOUT_CREATEPORTALGROUP,
+                code,
+                Produced::Nothing,
+            );
+            return ok(async_ptr(&self.shared, op, Method::TargetCreatePortalGroup));
+        }
+        let (groups, limit) = match reply? {
             ArrayReply::Target {
                 target,
                 groups,
@@ -177,8 +194,10 @@ impl IVdsIscsiTarget for Target {
     async fn CreatePortalGroup(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
         self.enter().await?;
         self.shared.lock_target(self.id)?;
-        let result = self.create_portal_group().await;
-        if result.as_ref().is_err() {
+        let restarts = self.shared.restarts();
+        let result = self.create_portal_group(restarts).await;
+        // After a restart the lock is not ours to free any more.
+        if result.is_err() && self.shared.restarts() == restarts {
             self.shared.unlock(self.id);
         }
         result
