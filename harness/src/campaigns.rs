@@ -629,6 +629,21 @@ pub const CAMPAIGNS: &[Campaign] = &[
         build: every_operation,
     },
     Campaign {
+        name: "regression-refresh-overtaken",
+        about: "a Refresh whose copy of the array predates a CreateTarget (scenarios/, found by fuzzing)",
+        build: crate::regressions::refresh_overtaken,
+    },
+    Campaign {
+        name: "regression-null-pointer-while-busy",
+        about: "NULL pointers while the target is busy and while the cache is corrupt (scenarios/, found by fuzzing)",
+        build: crate::regressions::null_pointer_while_busy,
+    },
+    Campaign {
+        name: "regression-restart-during-create",
+        about: "a provider restart while CreatePortalGroup waits for the array (scenarios/, found by fuzzing)",
+        build: crate::regressions::restart_during_create_portal_group,
+    },
+    Campaign {
         name: "mixed",
         about: "three clients, random programs and up to two random faults",
         build: vds_sim::workload::mixed,

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod mutants;
 pub mod oracle;
 pub mod providers;
+pub mod regressions;
 pub mod report;
 pub mod scenario;
 pub mod suite;
