@@ -5,6 +5,7 @@
 //! the network's timing and turmoil's random host order.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -111,8 +112,16 @@ impl LinkControl for TcpLink {
     }
 }
 
-/// One request over one TCP connection.
-async fn exchange(req: ArrayRequest, state: Arc<Mutex<PumpState>>) -> Option<ArrayResult> {
+/// One request over one TCP connection. `listening` is set once the array
+/// host listens: hosts start in random order, and with no latency a
+/// request sent before then finds no listener, a timeout no fault caused
+/// (found by the world fuzz target); such a request is sent again a tick
+/// later instead.
+async fn exchange(
+    req: ArrayRequest,
+    state: Arc<Mutex<PumpState>>,
+    listening: Arc<AtomicBool>,
+) -> Option<ArrayResult> {
     let (extra, lost) = {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         let loss = s.loss.clamp(0.0, 1.0);
@@ -124,22 +133,38 @@ async fn exchange(req: ArrayRequest, state: Arc<Mutex<PumpState>>) -> Option<Arr
         return None;
     }
     tokio::time::sleep(extra).await;
-    let stream = ::turmoil::net::TcpStream::connect((ARRAY_HOST, ARRAY_PORT))
-        .await
-        .ok()?;
-    let (r, mut w) = stream.into_split();
-    let mut line = serde_json::to_string(&req).ok()?;
-    line.push('\n');
-    w.write_all(line.as_bytes()).await.ok()?;
-    let mut reply = String::new();
-    BufReader::new(r).read_line(&mut reply).await.ok()?;
+    let reply = loop {
+        let listened = listening.load(Ordering::SeqCst);
+        match round_trip(&req).await {
+            Some(reply) => break reply,
+            None if !listened => tokio::time::sleep(Duration::from_millis(1)).await,
+            None => return None,
+        }
+    };
     tokio::time::sleep(extra).await;
     serde_json::from_str(&reply).ok()
 }
 
+/// Sends one request line and reads the reply line.
+async fn round_trip(req: &ArrayRequest) -> Option<String> {
+    let stream = ::turmoil::net::TcpStream::connect((ARRAY_HOST, ARRAY_PORT))
+        .await
+        .ok()?;
+    let (r, mut w) = stream.into_split();
+    let mut line = serde_json::to_string(req).ok()?;
+    line.push('\n');
+    w.write_all(line.as_bytes()).await.ok()?;
+    let mut reply = String::new();
+    match BufReader::new(r).read_line(&mut reply).await {
+        Ok(n) if n > 0 => Some(reply),
+        _ => None,
+    }
+}
+
 /// The array's host: serve one request per connection.
-async fn serve(array: Array) -> ::turmoil::Result {
+async fn serve(array: Array, listening: Arc<AtomicBool>) -> ::turmoil::Result {
     let listener = ::turmoil::net::TcpListener::bind(("0.0.0.0", ARRAY_PORT)).await?;
+    listening.store(true, Ordering::SeqCst);
     loop {
         let (stream, _) = listener.accept().await?;
         let array = array.clone();
@@ -240,12 +265,14 @@ fn simulate(
         .simulation_duration(cfg.time_limit)
         .build();
 
-    sim.host(ARRAY_HOST, move || serve(array.clone()));
+    let listening = Arc::new(AtomicBool::new(false));
+    let up = listening.clone();
+    sim.host(ARRAY_HOST, move || serve(array.clone(), up.clone()));
 
     let receivers = Arc::new(Mutex::new(Some((spawn_rx, req_rx))));
     sim.host(VDS_HOST, move || {
         let receivers = receivers.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let state = state.clone();
+        let (state, listening) = (state.clone(), listening.clone());
         async move {
             let Some((mut tasks, mut requests)) = receivers else {
                 return Ok(());
@@ -254,9 +281,9 @@ fn simulate(
                 tokio::select! {
                     Some(task) = tasks.recv() => { tokio::spawn(task); }
                     Some((req, reply)) = requests.recv() => {
-                        let state = state.clone();
+                        let (state, listening) = (state.clone(), listening.clone());
                         tokio::spawn(async move {
-                            if let Some(result) = exchange(req, state).await {
+                            if let Some(result) = exchange(req, state, listening).await {
                                 let _ = reply.send(result);
                             }
                         });
