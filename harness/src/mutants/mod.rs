@@ -230,6 +230,12 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::RefusalWarranted,
         "a target's Delete is refused with VDS_E_ASSOCIATED_LUNS_EXIST although it has no LUNs"
     ),
+    wrapper!(
+        "chosen-names-refused",
+        wrappers::ChosenNamesRefused,
+        RuleId::RefusalWarranted,
+        "CreateTarget refuses every chosen iSCSI name, well formed or not, with E_INVALIDARG"
+    ),
 ];
 
 /// The mutant with this name.

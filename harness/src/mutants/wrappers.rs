@@ -563,3 +563,22 @@ impl Wrap for DeleteRefusedForLuns {
         Err(HResult::VDS_E_ASSOCIATED_LUNS_EXIST)
     }
 }
+
+/// CreateTarget refuses every chosen iSCSI name as malformed.
+#[derive(Clone)]
+pub(super) struct ChosenNamesRefused;
+
+#[async_trait]
+impl Wrap for ChosenNamesRefused {
+    async fn sub_system_create_target(
+        &self,
+        s: &dyn IVdsSubSystemIscsi,
+        iscsi_name: Option<&str>,
+        friendly_name: &str,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        if iscsi_name.is_some() {
+            return Err(HResult::E_INVALIDARG);
+        }
+        s.CreateTarget(iscsi_name, friendly_name).await
+    }
+}

@@ -126,6 +126,7 @@ fn unwarranted(h: &History, call: &StepRecord, hr: HResult, at: &StepRecord) -> 
 /// REFUSAL-WARRANTED.
 pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
+    create_target_refusals(h, j);
     for call in h.calls.iter().filter(|s| request_of(s).is_some()) {
         let Some((hr, at)) = h.answer(call) else {
             continue;
@@ -141,5 +142,74 @@ pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
                 format!("{} answered {hr}, but {why}", call.method),
             );
         }
+    }
+}
+
+/// The iSCSI name a CreateTarget call chose, from its rendered arguments
+/// (`iscsi_name=Some("iqn...") friendly_name=...`); `None` when it chose none.
+fn chosen_name(args: &str) -> Option<&str> {
+    args.strip_prefix("iscsi_name=Some(\"")?
+        .split("\") friendly_name=")
+        .next()
+}
+
+/// Whether the profile lets CreateTarget refuse this chosen name as
+/// malformed (ARG-NULL-POINTER): not an `iqn.` or `eui.` name, longer than
+/// 223 characters, or holding a space.
+fn malformed(name: &str) -> bool {
+    !(name.starts_with("iqn.") || name.starts_with("eui."))
+        || name.chars().count() > 223
+        || name.contains(' ')
+}
+
+/// REFUSAL-WARRANTED for CreateTarget: E_INVALIDARG is warranted by a
+/// malformed chosen name, or by the array refusing a request while the
+/// call or its operation ran (an invalid_argument fault); not otherwise.
+fn create_target_refusals(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RefusalWarranted;
+    for call in h
+        .calls
+        .iter()
+        .filter(|s| s.method == Method::SubSystemCreateTarget)
+    {
+        let Some((hr, at)) = h.answer(call) else {
+            continue;
+        };
+        if hr.succeeded() {
+            continue;
+        }
+        j.hit_at(rule, call);
+        if hr != HResult::E_INVALIDARG || chosen_name(&call.args).is_some_and(malformed) {
+            continue;
+        }
+        let window = call.t_call_us..=at.t_us;
+        let refused = h
+            .out
+            .array_log
+            .iter()
+            .any(|e| e.error.is_some() && window.contains(&e.t_us));
+        if !refused {
+            let name = chosen_name(&call.args).unwrap_or("none (the provider chooses)");
+            j.fail(
+                rule,
+                at,
+                format!("CreateTarget answered E_INVALIDARG, but its chosen iSCSI name ({name}) is well formed and the array refused nothing"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chosen_names_are_read_from_the_arguments() {
+        let args = r#"iscsi_name=Some("iqn.1991-05.com.example:t1") friendly_name="dup""#;
+        assert_eq!(chosen_name(args), Some("iqn.1991-05.com.example:t1"));
+        assert_eq!(chosen_name(r#"iscsi_name=None friendly_name="x""#), None);
+        assert!(!malformed("iqn.1991-05.com.example:t1"));
+        assert!(malformed("bad name"));
+        assert!(malformed("iqn.x y"));
     }
 }
