@@ -90,6 +90,10 @@ pub const MUTANTS: &[Mutant] = &[
     ),
     hook(Mutation::NoSerialisation, RuleId::BusyPerTarget),
     hook(
+        Mutation::RestartKeepsOperations,
+        RuleId::RestartAbandonsOperations,
+    ),
+    hook(
         Mutation::RecoverWithoutRefresh,
         RuleId::CacheRecoverySequence,
     ),

@@ -56,6 +56,24 @@ fn explained(h: &History, op: &Op, r: HResult, restart: usize, t_restart: u128) 
     (r == HResult::VDS_E_OPERATION_CANCELED && canceled) || fault || deleted || refused
 }
 
+/// Whether the array applied a CreatePortalGroup operation's change after
+/// the restart at `t_restart`: then the operation was certainly still in
+/// flight, and a provider that abandons it cannot report it done.
+fn applied_after(h: &History, op: &Op, t_restart: u128) -> bool {
+    let Some(target) = op.call.object else {
+        return false;
+    };
+    // The first group created on the target after the call is the
+    // operation's: the target stays busy until the operation ends.
+    op.call.method == Method::TargetCreatePortalGroup
+        && h.applied()
+            .find(|e| {
+                e.t_us >= op.call.t_call_us
+                    && matches!(e.request, ArrayRequest::CreatePortalGroup { target: t } if t == target)
+            })
+            .is_some_and(|e| e.t_us > t_restart)
+}
+
 /// RESTART-ABANDONS-OPERATIONS: an operation in flight at a restart that
 /// then fails, fails with VDS_E_PROVIDER_EXITING, unless something before
 /// the restart explains its failure.
@@ -85,6 +103,16 @@ pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
             };
             let r = w.hr_result.expect("filtered above");
             j.hit_at(rule, w);
+            if r.succeeded() && applied_after(h, op, t_restart) {
+                j.fail(
+                    rule,
+                    w,
+                    format!(
+                        "{} step {} was in flight at the provider restart (trace seq {seq}): the array made its change after the restart, yet it ended with {r}, not {EXITING}",
+                        op.call.client, op.call.step
+                    ),
+                );
+            }
             if r.failed() && r != EXITING && !explained(h, op, r, seq, t_restart) {
                 j.fail(
                     rule,

@@ -301,7 +301,8 @@ impl SimProvider for ReferenceProvider {
                     s.restarts += 1;
                     std::mem::take(&mut s.ops)
                 };
-                for op in ops.iter().filter_map(Weak::upgrade) {
+                let abandon = !self.shared.mutated(Mutation::RestartKeepsOperations);
+                for op in ops.iter().filter_map(Weak::upgrade).filter(|_| abandon) {
                     op.finish(HResult::VDS_E_PROVIDER_EXITING, async_op::Produced::Nothing);
                 }
             }

@@ -28,11 +28,14 @@ pub enum Mutation {
     /// Below the limit, CreatePortalGroup claims VDS_S_ALREADY_EXISTS once
     /// the target has any group.
     SpuriousAlreadyExists,
+    /// A restart does not abandon the operations in flight: they go on and
+    /// report their result.
+    RestartKeepsOperations,
 }
 
 impl Mutation {
     /// Every mutation.
-    pub const ALL: [Mutation; 8] = [
+    pub const ALL: [Mutation; 9] = [
         Mutation::PointerInFailedWait,
         Mutation::NoSerialisation,
         Mutation::RecoverWithoutRefresh,
@@ -41,6 +44,7 @@ impl Mutation {
         Mutation::WrongOutputType,
         Mutation::WrongTargetInGetTarget,
         Mutation::SpuriousAlreadyExists,
+        Mutation::RestartKeepsOperations,
     ];
 
     /// The mutation's name, as in `mutant:NAME`.
@@ -54,6 +58,7 @@ impl Mutation {
             Mutation::WrongOutputType => "wrong-output-type",
             Mutation::WrongTargetInGetTarget => "wrong-target-in-get-target",
             Mutation::SpuriousAlreadyExists => "spurious-already-exists",
+            Mutation::RestartKeepsOperations => "restart-keeps-operations",
         }
     }
 
@@ -82,6 +87,9 @@ impl Mutation {
             Mutation::WrongTargetInGetTarget => "a new group's GetTarget hands back another target",
             Mutation::SpuriousAlreadyExists => {
                 "below the limit, CreatePortalGroup claims VDS_S_ALREADY_EXISTS once the target has a group"
+            }
+            Mutation::RestartKeepsOperations => {
+                "a provider restart lets the operations in flight finish and report success"
             }
         }
     }
