@@ -136,10 +136,14 @@ fn cache_corruption(seed: u64) -> WorldConfig {
             Step::cpg("t1", "op"),
             Step::Refresh,
             Step::cpg("t1", "op"),
-            Step::wait("op"),
+            Step::wait_as("op", "g"),
             Step::GetTargetProperties {
                 target: "t1".into(),
             },
+            // A group the cache knew before a Refresh is still there after it.
+            Step::Refresh,
+            Step::GetPortalGroupProperties { group: "g".into() },
+            Step::QueryAssociatedPortals { group: "g".into() },
         ],
     )
 }

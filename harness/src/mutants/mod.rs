@@ -240,6 +240,12 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::RefusalWarranted,
         "CreateTarget refuses every chosen iSCSI name, well formed or not, with E_INVALIDARG"
     ),
+    wrapper!(
+        "living-group-deleted",
+        wrappers::LivingGroupDeleted,
+        RuleId::RefusalWarranted,
+        "a group's QueryAssociatedPortals answers VDS_E_OBJECT_DELETED although the group exists"
+    ),
 ];
 
 /// The mutant with this name.

@@ -582,3 +582,17 @@ impl Wrap for ChosenNamesRefused {
         s.CreateTarget(iscsi_name, friendly_name).await
     }
 }
+
+/// A living group's QueryAssociatedPortals answers VDS_E_OBJECT_DELETED.
+#[derive(Clone)]
+pub(super) struct LivingGroupDeleted;
+
+#[async_trait]
+impl Wrap for LivingGroupDeleted {
+    async fn portal_group_query_associated_portals(
+        &self,
+        _g: &dyn IVdsIscsiPortalGroup,
+    ) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortal>>> {
+        Err(HResult::VDS_E_OBJECT_DELETED)
+    }
+}

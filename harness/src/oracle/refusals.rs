@@ -127,6 +127,7 @@ fn unwarranted(h: &History, call: &StepRecord, hr: HResult, at: &StepRecord) -> 
 pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     create_target_refusals(h, j);
+    deleted_refusals(h, j);
     for call in h.calls.iter().filter(|s| request_of(s).is_some()) {
         let Some((hr, at)) = h.answer(call) else {
             continue;
@@ -194,6 +195,45 @@ fn create_target_refusals(h: &History, j: &mut Judgement) {
                 rule,
                 at,
                 format!("CreateTarget answered E_INVALIDARG, but its chosen iSCSI name ({name}) is well formed and the array refused nothing"),
+            );
+        }
+    }
+}
+
+/// REFUSAL-WARRANTED for VDS_E_OBJECT_DELETED from a call on a target or
+/// a portal group: the array must have deleted the object (or the group's
+/// target) by the time of the answer. A stale cache may miss a deletion,
+/// but it never justifies calling a living object deleted.
+fn deleted_refusals(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RefusalWarranted;
+    let on_object = |s: &&&StepRecord| {
+        matches!(
+            s.method.interface(),
+            "IVdsIscsiTarget" | "IVdsIscsiPortalGroup"
+        )
+    };
+    for call in h.calls.iter().filter(on_object) {
+        let Some(object) = call.object else {
+            continue;
+        };
+        let Some((hr, at)) = h.answer(call) else {
+            continue;
+        };
+        if hr != HResult::VDS_E_OBJECT_DELETED {
+            continue;
+        }
+        j.hit_at(rule, call);
+        let deleted = h
+            .target_deleted_at(object)
+            .or_else(|| h.group_deleted_at(object));
+        if !deleted.is_some_and(|t| t <= at.t_us) {
+            j.fail(
+                rule,
+                at,
+                format!(
+                    "{} answered {hr}, but the array had not deleted {object}",
+                    call.method
+                ),
             );
         }
     }
