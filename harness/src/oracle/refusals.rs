@@ -226,7 +226,7 @@ fn deleted_refusals(h: &History, j: &mut Judgement) {
         let deleted = h
             .target_deleted_at(object)
             .or_else(|| h.group_deleted_at(object));
-        if !deleted.is_some_and(|t| t <= at.t_us) {
+        if deleted.is_none_or(|t| t > at.t_us) {
             j.fail(
                 rule,
                 at,
