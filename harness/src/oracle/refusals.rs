@@ -164,8 +164,8 @@ fn malformed(name: &str) -> bool {
 }
 
 /// REFUSAL-WARRANTED for CreateTarget: E_INVALIDARG is warranted by a
-/// malformed chosen name, or by the array refusing a request while the
-/// call or its operation ran (an invalid_argument fault); not otherwise.
+/// malformed chosen name, or by an invalid_argument fault (the array
+/// refuses a request as malformed) fired before the answer; not otherwise.
 fn create_target_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     for call in h
@@ -183,18 +183,18 @@ fn create_target_refusals(h: &History, j: &mut Judgement) {
         if hr != HResult::E_INVALIDARG || chosen_name(&call.args).is_some_and(malformed) {
             continue;
         }
-        let window = call.t_call_us..=at.t_us;
+        // The array's refusals are not in its log; the fault that causes
+        // them is in the trace.
         let refused = h
-            .out
-            .array_log
+            .faults
             .iter()
-            .any(|e| e.error.is_some() && window.contains(&e.t_us));
+            .any(|f| f.kind == "invalid_argument" && f.seq < at.seq_return);
         if !refused {
             let name = chosen_name(&call.args).unwrap_or("none (the provider chooses)");
             j.fail(
                 rule,
                 at,
-                format!("CreateTarget answered E_INVALIDARG, but its chosen iSCSI name ({name}) is well formed and the array refused nothing"),
+                format!("CreateTarget answered E_INVALIDARG, but its chosen iSCSI name ({name}) is well formed and no invalid_argument fault had fired"),
             );
         }
     }
