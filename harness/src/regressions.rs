@@ -18,6 +18,7 @@ fn world(cell: &'static OnceLock<Scenario>, file: &str, text: &str, seed: u64) -
     let s = cell.get_or_init(|| {
         Scenario::parse(text, file).unwrap_or_else(|e| panic!("embedded regression: {e}"))
     });
+    // The suite sets the run's engine on the world it gets back.
     s.world(s.seeds.start + seed, EngineKind::Madsim)
 }
 

@@ -363,6 +363,23 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     id.parse::<RuleId>().ok().map(RuleId::rule)
 }
 
+/// Whether a chosen iSCSI name is well formed under rule ARG-NULL-POINTER
+/// (which also covers malformed names): an `iqn.` or `eui.` name of at most
+/// 223 bytes, without spaces. A provider refuses any other with
+/// E_INVALIDARG; the oracle refuses that answer for a well-formed one.
+///
+/// ```
+/// use vds_sim::profile::iscsi_name_well_formed;
+/// assert!(iscsi_name_well_formed("iqn.1991-05.com.example:t1"));
+/// assert!(!iscsi_name_well_formed("t1"));
+/// assert!(!iscsi_name_well_formed("iqn.with space"));
+/// ```
+pub fn iscsi_name_well_formed(name: &str) -> bool {
+    (name.starts_with("iqn.") || name.starts_with("eui."))
+        && name.len() <= 223
+        && !name.contains(' ')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

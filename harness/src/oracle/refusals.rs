@@ -6,7 +6,7 @@
 use vds_sim::array::ArrayRequest;
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
-use vds_sim::profile::RuleId;
+use vds_sim::profile::{RuleId, iscsi_name_well_formed};
 use vds_sim::props::VDS_OBJECT_ID as Id;
 use vds_sim::world::StepRecord;
 
@@ -154,15 +154,6 @@ fn chosen_name(args: &str) -> Option<&str> {
         .next()
 }
 
-/// Whether the profile lets CreateTarget refuse this chosen name as
-/// malformed (ARG-NULL-POINTER): not an `iqn.` or `eui.` name, longer than
-/// 223 characters, or holding a space.
-fn malformed(name: &str) -> bool {
-    !(name.starts_with("iqn.") || name.starts_with("eui."))
-        || name.chars().count() > 223
-        || name.contains(' ')
-}
-
 /// REFUSAL-WARRANTED for CreateTarget: E_INVALIDARG is warranted by a
 /// malformed chosen name, or by an invalid_argument fault (the array
 /// refuses a request as malformed) fired before the answer; not otherwise.
@@ -180,7 +171,9 @@ fn create_target_refusals(h: &History, j: &mut Judgement) {
             continue;
         }
         j.hit_at(rule, call);
-        if hr != HResult::E_INVALIDARG || chosen_name(&call.args).is_some_and(malformed) {
+        if hr != HResult::E_INVALIDARG
+            || chosen_name(&call.args).is_some_and(|n| !iscsi_name_well_formed(n))
+        {
             continue;
         }
         // The array's refusals are not in its log; the fault that causes
@@ -206,13 +199,12 @@ fn create_target_refusals(h: &History, j: &mut Judgement) {
 /// but it never justifies calling a living object deleted.
 fn deleted_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
-    let on_object = |s: &&&StepRecord| {
+    for call in h.calls.iter().filter(|s| {
         matches!(
             s.method.interface(),
             "IVdsIscsiTarget" | "IVdsIscsiPortalGroup"
         )
-    };
-    for call in h.calls.iter().filter(on_object) {
+    }) {
         let Some(object) = call.object else {
             continue;
         };
@@ -248,8 +240,5 @@ mod tests {
         let args = r#"iscsi_name=Some("iqn.1991-05.com.example:t1") friendly_name="dup""#;
         assert_eq!(chosen_name(args), Some("iqn.1991-05.com.example:t1"));
         assert_eq!(chosen_name(r#"iscsi_name=None friendly_name="x""#), None);
-        assert!(!malformed("iqn.1991-05.com.example:t1"));
-        assert!(malformed("bad name"));
-        assert!(malformed("iqn.x y"));
     }
 }

@@ -7,13 +7,6 @@ pub struct SubSystem {
     pub(super) shared: Arc<Shared>,
 }
 
-/// Rule ARG-NULL-POINTER (which also covers malformed names): a chosen iSCSI name must be an `iqn.` or `eui.` name.
-fn valid_iscsi_name(name: &str) -> bool {
-    (name.starts_with("iqn.") || name.starts_with("eui."))
-        && name.len() <= 223
-        && !name.contains(' ')
-}
-
 #[async_trait]
 impl IVdsSubSystemIscsi for SubSystem {
     async fn QueryTargets(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiTarget>>> {
@@ -58,7 +51,7 @@ impl IVdsSubSystemIscsi for SubSystem {
         self.shared.gate().await?;
         let name = pwszIscsiName.filter(|n| !n.is_empty());
         if let Some(n) = name {
-            if !valid_iscsi_name(n) {
+            if !crate::profile::iscsi_name_well_formed(n) {
                 return Err(HResult::E_INVALIDARG);
             }
             if self
