@@ -521,6 +521,13 @@ fn every_operation(seed: u64) -> WorldConfig {
         bind: "w6".into(),
     });
     steps.push(Step::wait("w6"));
+    // An empty name leaves the choice to the provider, as NULL does.
+    steps.push(Step::CreateTarget {
+        iscsi_name: Some(String::new()),
+        friendly_name: "unnamed".into(),
+        bind: "w7".into(),
+    });
+    steps.push(Step::wait("w7"));
     steps.extend(read_only_calls());
     // A restart under each operation but CreatePortalGroup's (the portal
     // back in g1 first, so that RemovePortal reaches the array).

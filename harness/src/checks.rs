@@ -266,6 +266,7 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
         ],
         R::PortalOneGroupPerTarget => &[Method::PortalGroupAddPortal],
         R::RefusalWarranted => &[
+            Method::SubSystemCreateTarget,
             Method::TargetDelete,
             Method::PortalGroupAddPortal,
             Method::PortalGroupRemovePortal,
@@ -275,7 +276,11 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
             Method::TargetSetSharedSecret,
             Method::TargetRememberInitiatorSharedSecret,
         ],
-        R::CpgLimitExisting | R::AsyncCancelWindow | R::CacheReadsMayBeStale => &[],
+        R::CpgLimitExisting
+        | R::AsyncCancelWindow
+        | R::CacheReadsMayBeStale
+        | R::AsyncPercentIsEstimate
+        | R::RefreshWhileOperations => &[],
     }
 }
 

@@ -56,6 +56,7 @@ rule_ids! {
     AsyncPendingInHrResult = "ASYNC-PENDING-IN-HRRESULT",
     AsyncPercentRange = "ASYNC-PERCENT-RANGE",
     AsyncPercentMonotonic = "ASYNC-PERCENT-MONOTONIC",
+    AsyncPercentIsEstimate = "ASYNC-PERCENT-IS-ESTIMATE",
     AsyncCancel = "ASYNC-CANCEL",
     AsyncCancelAfterDone = "ASYNC-CANCEL-AFTER-DONE",
     AsyncCancelWindow = "ASYNC-CANCEL-WINDOW",
@@ -65,6 +66,7 @@ rule_ids! {
     DeletedIsObjectDeleted = "DELETED-IS-OBJECT-DELETED",
     CacheReadsMayBeStale = "CACHE-READS-MAY-BE-STALE",
     BusyPerTarget = "BUSY-PER-TARGET",
+    RefreshWhileOperations = "REFRESH-WHILE-OPERATIONS",
     LinkErrorsAsWin32 = "LINK-ERRORS-AS-WIN32",
     ArgNullPointer = "ARG-NULL-POINTER",
     PortalOneGroupPerTarget = "PORTAL-ONE-GROUP-PER-TARGET",
@@ -260,6 +262,14 @@ pub const RULES: &[Rule] = &[
         "While an operation is pending its percentage never decreases.",
         "[MS-VDS] 3.4.5.2.2.3",
     ),
+    permits(
+        decided(
+            RuleId::AsyncPercentIsEstimate,
+            "While an operation is pending, its percentage is the provider's own estimate: it may follow elapsed time, the work done, or stay where it is until the end.",
+            "The docs give the percentage no rate, and a provider rarely knows how far the array has got.",
+        ),
+        "Any value ASYNC-PERCENT-RANGE and ASYNC-PERCENT-MONOTONIC allow is a fair estimate, including 0% or 99% for the whole of an operation's life.",
+    ),
     documented(
         RuleId::AsyncCancel,
         "A successful Cancel makes the operation end with VDS_E_OPERATION_CANCELED; a second Cancel answers VDS_E_OPERATION_CANCELED; a Cancel that comes too late answers VDS_E_CANCEL_TOO_LATE and changes nothing.",
@@ -311,6 +321,14 @@ pub const RULES: &[Rule] = &[
         "While an operation changing a target (CreatePortalGroup, Delete, or a change to one of its groups) is in flight, another such call on the same target answers VDS_E_ANOTHER_CALL_IN_PROGRESS; while Reenumerate or Refresh runs, every call does.",
         "The docs list VDS_E_ANOTHER_CALL_IN_PROGRESS without saying what conflicts; this is the reference provider's lock domain.",
     ),
+    permits(
+        decided(
+            RuleId::RefreshWhileOperations,
+            "Reenumerate or Refresh called while operations are in flight may be refused with VDS_E_ANOTHER_CALL_IN_PROGRESS (the reference provider refuses it) or carried out alongside them.",
+            "The docs do not say whether a refresh waits for, refuses or ignores operations in flight.",
+        ),
+        "Either answer is allowed; what a refresh must not do to operations in flight (lose their results, report their objects wrongly) is judged by the asynchronous rules, CPG-LINEARIZABLE and REFUSAL-WARRANTED.",
+    ),
     decided(
         RuleId::LinkErrorsAsWin32,
         "When the array does not answer in time (loss, partition, hold), the call answers HRESULT_FROM_WIN32(ERROR_TIMEOUT) = 0x800705B4; a malformed request refused by the array is HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER) = E_INVALIDARG.",
@@ -318,7 +336,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::ArgNullPointer,
-        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER, before any check of the object's state (so also while the target is busy, deleted or its cache corrupt); a malformed iSCSI name answers E_INVALIDARG.",
+        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER, before any check of the object's state (so also while the target is busy, deleted or its cache corrupt); a malformed iSCSI name answers E_INVALIDARG. A NULL or empty iSCSI name for CreateTarget asks the provider to choose one, and is never refused as malformed.",
         "Standard COM practice; the docs name only E_INVALIDARG in general.",
     ),
     decided(

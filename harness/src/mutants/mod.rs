@@ -246,6 +246,12 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::RefusalWarranted,
         "a group's QueryAssociatedPortals answers VDS_E_OBJECT_DELETED although the group exists"
     ),
+    wrapper!(
+        "empty-name-refused",
+        wrappers::EmptyNameRefused,
+        RuleId::RefusalWarranted,
+        "CreateTarget refuses an empty iSCSI name (the provider's choice) with E_INVALIDARG"
+    ),
 ];
 
 /// The mutant with this name.

@@ -596,3 +596,23 @@ impl Wrap for LivingGroupDeleted {
         Err(HResult::VDS_E_OBJECT_DELETED)
     }
 }
+
+/// CreateTarget takes an empty iSCSI name as a malformed name instead of
+/// "let the provider choose".
+#[derive(Clone)]
+pub(super) struct EmptyNameRefused;
+
+#[async_trait]
+impl Wrap for EmptyNameRefused {
+    async fn sub_system_create_target(
+        &self,
+        s: &dyn IVdsSubSystemIscsi,
+        iscsi_name: Option<&str>,
+        friendly_name: &str,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        if iscsi_name == Some("") {
+            return Err(HResult::E_INVALIDARG);
+        }
+        s.CreateTarget(iscsi_name, friendly_name).await
+    }
+}

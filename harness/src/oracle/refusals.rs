@@ -147,11 +147,14 @@ pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
 }
 
 /// The iSCSI name a CreateTarget call chose, from its rendered arguments
-/// (`iscsi_name=Some("iqn...") friendly_name=...`); `None` when it chose none.
+/// (`iscsi_name=Some("iqn...") friendly_name=...`); `None` when it chose
+/// none: NULL, or the empty name, which also leaves the choice to the
+/// provider (ARG-NULL-POINTER).
 fn chosen_name(args: &str) -> Option<&str> {
     args.strip_prefix("iscsi_name=Some(\"")?
         .split("\") friendly_name=")
         .next()
+        .filter(|n| !n.is_empty())
 }
 
 /// REFUSAL-WARRANTED for CreateTarget: E_INVALIDARG is warranted by a
