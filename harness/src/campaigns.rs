@@ -272,19 +272,53 @@ fn progress(seed: u64) -> WorldConfig {
     )
 }
 
+/// A restart under an operation; then a second restart after objects the
+/// provider knew of were deleted behind its back, and reads of them and of
+/// living objects.
 fn restart(seed: u64) -> WorldConfig {
-    one(
-        seed,
-        t1(),
-        FaultPlan::new().before_call(2, Fault::ProviderRestart),
-        vec![
-            Step::cpg("t1", "op"),
-            Step::wait("op"),
-            Step::query_status("op"),
-            Step::cpg("t1", "op2"),
-            Step::wait("op2"),
-        ],
-    )
+    let target = |t: &str| Step::GetTargetProperties { target: t.into() };
+    let group = |g: &str| Step::GetPortalGroupProperties { group: g.into() };
+    let groups = |t: &str| Step::QueryPortalGroups {
+        target: t.into(),
+        bind: None,
+    };
+    let mut steps = vec![
+        Step::cpg("t1", "op"),
+        Step::wait("op"),
+        Step::query_status("op"),
+        Step::cpg("t1", "op2"),
+        Step::wait_as("op2", "g2"),
+        Step::cpg("t2", "op3"),
+        Step::wait_as("op3", "gone"),
+        groups("t2"),
+        target("t3"),
+        group("gone"),
+    ];
+    let second = steps.iter().filter(|s| s.is_call()).count() as u64 + 1;
+    steps.extend([
+        groups("t2"),
+        target("t3"),
+        group("gone"),
+        target("t2"),
+        group("g2"),
+    ]);
+    let faults = FaultPlan::new()
+        .before_call(2, Fault::ProviderRestart)
+        .before_call(
+            second,
+            Fault::DeletePortalGroup {
+                target: "t2".into(),
+                tag: 1,
+            },
+        )
+        .before_call(
+            second,
+            Fault::DeleteTarget {
+                target: "t3".into(),
+            },
+        )
+        .before_call(second, Fault::ProviderRestart);
+    one(seed, t1().target("t3"), faults, steps)
 }
 
 /// The cache is damaged while the first call after a restart reloads it.
@@ -653,6 +687,11 @@ pub const CAMPAIGNS: &[Campaign] = &[
         name: "regression-restart-during-create",
         about: "a provider restart while CreatePortalGroup waits for the array (scenarios/, found by fuzzing)",
         build: crate::regressions::restart_during_create_portal_group,
+    },
+    Campaign {
+        name: "regression-reload-across-restart",
+        about: "a copy of the array asked for before a provider restart arrives after it (scenarios/, found by RESTART-RELOADS-CACHE)",
+        build: crate::regressions::reload_across_restart,
     },
     Campaign {
         name: "mixed",

@@ -157,6 +157,13 @@ pub const CHECKS: &[Check] = &[
             "operations in flight at a provider restart end with VDS_E_PROVIDER_EXITING",
         ),
     ),
+    under(
+        ProviderFaultKind::Restart,
+        check(
+            RuleId::RestartReloadsCache,
+            "after a provider restart, reads show the array as of the restart or later",
+        ),
+    ),
     check(
         RuleId::PortalOneGroupPerTarget,
         "a portal held by another group of the target is refused with VDS_E_OBJECT_EXISTS, and only then",
@@ -265,6 +272,11 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
             Method::PortalGroupDelete,
         ],
         R::PortalOneGroupPerTarget => &[Method::PortalGroupAddPortal],
+        R::RestartReloadsCache => &[
+            Method::TargetGetProperties,
+            Method::TargetQueryPortalGroups,
+            Method::PortalGroupGetProperties,
+        ],
         R::RefusalWarranted => &[
             Method::SubSystemCreateTarget,
             Method::TargetDelete,

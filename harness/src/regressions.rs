@@ -46,6 +46,8 @@ regressions! {
     null_pointer_while_busy => "null_pointer_while_busy.yaml";
     /// `scenarios/restart_during_create_portal_group.yaml`.
     restart_during_create_portal_group => "restart_during_create_portal_group.yaml";
+    /// `scenarios/reload_across_restart.yaml`.
+    reload_across_restart => "reload_across_restart.yaml";
 }
 
 #[cfg(test)]
@@ -58,6 +60,7 @@ mod tests {
             refresh_overtaken,
             null_pointer_while_busy,
             restart_during_create_portal_group,
+            reload_across_restart,
         ] {
             assert!(!build(0).clients.is_empty());
         }

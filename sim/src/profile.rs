@@ -71,6 +71,7 @@ rule_ids! {
     ArgNullPointer = "ARG-NULL-POINTER",
     PortalOneGroupPerTarget = "PORTAL-ONE-GROUP-PER-TARGET",
     RestartAbandonsOperations = "RESTART-ABANDONS-OPERATIONS",
+    RestartReloadsCache = "RESTART-RELOADS-CACHE",
     AnswersConsistent = "ANSWERS-CONSISTENT",
     RunCompletes = "RUN-COMPLETES",
     OutcomeListed = "OUTCOME-LISTED",
@@ -348,6 +349,11 @@ pub const RULES: &[Rule] = &[
         RuleId::RestartAbandonsOperations,
         "When the provider restarts, operations in flight end with VDS_E_PROVIDER_EXITING and NULL output; the array may or may not have applied them, and the reloaded cache shows which.",
         "The docs do not cover provider restarts.",
+    ),
+    decided(
+        RuleId::RestartReloadsCache,
+        "A restarted provider remembers nothing of the array: what it reports after a restart about targets and portal groups comes from the array at or after the restart. A read answered after a restart never succeeds on a target or group the array had deleted before it, and QueryPortalGroups reports a number of groups the target had at some instant between the restart and the answer.",
+        "The docs do not cover provider restarts; a provider process that starts again has only the array to learn from.",
     ),
     documented(
         RuleId::AnswersConsistent,

@@ -93,6 +93,7 @@ pub const MUTANTS: &[Mutant] = &[
         Mutation::RestartKeepsOperations,
         RuleId::RestartAbandonsOperations,
     ),
+    hook(Mutation::RestartKeepsCache, RuleId::RestartReloadsCache),
     hook(
         Mutation::RecoverWithoutRefresh,
         RuleId::CacheRecoverySequence,

@@ -484,7 +484,9 @@ pub(super) struct DeletedGroupAsEFail;
 
 impl Wrap for DeletedGroupAsEFail {
     fn failure(&self, method: Method, hr: HResult) -> HResult {
-        if method.interface() == "IVdsIscsiPortalGroup" && hr == HResult::VDS_E_OBJECT_DELETED {
+        // The group's changing calls (those that start an operation).
+        let changes = method.interface() == "IVdsIscsiPortalGroup" && method.is_async();
+        if changes && hr == HResult::VDS_E_OBJECT_DELETED {
             HResult::E_FAIL
         } else {
             hr

@@ -197,6 +197,7 @@ const JUDGES: &[(RuleId, Judge)] = &[
         RuleId::RestartAbandonsOperations,
         restart::restart_abandons_operations,
     ),
+    (RuleId::RestartReloadsCache, restart::restart_reloads_cache),
     (
         RuleId::PortalOneGroupPerTarget,
         portals::portal_one_group_per_target,

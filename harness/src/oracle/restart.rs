@@ -1,11 +1,14 @@
-//! RESTART-ABANDONS-OPERATIONS: what a provider restart does to the
-//! operations it had in flight.
+//! What a provider restart does: RESTART-ABANDONS-OPERATIONS (to the
+//! operations it had in flight) and RESTART-RELOADS-CACHE (to what it
+//! knows of the array).
 
 use vds_sim::array::ArrayRequest;
 use vds_sim::hresult::{HResult, win32};
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
+use vds_sim::world::StepRecord;
 
+use super::history::FaultFired;
 use super::{History, Judgement, Op};
 
 const EXITING: HResult = HResult::VDS_E_PROVIDER_EXITING;
@@ -74,16 +77,20 @@ fn applied_after(h: &History, op: &Op, t_restart: u128) -> bool {
             .is_some_and(|e| e.t_us > t_restart)
 }
 
+/// The provider restarts that happened (a restart the provider could not
+/// take is traced too, and is not one).
+fn restarts<'h>(h: &'h History) -> impl Iterator<Item = &'h FaultFired> {
+    h.faults
+        .iter()
+        .filter(|f| f.kind == "provider_restart" && f.detail.starts_with("provider restarted"))
+}
+
 /// RESTART-ABANDONS-OPERATIONS: an operation in flight at a restart that
 /// then fails, fails with VDS_E_PROVIDER_EXITING, unless something before
 /// the restart explains its failure.
 pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
     let rule = RuleId::RestartAbandonsOperations;
-    let restarts = h
-        .faults
-        .iter()
-        .filter(|f| f.kind == "provider_restart" && f.detail.starts_with("provider restarted"));
-    for restart in restarts {
+    for restart in restarts(h) {
         let (seq, t_restart) = (restart.seq, restart.t_us);
         for op in h.ops.iter().filter(|op| op.call.seq_return < seq) {
             let seen_ended = op.follow.iter().any(|s| {
@@ -123,6 +130,65 @@ pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
                     ),
                 );
             }
+        }
+    }
+}
+
+/// What is wrong with a successful read `call` (answered by `at`) after the
+/// restart at `t_restart`, if anything: it shows an object the array had
+/// deleted by the restart, or a group count the target never had since.
+fn stale_since_restart(h: &History, call: &StepRecord, t_restart: u128) -> Option<String> {
+    let object = call.object?;
+    let gone_before = |deleted: Option<u128>| deleted.is_some_and(|t| t <= t_restart);
+    match call.method {
+        Method::TargetGetProperties if gone_before(h.target_deleted_at(object)) => Some(format!(
+            "GetProperties succeeded on target {object}, which the array had deleted before the restart"
+        )),
+        Method::PortalGroupGetProperties if gone_before(h.group_deleted_at(object)) => {
+            Some(format!(
+                "GetProperties succeeded on portal group {object}, which the array had deleted before the restart"
+            ))
+        }
+        Method::TargetQueryPortalGroups => {
+            let n: usize = call.out.strip_suffix(" groups")?.parse().ok()?;
+            let counts: std::collections::BTreeSet<usize> = std::iter::once(t_restart)
+                .chain(
+                    h.applied()
+                        .map(|e| e.t_us)
+                        .filter(|t| (t_restart..=call.t_us).contains(t)),
+                )
+                .map(|t| h.groups_at(object, t))
+                .collect();
+            (!counts.contains(&n)).then(|| {
+                format!(
+                    "QueryPortalGroups reported {n} groups of target {object}; since the restart the array held {counts:?}"
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// RESTART-RELOADS-CACHE: reads answered after a provider restart reflect
+/// the array at or after the restart, never what the provider knew before it.
+pub(super) fn restart_reloads_cache(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RestartReloadsCache;
+    let reads = [
+        Method::TargetGetProperties,
+        Method::TargetQueryPortalGroups,
+        Method::PortalGroupGetProperties,
+    ];
+    for call in h
+        .calls
+        .iter()
+        .filter(|s| reads.contains(&s.method) && s.hr.succeeded())
+    {
+        let Some(restart) = restarts(h).filter(|r| r.seq < call.seq_call).last() else {
+            continue;
+        };
+        j.hit_at(rule, call);
+        if let Some(why) = stale_since_restart(h, call, restart.t_us) {
+            j.fail(rule, call, format!("{why} (trace seq {})", restart.seq));
         }
     }
 }

@@ -220,17 +220,27 @@ impl Shared {
         self.load().await
     }
 
+    /// Fills the empty cache with a copy of the array. A copy asked for
+    /// before a restart is not the restarted provider's to install (rule
+    /// RESTART-RELOADS-CACHE): it may predate changes made while it
+    /// travelled, so another is asked for.
     async fn load(&self) -> Result<(), HResult> {
-        match self.ask(ArrayRequest::Snapshot).await? {
-            Ok(crate::array::ArrayReply::Snapshot { snapshot }) => {
-                let mut s = self.lock();
-                if !s.cache.loaded() {
-                    s.cache.fill(snapshot);
+        loop {
+            let asked_at = self.restarts();
+            match self.ask(ArrayRequest::Snapshot).await? {
+                Ok(crate::array::ArrayReply::Snapshot { snapshot }) => {
+                    let mut s = self.lock();
+                    if s.restarts != asked_at {
+                        continue;
+                    }
+                    if !s.cache.loaded() {
+                        s.cache.fill(snapshot);
+                    }
+                    return Ok(());
                 }
-                Ok(())
+                Ok(_) => return Err(HResult::VDS_E_BAD_PROVIDER_DATA),
+                Err(e) => return Err(array_error_hresult(&e)),
             }
-            Ok(_) => Err(HResult::VDS_E_BAD_PROVIDER_DATA),
-            Err(e) => Err(array_error_hresult(&e)),
         }
     }
 
@@ -293,8 +303,11 @@ impl SimProvider for ReferenceProvider {
             ProviderFault::FailNextAllocation => self.shared.lock().fail_next_allocation = true,
             ProviderFault::Restart => {
                 let ops = {
+                    let keep_cache = self.shared.mutated(Mutation::RestartKeepsCache);
                     let mut s = self.shared.lock();
-                    s.cache.clear();
+                    if !keep_cache {
+                        s.cache.clear();
+                    }
                     s.busy.clear();
                     s.refreshing = false;
                     s.rediscovered = false;

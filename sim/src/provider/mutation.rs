@@ -31,11 +31,13 @@ pub enum Mutation {
     /// A restart does not abandon the operations in flight: they go on and
     /// report their result.
     RestartKeepsOperations,
+    /// A restart keeps the cache instead of reloading it from the array.
+    RestartKeepsCache,
 }
 
 impl Mutation {
     /// Every mutation.
-    pub const ALL: [Mutation; 9] = [
+    pub const ALL: [Mutation; 10] = [
         Mutation::PointerInFailedWait,
         Mutation::NoSerialisation,
         Mutation::RecoverWithoutRefresh,
@@ -45,6 +47,7 @@ impl Mutation {
         Mutation::WrongTargetInGetTarget,
         Mutation::SpuriousAlreadyExists,
         Mutation::RestartKeepsOperations,
+        Mutation::RestartKeepsCache,
     ];
 
     /// The mutation's name, as in `mutant:NAME`.
@@ -59,6 +62,7 @@ impl Mutation {
             Mutation::WrongTargetInGetTarget => "wrong-target-in-get-target",
             Mutation::SpuriousAlreadyExists => "spurious-already-exists",
             Mutation::RestartKeepsOperations => "restart-keeps-operations",
+            Mutation::RestartKeepsCache => "restart-keeps-cache",
         }
     }
 
@@ -90,6 +94,9 @@ impl Mutation {
             }
             Mutation::RestartKeepsOperations => {
                 "a provider restart lets the operations in flight finish and report success"
+            }
+            Mutation::RestartKeepsCache => {
+                "a provider restart keeps its cache, so reads after it show objects deleted before it"
             }
         }
     }

@@ -66,8 +66,15 @@ impl IVdsHwProvider for HwProvider {
         }
         self.begin_refresh()?;
         let known = self.shared.lock().cache.known();
+        let asked_at = self.shared.restarts();
         let answer = self.shared.ask(ArrayRequest::Snapshot).await;
         let mut s = self.shared.lock();
+        if s.restarts != asked_at {
+            // The provider restarted meanwhile: its cache is empty and the
+            // next call loads a copy asked for after the restart; this one
+            // may predate it (rule RESTART-RELOADS-CACHE).
+            return ok(());
+        }
         s.refreshing = false;
         match answer? {
             Ok(ArrayReply::Snapshot { snapshot }) => {
