@@ -28,6 +28,9 @@
 #              mutant catalogue) take ~110 s more a mutant and test the
 #              harness's front ends, not the environment.
 #
+# Both sets leave out hand-written `Debug` impls: they only format values
+# for diagnostics, and nothing a run reports depends on them.
+#
 # It mutates a scratch clone in place (never this checkout): a git worktree
 # at $MUTATION_TREE (default ../mutation-tree), with its own target dir.
 # Results go to mutants.out/ under $MUTATION_OUT (default
@@ -45,8 +48,8 @@ usage() {
 
 files() {
     case "$1" in
-        provider) echo "-f sim/src/provider/** -e **/provider/wrap/** -e **/provider/mutation.rs --exclude-re Shared::mutated --exclude-re ReferenceFactory::mutant --exclude-re Cache::reseal" ;;
-        environment) echo "-f sim/src/array/** -f sim/src/faults/**" ;;
+        provider) echo "-f sim/src/provider/** -e **/provider/wrap/** -e **/provider/mutation.rs --exclude-re Shared::mutated --exclude-re ReferenceFactory::mutant --exclude-re Cache::reseal --exclude-re fmt::Debug" ;;
+        environment) echo "-f sim/src/array/** -f sim/src/faults/** --exclude-re fmt::Debug" ;;
         *) echo "unknown set \`$1\`; expected provider or environment" >&2; exit 2 ;;
     esac
 }

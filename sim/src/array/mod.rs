@@ -319,9 +319,54 @@ impl Array {
     pub fn set_slow_factor(&self, factor: u32) {
         self.lock().slow_factor = factor.max(1);
     }
+}
 
-    /// The configuration the array was built from.
-    pub fn config(&self) -> &ArrayConfig {
-        &self.config
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::props::VDS_IPADDRESS_TYPE;
+
+    #[test]
+    fn portals_are_ipv4_when_written_as_four_octets_and_text_otherwise() {
+        let array = Array::new(
+            ArrayConfig::new()
+                .portal("192.168.0.10", 3260)
+                .portal("array.example", 3261)
+                .portal("1.2.3", 3262),
+            7,
+        );
+        let mut addresses: Vec<_> = array
+            .snapshot()
+            .portals
+            .values()
+            .map(|p| p.address.clone())
+            .collect();
+        addresses.sort_by_key(|a| a.ulPort);
+        assert_eq!(addresses[0], VDS_IPADDRESS::ipv4([192, 168, 0, 10], 3260));
+        assert_eq!(addresses[0].r#type, VDS_IPADDRESS_TYPE::VDS_IPT_IPV4);
+        assert_eq!(addresses[1], VDS_IPADDRESS::text("array.example", 3261));
+        assert_eq!(addresses[2], VDS_IPADDRESS::text("1.2.3", 3262));
+    }
+
+    #[test]
+    fn the_log_names_what_each_creation_made() {
+        let array = Array::new(ArrayConfig::new().target("t1"), 7);
+        let t1 = array.target_named("t1").expect("configured");
+        let target = array.apply_now(&ArrayRequest::CreateTarget {
+            iscsi_name: None,
+            friendly_name: "t2".into(),
+        });
+        let group = array.apply_direct(&ArrayRequest::CreatePortalGroup { target: t1 });
+        let log = array.log();
+        assert_eq!(log.len(), 2);
+        let t2 = array.target_named("t2").expect("created");
+        assert!(matches!(target, Ok(ArrayReply::Target { target, .. }) if target.id == t2));
+        assert_eq!(log[0].created, Some(t2));
+        assert!(!log[0].direct);
+        let Ok(ArrayReply::Group { group }) = group else {
+            panic!("CreatePortalGroup answers with a group: {group:?}")
+        };
+        assert_eq!(log[1].created, Some(group.id));
+        assert!(log[1].direct);
     }
 }

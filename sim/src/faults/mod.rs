@@ -178,3 +178,23 @@ impl FaultPlan {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_without_a_probability_always_fires() {
+        let rule: FaultRule = serde_json::from_str(
+            r#"{"fault": {"kind": "provider_restart"}, "at": {"before_call": 2}}"#,
+        )
+        .expect("a rule");
+        assert_eq!(rule.probability, 1.0);
+        assert_eq!(
+            rule,
+            FaultPlan::new()
+                .before_call(2, Fault::ProviderRestart)
+                .rules[0]
+        );
+    }
+}
