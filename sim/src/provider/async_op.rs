@@ -157,40 +157,57 @@ impl AsyncOp {
         !matches!(self.lock().phase, Phase::Done(..))
     }
 
+    /// The output of the catalogue's hook mutants that break Wait's output
+    /// (`PointerInFailedWait`, `WrongOutputType`); `None` for the reference.
+    fn mutated_output(
+        &self,
+        shared: &Arc<Shared>,
+        hr: HResult,
+        produced: &Produced,
+    ) -> Option<VDS_ASYNC_OUTPUT> {
+        let cpg = VDS_ASYNC_OUTPUT_TYPE::VDS_ASYNCOUT_CREATEPORTALGROUP;
+        if hr.failed() && self.output_type == cpg && shared.mutated(Mutation::PointerInFailedWait) {
+            let stray = Arc::new(PortalGroup::new(shared.clone(), VDS_OBJECT_ID::NIL));
+            return Some(VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
+                pPortalGroupUnk: Some(ComPtr::issue(
+                    &shared.ledger,
+                    stray,
+                    None,
+                    Method::AsyncWait,
+                )),
+            });
+        }
+        let Produced::PortalGroup(g) = produced else {
+            return None;
+        };
+        if hr.failed() || !shared.mutated(Mutation::WrongOutputType) {
+            return None;
+        }
+        let target = shared.lock().cache.group(g.id()).map(|r| r.target);
+        Some(VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
+            pTargetUnk: target.map(|t| {
+                ComPtr::issue(
+                    &shared.ledger,
+                    Arc::new(Target::new(shared.clone(), t)) as Arc<dyn IVdsIscsiTarget>,
+                    Some(t),
+                    Method::AsyncWait,
+                )
+            }),
+        })
+    }
+
+    /// What Wait hands back for an operation that ended with `hr`.
     fn output(&self, hr: HResult, produced: &Produced) -> VDS_ASYNC_OUTPUT {
         let Some(shared) = self.shared.upgrade() else {
             return VDS_ASYNC_OUTPUT::null_of(self.output_type);
         };
+        if let Some(broken) = self.mutated_output(&shared, hr, produced) {
+            return broken;
+        }
         if hr.failed() {
-            if shared.mutated(Mutation::PointerInFailedWait)
-                && self.output_type == VDS_ASYNC_OUTPUT_TYPE::VDS_ASYNCOUT_CREATEPORTALGROUP
-            {
-                let stray = Arc::new(PortalGroup::new(shared.clone(), VDS_OBJECT_ID::NIL));
-                return VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
-                    pPortalGroupUnk: Some(ComPtr::issue(
-                        &shared.ledger,
-                        stray,
-                        None,
-                        Method::AsyncWait,
-                    )),
-                };
-            }
             return VDS_ASYNC_OUTPUT::null_of(self.output_type);
         }
         match produced {
-            Produced::PortalGroup(g) if shared.mutated(Mutation::WrongOutputType) => {
-                let target = shared.lock().cache.group(g.id()).map(|r| r.target);
-                VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
-                    pTargetUnk: target.map(|t| {
-                        ComPtr::issue(
-                            &shared.ledger,
-                            Arc::new(Target::new(shared.clone(), t)) as Arc<dyn IVdsIscsiTarget>,
-                            Some(t),
-                            Method::AsyncWait,
-                        )
-                    }),
-                }
-            }
             Produced::PortalGroup(g) => {
                 let issue = || {
                     ComPtr::issue(
