@@ -102,9 +102,13 @@ export CARGO_TARGET_DIR="$tree/target"
 # package (vds-sim), not --test-package's, so it is skipped and made here.
 read -r -a t <<<"$(tests "$set_name")"
 packages=()
+package_args=()
 for ((i = 0; i < ${#t[@]}; i++)); do
     [ "${t[$i]}" = "--" ] && break
-    [ "${t[$i]}" = "--test-package" ] && packages+=(-p "${t[$((i + 1))]}")
+    if [ "${t[$i]}" = "--test-package" ]; then
+        packages+=(-p "${t[$((i + 1))]}")
+        package_args+=(--test-package "${t[$((i + 1))]}")
+    fi
 done
 cargo_args=("${t[@]:$((i + 1))}")
 echo "baseline: cargo test ${packages[*]} ${cargo_args[*]}" >&2
@@ -112,9 +116,22 @@ if ! cargo test --locked "${packages[@]}" "${cargo_args[@]}" >"$out/baseline.log
     echo "the unmutated tree fails its tests: see $out/baseline.log" >&2
     exit 1
 fi
+# The test targets (--lib, --test NAME) go to every cargo invocation (-C),
+# so that each mutant builds only the test binaries that judge it, not all
+# of the packages' tests; a filter after a second `--` goes to the tests.
+mutants_args=()
+filter=()
+for ((k = 0; k < ${#cargo_args[@]}; k++)); do
+    case "${cargo_args[$k]}" in
+        --) filter=("${cargo_args[@]:$k}"); break ;;
+        --test) mutants_args+=(-C "--test=${cargo_args[$((k + 1))]}"); k=$((k + 1)) ;;
+        *) mutants_args+=(-C "${cargo_args[$k]}") ;;
+    esac
+done
 # shellcheck disable=SC2046 # files is a list of words
 cargo mutants --in-place --workspace --baseline skip $(files "$set_name") "${shard_args[@]}" \
-    --timeout 120 --build-timeout 900 --output "$out" "$@" "${t[@]}" \
+    --timeout 120 --build-timeout 900 --output "$out" "$@" \
+    "${package_args[@]}" "${mutants_args[@]}" -- "${filter[@]}" \
     || true
 python3 - "$out/mutants.out" <<'EOF'
 import json, sys, pathlib
