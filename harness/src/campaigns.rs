@@ -350,20 +350,59 @@ fn restart_then_corrupt(seed: u64) -> WorldConfig {
     .latency(Duration::from_millis(10), Duration::from_millis(11))
 }
 
+/// Faults that refuse a call at once (allocation, a malformed request, an
+/// unreachable array), then the same faults arriving while operations run,
+/// so that they end in Wait's pHrResult: a request refused as malformed, a
+/// lost message and a hold; last, a slow link.
 fn call_faults(seed: u64) -> WorldConfig {
+    let create = |name: &str, op: &str| Step::CreateTarget {
+        iscsi_name: None,
+        friendly_name: name.into(),
+        bind: op.into(),
+    };
     one(
         seed,
         t1(),
         FaultPlan::new()
             .before_call(1, Fault::AllocationFailure)
             .before_call(2, Fault::InvalidArgument)
-            .before_call(3, Fault::LinkPartition { duration_ms: 2_000 }),
+            .before_call(3, Fault::LinkPartition { duration_ms: 2_000 })
+            // Before each Wait below, while its operation runs.
+            .before_call(7, Fault::InvalidArgument)
+            .before_call(9, Fault::InvalidArgument)
+            .before_call(
+                11,
+                Fault::LinkLoss {
+                    probability: 1.0,
+                    duration_ms: 2_000,
+                },
+            )
+            .before_call(13, Fault::LinkHold { duration_ms: 2_000 })
+            .before_call(
+                14,
+                Fault::LinkLatency {
+                    extra_ms: 5,
+                    duration_ms: 100,
+                },
+            ),
         vec![
             Step::cpg("t1", "op"),
             Step::cpg("t1", "op"),
             Step::cpg("t1", "op"),
             Step::Sleep { ms: 2_000 },
             Step::cpg("t1", "op"),
+            Step::wait("op"),
+            Step::cpg("t1", "op"),
+            Step::wait("op"),
+            create("t8", "op"),
+            Step::wait("op"),
+            Step::cpg("t2", "op"),
+            Step::wait("op"),
+            Step::Sleep { ms: 2_000 },
+            Step::cpg("t2", "op"),
+            Step::wait("op"),
+            Step::Sleep { ms: 2_000 },
+            Step::cpg("t2", "op"),
             Step::wait("op"),
         ],
     )
@@ -592,7 +631,9 @@ fn every_operation(seed: u64) -> WorldConfig {
     let read = || Step::GetTargetProperties {
         target: "t2".into(),
     };
-    steps.extend([read(), Step::Reenumerate, Step::Refresh, read()]);
+    // A change refused while the cache is corrupt.
+    steps.extend([read(), add("k1"), Step::wait("k1")]);
+    steps.extend([Step::Reenumerate, Step::Refresh, read()]);
     one(seed, t1(), faults, steps)
 }
 

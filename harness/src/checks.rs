@@ -9,6 +9,8 @@ use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::provider::ProviderFaultKind;
 
+use crate::oracle::Situation;
+
 /// One conformance check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {
@@ -287,6 +289,85 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
         R::ArgNullPointer => &[
             Method::TargetSetSharedSecret,
             Method::TargetRememberInitiatorSharedSecret,
+        ],
+        R::CpgLimitExisting
+        | R::AsyncCancelWindow
+        | R::CacheReadsMayBeStale
+        | R::AsyncPercentIsEstimate
+        | R::RefreshWhileOperations => &[],
+    }
+}
+
+/// The situations in which a check must be exercised (on any of its
+/// methods): where the rule applies besides the plain path, chosen from
+/// what can go wrong around it: deletion behind the caller's back, and each
+/// fault that can reach the calls it judges. See [`Situation`].
+pub fn applies_in(rule: RuleId) -> &'static [Situation] {
+    use RuleId as R;
+    use Situation::{Deleted, Fault, Plain};
+    const EVERY: &[Situation] = &[
+        Plain,
+        Deleted,
+        Fault("cache_corruption"),
+        Fault("delete_target"),
+        Fault("delete_portal_group"),
+        Fault("concurrent_calls"),
+        Fault("allocation_failure"),
+        Fault("invalid_argument"),
+        Fault("link_loss"),
+        Fault("link_partition"),
+        Fault("link_hold"),
+        Fault("link_latency"),
+        Fault("slow_operations"),
+        Fault("provider_restart"),
+    ];
+    const LINK: &[Situation] = &[
+        Fault("link_loss"),
+        Fault("link_partition"),
+        Fault("link_hold"),
+    ];
+    match rule {
+        R::RunCompletes | R::LedgerBalanced => &[],
+        R::AnswersConsistent | R::OutcomeListed => EVERY,
+        R::CpgReturnCodes => &[
+            Plain,
+            Deleted,
+            Fault("cache_corruption"),
+            Fault("concurrent_calls"),
+            Fault("allocation_failure"),
+            Fault("invalid_argument"),
+            Fault("link_loss"),
+            Fault("provider_restart"),
+        ],
+        R::CpgSOkNewGroup | R::CpgTagUnique => &[Plain, Fault("concurrent_calls")],
+        R::CpgAlreadyExists | R::CpgLimit => &[Plain],
+        R::CpgLinearizable => &[Plain, Deleted, Fault("concurrent_calls")],
+        R::WaitFailureNullPointers | R::WaitFailureOutputType => &[
+            Deleted,
+            Fault("invalid_argument"),
+            Fault("link_loss"),
+            Fault("provider_restart"),
+        ],
+        R::OutputTypeMatchesOperation | R::AsyncWaitRepeatable => &[Plain],
+        R::AsyncPendingInHrResult | R::AsyncPercentRange | R::AsyncPercentMonotonic => {
+            &[Plain, Fault("slow_operations")]
+        }
+        R::AsyncCancel | R::AsyncCancelAfterDone => &[Plain],
+        R::CacheCorruptReported | R::CacheRecoverySequence => &[Fault("cache_corruption")],
+        // Judged after the cure, when the corruption is no longer in force;
+        // its method cells say where.
+        R::CacheRecoveredAfterRefresh => &[],
+        R::DeletedIsObjectDeleted => &[Deleted],
+        R::BusyPerTarget => &[Plain, Fault("concurrent_calls")],
+        R::LinkErrorsAsWin32 => LINK,
+        R::RestartAbandonsOperations | R::RestartReloadsCache => &[Fault("provider_restart")],
+        R::PortalOneGroupPerTarget => &[Plain],
+        R::ArgNullPointer => &[Plain],
+        R::RefusalWarranted => &[
+            Plain,
+            Deleted,
+            Fault("invalid_argument"),
+            Fault("cache_corruption"),
         ],
         R::CpgLimitExisting
         | R::AsyncCancelWindow

@@ -15,7 +15,7 @@ use vds_sim::world::{self, RunOutcome};
 
 use crate::campaigns::{CAMPAIGNS, Campaign};
 use crate::checks::{CHECKS, CheckId};
-use crate::oracle::{self, Finding};
+use crate::oracle::{self, Finding, Situation};
 use crate::scenario::Scenario;
 
 /// What to run, built with setters that state their defaults.
@@ -276,6 +276,10 @@ pub struct Tally {
     /// no run exercised it on, with the engine (empty unless the suite
     /// requires exercise).
     pub unexercised_cells: Vec<(Method, EngineKind)>,
+    /// Situations where the check applies ([`crate::checks::applies_in`])
+    /// that no run exercised it in, with the engine (empty unless the
+    /// suite requires exercise).
+    pub unexercised_situations: Vec<(Situation, EngineKind)>,
     /// How many runs were made before the first violation (1-based), if any.
     pub first_failure_after: Option<u64>,
 }
@@ -299,7 +303,10 @@ impl Tally {
     pub fn verdict(&self) -> Verdict {
         if self.failed_runs > 0 {
             Verdict::Fail
-        } else if !self.unexercised_on.is_empty() || !self.unexercised_cells.is_empty() {
+        } else if !self.unexercised_on.is_empty()
+            || !self.unexercised_cells.is_empty()
+            || !self.unexercised_situations.is_empty()
+        {
             Verdict::Unexercised
         } else if self.runs == 0 {
             Verdict::Untested
@@ -374,17 +381,54 @@ pub struct Progress<'a> {
     pub passed: bool,
 }
 
-/// Runs that exercised each (check, method) cell, per engine.
-pub type Coverage = BTreeMap<(RuleId, Method), BTreeMap<EngineKind, u64>>;
+/// Runs that exercised each check, per engine: on each method and in each
+/// situation.
+#[derive(Clone, Debug, Default)]
+pub struct Coverage {
+    /// Per (check, method) cell.
+    pub cells: BTreeMap<(RuleId, Method), BTreeMap<EngineKind, u64>>,
+    /// Per (check, situation) cell.
+    pub situations: BTreeMap<(RuleId, Situation), BTreeMap<EngineKind, u64>>,
+}
 
-/// Adds one run's cells to the coverage.
-fn cover(coverage: &mut Coverage, j: &oracle::Judgement, engine: EngineKind) {
-    for cell in j.cells.keys() {
-        *coverage
-            .entry(*cell)
-            .or_default()
-            .entry(engine)
-            .or_default() += 1;
+impl Coverage {
+    /// No run yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one run's cells.
+    fn add(&mut self, j: &oracle::Judgement, engine: EngineKind) {
+        for cell in j.cells.keys() {
+            *self
+                .cells
+                .entry(*cell)
+                .or_default()
+                .entry(engine)
+                .or_default() += 1;
+        }
+        for cell in j.situations.keys() {
+            *self
+                .situations
+                .entry(*cell)
+                .or_default()
+                .entry(engine)
+                .or_default() += 1;
+        }
+    }
+
+    /// Whether some run on `engine` exercised `check` on `method`.
+    pub fn reached(&self, check: RuleId, method: Method, engine: EngineKind) -> bool {
+        self.cells
+            .get(&(check, method))
+            .is_some_and(|by| by.contains_key(&engine))
+    }
+
+    /// Whether some run on `engine` exercised `check` in `situation`.
+    pub fn reached_in(&self, check: RuleId, situation: Situation, engine: EngineKind) -> bool {
+        self.situations
+            .get(&(check, situation))
+            .is_some_and(|by| by.contains_key(&engine))
     }
 }
 
@@ -492,7 +536,7 @@ pub fn run_plan(
         let id = &plan[i];
         runs += 1;
         tally(&mut tallies, &judgement, id.engine, runs);
-        cover(&mut coverage, &judgement, id.engine);
+        coverage.add(&judgement, id.engine);
         let passed = judgement.passed();
         if !passed {
             failures.push(FailedRun {
@@ -546,6 +590,18 @@ fn engines_of(engines: impl Iterator<Item = EngineKind>) -> Vec<EngineKind> {
     e
 }
 
+/// Whether a provider that cannot take the faults `cannot_take` is excused
+/// from situations under the fault `kind` (as scenario files name it).
+fn cannot_take_kind(cannot_take: &[ProviderFaultKind], kind: &str) -> bool {
+    cannot_take.iter().any(|f| {
+        kind == match f {
+            ProviderFaultKind::CorruptCache => "cache_corruption",
+            ProviderFaultKind::Restart => "provider_restart",
+            ProviderFaultKind::FailNextAllocation => "allocation_failure",
+        }
+    })
+}
+
 /// Marks each check that no run exercised on an engine the plan ran on,
 /// except checks that need a fault the provider declared it cannot take.
 fn require_exercise(
@@ -568,11 +624,13 @@ fn require_exercise(
         t.unexercised_cells = crate::checks::applies_to(c.id)
             .iter()
             .flat_map(|m| engines.iter().map(move |e| (*m, *e)))
-            .filter(|(m, e)| {
-                coverage
-                    .get(&(c.id, *m))
-                    .is_none_or(|by| !by.contains_key(e))
-            })
+            .filter(|(m, e)| !coverage.reached(c.id, *m, *e))
+            .collect();
+        t.unexercised_situations = crate::checks::applies_in(c.id)
+            .iter()
+            .filter(|s| !matches!(s, Situation::Fault(kind) if cannot_take_kind(cannot_take, kind)))
+            .flat_map(|s| engines.iter().map(move |e| (*s, *e)))
+            .filter(|(s, e)| !coverage.reached_in(c.id, *s, *e))
             .collect();
     }
 }
@@ -645,7 +703,7 @@ pub fn run_scenarios(
             let judgement = oracle::judge(&run.outcome);
             runs += 1;
             tally(&mut tallies, &judgement, *engine, runs);
-            cover(&mut coverage, &judgement, *engine);
+            coverage.add(&judgement, *engine);
             let mut findings = judgement.findings;
             findings.extend(run.failures.iter().map(|x| Finding {
                 check: SCENARIO_EXPECTATIONS,

@@ -38,6 +38,38 @@ fn a_check_no_run_exercised_fails_the_suite() {
 }
 
 #[test]
+fn a_situation_no_run_reached_fails_the_suite() {
+    // Without call-faults, no fixed campaign holds a message while an
+    // operation runs, so LINK-ERRORS-AS-WIN32 is judged on its methods but
+    // never under a hold.
+    let campaigns: Vec<_> = vds_harness::campaigns::CAMPAIGNS
+        .iter()
+        .filter(|c| c.name != "call-faults" && c.name != "mixed")
+        .collect();
+    let cfg = SuiteConfig::new(Arc::new(ReferenceFactory::default()))
+        .engines(&[EngineKind::Madsim])
+        .seeds(1)
+        .campaigns(campaigns)
+        .require_exercise(true);
+    let report = run(&cfg, &mut |_| {});
+    assert!(report.failures.is_empty(), "the reference breaks nothing");
+    let t = &report.tallies[&RuleId::LinkErrorsAsWin32];
+    assert_eq!(t.verdict(), Verdict::Unexercised);
+    let hold = vds_harness::oracle::Situation::Fault("link_hold");
+    assert!(
+        t.unexercised_situations
+            .contains(&(hold, EngineKind::Madsim)),
+        "{:?}",
+        t.unexercised_situations
+    );
+    let text = matrix(&report);
+    assert!(
+        text.contains("UNTESTED LINK-ERRORS-AS-WIN32: no run exercised it in situation `fault link_hold` on madsim"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_partial_suite_may_leave_checks_untested() {
     let report = run(&thin().require_exercise(false), &mut |_| {});
     assert!(report.conformant());

@@ -54,6 +54,11 @@ pub fn profile() -> String {
         } else if r.permission.is_none() {
             let _ = writeln!(s, "  judged at: the run as a whole");
         }
+        let situations = crate::checks::applies_in(r.id);
+        if !situations.is_empty() {
+            let names: Vec<String> = situations.iter().map(|x| x.to_string()).collect();
+            let _ = writeln!(s, "  judged in: {}", names.join(", "));
+        }
         if let Some(fault) = CHECKS.iter().find(|c| c.id == r.id).and_then(|c| c.needs) {
             let _ = writeln!(s, "  exercised only under the provider fault {fault:?}");
         }
@@ -61,7 +66,7 @@ pub fn profile() -> String {
     }
     let _ = writeln!(
         s,
-        "`judged at` names the methods whose calls a rule is judged on (for an operation, its Wait, QueryStatus and Cancel too); `vds-harness coverage` counts the runs that reached each."
+        "`judged at` names the methods whose calls a rule is judged on (for an operation, its Wait, QueryStatus and Cancel too); `judged in` names the situations it must also be judged in (plain: nothing unusual; deleted: the object or its target deleted on the array; fault K: a fault of kind K fired while the call or its operation was under way, a cache corruption until a Refresh cures it); `vds-harness coverage` counts the runs that reached each."
     );
     let _ = writeln!(
         s,

@@ -321,7 +321,13 @@ pub(super) fn cpg_linearizable(h: &History, j: &mut Judgement) {
         };
         match linearizable(&ops, init, limit) {
             None => {}
-            Some(true) => j.hit_method(RuleId::CpgLinearizable, CPG),
+            Some(true) => {
+                j.hit_method(RuleId::CpgLinearizable, CPG);
+                // Each client call of the history, for its situation.
+                for s in ops.iter().filter_map(|o| o.at) {
+                    j.place(RuleId::CpgLinearizable, s);
+                }
+            }
             Some(false) => {
                 let shown: Vec<String> = ops
                     .iter()

@@ -15,6 +15,7 @@ mod portals;
 mod refusals;
 mod restart;
 mod run;
+mod situation;
 mod targets;
 mod wait;
 
@@ -28,6 +29,7 @@ use vds_sim::world::{RunOutcome, StepRecord};
 use crate::checks::CheckId;
 
 pub use history::{FaultFired, History, Op};
+pub use situation::Situation;
 
 /// One violation of one check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,8 +69,15 @@ pub struct Judgement {
     /// method called, or for Wait, QueryStatus and Cancel the method that
     /// started the operation.
     pub cells: BTreeMap<(RuleId, Method), u32>,
+    /// How many times the run exercised each check in each situation
+    /// (see [`Situation`]).
+    pub situations: BTreeMap<(RuleId, Situation), u32>,
     /// Every violation, in the order found.
     pub findings: Vec<Finding>,
+    /// Where each check was exercised (the trace seq of the call), until
+    /// [`judge`] turns them into situations.
+    #[serde(skip)]
+    places: Vec<(RuleId, usize)>,
 }
 
 impl Judgement {
@@ -86,6 +95,27 @@ impl Judgement {
     /// Notes that the run exercised a check once at a step.
     pub fn hit_at(&mut self, check: RuleId, at: &StepRecord) {
         self.hit_method(check, subject(at));
+        self.place(check, at);
+    }
+
+    /// Notes the situation of a step where a check was exercised, without
+    /// counting another hit (for checks that judge many calls at once).
+    pub fn place(&mut self, check: RuleId, at: &StepRecord) {
+        self.places.push((check, at.seq_call));
+    }
+
+    /// Counts the situations of the places where checks were exercised.
+    fn place_in_situations(&mut self, h: &History) {
+        let steps: BTreeMap<usize, &StepRecord> =
+            h.out.steps.iter().map(|s| (s.seq_call, s)).collect();
+        for (check, seq) in std::mem::take(&mut self.places) {
+            let Some(step) = steps.get(&seq) else {
+                continue;
+            };
+            for situation in h.situations(step) {
+                *self.situations.entry((check, situation)).or_default() += 1;
+            }
+        }
     }
 
     /// Records a violation at a step.
@@ -219,6 +249,7 @@ pub fn judge(out: &RunOutcome) -> Judgement {
             "the judge of {rule} reported another rule"
         );
     }
+    j.place_in_situations(&h);
     j
 }
 

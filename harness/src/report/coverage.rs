@@ -1,6 +1,7 @@
 //! Rule coverage: one row per (check, method) cell where the check applies
-//! ([`crate::checks::applies_to`]), with how many runs exercised it on each
-//! engine the suite ran. A cell no run reached is named as untested.
+//! ([`crate::checks::applies_to`]) and one per (check, situation) cell
+//! ([`crate::checks::applies_in`]), with how many runs exercised it on
+//! each engine the suite ran. A cell no run reached is named as untested.
 
 use std::fmt::Write;
 
@@ -8,16 +9,35 @@ use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::runtime::EngineKind;
 
-use crate::checks::{CHECKS, applies_to};
+use crate::checks::{CHECKS, applies_in, applies_to};
+use crate::oracle::Situation;
 use crate::suite::SuiteReport;
+
+/// Where a cell is: on a method, or in a situation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The method called (for calls on an operation, the one that started it).
+    Method(Method),
+    /// The situation of the call.
+    Situation(Situation),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Method(m) => f.pad(m.sdk_name()),
+            Place::Situation(s) => f.pad(&format!("in situation: {s}")),
+        }
+    }
+}
 
 /// One applicable cell and its runs per engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CoverageRow {
     /// The check.
     pub rule: RuleId,
-    /// The method.
-    pub method: Method,
+    /// The method or situation.
+    pub place: Place,
     /// Runs that exercised it, per engine the suite ran (0 included).
     pub runs: Vec<(EngineKind, u64)>,
 }
@@ -31,17 +51,26 @@ impl CoverageRow {
 
 /// Every applicable cell of the checks, in catalogue order, for `engines`.
 pub fn coverage_rows(report: &SuiteReport, engines: &[EngineKind]) -> Vec<CoverageRow> {
+    let runs = |by_engine: Option<&std::collections::BTreeMap<EngineKind, u64>>| {
+        engines
+            .iter()
+            .map(|e| (*e, by_engine.and_then(|m| m.get(e)).copied().unwrap_or(0)))
+            .collect()
+    };
     let mut rows = Vec::new();
     for c in CHECKS {
         for method in applies_to(c.id) {
-            let by_engine = report.coverage.get(&(c.id, *method));
             rows.push(CoverageRow {
                 rule: c.id,
-                method: *method,
-                runs: engines
-                    .iter()
-                    .map(|e| (*e, by_engine.and_then(|m| m.get(e)).copied().unwrap_or(0)))
-                    .collect(),
+                place: Place::Method(*method),
+                runs: runs(report.coverage.cells.get(&(c.id, *method))),
+            });
+        }
+        for situation in applies_in(c.id) {
+            rows.push(CoverageRow {
+                rule: c.id,
+                place: Place::Situation(*situation),
+                runs: runs(report.coverage.situations.get(&(c.id, *situation))),
             });
         }
     }
@@ -64,13 +93,13 @@ pub fn coverage_rows(report: &SuiteReport, engines: &[EngineKind]) -> Vec<Covera
 pub fn coverage(report: &SuiteReport, engines: &[EngineKind]) -> String {
     let rows = coverage_rows(report, engines);
     let mut s = String::new();
-    let _ = write!(s, "{:<32} {:<46}", "check", "method");
+    let _ = write!(s, "{:<32} {:<46}", "check", "method or situation");
     for e in engines {
         let _ = write!(s, " {:>8}", e.to_string());
     }
     let _ = writeln!(s);
     for r in &rows {
-        let _ = write!(s, "{:<32} {:<46}", r.rule, r.method.sdk_name());
+        let _ = write!(s, "{:<32} {:<46}", r.rule, r.place);
         for (_, n) in &r.runs {
             let _ = write!(s, " {n:>8}");
         }

@@ -62,6 +62,12 @@ pub fn junit(report: &SuiteReport) -> String {
                                 .iter()
                                 .map(|(m, e)| format!("{m} on {e}"))
                         )
+                        .chain(
+                            tally
+                                .unexercised_situations
+                                .iter()
+                                .map(|(st, e)| format!("situation `{st}` on {e}"))
+                        )
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

@@ -53,6 +53,13 @@ pub fn matrix(report: &SuiteReport) -> String {
                 check.id
             );
         }
+        for (situation, engine) in &t.unexercised_situations {
+            let _ = writeln!(
+                s,
+                "UNTESTED {}: no run exercised it in situation `{situation}` on {engine}; a suite run must exercise every check in every situation it applies to",
+                check.id
+            );
+        }
         for engine in &t.unexercised_on {
             let _ = writeln!(
                 s,
@@ -64,7 +71,7 @@ pub fn matrix(report: &SuiteReport) -> String {
     let cells = super::coverage_rows(report, &report.engines);
     let _ = writeln!(
         s,
-        "coverage: {} of {} applicable (check, method) cells exercised on every engine run (`vds-harness coverage` lists them)",
+        "coverage: {} of {} applicable (check, method) and (check, situation) cells exercised on every engine run (`vds-harness coverage` lists them)",
         cells.iter().filter(|c| !c.untested()).count(),
         cells.len()
     );

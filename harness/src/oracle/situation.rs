@@ -1,0 +1,143 @@
+//! The situation a call was made in, for rule coverage: nothing unusual,
+//! on an object the array had already deleted, or with a fault that fired
+//! while the call (or the operation it follows) was under way. A rule
+//! judged in every situation it applies to has been tried where providers
+//! go wrong, not only on the path the reference takes.
+
+use serde::Serialize;
+use vds_sim::faults::Fault;
+use vds_sim::hresult::HResult;
+use vds_sim::method::Method;
+use vds_sim::world::StepRecord;
+
+use super::History;
+
+/// One situation a call can be made in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Situation {
+    /// The object exists and no fault fired around the call.
+    Plain,
+    /// The object called (or the target of the group called, or the object
+    /// an operation works on) had been deleted on the array by the time the
+    /// call returned: the caller held its pointer across the deletion.
+    Deleted,
+    /// A fault of this kind (as scenario files name it) fired between the
+    /// client's previous call and this call's return (for a call on an
+    /// operation, from before the call that started it); a cache corruption
+    /// counts until a Refresh succeeds.
+    Fault(&'static str),
+}
+
+impl Situation {
+    /// The situation for a fault kind, as traced; `None` for an unknown kind.
+    pub fn fault(kind: &str) -> Option<Situation> {
+        Fault::KINDS
+            .iter()
+            .find(|k| **k == kind)
+            .map(|k| Situation::Fault(k))
+    }
+}
+
+impl std::fmt::Display for Situation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Situation::Plain => f.pad("plain"),
+            Situation::Deleted => f.pad("deleted"),
+            Situation::Fault(kind) => f.pad(&format!("fault {kind}")),
+        }
+    }
+}
+
+impl Serialize for Situation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl History<'_> {
+    /// The situations `s` was made in (at least one). For a call that
+    /// started an operation, the situations last until its end was seen.
+    pub fn situations(&self, s: &StepRecord) -> Vec<Situation> {
+        let first = self.first_call_of(s);
+        // A call that started an operation lasts until the operation's end was seen.
+        let last = self.answer(s).map_or(s, |(_, at)| at);
+        let last = if last.seq_return > s.seq_return {
+            last
+        } else {
+            s
+        };
+        let mut found = Vec::new();
+        if self.deleted_by(first, last.t_us) {
+            found.push(Situation::Deleted);
+        }
+        // From the client's previous program call (set-up calls do not
+        // count: a client a fault starts sets up after the fault).
+        let since = self
+            .calls
+            .iter()
+            .filter(|p| p.client == s.client && p.seq_return < first.seq_call)
+            .map(|p| p.seq_return)
+            .max()
+            .unwrap_or(0);
+        for f in &self.faults {
+            let around = f.seq > since && f.seq < last.seq_return;
+            if around || (f.kind == "cache_corruption" && self.uncured(f.seq, s.seq_call)) {
+                found.extend(Situation::fault(&f.kind));
+            }
+        }
+        found.sort();
+        found.dedup();
+        if found.is_empty() {
+            found.push(Situation::Plain);
+        }
+        found
+    }
+
+    /// Whether a cache corruption at trace seq `fault` was still in force
+    /// at seq `at`: no Refresh had returned S_OK between the two.
+    fn uncured(&self, fault: usize, at: usize) -> bool {
+        fault < at
+            && !self.calls.iter().any(|c| {
+                c.method == Method::HwProviderRefresh
+                    && c.hr == HResult::S_OK
+                    && c.seq_return > fault
+                    && c.seq_return < at
+            })
+    }
+
+    /// The call that started the operation `s` is about, or `s` itself.
+    fn first_call_of<'s>(&'s self, s: &'s StepRecord) -> &'s StepRecord {
+        let Some(origin) = &s.origin else { return s };
+        self.ops
+            .iter()
+            .find(|op| op.call.client == s.client && op.call.step == origin.step)
+            .map_or(s, |op| op.call)
+    }
+
+    /// Whether the object `call` was made on (a target, or a group or its
+    /// target) was deleted on the array at or before `t_us`.
+    fn deleted_by(&self, call: &StepRecord, t_us: u128) -> bool {
+        let Some(object) = call.object else {
+            return false;
+        };
+        self.target_deleted_at(object)
+            .or_else(|| self.group_deleted_at(object))
+            .is_some_and(|t| t <= t_us)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn situations_print_as_coverage_rows_name_them() {
+        assert_eq!(Situation::Plain.to_string(), "plain");
+        assert_eq!(
+            Situation::fault("link_loss").map(|s| s.to_string()),
+            Some("fault link_loss".to_string())
+        );
+        assert_eq!(Situation::fault("no_such_fault"), None);
+        assert!(Situation::Plain < Situation::Deleted);
+    }
+}
