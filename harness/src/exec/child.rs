@@ -1,0 +1,155 @@
+//! The provider process: started with `sh -c "exec COMMAND"`, written to
+//! line by line, read through a thread of its own so that a read can give
+//! up after the turn limit, and killed when dropped.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::ExecError;
+
+/// At most this much of the process's standard error is kept.
+const STDERR_KEEP: usize = 64 * 1024;
+
+/// What the reading thread saw.
+enum Read1 {
+    /// One line, without its end.
+    Line(String),
+    /// End of output (or a read error).
+    End,
+}
+
+/// What reading one line gave.
+pub(crate) enum Got {
+    /// A line.
+    Line(String),
+    /// The output ended.
+    End,
+    /// Nothing within the limit.
+    Timeout,
+}
+
+/// A running provider process.
+pub(crate) struct Child {
+    process: std::process::Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<Read1>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Child {
+    /// Starts `command` through the shell, its three streams piped.
+    pub(crate) fn start(command: &str) -> Result<Self, ExecError> {
+        let mut process = Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec {command}"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| ExecError::Spawn {
+                command: command.to_string(),
+                reason: e.to_string(),
+            })?;
+        let stdout = process.stdout.take().expect("stdout is piped");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                match r.read_line(&mut line) {
+                    Ok(0) | Err(_) => {
+                        let _ = tx.send(Read1::End);
+                        return;
+                    }
+                    Ok(_) => {
+                        let line = line.trim_end_matches(['\n', '\r']).to_string();
+                        if tx.send(Read1::Line(line)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        if let Some(mut err) = process.stderr.take() {
+            let keep = stderr.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = err.read(&mut buf) {
+                    let mut k = keep.lock().unwrap_or_else(|e| e.into_inner());
+                    if k.len() < STDERR_KEEP {
+                        k.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    }
+                }
+            });
+        }
+        let stdin = process.stdin.take();
+        Ok(Self {
+            process,
+            stdin,
+            lines,
+            stderr,
+        })
+    }
+
+    /// Writes one line; `false` if the process no longer reads.
+    pub(crate) fn send(&mut self, line: &str) -> bool {
+        let Some(stdin) = self.stdin.as_mut() else {
+            return false;
+        };
+        let ok = stdin
+            .write_all(line.as_bytes())
+            .and_then(|()| stdin.write_all(b"\n"))
+            .and_then(|()| stdin.flush());
+        ok.is_ok()
+    }
+
+    /// Reads one line, waiting at most `limit` of wall time. While it
+    /// waits it counts the world's progress, so that the world's own
+    /// watchdog leaves the judgement of a slow provider to this limit.
+    pub(crate) fn read(&mut self, limit: Duration) -> Got {
+        let start = Instant::now();
+        let poll = Duration::from_millis(20);
+        loop {
+            match self.lines.recv_timeout(poll.min(limit)) {
+                Ok(Read1::Line(l)) => return Got::Line(l),
+                Ok(Read1::End) | Err(RecvTimeoutError::Disconnected) => return Got::End,
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            if start.elapsed() >= limit {
+                return Got::Timeout;
+            }
+            vds_sim::runtime::beat();
+        }
+    }
+
+    /// What the process wrote to standard error so far (at most 64 KiB).
+    pub(crate) fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Closes its input, kills it and reaps it; says how it ended.
+    pub(crate) fn stop(&mut self) -> String {
+        self.stdin = None;
+        if let Ok(Some(status)) = self.process.try_wait() {
+            return status.to_string();
+        }
+        let _ = self.process.kill();
+        match self.process.wait() {
+            Ok(status) => format!("killed by the harness ({status})"),
+            Err(e) => format!("could not be reaped: {e}"),
+        }
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
