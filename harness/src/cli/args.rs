@@ -180,6 +180,22 @@ pub fn factory(name: &str) -> Result<Arc<dyn ProviderFactory>, super::CliError> 
     crate::providers::by_name(name).map_err(|e| super::CliError::Usage(e.to_string()))
 }
 
+/// The factory for a provider name, with `--stuck-after` as the turn limit
+/// of an `exec:` provider (how long one turn may take in wall time before
+/// the process is judged to hang).
+pub fn factory_limited(
+    name: &str,
+    stuck_after_secs: u64,
+) -> Result<Arc<dyn ProviderFactory>, super::CliError> {
+    match name.strip_prefix(crate::exec::EXEC_PREFIX) {
+        Some(command) if !command.trim().is_empty() => Ok(Arc::new(
+            crate::exec::ExecFactory::new(command)
+                .turn_limit(std::time::Duration::from_secs(stuck_after_secs)),
+        )),
+        _ => factory(name),
+    }
+}
+
 /// The suite's defaults, read from [`SuiteConfig::new`] so help texts never drift.
 pub fn defaults() -> SuiteConfig {
     SuiteConfig::new(Arc::new(ReferenceFactory::default()))

@@ -1,10 +1,17 @@
 //! The provider process: started with `sh -c "exec COMMAND"`, written to
 //! line by line, read through a thread of its own so that a read can give
 //! up after the turn limit, and killed when dropped.
+//!
+//! The world's thread cannot tell wall time: under madsim, `Instant::now`
+//! and every timed wait on that thread follow the *simulated* clock, which
+//! stands still while a turn blocks it. So a ticker thread of each process
+//! (outside the simulation, on the real clock) counts wall milliseconds and
+//! wakes the reader every [`TICK`]; only hang detection looks at it.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,12 +20,17 @@ use super::ExecError;
 /// At most this much of the process's standard error is kept.
 const STDERR_KEEP: usize = 64 * 1024;
 
+/// How often the ticker wakes a waiting reader.
+const TICK: Duration = Duration::from_millis(20);
+
 /// What the reading thread saw.
 enum Read1 {
     /// One line, without its end.
     Line(String),
     /// End of output (or a read error).
     End,
+    /// The ticker: some wall time passed.
+    Tick,
 }
 
 /// What reading one line gave.
@@ -37,6 +49,8 @@ pub(crate) struct Child {
     stdin: Option<ChildStdin>,
     lines: Receiver<Read1>,
     stderr: Arc<Mutex<String>>,
+    /// Wall milliseconds since the process started, kept by the ticker.
+    wall_ms: Arc<AtomicU64>,
 }
 
 impl Child {
@@ -55,6 +69,19 @@ impl Child {
             })?;
         let stdout = process.stdout.take().expect("stdout is piped");
         let (tx, lines) = std::sync::mpsc::channel();
+        let wall_ms = Arc::new(AtomicU64::new(0));
+        let (ticks, clock) = (tx.clone(), wall_ms.clone());
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            loop {
+                std::thread::sleep(TICK);
+                let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+                clock.store(ms, Ordering::Relaxed);
+                if ticks.send(Read1::Tick).is_err() {
+                    return;
+                }
+            }
+        });
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
             loop {
@@ -92,6 +119,7 @@ impl Child {
             stdin,
             lines,
             stderr,
+            wall_ms,
         })
     }
 
@@ -111,19 +139,26 @@ impl Child {
     /// waits it counts the world's progress, so that the world's own
     /// watchdog leaves the judgement of a slow provider to this limit.
     pub(crate) fn read(&mut self, limit: Duration) -> Got {
-        let start = Instant::now();
-        let poll = Duration::from_millis(20);
+        let limit_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+        let start = self.wall_ms.load(Ordering::Relaxed);
         loop {
-            match self.lines.recv_timeout(poll.min(limit)) {
+            match self.lines.recv() {
                 Ok(Read1::Line(l)) => return Got::Line(l),
-                Ok(Read1::End) | Err(RecvTimeoutError::Disconnected) => return Got::End,
-                Err(RecvTimeoutError::Timeout) => {}
+                Ok(Read1::End) | Err(_) => return Got::End,
+                Ok(Read1::Tick) => {
+                    vds_sim::runtime::beat();
+                    let now = self.wall_ms.load(Ordering::Relaxed);
+                    if now.saturating_sub(start) >= limit_ms {
+                        return Got::Timeout;
+                    }
+                }
             }
-            if start.elapsed() >= limit {
-                return Got::Timeout;
-            }
-            vds_sim::runtime::beat();
         }
+    }
+
+    /// Wall milliseconds since the process started (the ticker's clock).
+    pub(crate) fn wall_ms(&self) -> u64 {
+        self.wall_ms.load(Ordering::Relaxed)
     }
 
     /// What the process wrote to standard error so far (at most 64 KiB).

@@ -274,10 +274,17 @@ impl Session {
         if !child.send(&text) {
             return Err(ExecError::Write { line });
         }
+        // The limit is for the whole turn, however many lines it takes.
+        let mut left = self.turn_limit;
         loop {
             let line = g.transcript.len() + 1;
             let child = g.child.as_mut().ok_or(ExecError::Exited { line })?;
-            let got = match child.read(self.turn_limit) {
+            if left.is_zero() {
+                let limit_ms = self.turn_limit.as_millis();
+                return Err(ExecError::NoAnswer { line, limit_ms });
+            }
+            let waited = child.wall_ms();
+            let got = match child.read(left) {
                 Got::Line(l) => l,
                 Got::End => return Err(ExecError::Exited { line }),
                 Got::Timeout => {
@@ -285,6 +292,8 @@ impl Session {
                     return Err(ExecError::NoAnswer { line, limit_ms });
                 }
             };
+            let spent = child.wall_ms().saturating_sub(waited);
+            left = left.saturating_sub(Duration::from_millis(spent));
             g.transcript.push(format!("< {got}"));
             let m = FromProvider::parse(&got)
                 .map_err(|reason| ExecError::Malformed { line, reason })?;
