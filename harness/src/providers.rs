@@ -10,7 +10,7 @@ use vds_sim::provider::{ProviderFactory, ReferenceFactory};
 /// A provider name nobody knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown provider `{name}`: expected `reference`, `mutant:NAME` (see `vds-harness mutants --list`) or `exec:COMMAND`"
+    "unknown provider `{name}`: expected `reference` or `mutant:NAME` (see `vds-harness mutants --list`), or `exec:COMMAND` (a provider process)"
 )]
 pub struct UnknownProvider {
     /// The name given.

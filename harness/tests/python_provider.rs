@@ -78,3 +78,25 @@ fn every_break_is_caught_and_the_clean_provider_is_not() {
         assert!(failed, "--break {name}: {check} did not fail: {stdout}");
     }
 }
+
+#[test]
+fn a_process_serving_many_runs_gives_the_runs_of_fresh_ones() {
+    use vds_harness::exec::ExecFactory;
+    use vds_harness::suite::RunId;
+    use vds_sim::prelude::EngineKind;
+    let command = provider("").trim_start_matches("exec:").to_string();
+    let shared = ExecFactory::new(command.clone());
+    for campaign in ["restart", "cancellation", "mixed"] {
+        for (seed, engine) in [(1, EngineKind::Madsim), (2, EngineKind::Turmoil)] {
+            let id = RunId {
+                campaign: vds_harness::campaigns::by_name(campaign).unwrap(),
+                engine,
+                seed,
+            };
+            let reused = id.run(&shared);
+            let fresh = id.run(&ExecFactory::new(command.clone()));
+            assert!(reused.error.is_none(), "{campaign}: {:?}", reused.error);
+            assert_eq!(reused.trace, fresh.trace, "{campaign} {engine} seed {seed}");
+        }
+    }
+}

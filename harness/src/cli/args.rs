@@ -141,7 +141,7 @@ pub fn parse_max_steps(s: &str) -> Result<usize, String> {
     }
 }
 
-/// Checks a provider name (`reference` or `mutant:NAME`).
+/// Checks a provider name (`reference`, `mutant:NAME` or `exec:COMMAND`).
 pub fn parse_provider(s: &str) -> Result<String, String> {
     crate::providers::by_name(s)
         .map(|_| s.to_string())

@@ -11,7 +11,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -46,7 +46,8 @@ pub(crate) enum Got {
 /// A running provider process.
 pub(crate) struct Child {
     process: std::process::Child,
-    stdin: Option<ChildStdin>,
+    /// Lines for the writing thread; dropping it closes the process's stdin.
+    stdin: Option<Sender<String>>,
     lines: Receiver<Read1>,
     stderr: Arc<Mutex<String>>,
     /// Wall milliseconds since the process started, kept by the ticker.
@@ -113,7 +114,7 @@ impl Child {
                 }
             });
         }
-        let stdin = process.stdin.take();
+        let stdin = process.stdin.take().map(writer);
         Ok(Self {
             process,
             stdin,
@@ -123,16 +124,13 @@ impl Child {
         })
     }
 
-    /// Writes one line; `false` if the process no longer reads.
+    /// Hands one line to the writing thread; `false` if the process no
+    /// longer reads. The world's thread never blocks on a full pipe: a
+    /// process that stops reading is caught by the turn limit instead.
     pub(crate) fn send(&mut self, line: &str) -> bool {
-        let Some(stdin) = self.stdin.as_mut() else {
-            return false;
-        };
-        let ok = stdin
-            .write_all(line.as_bytes())
-            .and_then(|()| stdin.write_all(b"\n"))
-            .and_then(|()| stdin.flush());
-        ok.is_ok()
+        self.stdin
+            .as_ref()
+            .is_some_and(|w| w.send(line.to_string()).is_ok())
     }
 
     /// Reads one line, waiting at most `limit` of wall time. While it
@@ -161,12 +159,10 @@ impl Child {
         self.wall_ms.load(Ordering::Relaxed)
     }
 
-    /// What the process wrote to standard error so far (at most 64 KiB).
-    pub(crate) fn stderr(&self) -> String {
-        self.stderr
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    /// What the process wrote to standard error since the last call (at
+    /// most 64 KiB).
+    pub(crate) fn take_stderr(&self) -> String {
+        std::mem::take(&mut *self.stderr.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Closes its input, kills it and reaps it; says how it ended.
@@ -181,6 +177,24 @@ impl Child {
             Err(e) => format!("could not be reaped: {e}"),
         }
     }
+}
+
+/// The writing thread: each line, then a flush; it ends when the process
+/// stops reading or the sender is dropped (which closes the pipe).
+fn writer(mut stdin: ChildStdin) -> Sender<String> {
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in rx {
+            let ok = stdin
+                .write_all(line.as_bytes())
+                .and_then(|()| stdin.write_all(b"\n"))
+                .and_then(|()| stdin.flush());
+            if ok.is_err() {
+                return;
+            }
+        }
+    });
+    tx
 }
 
 impl Drop for Child {

@@ -9,11 +9,14 @@
 //! the run's [`ArrayLink`](vds_sim::array::link::ArrayLink) and timers. So a
 //! run stays a pure function of (seed, scenario, provider command).
 //!
-//! One process serves one run: it is started when the world creates the
-//! provider and killed when the run ends ([`SimProvider::end`]) or at its
-//! first protocol error. A protocol error (the process exits, writes a line
-//! that is not a message, answers twice, or takes longer than the turn
-//! limit of wall time for one turn) ends the run with
+//! A process serves one run at a time: the world's creation of the provider
+//! takes an idle process of the factory (or starts one) and says `hello`,
+//! which resets it; when the run ends ([`SimProvider::end`]) the process
+//! goes back for the next run, or is killed if it broke the protocol.
+//!
+//! A protocol error (the process exits, writes a line that is not a
+//! message, answers twice, or takes longer than the turn limit of wall
+//! time for one turn) ends the run with
 //! [`RunError::Provider`](vds_sim::world::RunError::Provider), naming the
 //! seed and the transcript line; the transcript goes to the artifacts.
 //!
@@ -55,13 +58,25 @@ const FAULT_NAMES: [(ProviderFaultKind, &str); 3] = [
     (ProviderFaultKind::FailNextAllocation, "allocation_failure"),
 ];
 
-/// Makes providers that run `COMMAND` (through `sh -c "exec COMMAND"`),
-/// one process per run.
-#[derive(Debug)]
+/// Makes providers that run `COMMAND` (through `sh -c "exec COMMAND"`).
+/// A process serves one run at a time and, while it keeps the protocol,
+/// run after run (each begins with a `hello` that resets it); a sweep on N
+/// jobs keeps at most N processes. They are killed when the factory is
+/// dropped (and end by themselves when the harness exits: their stdin closes).
 pub struct ExecFactory {
     command: String,
     turn_limit: Duration,
     cannot_take: OnceLock<&'static [ProviderFaultKind]>,
+    pool: session::Pool,
+}
+
+impl std::fmt::Debug for ExecFactory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecFactory")
+            .field("command", &self.command)
+            .field("turn_limit", &self.turn_limit)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ExecFactory {
@@ -71,6 +86,7 @@ impl ExecFactory {
             command: command.into(),
             turn_limit: DEFAULT_TURN_LIMIT,
             cannot_take: OnceLock::new(),
+            pool: session::Pool::default(),
         }
     }
 
@@ -100,6 +116,7 @@ impl ProviderFactory for ExecFactory {
             ctx.ledger,
             Some(ctx.link),
             self.turn_limit,
+            self.pool.clone(),
         );
         Arc::new(ExecProvider { session })
     }
@@ -114,6 +131,7 @@ impl ProviderFactory for ExecFactory {
                 vds_sim::ledger::Ledger::new(),
                 None,
                 self.turn_limit,
+                self.pool.clone(),
             );
             let can = probe.faults();
             probe.end();

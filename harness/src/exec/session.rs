@@ -82,7 +82,13 @@ pub(crate) struct Session {
     link: Option<Arc<dyn ArrayLink>>,
     pub(crate) ledger: Ledger,
     turn_limit: Duration,
+    /// Where a healthy process goes when its run ends, for the next run.
+    pool: Pool,
 }
+
+/// The idle processes of one factory: one process serves many runs, one
+/// at a time, each started by a `hello` that resets it.
+pub(crate) type Pool = Arc<Mutex<Vec<Child>>>;
 
 /// Simulated time now, in microseconds, for the `t_us` of a message.
 fn t_us() -> u64 {
@@ -90,8 +96,9 @@ fn t_us() -> u64 {
 }
 
 impl Session {
-    /// Starts `command` and says hello with `seed`. A process that cannot
-    /// be started, or answers the hello wrongly, gives a session already
+    /// Takes an idle process of `pool` (or starts `command`) and says
+    /// hello with `seed`, which resets it. A process that cannot be
+    /// started, or answers the hello wrongly, gives a session already
     /// failed: the run's first call ends it with that error.
     pub(crate) fn start(
         command: &str,
@@ -99,8 +106,10 @@ impl Session {
         ledger: Ledger,
         link: Option<Arc<dyn ArrayLink>>,
         turn_limit: Duration,
+        pool: Pool,
     ) -> Arc<Self> {
-        let (child, failure) = match Child::start(command) {
+        let idle = pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let (child, failure) = match idle.map_or_else(|| Child::start(command), Ok) {
             Ok(c) => (Some(c), None),
             Err(e) => (None, Some(e)),
         };
@@ -121,6 +130,7 @@ impl Session {
             link,
             ledger,
             turn_limit,
+            pool,
         });
         let hello =
             json!({"type": "hello", "protocol": PROTOCOL_VERSION, "seed": seed, "t_us": t_us()});
@@ -219,16 +229,25 @@ impl Session {
         }
     }
 
-    /// The run is over: kill the process and hand over the verdict and the transcript.
+    /// The run is over: a healthy process goes back to the pool for the
+    /// next run (its `hello` resets it); one that broke the protocol is
+    /// killed. Hands over the verdict and the transcript.
     pub(crate) fn end(&self) -> ProviderEnd {
         let mut g = self.lock();
         g.ended = true;
         g.pending.clear();
         let mut transcript = g.transcript.clone();
         if let Some(mut child) = g.child.take() {
-            let status = child.stop();
-            transcript.push(format!("# the provider process: {status}"));
-            for l in child.stderr().lines() {
+            let stderr = child.take_stderr();
+            if g.failure.is_none() {
+                let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+                pool.push(child);
+                transcript.push("# the provider process: kept for the next run".to_string());
+            } else {
+                let status = child.stop();
+                transcript.push(format!("# the provider process: {status}"));
+            }
+            for l in stderr.lines() {
                 transcript.push(format!("# stderr: {l}"));
             }
         }
