@@ -301,6 +301,11 @@ class Provider:
             self.fail_next_alloc = False
             raise Fail(E_OUTOFMEMORY)
 
+    def not_busy(self, target):
+        """A change to a target while an operation on it is in flight is refused."""
+        if target in self.busy and "no-busy" not in self.broken:
+            raise Fail(VDS_E_ANOTHER_CALL_IN_PROGRESS)
+
     def claim(self, target):
         if target in self.busy and "no-busy" not in self.broken:
             raise Fail(VDS_E_ANOTHER_CALL_IN_PROGRESS)
@@ -589,6 +594,7 @@ def target_delete(p, tid, call, args):
 
 def target_set_friendly_name(p, tid, call, args):
     p.enter()
+    p.not_busy(tid)
     req = {"op": "SetFriendlyName", "target": tid, "name": args.get("pwszFriendlyName") or ""}
     reply = yield from p.ask(req, tid, "Done")
     return (VDS_S_NAME_TRUNCATED if reply.get("truncated") else S_OK, None)
@@ -601,6 +607,7 @@ def target_set_shared_secret(p, tid, call, args):
     if args.get("pwszInitiatorName") is not None:
         raise Fail(VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED)
     p.enter()
+    p.not_busy(tid)
     data = secret.get("pSharedSecret") if secret else None
     yield from p.ask({"op": "SetSharedSecret", "target": tid, "initiator": None, "secret": data}, tid)
     return (S_OK, None)
@@ -612,6 +619,7 @@ def target_remember_initiator_secret(p, tid, call, args):
     if initiator is None or null_with_size(secret):
         raise Fail(E_POINTER)
     p.enter()
+    p.not_busy(tid)
     data = secret.get("pSharedSecret") if secret else None
     req = {"op": "RememberInitiatorSecret", "target": tid, "initiator": initiator, "secret": data}
     yield from p.ask(req, tid)
