@@ -14,9 +14,12 @@ the same answers.
 Design, written from the contract (docs/provider-protocol.md,
 /work/shared/vds-facts.md, vds_sim's profile and outcome list):
 
-- No cache. Every call reads what it needs from the array, so nothing can
-  be corrupt: the provider declares that it cannot suffer cache corruption,
-  and the cache checks show as untested.
+- Almost no cache. Every call reads what it needs from the array; the
+  provider keeps only a health flag for what it has learned (the
+  contract's "cache"). A cache_corruption fault marks it damaged: every
+  call but IVdsAsync's answers VDS_E_PROVIDER_CACHE_CORRUPT until
+  Reenumerate (which rediscovers the subsystem) and then Refresh (which
+  re-reads the array) have both succeeded, in that order.
 - Every call is a Python generator. It yields `Ask(request)` to talk to
   the array or `Sleep(us)` to wait, and returns `(hr, out)`; a `Fail(hr)`
   raised anywhere ends it with that code. A call that does not yield is
@@ -52,6 +55,7 @@ VDS_E_OBJECT_DELETED = 0x8004240B
 VDS_E_CANCEL_TOO_LATE = 0x8004240C
 VDS_E_OPERATION_CANCELED = 0x8004240D
 VDS_E_OBJECT_EXISTS = 0x8004241D
+VDS_E_PROVIDER_CACHE_CORRUPT = 0x8004241F
 VDS_E_BAD_PROVIDER_DATA = 0x80042441
 VDS_E_PROVIDER_EXITING = 0x80042514
 VDS_S_ALREADY_EXISTS = 0x00042714
@@ -172,6 +176,8 @@ class Provider:
         self.busy = {}  # target id -> claim token
         self.rescans = 0  # Reenumerate/Refresh calls under way
         self.fail_next_alloc = False
+        self.damaged = False  # the cache is corrupt
+        self.rediscovered = False  # Reenumerate has run since it was damaged
         self.epoch = 0  # bumped by each restart
         self.ops = []  # operations that may still be running
         self.out = []  # messages of the turn under way
@@ -190,7 +196,7 @@ class Provider:
         kind = msg.get("type")
         if kind == "hello":
             self.reset(msg.get("seed", 0))
-            faults = ["restart", "allocation_failure"]
+            faults = ["cache_corruption", "restart", "allocation_failure"]
             self.turn_end = {"type": "hello_ok", "protocol": PROTOCOL, "name": "python-example", "faults": faults}
         elif kind == "call":
             self.turn_call = msg["call"]
@@ -297,6 +303,8 @@ class Provider:
         """What every call but IVdsAsync's passes first."""
         if self.rescans > 0:
             raise Fail(VDS_E_ANOTHER_CALL_IN_PROGRESS)
+        if self.damaged:
+            raise Fail(VDS_E_PROVIDER_CACHE_CORRUPT)
         if self.fail_next_alloc:
             self.fail_next_alloc = False
             raise Fail(E_OUTOFMEMORY)
@@ -344,15 +352,19 @@ class Provider:
         if fault == "allocation_failure":
             self.fail_next_alloc = True
             return True
+        if fault == "cache_corruption":
+            self.damaged, self.rediscovered = True, False
+            return True
         if fault == "restart":
             self.epoch += 1
+            self.damaged, self.rediscovered = False, False
             self.busy.clear()
             self.rescans = 0
             ops, self.ops = self.ops, []
             for op in ops:
                 self.finish(op, (VDS_E_PROVIDER_EXITING, None))
             return True
-        return False  # no cache to corrupt
+        return False
 
     # ---- operations (IVdsAsync) --------------------------------------------------
 
@@ -456,19 +468,38 @@ def hw_query_subsystems(p, _, call, args):
     return (S_OK, {"ppEnum": [p.ptr("subsystem", sub)]})
 
 
-def hw_rescan(request):
-    def handler(p, _, call, args):
-        p.enter()
-        p.rescans += 1
-        epoch = p.epoch
-        try:
-            yield from p.ask(request)
-        finally:
-            if epoch == p.epoch:
-                p.rescans = max(0, p.rescans - 1)
-        return (S_OK, None)
+def hw_reenumerate(p, _, call, args):
+    """Rediscovers the subsystem: the first half of recovering a damaged cache."""
+    if p.rescans > 0 or p.busy:
+        raise Fail(VDS_E_ANOTHER_CALL_IN_PROGRESS)
+    p.rescans += 1
+    epoch = p.epoch
+    try:
+        yield from p.ask({"op": "Discover"}, None, "Subsystem")
+    finally:
+        if epoch == p.epoch:
+            p.rescans = max(0, p.rescans - 1)
+    if p.damaged:
+        p.rediscovered = True
+    return (S_OK, None)
 
-    return handler
+
+def hw_refresh(p, _, call, args):
+    """Re-reads the array: repairs a damaged cache, but only after Reenumerate."""
+    if p.damaged and not p.rediscovered:
+        raise Fail(VDS_E_PROVIDER_CACHE_CORRUPT)
+    if p.rescans > 0 or p.busy:
+        raise Fail(VDS_E_ANOTHER_CALL_IN_PROGRESS)
+    p.rescans += 1
+    epoch = p.epoch
+    try:
+        yield from p.snapshot()
+    finally:
+        if epoch == p.epoch:
+            p.rescans = max(0, p.rescans - 1)
+    if epoch == p.epoch:
+        p.damaged, p.rediscovered = False, False
+    return (S_OK, None)
 
 
 def sub_query(kind, section):
@@ -543,8 +574,13 @@ def target_create_portal_group(p, tid, call, args):
     claim = p.claim(tid)
     try:
         reply = yield from p.target_of(tid)
-    except Fail:
+    except Fail as f:
         p.unclaim(claim)
+        if f.hr == VDS_E_PROVIDER_EXITING:
+            # A restart came while we asked: CreatePortalGroup's own codes do
+            # not include it, so hand back an operation that it abandoned.
+            op = p.finished_op(OUT_CREATEPORTALGROUP, VDS_E_PROVIDER_EXITING, None)
+            return (S_OK, {"ppAsync": op})
         raise
     groups = reply["groups"]
     if len(groups) >= reply["group_limit"]:
@@ -721,8 +757,8 @@ def portal_set_status(p, pid, call, args):
 
 HANDLERS = {
     ("root", "QuerySubSystems"): hw_query_subsystems,
-    ("root", "Reenumerate"): hw_rescan({"op": "Discover"}),
-    ("root", "Refresh"): hw_rescan({"op": "Snapshot"}),
+    ("root", "Reenumerate"): hw_reenumerate,
+    ("root", "Refresh"): hw_refresh,
     ("subsystem", "QueryTargets"): sub_query("target", "targets"),
     ("subsystem", "QueryPortals"): sub_query("portal", "portals"),
     ("subsystem", "CreateTarget"): sub_create_target,
