@@ -9,10 +9,11 @@ The harness owns the array, the link, virtual time and the clients; this
 program owns only the provider's logic. It reads one JSON message per line
 on stdin and answers on stdout (docs/provider-protocol.md). Standard
 library only; no clock, no randomness: given the same messages it writes
-the same answers.
+the same answers. A `hello` resets it, so one process serves run after run.
 
-Design, written from the contract (docs/provider-protocol.md,
-/work/shared/vds-facts.md, vds_sim's profile and outcome list):
+Design, written from the contract (the protocol document, the VDS
+return-code tables, `vds-harness profile` and vds_sim's outcome list), not
+from the reference provider:
 
 - Almost no cache. Every call reads what it needs from the array; the
   provider keeps only a health flag for what it has learned (the
@@ -30,7 +31,8 @@ Design, written from the contract (docs/provider-protocol.md,
   target for its whole life (VDS_E_ANOTHER_CALL_IN_PROGRESS for another).
 - A restart bumps an epoch: operations in flight end with
   VDS_E_PROVIDER_EXITING, and a call that was waiting on the array when
-  it happened wakes up to that code.
+  it happened wakes up to that code (CreatePortalGroup, for which it is
+  not a documented return code, hands back an operation that ended so).
 
 `--break NAME` makes it wrong on purpose (see BREAKS) so that a test can
 show that the suite notices.
