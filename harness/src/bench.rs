@@ -1,13 +1,13 @@
 //! Simulation throughput: runs, VDS calls, simulated time and judging per
 //! wall-clock second for the default campaign mix on each engine, against
-//! the reference provider. Measures, never asserts. `vds-harness bench` and
+//! the reference provider (or any, [`report_for`]). Measures, never asserts. `vds-harness bench` and
 //! `cargo bench -p vds-harness` print [`report`].
 
 use std::fmt::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use vds_sim::provider::ReferenceFactory;
+use vds_sim::provider::{ProviderFactory, ReferenceFactory};
 use vds_sim::runtime::EngineKind;
 
 use crate::oracle;
@@ -66,14 +66,29 @@ pub fn report(
     engines: &[EngineKind],
     starting: &mut dyn FnMut(&RunId),
 ) -> String {
-    let cfg = SuiteConfig::new(Arc::new(ReferenceFactory::default()))
+    let factory = Arc::new(ReferenceFactory::default());
+    report_for(factory, seeds, mixed_seeds, engines, starting)
+}
+
+/// The bench report for `engines`, against the provider `factory` makes
+/// (an `exec:` provider's processes serve run after run, as in a sweep);
+/// `starting` is told each run before it starts.
+pub fn report_for(
+    factory: Arc<dyn ProviderFactory>,
+    seeds: u64,
+    mixed_seeds: u64,
+    engines: &[EngineKind],
+    starting: &mut dyn FnMut(&RunId),
+) -> String {
+    let provider = factory.name();
+    let cfg = SuiteConfig::new(factory)
         .seeds(seeds)
         .mixed_seeds(mixed_seeds);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "bench: default campaign mix ({} campaigns, {seeds} seeds each, {mixed_seeds} mixed), reference provider, {cores} core(s) available, one thread",
+        "bench: default campaign mix ({} campaigns, {seeds} seeds each, {mixed_seeds} mixed), {provider} provider, {cores} core(s) available, one thread",
         cfg.campaigns.len()
     );
     let _ = writeln!(

@@ -1,5 +1,7 @@
 //! Providers by name, as the command line and the Gherkin steps name them:
-//! `reference`, or `mutant:NAME` for a deliberately broken one.
+//! `reference`, `mutant:NAME` for a deliberately broken one, or
+//! `exec:COMMAND` for a provider process speaking the stdio protocol
+//! ([`crate::exec`]).
 
 use std::sync::Arc;
 
@@ -8,7 +10,7 @@ use vds_sim::provider::{ProviderFactory, ReferenceFactory};
 /// A provider name nobody knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown provider `{name}`: expected `reference` or `mutant:NAME` (see `vds-harness mutants --list`)"
+    "unknown provider `{name}`: expected `reference` or `mutant:NAME` (see `vds-harness mutants --list`), or `exec:COMMAND` (a provider process)"
 )]
 pub struct UnknownProvider {
     /// The name given.
@@ -26,6 +28,11 @@ pub struct UnknownProvider {
 /// );
 /// ```
 pub fn by_name(name: &str) -> Result<Arc<dyn ProviderFactory>, UnknownProvider> {
+    if let Some(command) = name.strip_prefix(crate::exec::EXEC_PREFIX) {
+        if !command.trim().is_empty() {
+            return Ok(Arc::new(crate::exec::ExecFactory::new(command)));
+        }
+    }
     match name {
         "reference" => Ok(Arc::new(ReferenceFactory::default())),
         other => other

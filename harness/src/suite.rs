@@ -254,6 +254,9 @@ pub struct FailedRun {
     pub findings: Vec<Finding>,
     /// The whole trace.
     pub trace: Vec<String>,
+    /// The provider process's protocol transcript (`exec:` providers;
+    /// empty otherwise).
+    pub transcript: Vec<String>,
     /// The command that replays it.
     pub replay: String,
 }
@@ -545,6 +548,7 @@ pub fn run_plan(
                 seed: id.seed,
                 findings: judgement.findings,
                 trace: outcome.trace,
+                transcript: outcome.transcript,
                 replay: id.replay_command(&provider),
             });
         }
@@ -720,6 +724,7 @@ pub fn run_scenarios(
                     seed: *seed,
                     findings,
                     trace: run.outcome.trace,
+                    transcript: run.outcome.transcript,
                     replay,
                 });
             }

@@ -41,8 +41,8 @@ pub use crate::program::{ClientProgram, Step};
 pub use crate::props::*;
 pub use crate::provider::wrap::{Wrap, Wrapped};
 pub use crate::provider::{
-    ProviderContext, ProviderFactory, ProviderFault, ProviderFaultKind, ReferenceFactory,
-    ReferenceProvider, SimProvider,
+    ProviderContext, ProviderEnd, ProviderFactory, ProviderFault, ProviderFaultKind,
+    ReferenceFactory, ReferenceProvider, SimProvider,
 };
 pub use crate::runtime::{self, EngineKind};
 pub use crate::world::{RunOutcome, WorldConfig};

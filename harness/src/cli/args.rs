@@ -141,7 +141,7 @@ pub fn parse_max_steps(s: &str) -> Result<usize, String> {
     }
 }
 
-/// Checks a provider name (`reference` or `mutant:NAME`).
+/// Checks a provider name (`reference`, `mutant:NAME` or `exec:COMMAND`).
 pub fn parse_provider(s: &str) -> Result<String, String> {
     crate::providers::by_name(s)
         .map(|_| s.to_string())
@@ -178,6 +178,22 @@ pub fn parse_engine(s: &str) -> Result<EngineKind, String> {
 /// The factory for a provider name already checked by [`parse_provider`].
 pub fn factory(name: &str) -> Result<Arc<dyn ProviderFactory>, super::CliError> {
     crate::providers::by_name(name).map_err(|e| super::CliError::Usage(e.to_string()))
+}
+
+/// The factory for a provider name, with `--stuck-after` as the turn limit
+/// of an `exec:` provider (how long one turn may take in wall time before
+/// the process is judged to hang).
+pub fn factory_limited(
+    name: &str,
+    stuck_after_secs: u64,
+) -> Result<Arc<dyn ProviderFactory>, super::CliError> {
+    match name.strip_prefix(crate::exec::EXEC_PREFIX) {
+        Some(command) if !command.trim().is_empty() => Ok(Arc::new(
+            crate::exec::ExecFactory::new(command)
+                .turn_limit(std::time::Duration::from_secs(stuck_after_secs)),
+        )),
+        _ => factory(name),
+    }
 }
 
 /// The suite's defaults, read from [`SuiteConfig::new`] so help texts never drift.

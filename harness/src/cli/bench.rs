@@ -14,6 +14,7 @@ suite's seeds) against the reference provider on each engine and prints seeds (r
 second, simulated VDS calls per second (step records), simulated time per wall-clock second, \
 and the oracle's judging rate, with the machine's core count. Nothing is asserted on time.",
     after_help = "Examples:\n  vds-harness bench\n  vds-harness bench --engine turmoil --mixed-seeds 200\n  \
+vds-harness bench --engine madsim --provider 'exec:python3 harness/examples/python_provider/provider.py'\n  \
 cargo bench -p vds-harness"
 )]
 pub struct BenchArgs {
@@ -26,13 +27,18 @@ pub struct BenchArgs {
     /// Engines to measure.
     #[arg(long, value_enum, value_name = "E", default_value = "both")]
     pub engine: EngineChoice,
+    /// The provider to measure: `reference`, `mutant:NAME`, or `exec:COMMAND`.
+    #[arg(long, value_name = "P", default_value = "reference", value_parser = super::args::parse_provider)]
+    pub provider: String,
 }
 
 /// `vds-harness bench`.
 pub fn command(a: &BenchArgs) -> CliResult {
     check_seed_range(0, a.seeds.max(a.mixed_seeds))?;
-    let provider = "reference";
-    let text = crate::bench::report(a.seeds, a.mixed_seeds, &a.engine.kinds(), &mut |id| {
+    let provider = a.provider.as_str();
+    let factory = super::args::factory(provider)?;
+    let engines = a.engine.kinds();
+    let text = crate::bench::report_for(factory, a.seeds, a.mixed_seeds, &engines, &mut |id| {
         panic::set_current(Some(id.describe(provider)));
     });
     panic::set_current(None);

@@ -43,7 +43,7 @@ pub struct ReplayArgs {
     /// Replay a run of this YAML scenario file instead of a campaign.
     #[arg(long, value_name = "FILE", conflicts_with = "campaign")]
     pub scenario: Option<PathBuf>,
-    /// The provider: `reference`, or `mutant:NAME`.
+    /// The provider: `reference`, `mutant:NAME`, or `exec:COMMAND` (a provider process).
     #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
     pub provider: String,
     /// Make the run twice and compare the traces instead of printing one.

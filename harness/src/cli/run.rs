@@ -9,7 +9,7 @@ use vds_sim::provider::ProviderFactory;
 
 use super::args::{
     EngineChoice, Shard, campaign_help, check_seed_range, default_mixed_seeds, default_seeds,
-    default_start, factory, parse_bytes, parse_campaign, parse_count, parse_max_steps,
+    default_start, factory_limited, parse_bytes, parse_campaign, parse_count, parse_max_steps,
     parse_positive, parse_provider, parse_seed, parse_shard,
 };
 use super::panic;
@@ -36,7 +36,7 @@ vds-harness run --provider mutant:duplicate-tags --junit junit.xml --artifacts o
 vds-harness run --scenario scenarios/baseline.yaml --scenario scenarios/cancel.yaml"
 )]
 pub struct RunArgs {
-    /// The provider under test: `reference`, or `mutant:NAME` (see `mutants --list`).
+    /// The provider under test: `reference`, `mutant:NAME` (see `mutants --list`), or `exec:COMMAND` (a provider process; docs/provider-protocol.md).
     #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
     pub provider: String,
     /// Engines to run on [default: both]. With --scenario, keeps only the scenario's runs on this engine.
@@ -86,7 +86,7 @@ pub fn coverage(a: &RunArgs) -> CliResult {
             "coverage measures the campaigns; expected no --scenario (run --scenario reports a file's checks)".into(),
         ));
     }
-    let cfg = run_config(a, factory(&a.provider)?)?;
+    let cfg = run_config(a, factory_limited(&a.provider, a.stuck_after)?)?;
     let plan = cfg.plan();
     if plan.is_empty() {
         return Err(CliError::Usage(format!(
@@ -131,7 +131,7 @@ pub struct SweepArgs {
     /// The campaign.
     #[arg(long, value_name = "NAME", default_value = "mixed", value_parser = parse_campaign, long_help = campaign_help("The campaign."))]
     pub campaign: &'static Campaign,
-    /// The provider under test: `reference`, or `mutant:NAME`.
+    /// The provider under test: `reference`, `mutant:NAME`, or `exec:COMMAND` (a provider process).
     #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
     pub provider: String,
     /// Write a JUnit XML report here.
@@ -201,7 +201,7 @@ pub fn sweep_plan(
 
 /// `vds-harness run`.
 pub fn run(a: &RunArgs) -> CliResult {
-    let f = factory(&a.provider)?;
+    let f = factory_limited(&a.provider, a.stuck_after)?;
     check_outputs(a.junit.as_deref(), a.artifacts.as_deref())?;
     if !a.scenarios.is_empty() {
         return run_scenarios(a, f);
@@ -224,7 +224,7 @@ pub fn run(a: &RunArgs) -> CliResult {
 
 /// `vds-harness sweep`.
 pub fn sweep(a: &SweepArgs) -> CliResult {
-    let f = factory(&a.provider)?;
+    let f = factory_limited(&a.provider, a.stuck_after)?;
     let (cfg, plan) = sweep_plan(a, f)?;
     if plan.is_empty() {
         let total = cfg.plan().len();
@@ -325,6 +325,9 @@ pub(super) fn finish(
                 for a in &written {
                     outln!("  {}", a.trace.display());
                     outln!("  {}", a.findings.display());
+                    if let Some(t) = &a.transcript {
+                        outln!("  {}", t.display());
+                    }
                     outln!("    replay: {}", a.replay);
                 }
             }

@@ -14,6 +14,10 @@ pub struct Artifact {
     pub trace: PathBuf,
     /// `DIR/<campaign>-<engine>-seed<S>.findings.txt`: the findings and the replay command.
     pub findings: PathBuf,
+    /// `DIR/<campaign>-<engine>-seed<S>.transcript.jsonl`: the protocol
+    /// transcript of an `exec:` provider (`> ` harness to provider, `< `
+    /// provider to harness, `# ` notes after the last protocol line).
+    pub transcript: Option<PathBuf>,
     /// The command that replays the run.
     pub replay: String,
 }
@@ -54,9 +58,19 @@ pub fn write_artifacts(dir: &Path, report: &SuiteReport) -> io::Result<Vec<Artif
         }
         super::write_atomic(&trace, t.as_bytes())?;
         super::write_atomic(&findings, findings_text(&report.provider, run).as_bytes())?;
+        let transcript = if run.transcript.is_empty() {
+            None
+        } else {
+            let path = dir.join(format!("{stem}.transcript.jsonl"));
+            let mut t = run.transcript.join("\n");
+            t.push('\n');
+            super::write_atomic(&path, t.as_bytes())?;
+            Some(path)
+        };
         out.push(Artifact {
             trace,
             findings,
+            transcript,
             replay: run.replay.clone(),
         });
     }

@@ -79,6 +79,24 @@ pub trait SimProvider: Send + Sync {
         let _ = fault;
         false
     }
+    /// The run is over: the provider stops (a provider in another process
+    /// ends it) and says how it went. Called once, when the world has
+    /// stopped. Default: nothing to say (an in-process provider).
+    fn end(&self) -> ProviderEnd {
+        ProviderEnd::default()
+    }
+}
+
+/// What a provider says when its run is over ([`SimProvider::end`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderEnd {
+    /// Why the provider broke down, if it did: a provider in another
+    /// process that exited or broke its protocol. The run's verdict becomes
+    /// `RunError::Provider` with this message.
+    pub failure: Option<String>,
+    /// Its protocol transcript, for the artifacts of a failing run (empty
+    /// for an in-process provider).
+    pub transcript: Vec<String>,
 }
 
 /// Makes providers; the world calls it once per run.

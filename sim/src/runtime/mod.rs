@@ -201,6 +201,12 @@ impl PanicSlot {
     }
 }
 
+/// Whether a world is running on this thread (so that [`spawn`] and
+/// [`sleep`] may be used).
+pub fn in_world() -> bool {
+    CURRENT.with(|c| c.borrow().is_some())
+}
+
 /// Simulated time since the world started, or zero outside a running world.
 pub fn now_or_zero() -> Duration {
     CURRENT.with(|c| c.borrow().as_ref().map(|e| e.now()).unwrap_or_default())

@@ -52,6 +52,16 @@ impl RunContext {
         error: Option<RunError>,
         end: Duration,
     ) -> RunOutcome {
+        // A provider that broke its protocol ended the run (a panic stops
+        // the world); its own account of what happened is the verdict.
+        let ended = self.provider.end();
+        let error = match ended.failure {
+            Some(message) => Some(RunError::Provider {
+                seed: cfg.seed,
+                message,
+            }),
+            None => error,
+        };
         let outcome = match &error {
             None => "finished".to_string(),
             Some(e) => e.to_string(),
@@ -69,6 +79,7 @@ impl RunContext {
             array: self.array.snapshot(),
             array_log: self.array.log(),
             error,
+            transcript: ended.transcript,
         }
     }
 }

@@ -38,6 +38,16 @@ pub enum RunError {
         /// Its message.
         message: String,
     },
+    /// A provider outside the harness's process broke its protocol: it
+    /// exited, wrote something that is not a message, answered twice or
+    /// never answered ([`SimProvider::end`](crate::provider::SimProvider::end)).
+    #[error("provider failure (seed {seed}): {message}")]
+    Provider {
+        /// The run's seed.
+        seed: u64,
+        /// What it did, with the protocol line.
+        message: String,
+    },
 }
 
 /// The result of one run.
@@ -63,6 +73,10 @@ pub struct RunOutcome {
     pub array_log: Vec<crate::array::ArrayEvent>,
     /// Set when the run did not finish normally.
     pub error: Option<RunError>,
+    /// The provider's protocol transcript, for a provider in another
+    /// process ([`ProviderEnd::transcript`](crate::provider::ProviderEnd::transcript));
+    /// empty for in-process providers.
+    pub transcript: Vec<String>,
 }
 
 impl RunOutcome {

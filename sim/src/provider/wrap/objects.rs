@@ -35,6 +35,9 @@ impl<W: Wrap> SimProvider for WrappedProvider<W> {
     fn inject(&self, fault: ProviderFault) -> bool {
         self.wrap.inject(self.inner.as_ref(), fault)
     }
+    fn end(&self) -> crate::provider::ProviderEnd {
+        self.inner.end()
+    }
 }
 
 /// The inner provider's object `I`, seen through the wrapper `W`.
