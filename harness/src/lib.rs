@@ -15,6 +15,27 @@ pub mod report;
 pub mod scenario;
 pub mod suite;
 
+/// The whole `vds-harness` command line for your own provider: `run`,
+/// `sweep`, `replay`, `coverage`, `bench`, `explain`, `checks`, `profile`
+/// and `mutants`, with `factory` as `--provider`'s default (and known by its
+/// name), and replay commands in reports that name this program. A
+/// provider author's binary is one line:
+///
+/// ```no_run
+/// # use vds_sim::provider::ReferenceFactory as MyFactory;
+/// fn main() -> std::process::ExitCode {
+///     vds_harness::main(MyFactory::default())
+/// }
+/// ```
+pub fn main(factory: impl vds_sim::provider::ProviderFactory + 'static) -> std::process::ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let program = args
+        .first()
+        .map_or("vds-harness".into(), |a| a.to_string_lossy().into_owned());
+    providers::register_own(std::sync::Arc::new(factory), &program);
+    std::process::ExitCode::from(cli::run_args(args))
+}
+
 /// Declares a `#[test]` that runs the whole conformance suite against a
 /// provider factory and fails with the matrix and the failing seeds.
 ///

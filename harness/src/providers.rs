@@ -5,7 +5,36 @@
 
 use std::sync::Arc;
 
+use std::sync::OnceLock;
+
 use vds_sim::provider::{ProviderFactory, ReferenceFactory};
+
+/// The provider of a program built on [`crate::main`], known by its own name.
+static OWN: OnceLock<Arc<dyn ProviderFactory>> = OnceLock::new();
+
+/// The command that replays a run, as printed in reports.
+static PROGRAM: OnceLock<String> = OnceLock::new();
+
+/// Makes `factory` known to [`by_name`] under its own name and `program`
+/// the command that reports print for replaying a run; [`crate::main`]
+/// does this once, before parsing the command line. A second call changes
+/// nothing and answers `false`.
+pub fn register_own(factory: Arc<dyn ProviderFactory>, program: &str) -> bool {
+    let fresh = OWN.set(factory).is_ok();
+    let _ = PROGRAM.set(program.to_string());
+    fresh
+}
+
+/// The name of the provider registered by [`register_own`], if any.
+pub fn own_name() -> Option<String> {
+    OWN.get().map(|f| f.name())
+}
+
+/// The command reports print for replaying a run: `vds-harness`, or the
+/// program of a provider author that calls [`crate::main`].
+pub fn program() -> &'static str {
+    PROGRAM.get().map_or("vds-harness", String::as_str)
+}
 
 /// A provider name nobody knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +57,9 @@ pub struct UnknownProvider {
 /// );
 /// ```
 pub fn by_name(name: &str) -> Result<Arc<dyn ProviderFactory>, UnknownProvider> {
+    if let Some(own) = OWN.get().filter(|f| f.name() == name) {
+        return Ok(own.clone());
+    }
     if let Some(command) = name.strip_prefix(crate::exec::EXEC_PREFIX) {
         if !command.trim().is_empty() {
             return Ok(Arc::new(crate::exec::ExecFactory::new(command)));

@@ -185,7 +185,8 @@ impl RunId {
             );
         }
         format!(
-            "vds-harness replay --campaign {} --engine {} --seed {}{}",
+            "{} replay --campaign {} --engine {} --seed {}{}",
+            shell_quote(crate::providers::program()),
             self.campaign.name,
             self.engine,
             self.seed,
@@ -214,15 +215,18 @@ pub fn scenario_replay_command(
     provider: &str,
 ) -> String {
     format!(
-        "vds-harness replay --scenario {} --engine {engine} --seed {seed}{}",
+        "{} replay --scenario {} --engine {engine} --seed {seed}{}",
+        shell_quote(crate::providers::program()),
         shell_quote(file),
         provider_flag(provider)
     )
 }
 
-/// ` --provider P` unless P is the reference provider.
+/// ` --provider P` unless P is the command's default provider (the
+/// reference, or the provider of a program built on [`crate::main`]).
 pub fn provider_flag(provider: &str) -> String {
-    if provider == "reference" {
+    let default = crate::providers::own_name().unwrap_or_else(|| "reference".to_string());
+    if provider == default {
         String::new()
     } else {
         format!(" --provider {}", shell_quote(provider))

@@ -3,10 +3,14 @@
 //! a provider author outside this repository would run it.
 //!
 //! ```text
-//! cargo run  -p vds-harness --example toy_provider              # matrix; exit 0 if conformant
-//! cargo run  -p vds-harness --example toy_provider -- --replay CAMPAIGN ENGINE SEED
+//! cargo run  -p vds-harness --example toy_provider -- run       # matrix; exit 0 if conformant
+//! cargo run  -p vds-harness --example toy_provider -- replay --campaign mixed --seed 7
+//! cargo run  -p vds-harness --example toy_provider -- --help    # every vds-harness command
 //! cargo test -p vds-harness --example toy_provider              # the same suite as a #[test]
 //! ```
+//!
+//! `main` is one call, [`vds_harness::main`]: the whole `vds-harness`
+//! command line with this provider as `--provider`'s default.
 //!
 //! Design (deliberately unlike the reference provider in `vds_sim::provider`):
 //!
@@ -45,7 +49,6 @@ mod provider;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use vds_harness::suite::{self, RunId, SuiteConfig};
 use vds_sim::prelude::*;
 
 /// Makes toy providers: the one thing the suite needs from a provider author.
@@ -71,64 +74,5 @@ impl ProviderFactory for ToyFactory {
 vds_harness::conformance_test!(toy_provider_conforms, ToyFactory);
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => run_suite(),
-        [flag, campaign, engine, seed] if flag == "--replay" => replay(campaign, engine, seed),
-        _ => {
-            eprintln!("usage: toy_provider [--replay CAMPAIGN ENGINE SEED]");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn run_suite() -> ExitCode {
-    let cfg = SuiteConfig::new(Arc::new(ToyFactory));
-    let report = suite::run(&cfg, &mut |_| {});
-    print!("{}", vds_harness::report::matrix(&report));
-    if report.conformant() {
-        return ExitCode::SUCCESS;
-    }
-    print!("{}", vds_harness::report::summary(&report));
-    println!(
-        "(to replay one of these runs of this provider: \
-         `cargo run -p vds-harness --example toy_provider -- --replay CAMPAIGN ENGINE SEED`)"
-    );
-    ExitCode::FAILURE
-}
-
-/// Runs one (campaign, engine, seed) again and prints its trace and findings.
-fn replay(campaign: &str, engine: &str, seed: &str) -> ExitCode {
-    let Some(campaign) = vds_harness::campaigns::by_name(campaign) else {
-        eprintln!("unknown campaign `{campaign}`");
-        return ExitCode::from(2);
-    };
-    let engine: EngineKind = match engine.parse() {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let Ok(seed) = seed.parse::<u64>() else {
-        eprintln!("seed `{seed}` is not a number");
-        return ExitCode::from(2);
-    };
-    let run = RunId {
-        campaign,
-        engine,
-        seed,
-    };
-    let outcome = run.run(&ToyFactory);
-    print!("{}", outcome.trace_text());
-    let judgement = vds_harness::oracle::judge(&outcome);
-    for finding in &judgement.findings {
-        println!("{finding}");
-    }
-    if judgement.passed() {
-        println!("no findings");
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    vds_harness::main(ToyFactory)
 }

@@ -147,7 +147,7 @@ where
     {
         args[2] = "help".into();
     }
-    let matches = match Cli::command().try_get_matches_from(&args) {
+    let matches = match command().try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => return clap_error(e, &args),
     };
@@ -169,6 +169,28 @@ where
             EXIT_VIOLATIONS
         }
     }
+}
+
+/// The subcommands that take `--provider`.
+const WITH_PROVIDER: [&str; 5] = ["run", "sweep", "coverage", "replay", "bench"];
+
+/// The command line's definition; with a provider registered by
+/// [`crate::main`], that provider is `--provider`'s default.
+fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    if let Some(own) = crate::providers::own_name() {
+        let own: &'static str = Box::leak(own.into_boxed_str());
+        for sub in WITH_PROVIDER {
+            cmd = cmd.mut_subcommand(sub, |c| c.mut_arg("provider", |a| a.default_value(own)));
+        }
+        let program = std::path::Path::new(crate::providers::program())
+            .file_name()
+            .map_or("vds-harness".to_string(), |n| {
+                n.to_string_lossy().into_owned()
+            });
+        cmd = cmd.name(&*Box::leak(program.into_boxed_str()));
+    }
+    cmd
 }
 
 /// The binary's `main`: runs the process's command line.
