@@ -96,26 +96,6 @@ pub enum ArrayRequest {
 }
 
 impl ArrayRequest {
-    /// The request's name, for traces.
-    pub fn name(&self) -> &'static str {
-        match self {
-            ArrayRequest::Discover => "Discover",
-            ArrayRequest::Snapshot => "Snapshot",
-            ArrayRequest::GetTarget { .. } => "GetTarget",
-            ArrayRequest::GetPortalGroup { .. } => "GetPortalGroup",
-            ArrayRequest::CreateTarget { .. } => "CreateTarget",
-            ArrayRequest::DeleteTarget { .. } => "DeleteTarget",
-            ArrayRequest::CreatePortalGroup { .. } => "CreatePortalGroup",
-            ArrayRequest::DeletePortalGroup { .. } => "DeletePortalGroup",
-            ArrayRequest::AddPortal { .. } => "AddPortal",
-            ArrayRequest::RemovePortal { .. } => "RemovePortal",
-            ArrayRequest::SetFriendlyName { .. } => "SetFriendlyName",
-            ArrayRequest::SetSharedSecret { .. } => "SetSharedSecret",
-            ArrayRequest::RememberInitiatorSecret { .. } => "RememberInitiatorSecret",
-            ArrayRequest::SetPortalStatus { .. } => "SetPortalStatus",
-        }
-    }
-
     /// True for requests that change the array.
     pub fn mutates(&self) -> bool {
         !matches!(
