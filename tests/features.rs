@@ -4,6 +4,9 @@
 //!   assertion must hold on each; the provider under test is `reference`, or
 //!   the one named by `VDS_PROVIDER` (e.g. `VDS_PROVIDER=mutant:NAME`), or the
 //!   one a scenario names.
+//!   Scenarios that inject a provider-side fault the provider cannot take
+//!   (`ProviderFactory::cannot_take`; an `exec:` provider's handshake) are
+//!   left out, as the suite leaves the checks that need it untested.
 //! * An undefined or skipped step fails the run (`fail_on_skipped`).
 //! * With `VDS_JUNIT_DIR` set, a JUnit report is also written to
 //!   `$VDS_JUNIT_DIR/features.xml`; the console output stays as usual.
@@ -27,7 +30,9 @@ mod when;
 mod world;
 
 use std::ffi::OsString;
+
 use std::io::{self, Write};
+use vds_sim::provider::ProviderFaultKind;
 
 use cucumber::writer::Stats as _;
 use cucumber::{World as _, WriterExt as _, cli, writer};
@@ -121,6 +126,36 @@ impl Filter {
             hit(&scenario.name, w) || tags.iter().any(|t| hit(t, w))
         })
     }
+}
+
+/// The provider-side fault a scenario injects (by the wording of the steps
+/// in `features/given.rs` that inject one), if any: a scenario needing a
+/// fault the provider declared it cannot take
+/// (`ProviderFactory::cannot_take`, or an `exec:` provider's handshake) is
+/// skipped, as the suite leaves such checks untested.
+fn needed_fault(scenario: &cucumber::gherkin::Scenario) -> Option<ProviderFaultKind> {
+    const PHRASES: [(&str, ProviderFaultKind); 3] = [
+        (
+            "the provider's cache is corrupted",
+            ProviderFaultKind::CorruptCache,
+        ),
+        (
+            "the provider's next allocation fails",
+            ProviderFaultKind::FailNextAllocation,
+        ),
+        ("the provider restarts", ProviderFaultKind::Restart),
+    ];
+    // An outline's rows may hold the step text (`And <fault>`).
+    let cells = scenario
+        .examples
+        .iter()
+        .filter_map(|e| e.table.as_ref())
+        .flat_map(|t| t.rows.iter().flatten());
+    let texts = scenario.steps.iter().map(|s| &s.value).chain(cells);
+    texts
+        .flat_map(|text| PHRASES.iter().filter(move |(p, _)| text.starts_with(p)))
+        .map(|(_, f)| *f)
+        .next()
 }
 
 /// Translates libtest's arguments into cucumber's.
@@ -273,9 +308,17 @@ fn main() {
         Args::Run(args, filter) => (args, filter),
     };
     let provider = world::default_provider_name();
-    if let Err(e) = world::factory_for(&provider) {
-        eprintln!("VDS_PROVIDER: {e}");
-        std::process::exit(2);
+    let cannot_take = match world::factory_for(&provider) {
+        Ok(f) => f.cannot_take(),
+        Err(e) => {
+            eprintln!("VDS_PROVIDER: {e}");
+            std::process::exit(2);
+        }
+    };
+    if !cannot_take.is_empty() {
+        println!(
+            "provider `{provider}` cannot take the faults {cannot_take:?}: the scenarios that inject them are skipped"
+        );
     }
     let junit = junit_output().unwrap_or_else(|e| {
         eprintln!("VDS_JUNIT_DIR: cannot write features.xml: {e}");
@@ -304,6 +347,7 @@ fn main() {
             .with_cli(cli)
             .filter_run(features, move |feature, rule, scenario| {
                 filter.keeps(feature, rule, scenario)
+                    && needed_fault(scenario).is_none_or(|f| !cannot_take.contains(&f))
             }),
     );
     if writer.execution_has_failed() {

@@ -35,7 +35,10 @@ from the reference provider:
   not a documented return code, hands back an operation that ended so).
 
 `--break NAME` makes it wrong on purpose (see BREAKS) so that a test can
-show that the suite notices.
+show that the suite notices. `--without FAULT` (cache_corruption, restart,
+allocation_failure) leaves a provider-side fault out of the handshake, as
+a provider that cannot suffer it would: the checks and Gherkin scenarios
+that need it are then skipped.
 """
 
 import json
@@ -161,12 +164,16 @@ def null_with_size(secret):
     return secret is not None and secret.get("pSharedSecret") is None and secret.get("ulSharedSecretSize", 0) > 0
 
 
+FAULTS = ["cache_corruption", "restart", "allocation_failure"]
+
+
 class Provider:
     """The provider's whole state, and the protocol's turns."""
 
-    def __init__(self, broken, write):
+    def __init__(self, broken, write, faults=FAULTS):
         self.broken = broken
         self.write = write
+        self.faults = list(faults)  # the provider-side faults it takes
         self.reset(0)
 
     def reset(self, seed):
@@ -198,8 +205,7 @@ class Provider:
         kind = msg.get("type")
         if kind == "hello":
             self.reset(msg.get("seed", 0))
-            faults = ["cache_corruption", "restart", "allocation_failure"]
-            self.turn_end = {"type": "hello_ok", "protocol": PROTOCOL, "name": "python-example", "faults": faults}
+            self.turn_end = {"type": "hello_ok", "protocol": PROTOCOL, "name": "python-example", "faults": self.faults}
         elif kind == "call":
             self.turn_call = msg["call"]
             self.on_call(msg)
@@ -351,6 +357,8 @@ class Provider:
 
     def suffer(self, msg):
         fault = msg.get("fault")
+        if fault not in self.faults:
+            return False
         if fault == "allocation_failure":
             self.fail_next_alloc = True
             return True
@@ -795,25 +803,31 @@ HANDLERS = {
 
 
 def main(argv):
-    broken = set()
+    broken, without = set(), set()
     args = list(argv)
     while args:
         a = args.pop(0)
-        if a == "--break" and args:
+        if a == "--without" and args:
+            fault = args.pop(0)
+            if fault not in FAULTS:
+                sys.stderr.write("unknown --without %s; known: %s\n" % (fault, ", ".join(FAULTS)))
+                return 2
+            without.add(fault)
+        elif a == "--break" and args:
             name = args.pop(0)
             if name not in BREAKS:
                 sys.stderr.write("unknown --break %s; known: %s\n" % (name, ", ".join(sorted(BREAKS))))
                 return 2
             broken.add(name)
         else:
-            sys.stderr.write("usage: provider.py [--break NAME]\n")
+            sys.stderr.write("usage: provider.py [--break NAME]... [--without FAULT]...\n")
             return 2
     out = sys.stdout
 
     def write(line):
         out.write(line)
 
-    provider = Provider(broken, write)
+    provider = Provider(broken, write, [f for f in FAULTS if f not in without])
     for line in sys.stdin:
         if line.strip():
             provider.turn(json.loads(line))
