@@ -125,13 +125,19 @@ impl SuiteConfig {
 
     /// Every (campaign, engine, seed) this suite runs, in order.
     pub fn plan(&self) -> Vec<RunId> {
-        let mut plan = Vec::new();
-        for c in &self.campaigns {
-            let n = if c.name == "mixed" {
+        let seeds = |c: &Campaign| {
+            if c.name == "mixed" {
                 self.mixed_seeds
             } else {
                 self.seeds
-            };
+            }
+        };
+        // Sized once: a sweep's plan is its one allocation that grows with the seeds.
+        let total: u64 = self.campaigns.iter().map(|c| seeds(c)).sum();
+        let mut plan =
+            Vec::with_capacity(usize::try_from(total).unwrap_or(0) * self.engines.len());
+        for c in &self.campaigns {
+            let n = seeds(c);
             for seed in self.start..self.start + n {
                 for engine in &self.engines {
                     plan.push(RunId {

@@ -349,6 +349,25 @@ mod tests {
     }
 
     #[test]
+    fn the_array_names_a_target_created_without_a_name_or_with_an_empty_one() {
+        let array = Array::new(ArrayConfig::new(), 7);
+        for (friendly, name) in [("a", None), ("b", Some(String::new()))] {
+            let reply = array.apply_now(&ArrayRequest::CreateTarget {
+                iscsi_name: name,
+                friendly_name: friendly.into(),
+            });
+            let Ok(ArrayReply::Target { target, .. }) = reply else {
+                panic!("CreateTarget answers with a target: {reply:?}")
+            };
+            assert!(
+                target.iscsi_name.starts_with("iqn.1991-05.com.example:sim-target-"),
+                "{}",
+                target.iscsi_name
+            );
+        }
+    }
+
+    #[test]
     fn the_log_names_what_each_creation_made() {
         let array = Array::new(ArrayConfig::new().target("t1"), 7);
         let t1 = array.target_named("t1").expect("configured");
