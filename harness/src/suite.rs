@@ -134,8 +134,7 @@ impl SuiteConfig {
         };
         // Sized once: a sweep's plan is its one allocation that grows with the seeds.
         let total: u64 = self.campaigns.iter().map(|c| seeds(c)).sum();
-        let mut plan =
-            Vec::with_capacity(usize::try_from(total).unwrap_or(0) * self.engines.len());
+        let mut plan = Vec::with_capacity(usize::try_from(total).unwrap_or(0) * self.engines.len());
         for c in &self.campaigns {
             let n = seeds(c);
             for seed in self.start..self.start + n {

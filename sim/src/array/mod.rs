@@ -360,10 +360,37 @@ mod tests {
                 panic!("CreateTarget answers with a target: {reply:?}")
             };
             assert!(
-                target.iscsi_name.starts_with("iqn.1991-05.com.example:sim-target-"),
+                target
+                    .iscsi_name
+                    .starts_with("iqn.1991-05.com.example:sim-target-"),
                 "{}",
                 target.iscsi_name
             );
+        }
+    }
+
+    #[test]
+    fn friendly_names_longer_than_the_limit_are_cut_and_say_so() {
+        use state::FRIENDLY_NAME_LIMIT;
+        let array = Array::new(ArrayConfig::new().target("t1"), 7);
+        let t1 = array.target_named("t1").expect("configured");
+        for (len, cut) in [
+            (FRIENDLY_NAME_LIMIT - 1, false),
+            (FRIENDLY_NAME_LIMIT, false),
+            (FRIENDLY_NAME_LIMIT + 1, true),
+            (FRIENDLY_NAME_LIMIT + 9, true),
+        ] {
+            let name = "é".repeat(len);
+            let reply = array.apply_now(&ArrayRequest::SetFriendlyName {
+                target: t1,
+                name: name.clone(),
+            });
+            assert!(
+                matches!(reply, Ok(ArrayReply::Done { truncated }) if truncated == cut),
+                "{len}: {reply:?}"
+            );
+            let kept: String = name.chars().take(FRIENDLY_NAME_LIMIT).collect();
+            assert_eq!(array.snapshot().targets[&t1].friendly_name, kept);
         }
     }
 
