@@ -395,6 +395,62 @@ mod tests {
     }
 
     #[test]
+    fn chap_is_on_while_a_secret_is_set_and_initiators_are_remembered_with_theirs() {
+        let array = Array::new(ArrayConfig::new().target("t1"), 7);
+        let t1 = array.target_named("t1").expect("configured");
+        let target = || array.snapshot().targets[&t1].clone();
+        let secret = |s: Option<&[u8]>| ArrayRequest::SetSharedSecret {
+            target: t1,
+            initiator: None,
+            secret: s.map(<[u8]>::to_vec),
+        };
+        let remember = |s: Option<&[u8]>| ArrayRequest::RememberInitiatorSecret {
+            target: t1,
+            initiator: "iqn.1991-05.com.example:host".into(),
+            secret: s.map(<[u8]>::to_vec),
+        };
+        for (set, on) in [
+            (Some(&b"0123456789ab"[..]), true),
+            (Some(&b""[..]), false),
+            (None, false),
+        ] {
+            assert!(array.apply_now(&secret(set)).is_ok());
+            assert_eq!(target().chap_enabled, on, "{set:?}");
+            assert!(array.apply_now(&remember(set)).is_ok());
+            assert_eq!(
+                target().remembered_initiators.len(),
+                usize::from(on),
+                "{set:?}"
+            );
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "groups, limit")]
+    fn the_invariants_refuse_a_target_over_its_group_limit() {
+        let array = Array::new(ArrayConfig::new().group_limit(1).target("t1"), 7);
+        let t1 = array.target_named("t1").expect("configured");
+        let mut state = array.snapshot();
+        let mut id = 0u128;
+        let mut new_id = || {
+            id += 1;
+            VDS_OBJECT_ID::from_u128(id)
+        };
+        // Two groups through the state itself, past the limit of one.
+        state
+            .apply(&ArrayRequest::CreatePortalGroup { target: t1 }, &mut new_id)
+            .expect("below the limit");
+        let g = state.groups.values().next().expect("one group").clone();
+        let twin = GroupRecord {
+            id: VDS_OBJECT_ID::from_u128(99),
+            tag: g.tag + 1,
+            ..g
+        };
+        state.groups.insert(twin.id, twin);
+        state.assert_invariants();
+    }
+
+    #[test]
     fn the_log_names_what_each_creation_made() {
         let array = Array::new(ArrayConfig::new().target("t1"), 7);
         let t1 = array.target_named("t1").expect("configured");

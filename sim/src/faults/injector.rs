@@ -49,18 +49,6 @@ impl Injector {
         }
     }
 
-    /// The latest moment a timed fault is due, if any.
-    pub fn last_timed(&self) -> Option<u64> {
-        self.plan
-            .rules
-            .iter()
-            .filter_map(|r| match r.at {
-                Trigger::AtMs(ms) => Some(ms),
-                Trigger::BeforeCall(_) => None,
-            })
-            .max()
-    }
-
     /// Counts one program call and fires the faults due just before it.
     pub async fn before_call<S: FaultScope>(&self, ctx: &Arc<S>) {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
