@@ -8,7 +8,7 @@ use vds_sim::provider::ProviderFactory;
 use vds_sim::runtime::EngineKind;
 use vds_sim::world::RunOutcome;
 
-use super::args::{factory, parse_campaign, parse_engine, parse_provider, parse_seed};
+use super::args::{parse_campaign, parse_engine, parse_provider, parse_seed};
 use super::panic;
 use super::{CliError, CliResult};
 use crate::campaigns::Campaign;
@@ -49,6 +49,10 @@ pub struct ReplayArgs {
     /// Make the run twice and compare the traces instead of printing one.
     #[arg(long)]
     pub check_determinism: bool,
+    /// Wall seconds the run may make no progress (or an `exec:` provider
+    /// may take for one turn) before it is reported as stuck.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = super::args::parse_positive)]
+    pub stuck_after: u64,
 }
 
 /// What to replay.
@@ -58,11 +62,18 @@ enum Subject {
 }
 
 impl Subject {
-    fn run(&self, seed: u64, engine: EngineKind, f: &dyn ProviderFactory) -> RunOutcome {
-        match self {
-            Subject::Campaign(id) => id.run(f),
-            Subject::Scenario(s, _) => vds_sim::run(&s.world(seed, engine), f),
-        }
+    fn run(
+        &self,
+        seed: u64,
+        engine: EngineKind,
+        f: &dyn ProviderFactory,
+        stuck_after: std::time::Duration,
+    ) -> RunOutcome {
+        let world = match self {
+            Subject::Campaign(id) => id.world(),
+            Subject::Scenario(s, _) => s.world(seed, engine),
+        };
+        vds_sim::run(&world.stuck_after(stuck_after), f)
     }
 
     fn describe(&self, seed: u64, engine: EngineKind) -> String {
@@ -79,7 +90,8 @@ impl Subject {
 
 /// `vds-harness replay`.
 pub fn replay(a: &ReplayArgs) -> CliResult {
-    let f = factory(&a.provider)?;
+    let f = super::args::factory_limited(&a.provider, a.stuck_after)?;
+    let stuck_after = std::time::Duration::from_secs(a.stuck_after);
     let subject = match &a.scenario {
         Some(path) => Subject::Scenario(
             Box::new(Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?),
@@ -93,10 +105,10 @@ pub fn replay(a: &ReplayArgs) -> CliResult {
     };
     let what = subject.describe(a.seed, a.engine);
     panic::set_current(Some(what.clone()));
-    let first = subject.run(a.seed, a.engine, f.as_ref());
+    let first = subject.run(a.seed, a.engine, f.as_ref(), stuck_after);
 
     if a.check_determinism {
-        let second = subject.run(a.seed, a.engine, f.as_ref());
+        let second = subject.run(a.seed, a.engine, f.as_ref(), stuck_after);
         panic::set_current(None);
         return match first_difference(&first.trace, &second.trace) {
             None => {
