@@ -594,6 +594,13 @@ fn every_operation(seed: u64) -> WorldConfig {
         bind: "w6".into(),
     });
     steps.push(Step::wait("w6"));
+    // A name of its own that no target has yet.
+    steps.push(Step::CreateTarget {
+        iscsi_name: Some("iqn.1991-05.com.example:fresh".into()),
+        friendly_name: "fresh".into(),
+        bind: "w8".into(),
+    });
+    steps.push(Step::wait("w8"));
     // An empty name leaves the choice to the provider, as NULL does.
     steps.push(Step::CreateTarget {
         iscsi_name: Some(String::new()),

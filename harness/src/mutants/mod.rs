@@ -253,6 +253,12 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::RefusalWarranted,
         "CreateTarget refuses an empty iSCSI name (the provider's choice) with E_INVALIDARG"
     ),
+    wrapper!(
+        "chosen-names-taken",
+        wrappers::ChosenNamesTaken,
+        RuleId::RefusalWarranted,
+        "CreateTarget refuses every chosen iSCSI name with VDS_E_NAME_NOT_UNIQUE, taken or not"
+    ),
 ];
 
 /// The mutant with this name.

@@ -618,3 +618,22 @@ impl Wrap for EmptyNameRefused {
         s.CreateTarget(iscsi_name, friendly_name).await
     }
 }
+
+/// CreateTarget refuses every chosen iSCSI name as already in use.
+#[derive(Clone)]
+pub(super) struct ChosenNamesTaken;
+
+#[async_trait]
+impl Wrap for ChosenNamesTaken {
+    async fn sub_system_create_target(
+        &self,
+        s: &dyn IVdsSubSystemIscsi,
+        iscsi_name: Option<&str>,
+        friendly_name: &str,
+    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
+        if iscsi_name.is_some_and(|n| !n.is_empty()) {
+            return Err(HResult::VDS_E_NAME_NOT_UNIQUE);
+        }
+        s.CreateTarget(iscsi_name, friendly_name).await
+    }
+}

@@ -157,9 +157,41 @@ fn chosen_name(args: &str) -> Option<&str> {
         .filter(|n| !n.is_empty())
 }
 
-/// REFUSAL-WARRANTED for CreateTarget: E_INVALIDARG is warranted by a
-/// malformed chosen name, or by an invalid_argument fault (the array
-/// refuses a request as malformed) fired before the answer; not otherwise.
+/// Whether a target named `name` was on the array at some time in
+/// `[from, to]` (simulated µs).
+fn name_taken_between(h: &History, name: &str, from: u128, to: u128) -> bool {
+    let mut alive: std::collections::BTreeSet<_> = h
+        .out
+        .initial_array
+        .targets
+        .values()
+        .filter(|t| t.iscsi_name == name)
+        .map(|t| t.id)
+        .collect();
+    let mut taken = false;
+    for e in h.applied().filter(|e| e.t_us <= to) {
+        if e.t_us >= from && !alive.is_empty() {
+            taken = true;
+        }
+        match &e.request {
+            ArrayRequest::CreateTarget {
+                iscsi_name: Some(n),
+                ..
+            } if n == name => alive.extend(e.created),
+            ArrayRequest::DeleteTarget { target } => {
+                alive.remove(target);
+            }
+            _ => {}
+        }
+    }
+    taken || !alive.is_empty()
+}
+
+/// REFUSAL-WARRANTED for CreateTarget: VDS_E_NAME_NOT_UNIQUE is warranted
+/// only by a target with the chosen iSCSI name on the array while the call
+/// ran; E_INVALIDARG by a malformed chosen name, or by an invalid_argument
+/// fault (the array refuses a request as malformed) fired before the
+/// answer; neither otherwise.
 fn create_target_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     for call in h
@@ -174,6 +206,21 @@ fn create_target_refusals(h: &History, j: &mut Judgement) {
             continue;
         }
         j.hit_at(rule, call);
+        if hr == HResult::VDS_E_NAME_NOT_UNIQUE {
+            let taken = chosen_name(&call.args)
+                .is_some_and(|n| name_taken_between(h, n, call.t_call_us, at.t_us));
+            if !taken {
+                j.fail(
+                    rule,
+                    at,
+                    format!(
+                        "CreateTarget answered {hr}, but no target on the array had its chosen iSCSI name ({})",
+                        chosen_name(&call.args).unwrap_or("none: the provider chooses")
+                    ),
+                );
+            }
+            continue;
+        }
         if hr != HResult::E_INVALIDARG
             || chosen_name(&call.args).is_some_and(|n| !iscsi_name_well_formed(n))
         {
