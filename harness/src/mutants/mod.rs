@@ -5,6 +5,7 @@ mod wrappers;
 
 use std::sync::Arc;
 
+use vds_sim::hresult::HResult;
 use vds_sim::profile::RuleId;
 use vds_sim::provider::{Mutation, ProviderFactory, ReferenceFactory};
 
@@ -237,7 +238,10 @@ pub const MUTANTS: &[Mutant] = &[
     ),
     wrapper!(
         "chosen-names-refused",
-        wrappers::ChosenNamesRefused,
+        wrappers::NamesRefused {
+            refuses: |name| name.is_some(),
+            hr: HResult::E_INVALIDARG,
+        },
         RuleId::RefusalWarranted,
         "CreateTarget refuses every chosen iSCSI name, well formed or not, with E_INVALIDARG"
     ),
@@ -249,13 +253,19 @@ pub const MUTANTS: &[Mutant] = &[
     ),
     wrapper!(
         "empty-name-refused",
-        wrappers::EmptyNameRefused,
+        wrappers::NamesRefused {
+            refuses: |name| name == Some(""),
+            hr: HResult::E_INVALIDARG,
+        },
         RuleId::RefusalWarranted,
         "CreateTarget refuses an empty iSCSI name (the provider's choice) with E_INVALIDARG"
     ),
     wrapper!(
         "chosen-names-taken",
-        wrappers::ChosenNamesTaken,
+        wrappers::NamesRefused {
+            refuses: |name| name.is_some_and(|n| !n.is_empty()),
+            hr: HResult::VDS_E_NAME_NOT_UNIQUE,
+        },
         RuleId::RefusalWarranted,
         "CreateTarget refuses every chosen iSCSI name with VDS_E_NAME_NOT_UNIQUE, taken or not"
     ),

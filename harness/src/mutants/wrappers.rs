@@ -566,25 +566,6 @@ impl Wrap for DeleteRefusedForLuns {
     }
 }
 
-/// CreateTarget refuses every chosen iSCSI name as malformed.
-#[derive(Clone)]
-pub(super) struct ChosenNamesRefused;
-
-#[async_trait]
-impl Wrap for ChosenNamesRefused {
-    async fn sub_system_create_target(
-        &self,
-        s: &dyn IVdsSubSystemIscsi,
-        iscsi_name: Option<&str>,
-        friendly_name: &str,
-    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
-        if iscsi_name.is_some() {
-            return Err(HResult::E_INVALIDARG);
-        }
-        s.CreateTarget(iscsi_name, friendly_name).await
-    }
-}
-
 /// A living group's QueryAssociatedPortals answers VDS_E_OBJECT_DELETED.
 #[derive(Clone)]
 pub(super) struct LivingGroupDeleted;
@@ -599,40 +580,27 @@ impl Wrap for LivingGroupDeleted {
     }
 }
 
-/// CreateTarget takes an empty iSCSI name as a malformed name instead of
-/// "let the provider choose".
+/// CreateTarget refuses with `hr` every iSCSI name argument that `refuses`
+/// picks out (`None` for NULL): chosen names refused as malformed or as
+/// taken, an empty name taken as a malformed one.
 #[derive(Clone)]
-pub(super) struct EmptyNameRefused;
-
-#[async_trait]
-impl Wrap for EmptyNameRefused {
-    async fn sub_system_create_target(
-        &self,
-        s: &dyn IVdsSubSystemIscsi,
-        iscsi_name: Option<&str>,
-        friendly_name: &str,
-    ) -> HrResult<ComPtr<dyn IVdsAsync>> {
-        if iscsi_name == Some("") {
-            return Err(HResult::E_INVALIDARG);
-        }
-        s.CreateTarget(iscsi_name, friendly_name).await
-    }
+pub(super) struct NamesRefused {
+    /// Which `pwszIscsiName` arguments are refused.
+    pub refuses: fn(Option<&str>) -> bool,
+    /// With what.
+    pub hr: HResult,
 }
 
-/// CreateTarget refuses every chosen iSCSI name as already in use.
-#[derive(Clone)]
-pub(super) struct ChosenNamesTaken;
-
 #[async_trait]
-impl Wrap for ChosenNamesTaken {
+impl Wrap for NamesRefused {
     async fn sub_system_create_target(
         &self,
         s: &dyn IVdsSubSystemIscsi,
         iscsi_name: Option<&str>,
         friendly_name: &str,
     ) -> HrResult<ComPtr<dyn IVdsAsync>> {
-        if iscsi_name.is_some_and(|n| !n.is_empty()) {
-            return Err(HResult::VDS_E_NAME_NOT_UNIQUE);
+        if (self.refuses)(iscsi_name) {
+            return Err(self.hr);
         }
         s.CreateTarget(iscsi_name, friendly_name).await
     }
