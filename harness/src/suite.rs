@@ -411,22 +411,8 @@ impl Coverage {
 
     /// Adds one run's cells.
     fn add(&mut self, j: &oracle::Judgement, engine: EngineKind) {
-        for cell in j.cells.keys() {
-            *self
-                .cells
-                .entry(*cell)
-                .or_default()
-                .entry(engine)
-                .or_default() += 1;
-        }
-        for cell in j.situations.keys() {
-            *self
-                .situations
-                .entry(*cell)
-                .or_default()
-                .entry(engine)
-                .or_default() += 1;
-        }
+        count_runs(&mut self.cells, j.cells.keys(), engine);
+        count_runs(&mut self.situations, j.situations.keys(), engine);
     }
 
     /// Whether some run on `engine` exercised `check` on `method`.
@@ -603,16 +589,23 @@ fn engines_of(engines: impl Iterator<Item = EngineKind>) -> Vec<EngineKind> {
     e
 }
 
+/// Counts one run on `engine` for each of `cells`.
+fn count_runs<'a, K: Ord + Copy + 'a>(
+    counts: &mut BTreeMap<K, BTreeMap<EngineKind, u64>>,
+    cells: impl Iterator<Item = &'a K>,
+    engine: EngineKind,
+) {
+    for cell in cells {
+        *counts.entry(*cell).or_default().entry(engine).or_default() += 1;
+    }
+}
+
 /// Whether a provider that cannot take the faults `cannot_take` is excused
 /// from situations under the fault `kind` (as scenario files name it).
 fn cannot_take_kind(cannot_take: &[ProviderFaultKind], kind: &str) -> bool {
-    cannot_take.iter().any(|f| {
-        kind == match f {
-            ProviderFaultKind::CorruptCache => "cache_corruption",
-            ProviderFaultKind::Restart => "provider_restart",
-            ProviderFaultKind::FailNextAllocation => "allocation_failure",
-        }
-    })
+    vds_sim::faults::Fault::PROVIDER_SIDE
+        .iter()
+        .any(|(k, f)| *k == kind && cannot_take.contains(f))
 }
 
 /// Marks each check that no run exercised on an engine the plan ran on,

@@ -206,6 +206,13 @@ impl<'a> History<'a> {
             .map(|e| e.t_us)
     }
 
+    /// When the array deleted `object`, a target or a group (or the group's
+    /// target), if it did.
+    pub fn deleted_at(&self, object: VDS_OBJECT_ID) -> Option<u128> {
+        self.target_deleted_at(object)
+            .or_else(|| self.group_deleted_at(object))
+    }
+
     /// True when `group` existed on the array at time `t_us`.
     pub fn group_existed_at(&self, group: VDS_OBJECT_ID, t_us: u128) -> bool {
         let Some(target) = self.group_target.get(&group) else {

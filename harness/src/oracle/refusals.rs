@@ -233,11 +233,14 @@ fn create_target_refusals(h: &History, j: &mut Judgement) {
             .iter()
             .any(|f| f.kind == "invalid_argument" && f.seq < at.seq_return);
         if !refused {
-            let name = chosen_name(&call.args).unwrap_or("none (the provider chooses)");
+            let why = match chosen_name(&call.args) {
+                Some(name) => format!("its chosen iSCSI name ({name}) is well formed"),
+                None => "it chose no iSCSI name (NULL or empty: the provider chooses)".to_string(),
+            };
             j.fail(
                 rule,
                 at,
-                format!("CreateTarget answered E_INVALIDARG, but its chosen iSCSI name ({name}) is well formed and no invalid_argument fault had fired"),
+                format!("CreateTarget answered E_INVALIDARG, but {why} and no invalid_argument fault had fired"),
             );
         }
     }
@@ -265,10 +268,7 @@ fn deleted_refusals(h: &History, j: &mut Judgement) {
             continue;
         }
         j.hit_at(rule, call);
-        let deleted = h
-            .target_deleted_at(object)
-            .or_else(|| h.group_deleted_at(object));
-        if deleted.is_none_or(|t| t > at.t_us) {
+        if h.deleted_at(object).is_none_or(|t| t > at.t_us) {
             j.fail(
                 rule,
                 at,

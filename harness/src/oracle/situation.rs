@@ -60,12 +60,11 @@ impl History<'_> {
     pub fn situations(&self, s: &StepRecord) -> Vec<Situation> {
         let first = self.first_call_of(s);
         // A call that started an operation lasts until the operation's end was seen.
-        let last = self.answer(s).map_or(s, |(_, at)| at);
-        let last = if last.seq_return > s.seq_return {
-            last
-        } else {
-            s
-        };
+        let last = self
+            .answer(s)
+            .map(|(_, at)| at)
+            .filter(|at| at.seq_return > s.seq_return)
+            .unwrap_or(s);
         let mut found = Vec::new();
         if self.deleted_by(first, last.t_us) {
             found.push(Situation::Deleted);
@@ -120,9 +119,7 @@ impl History<'_> {
         let Some(object) = call.object else {
             return false;
         };
-        self.target_deleted_at(object)
-            .or_else(|| self.group_deleted_at(object))
-            .is_some_and(|t| t <= t_us)
+        self.deleted_at(object).is_some_and(|t| t <= t_us)
     }
 }
 

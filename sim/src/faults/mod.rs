@@ -6,6 +6,8 @@ pub mod injector;
 
 use serde::{Deserialize, Serialize};
 
+use crate::provider::ProviderFaultKind;
+
 /// What goes wrong.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -90,6 +92,15 @@ impl Fault {
             Fault::ProviderRestart => "provider_restart",
         }
     }
+
+    /// The kinds of the faults a provider suffers itself, each with the
+    /// [`ProviderFaultKind`] a provider that cannot take it declares
+    /// (`ProviderFactory::cannot_take`).
+    pub const PROVIDER_SIDE: [(&'static str, ProviderFaultKind); 3] = [
+        ("cache_corruption", ProviderFaultKind::CorruptCache),
+        ("allocation_failure", ProviderFaultKind::FailNextAllocation),
+        ("provider_restart", ProviderFaultKind::Restart),
+    ];
 
     /// Every kind, for documentation and error messages.
     pub const KINDS: [&'static str; 12] = [
