@@ -84,8 +84,9 @@ enum Args {
     /// `--list`: there is nothing to list; exit at once.
     List,
     /// Run cucumber with these arguments (program name first), keeping the
-    /// scenarios the bare words select.
-    Run(Vec<OsString>, Filter),
+    /// scenarios the bare words select, on the features in the path given
+    /// (`--input` naming a file or folder), else in `features/`.
+    Run(Vec<OsString>, Filter, Option<std::path::PathBuf>),
 }
 
 /// libtest-style filters: bare words, each selecting the scenarios whose
@@ -162,6 +163,7 @@ fn needed_fault(scenario: &cucumber::gherkin::Scenario) -> Option<ProviderFaultK
 fn translate(args: impl IntoIterator<Item = OsString>) -> Args {
     let mut out: Vec<OsString> = vec!["features".into()];
     let mut filter = Filter::default();
+    let mut input = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let Some(s) = arg.to_str().map(str::to_string) else {
@@ -196,6 +198,23 @@ fn translate(args: impl IntoIterator<Item = OsString>) -> Args {
             }
             continue;
         }
+        if name == "--input" || name == "-i" {
+            // A file or folder is read from here: cucumber's own --input is
+            // a glob, which finds nothing at an absolute path.
+            let value = inline_value
+                .clone()
+                .map(OsString::from)
+                .or_else(|| args.next());
+            match value {
+                Some(v) if std::path::Path::new(&v).exists() => input = Some(v.into()),
+                Some(v) => {
+                    out.push("--input".into());
+                    out.push(v);
+                }
+                None => out.push(arg),
+            }
+            continue;
+        }
         if CUCUMBER_OPTIONS.contains(&name.as_str()) {
             out.push(arg);
             if inline_value.is_none()
@@ -211,7 +230,7 @@ fn translate(args: impl IntoIterator<Item = OsString>) -> Args {
         }
         filter.words.push(s);
     }
-    Args::Run(out, filter)
+    Args::Run(out, filter, input)
 }
 
 /// The Basic parser, with each scenario's check IDs (its own and its
@@ -303,9 +322,9 @@ fn main() {
             std::process::exit(1);
         }
     }
-    let (args, filter) = match translate(std::env::args_os().skip(1)) {
+    let (args, filter, input) = match translate(std::env::args_os().skip(1)) {
         Args::List => return,
-        Args::Run(args, filter) => (args, filter),
+        Args::Run(args, filter, input) => (args, filter, input),
     };
     let provider = world::default_provider_name();
     let cannot_take = match world::factory_for(&provider) {
@@ -328,9 +347,9 @@ fn main() {
     // Each run happens on threads of its own, so scenarios can overlap; the
     // normalised writer prints them in file order whatever the overlap.
     let concurrency = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
-    let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
+    let features = input.unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/features").into());
     let writer = futures::executor::block_on(
-        VdsWorld::cucumber::<&str>()
+        VdsWorld::cucumber::<std::path::PathBuf>()
             .with_parser(CheckIdsInNames(cucumber::parser::Basic::new()))
             .max_concurrent_scenarios(concurrency)
             .before(|_feature, _rule, scenario, world| {

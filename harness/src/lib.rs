@@ -13,6 +13,7 @@ pub mod providers;
 pub mod regressions;
 pub mod report;
 pub mod scenario;
+pub mod shrink;
 pub mod suite;
 
 /// The whole `vds-harness` command line for your own provider: `run`,

@@ -2,6 +2,8 @@
 //! calls a client makes before the scenario's own, and the faults (which may
 //! also be written as When steps).
 
+use std::time::Duration;
+
 use cucumber::{given, when};
 use vds_sim::faults::Fault;
 use vds_sim::program::Step;
@@ -44,6 +46,25 @@ fn provider(w: &mut VdsWorld, name: String) -> Result<(), String> {
 fn group_limit(w: &mut VdsWorld, limit: u16) {
     w.changed();
     w.array.group_limit = limit;
+}
+
+#[given(regex = r"^each array operation takes (\d+) ms plus up to (\d+) ms$")]
+fn op_time(w: &mut VdsWorld, time_ms: u64, jitter_ms: u64) {
+    w.changed();
+    w.array.op_time = Duration::from_millis(time_ms);
+    w.array.op_jitter = Duration::from_millis(jitter_ms);
+}
+
+#[given(regex = r"^each message between provider and array takes (\d+) to (\d+) ms$")]
+fn latency(w: &mut VdsWorld, min_ms: u64, max_ms: u64) {
+    w.changed();
+    w.latency = Some((Duration::from_millis(min_ms), Duration::from_millis(max_ms)));
+}
+
+#[given(regex = r"^the run is declared hung after (\d+) ms$")]
+fn time_limit(w: &mut VdsWorld, ms: u64) {
+    w.changed();
+    w.time_limit = Some(Duration::from_millis(ms));
 }
 
 #[given(regex = r#"^a target "([^"]*)"$"#)]
@@ -281,6 +302,66 @@ fn concurrent_calls(
     when: String,
 ) -> Result<(), String> {
     w.add_fault(Fault::ConcurrentCalls { clients, target }, Some(&when))
+}
+
+#[given(
+    regex = r"^messages between provider and array are lost with probability ([0-9.]+) for (\d+) ms(?:,? (before call \d+|at \d+ ms))?$"
+)]
+#[when(
+    regex = r"^messages between provider and array are lost with probability ([0-9.]+) for (\d+) ms(?:,? (before call \d+|at \d+ ms))?$"
+)]
+fn link_loss(
+    w: &mut VdsWorld,
+    probability: f64,
+    duration_ms: u64,
+    when: String,
+) -> Result<(), String> {
+    w.add_fault(
+        Fault::LinkLoss {
+            probability,
+            duration_ms,
+        },
+        Some(&when),
+    )
+}
+
+#[given(
+    regex = r"^messages between provider and array take (\d+) ms longer for (\d+) ms(?:,? (before call \d+|at \d+ ms))?$"
+)]
+#[when(
+    regex = r"^messages between provider and array take (\d+) ms longer for (\d+) ms(?:,? (before call \d+|at \d+ ms))?$"
+)]
+fn link_latency(
+    w: &mut VdsWorld,
+    extra_ms: u64,
+    duration_ms: u64,
+    when: String,
+) -> Result<(), String> {
+    w.add_fault(
+        Fault::LinkLatency {
+            extra_ms,
+            duration_ms,
+        },
+        Some(&when),
+    )
+}
+
+#[given(regex = r"^that fault fires with probability ([0-9.]+)$")]
+#[when(regex = r"^that fault fires with probability ([0-9.]+)$")]
+fn fault_probability(w: &mut VdsWorld, probability: f64) -> Result<(), String> {
+    if !(0.0..=1.0).contains(&probability) {
+        return Err(format!(
+            "a probability is between 0 and 1, not {probability}"
+        ));
+    }
+    w.changed();
+    let rule = w
+        .faults
+        .rules
+        .last_mut()
+        .ok_or("no fault has been described yet")?;
+    rule.probability = probability;
+    Ok(())
 }
 
 #[given(regex = r"^the provider restarts(?:,? (before call \d+|at \d+ ms))?$")]

@@ -81,6 +81,25 @@ fn group_id(
 
 // ------------------------------------------------------------ return codes
 
+/// The whole contract: every check of the oracle, on every run (a run
+/// that did not finish is judged too: it breaks RUN-COMPLETES). The step a
+/// shrunk feature (`vds-harness shrink`) ends with.
+#[then(regex = r"^no check of the contract finds a violation$")]
+async fn no_violation(w: &mut VdsWorld) -> Result<(), String> {
+    w.runs().await?;
+    for o in w.outcomes.as_deref().unwrap_or_default() {
+        let findings = vds_harness::oracle::judge(o).findings;
+        if !findings.is_empty() {
+            let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
+            return Err(w.failure(
+                o,
+                &format!("the run breaks the contract:\n{}", list.join("\n")),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[then(regex = r"^the call returns (.+)$")]
 async fn call_returns(w: &mut VdsWorld, want: String) -> Result<(), String> {
     let want = parse_hrs(&want)?;

@@ -58,6 +58,12 @@ fn sleep(w: &mut VdsWorld, client: String, ms: u64) {
     w.push(&client, Step::Sleep { ms });
 }
 
+#[when(regex = r#"^client "([^"]*)" leaks "([^"]*)"$"#)]
+fn leak(w: &mut VdsWorld, client: String, name: String) {
+    let name = w.binding(&client, &name);
+    w.push(&client, Step::Leak { name });
+}
+
 #[when(regex = r#"^client "([^"]*)" releases "([^"]*)"$"#)]
 fn release(w: &mut VdsWorld, client: String, name: String) {
     let name = w.binding(&client, &name);
@@ -89,29 +95,35 @@ fn subsystem_query(w: &mut VdsWorld, client: String, method: String) {
 }
 
 #[when(
-    regex = r#"^client "([^"]*)" calls CreateTarget with iSCSI name "([^"]*)" and friendly name "([^"]*)"$"#
+    regex = r#"^client "([^"]*)" calls CreateTarget with iSCSI name "([^"]*)" and friendly name "([^"]*)"(?: as operation "([^"]*)")?$"#
 )]
-fn create_target(w: &mut VdsWorld, client: String, iscsi_name: String, friendly_name: String) {
+fn create_target(
+    w: &mut VdsWorld,
+    client: String,
+    iscsi_name: String,
+    friendly_name: String,
+    op: String,
+) {
     w.push(
         &client,
         Step::CreateTarget {
             iscsi_name: Some(iscsi_name),
             friendly_name,
-            bind: "op".into(),
+            bind: op_name(&op),
         },
     );
 }
 
 #[when(
-    regex = r#"^client "([^"]*)" calls CreateTarget with a NULL iSCSI name and friendly name "([^"]*)"$"#
+    regex = r#"^client "([^"]*)" calls CreateTarget with a NULL iSCSI name and friendly name "([^"]*)"(?: as operation "([^"]*)")?$"#
 )]
-fn create_target_unnamed(w: &mut VdsWorld, client: String, friendly_name: String) {
+fn create_target_unnamed(w: &mut VdsWorld, client: String, friendly_name: String, op: String) {
     w.push(
         &client,
         Step::CreateTarget {
             iscsi_name: None,
             friendly_name,
-            bind: "op".into(),
+            bind: op_name(&op),
         },
     );
 }
@@ -133,9 +145,18 @@ fn create_portal_group(w: &mut VdsWorld, client: String, target: String, op: Str
 }
 
 #[when(
-    regex = r#"^client "([^"]*)" calls (GetProperties|GetSubSystem|QueryPortalGroups|QueryAssociatedLuns|Delete|GetConnectedInitiators) on target "([^"]*)"$"#
+    regex = r#"^client "([^"]*)" calls (GetProperties|GetSubSystem|QueryPortalGroups|QueryAssociatedLuns|Delete|GetConnectedInitiators) on target "([^"]*)"(?: as operation "([^"]*)")?$"#
 )]
-fn target_call(w: &mut VdsWorld, client: String, method: String, target: String) {
+fn target_call(
+    w: &mut VdsWorld,
+    client: String,
+    method: String,
+    target: String,
+    op: String,
+) -> Result<(), String> {
+    if !op.is_empty() && method != "Delete" {
+        return Err(format!("{method} starts no operation to name \"{op}\""));
+    }
     let target = w.binding(&client, &target);
     let step = match method.as_str() {
         "GetProperties" => Step::GetTargetProperties { target },
@@ -144,11 +165,26 @@ fn target_call(w: &mut VdsWorld, client: String, method: String, target: String)
         "GetSubSystem" => Step::GetSubSystem { target },
         "Delete" => Step::DeleteTarget {
             target,
-            bind: "op".into(),
+            bind: op_name(&op),
         },
         _ => Step::GetConnectedInitiators { target },
     };
     w.push(&client, step);
+    Ok(())
+}
+
+#[when(
+    regex = r#"^client "([^"]*)" calls QueryPortalGroups on target "([^"]*)" and keeps the portal groups as "([^"]*)"$"#
+)]
+fn query_groups_kept(w: &mut VdsWorld, client: String, target: String, prefix: String) {
+    let target = w.binding(&client, &target);
+    w.push(
+        &client,
+        Step::QueryPortalGroups {
+            target,
+            bind: Some(prefix),
+        },
+    );
 }
 
 #[when(regex = r#"^client "([^"]*)" calls SetFriendlyName on target "([^"]*)" with "([^"]*)"$"#)]
@@ -219,19 +255,29 @@ fn remember_initiator_secret(
 // ------------------------------------------------------- IVdsIscsiPortalGroup
 
 #[when(
-    regex = r#"^client "([^"]*)" calls (GetProperties|QueryAssociatedPortals|Delete) on portal group "([^"]*)"$"#
+    regex = r#"^client "([^"]*)" calls (GetProperties|QueryAssociatedPortals|Delete) on portal group "([^"]*)"(?: as operation "([^"]*)")?$"#
 )]
-fn group_call(w: &mut VdsWorld, client: String, method: String, group: String) {
+fn group_call(
+    w: &mut VdsWorld,
+    client: String,
+    method: String,
+    group: String,
+    op: String,
+) -> Result<(), String> {
+    if !op.is_empty() && method != "Delete" {
+        return Err(format!("{method} starts no operation to name \"{op}\""));
+    }
     let group = w.binding(&client, &group);
     let step = match method.as_str() {
         "GetProperties" => Step::GetPortalGroupProperties { group },
         "QueryAssociatedPortals" => Step::QueryAssociatedPortals { group },
         _ => Step::DeletePortalGroup {
             group,
-            bind: "op".into(),
+            bind: op_name(&op),
         },
     };
     w.push(&client, step);
+    Ok(())
 }
 
 #[when(
@@ -254,11 +300,18 @@ fn get_target(w: &mut VdsWorld, client: String, group: String, keep: String) {
 }
 
 #[when(
-    regex = r#"^client "([^"]*)" calls (AddPortal|RemovePortal) on portal group "([^"]*)" with portal "([^"]*)"$"#
+    regex = r#"^client "([^"]*)" calls (AddPortal|RemovePortal) on portal group "([^"]*)" with portal "([^"]*)"(?: as operation "([^"]*)")?$"#
 )]
-fn portal_call(w: &mut VdsWorld, client: String, method: String, group: String, portal: String) {
+fn portal_call(
+    w: &mut VdsWorld,
+    client: String,
+    method: String,
+    group: String,
+    portal: String,
+    op: String,
+) {
     let group = w.binding(&client, &group);
-    let bind = "op".to_string();
+    let bind = op_name(&op);
     let step = if method == "AddPortal" {
         Step::AddPortal {
             group,

@@ -45,6 +45,10 @@ pub struct VdsWorld {
     pub faults: FaultPlan,
     /// The clients' programs, in order of first mention.
     pub clients: Vec<ClientProgram>,
+    /// The provider-array latency range, when not the sim's default.
+    pub latency: Option<(std::time::Duration, std::time::Duration)>,
+    /// The hang limit, when not the sim's default.
+    pub time_limit: Option<std::time::Duration>,
     /// Names a scenario gives to objects, per client, mapped to the binding
     /// the program uses.
     pub aliases: BTreeMap<(String, String), Alias>,
@@ -101,6 +105,8 @@ impl VdsWorld {
             array: ArrayConfig::default(),
             faults: FaultPlan::default(),
             clients: Vec::new(),
+            latency: None,
+            time_limit: None,
             aliases: BTreeMap::new(),
             last: None,
             outcomes: None,
@@ -221,8 +227,27 @@ impl VdsWorld {
 
     // ------------------------------------------------------------------ run
 
-    /// Runs the world on each engine (once per change) and returns the runs.
+    /// Runs the world on each engine (once per change) and returns the
+    /// runs, each of which must have run to its end.
     pub async fn outcomes(&mut self) -> Result<&[RunOutcome], String> {
+        self.runs().await?;
+        let outcomes = self.outcomes.as_deref().unwrap_or_default();
+        for outcome in outcomes {
+            if let Some(e) = &outcome.error {
+                return Err(
+                    self.failure(outcome, &format!("the world did not run to its end: {e}"))
+                );
+            }
+        }
+        if let [a, b, ..] = outcomes {
+            self.agree(a, b)?;
+        }
+        Ok(outcomes)
+    }
+
+    /// Runs the world on each engine (once per change) and returns the
+    /// runs, finished or not.
+    pub async fn runs(&mut self) -> Result<&[RunOutcome], String> {
         if self.outcomes.is_none() {
             let factory = self.factory.clone()?;
             let mut cfg = WorldConfig::new(self.seed)
@@ -230,6 +255,12 @@ impl VdsWorld {
                 .faults(self.faults.clone());
             for c in &self.clients {
                 cfg = cfg.client(c.clone());
+            }
+            if let Some((min, max)) = self.latency {
+                cfg = cfg.latency(min, max);
+            }
+            if let Some(limit) = self.time_limit {
+                cfg = cfg.time_limit(limit);
             }
             let mut pending = Vec::new();
             for &engine in &self.engines {
@@ -249,15 +280,7 @@ impl VdsWorld {
                 let outcome = rx
                     .await
                     .map_err(|_| format!("the {engine} run panicked outside the world"))?;
-                if let Some(e) = &outcome.error {
-                    return Err(
-                        self.failure(&outcome, &format!("the world did not run to its end: {e}"))
-                    );
-                }
                 outcomes.push(outcome);
-            }
-            if let [a, b, ..] = outcomes.as_slice() {
-                self.agree(a, b)?;
             }
             self.outcomes = Some(outcomes);
         }

@@ -33,6 +33,7 @@ mod panic;
 mod progress;
 mod replay;
 mod run;
+mod shrink;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -89,6 +90,8 @@ pub enum Command {
     Sweep(run::SweepArgs),
     /// Print the whole trace of one run; or check that it is deterministic.
     Replay(replay::ReplayArgs),
+    /// Shrink a failing run to the smallest world that still fails the same check.
+    Shrink(shrink::ShrinkArgs),
     /// Decode an HRESULT and say what a caller should do about it.
     Explain(explain::ExplainArgs),
     /// List every conformance check with the profile rule it enforces.
@@ -172,7 +175,7 @@ where
 }
 
 /// The subcommands that take `--provider`.
-const WITH_PROVIDER: [&str; 5] = ["run", "sweep", "coverage", "replay", "bench"];
+const WITH_PROVIDER: [&str; 6] = ["run", "sweep", "coverage", "replay", "shrink", "bench"];
 
 /// The command line's definition; with a provider registered by
 /// [`crate::main`], that provider is `--provider`'s default.
@@ -204,6 +207,7 @@ fn dispatch(cli: Cli) -> CliResult {
         Command::Sweep(a) => run::sweep(&a),
         Command::Coverage(a) => run::coverage(&a),
         Command::Replay(a) => replay::replay(&a),
+        Command::Shrink(a) => shrink::shrink(&a),
         Command::Explain(a) => explain::command(&a),
         Command::Checks => {
             out!("{}", listings::checks());

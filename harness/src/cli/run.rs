@@ -75,6 +75,10 @@ pub struct RunArgs {
     /// Runs made at once [default: the machine's cores]; the output is the same for any number.
     #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub jobs: Option<u64>,
+    /// Shrink the first failing run of each failed check and write its
+    /// minimal scenario and feature beside the artifacts.
+    #[arg(long)]
+    pub shrink: bool,
 }
 
 /// `vds-harness coverage`: the suite `run` makes, reported as one row per
@@ -149,6 +153,11 @@ pub struct SweepArgs {
     /// Print the runs this sweep would make (campaign, engine, seed; one a line) and stop.
     #[arg(long)]
     pub dry_run: bool,
+    /// Group the failures into distinct bugs: shrink up to N failing runs
+    /// of each failed check (default 5 when given without a number) and
+    /// print each distinct shrunk world once, with how many runs came to it.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5", value_parser = parse_positive)]
+    pub shrink: Option<u64>,
 }
 
 /// The suite configuration `run` maps its flags onto.
@@ -219,7 +228,12 @@ pub fn run(a: &RunArgs) -> CliResult {
     }
     let report = run_plan(&cfg, &plan, "run", false);
     out!("{}", report::matrix(&report));
-    finish(&report, a.junit.as_deref(), a.artifacts.as_deref())
+    let shrink = a.shrink.then_some(Shrinking {
+        factory: cfg.factory.as_ref(),
+        scenarios: &[],
+        per_check: 1,
+    });
+    finish(&report, a.junit.as_deref(), a.artifacts.as_deref(), shrink)
 }
 
 /// `vds-harness sweep`.
@@ -256,7 +270,12 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
     );
     let report = run_plan(&cfg, &plan, "sweep", true);
     out!("{}", report::matrix(&report));
-    finish(&report, a.junit.as_deref(), a.artifacts.as_deref())
+    let shrink = a.shrink.map(|n| Shrinking {
+        factory: cfg.factory.as_ref(),
+        scenarios: &[],
+        per_check: usize::try_from(n).unwrap_or(usize::MAX),
+    });
+    finish(&report, a.junit.as_deref(), a.artifacts.as_deref(), shrink)
 }
 
 /// Runs a plan with a progress bar, keeping the panic hook told which run is in progress.
@@ -276,6 +295,14 @@ pub(super) fn run_plan(
     bar.finish();
     panic::set_current(None);
     report
+}
+
+/// What `--shrink` needs: the provider, the scenario files run (their
+/// failures' worlds), and how many failing runs of each check to shrink.
+pub(super) struct Shrinking<'a> {
+    pub factory: &'a dyn ProviderFactory,
+    pub scenarios: &'a [Scenario],
+    pub per_check: usize,
 }
 
 /// Refuses, before anything runs, a JUnit file or an artifacts directory
@@ -308,6 +335,7 @@ pub(super) fn finish(
     report: &SuiteReport,
     junit: Option<&Path>,
     artifacts: Option<&Path>,
+    shrink: Option<Shrinking<'_>>,
 ) -> CliResult {
     let mut io_errors = Vec::new();
     if !report.failures.is_empty() {
@@ -335,6 +363,12 @@ pub(super) fn finish(
                 "cannot write the artifacts of the failing runs to {}: {e}; expected a writable directory (--artifacts DIR)",
                 dir.display()
             )),
+        }
+        if let Some(s) = shrink
+            && let Err(e) =
+                super::shrink::distinct_bugs(report, s.factory, s.scenarios, s.per_check, dir)
+        {
+            io_errors.push(e);
         }
     }
     if let Some(path) = junit
@@ -398,5 +432,10 @@ fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
         );
     }
     out!("{}", report::matrix(&report));
-    finish(&report, a.junit.as_deref(), a.artifacts.as_deref())
+    let shrink = a.shrink.then_some(Shrinking {
+        factory: f.as_ref(),
+        scenarios: &scenarios,
+        per_check: 1,
+    });
+    finish(&report, a.junit.as_deref(), a.artifacts.as_deref(), shrink)
 }

@@ -25,8 +25,12 @@ pub struct Artifact {
 /// The file stem for a run: `<campaign>-<engine>-seed<S>`, with anything
 /// but letters, digits, `.`, `_` and `-` in the campaign replaced by `_`.
 pub fn artifact_stem(run: &FailedRun) -> String {
-    let campaign: String = run
-        .campaign
+    artifact_stem_of(&run.campaign, run.engine, run.seed)
+}
+
+/// The file stem for a run of this campaign (or scenario) name, engine and seed.
+pub fn artifact_stem_of(campaign: &str, engine: vds_sim::runtime::EngineKind, seed: u64) -> String {
+    let campaign: String = campaign
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
@@ -36,7 +40,7 @@ pub fn artifact_stem(run: &FailedRun) -> String {
             }
         })
         .collect();
-    format!("{campaign}-{}-seed{}", run.engine, run.seed)
+    format!("{campaign}-{engine}-seed{seed}")
 }
 
 /// Writes the trace and the findings of every failing run into `dir`

@@ -36,6 +36,7 @@ mod names;
 mod schema;
 mod tables;
 mod values;
+pub mod write;
 
 use std::path::Path;
 use std::time::Duration;

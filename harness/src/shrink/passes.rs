@@ -1,0 +1,336 @@
+//! The reductions, each keeping a candidate only if it still fails: whole
+//! clients, fault rules, steps (ddmin), array objects, then smaller values.
+//! Rounds repeat until one accepts nothing.
+
+use std::time::Duration;
+
+use vds_sim::faults::{Fault, Trigger};
+use vds_sim::program::Step;
+use vds_sim::world::WorldConfig;
+
+use super::Tester;
+
+/// Rounds of every pass until one accepts no candidate.
+pub(super) fn shrink(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    loop {
+        let before = t.accepted();
+        w = clients(w, t);
+        w = faults(w, t);
+        w = steps(w, t);
+        w = array(w, t);
+        w = values(w, t);
+        if t.accepted() == before {
+            return w;
+        }
+    }
+}
+
+/// Tries each candidate in order and keeps the first that still fails.
+fn first(w: WorldConfig, t: &mut Tester, candidates: Vec<WorldConfig>) -> WorldConfig {
+    for c in candidates {
+        if c != w && t.fails(&c) {
+            return c;
+        }
+    }
+    w
+}
+
+/// Drops whole clients, last first.
+fn clients(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    for i in (0..w.clients.len()).rev() {
+        let mut c = w.clone();
+        c.clients.remove(i);
+        if t.fails(&c) {
+            w = c;
+        }
+    }
+    w
+}
+
+/// Drops fault rules, last first.
+fn faults(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    for i in (0..w.faults.rules.len()).rev() {
+        let mut c = w.clone();
+        c.faults.rules.remove(i);
+        if t.fails(&c) {
+            w = c;
+        }
+    }
+    w
+}
+
+/// Delta debugging (Zeller's ddmin, complements only) over every client's
+/// steps together; a client left with no step is dropped.
+fn steps(w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    let build = |keep: &[(usize, usize)]| {
+        let mut c = w.clone();
+        for (ci, client) in c.clients.iter_mut().enumerate() {
+            let mut k = 0;
+            client.steps.retain(|_| {
+                k += 1;
+                keep.contains(&(ci, k - 1))
+            });
+        }
+        c.clients.retain(|c| !c.steps.is_empty());
+        c
+    };
+    let mut items: Vec<(usize, usize)> = w
+        .clients
+        .iter()
+        .enumerate()
+        .flat_map(|(ci, c)| (0..c.steps.len()).map(move |si| (ci, si)))
+        .collect();
+    let mut n = 2;
+    while items.len() >= 2 {
+        let chunk = items.len().div_ceil(n);
+        let mut reduced = false;
+        for start in (0..items.len()).step_by(chunk) {
+            let mut rest = items[..start].to_vec();
+            rest.extend_from_slice(&items[(start + chunk).min(items.len())..]);
+            if t.fails(&build(&rest)) {
+                items = rest;
+                n = (n - 1).max(2);
+                reduced = true;
+                break;
+            }
+        }
+        if !reduced {
+            if n >= items.len() {
+                break;
+            }
+            n = (n * 2).min(items.len());
+        }
+    }
+    build(&items)
+}
+
+/// Drops targets, portals and initiators; lowers groups, LUNs and the group limit.
+fn array(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    for i in (0..w.array.targets.len()).rev() {
+        let mut c = w.clone();
+        c.array.targets.remove(i);
+        if t.fails(&c) {
+            w = c;
+        }
+    }
+    for i in (0..w.array.portals.len()).rev() {
+        let mut c = w.clone();
+        c.array.portals.remove(i);
+        if t.fails(&c) {
+            w = c;
+        }
+    }
+    for i in 0..w.array.targets.len() {
+        let mut c = w.clone();
+        c.array.targets[i].initiators.clear();
+        w = first(w, t, vec![c]);
+        let tg = &w.array.targets[i];
+        let lower = smaller(u64::from(tg.groups), 0)
+            .into_iter()
+            .map(|g| {
+                let mut c = w.clone();
+                c.array.targets[i].groups = g as u16;
+                c
+            })
+            .collect();
+        w = first(w, t, lower);
+        let tg = &w.array.targets[i];
+        let lower = smaller(u64::from(tg.luns), 0)
+            .into_iter()
+            .map(|l| {
+                let mut c = w.clone();
+                c.array.targets[i].luns = l as u16;
+                c
+            })
+            .collect();
+        w = first(w, t, lower);
+    }
+    let floor = w
+        .array
+        .targets
+        .iter()
+        .map(|t| t.groups)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let lower = smaller(u64::from(w.array.group_limit), u64::from(floor))
+        .into_iter()
+        .map(|l| {
+            let mut c = w.clone();
+            c.array.group_limit = l as u16;
+            c
+        })
+        .collect();
+    first(w, t, lower)
+}
+
+/// Lowers what remains: fault times, durations, counts and probabilities;
+/// sleeps; names kept by steps that nothing uses; jitter and latency spread.
+fn values(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    for i in 0..w.faults.rules.len() {
+        let mut c = w.clone();
+        c.faults.rules[i].probability = 1.0;
+        w = first(w, t, vec![c]);
+        let at = match w.faults.rules[i].at {
+            Trigger::AtMs(ms) => smaller(ms, 0).into_iter().map(Trigger::AtMs).collect(),
+            Trigger::BeforeCall(n) => smaller(n, 1)
+                .into_iter()
+                .map(Trigger::BeforeCall)
+                .collect::<Vec<_>>(),
+        };
+        let lower = at
+            .into_iter()
+            .map(|a| {
+                let mut c = w.clone();
+                c.faults.rules[i].at = a;
+                c
+            })
+            .collect();
+        w = first(w, t, lower);
+        let lower = smaller_faults(&w.faults.rules[i].fault)
+            .into_iter()
+            .map(|f| {
+                let mut c = w.clone();
+                c.faults.rules[i].fault = f;
+                c
+            })
+            .collect();
+        w = first(w, t, lower);
+    }
+    for ci in 0..w.clients.len() {
+        for si in 0..w.clients[ci].steps.len() {
+            let lower = smaller_steps(&w.clients[ci].steps[si])
+                .into_iter()
+                .map(|s| {
+                    let mut c = w.clone();
+                    c.clients[ci].steps[si] = s;
+                    c
+                })
+                .collect();
+            w = first(w, t, lower);
+        }
+    }
+    let mut c = w.clone();
+    c.array.op_jitter = Duration::ZERO;
+    w = first(w, t, vec![c]);
+    let mut c = w.clone();
+    c.max_latency = c.min_latency;
+    first(w, t, vec![c])
+}
+
+/// Smaller values to try, smallest first: the floor, half, one less.
+fn smaller(v: u64, floor: u64) -> Vec<u64> {
+    let mut out = Vec::new();
+    for x in [floor, floor + (v - floor.min(v)) / 2, v.saturating_sub(1)] {
+        if x >= floor && x < v && !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// Smaller versions of a fault: shorter, fewer clients, certain loss, less slow.
+fn smaller_faults(f: &Fault) -> Vec<Fault> {
+    match f {
+        Fault::ConcurrentCalls { clients, target } => smaller(u64::from(*clients), 1)
+            .into_iter()
+            .map(|n| Fault::ConcurrentCalls {
+                clients: n as u32,
+                target: target.clone(),
+            })
+            .collect(),
+        Fault::LinkLoss {
+            probability,
+            duration_ms,
+        } => {
+            let mut v: Vec<Fault> = smaller(*duration_ms, 1)
+                .into_iter()
+                .map(|d| Fault::LinkLoss {
+                    probability: *probability,
+                    duration_ms: d,
+                })
+                .collect();
+            if *probability != 1.0 {
+                v.push(Fault::LinkLoss {
+                    probability: 1.0,
+                    duration_ms: *duration_ms,
+                });
+            }
+            v
+        }
+        Fault::LinkPartition { duration_ms } => smaller(*duration_ms, 1)
+            .into_iter()
+            .map(|d| Fault::LinkPartition { duration_ms: d })
+            .collect(),
+        Fault::LinkHold { duration_ms } => smaller(*duration_ms, 1)
+            .into_iter()
+            .map(|d| Fault::LinkHold { duration_ms: d })
+            .collect(),
+        Fault::LinkLatency {
+            extra_ms,
+            duration_ms,
+        } => smaller(*duration_ms, 1)
+            .into_iter()
+            .map(|d| Fault::LinkLatency {
+                extra_ms: *extra_ms,
+                duration_ms: d,
+            })
+            .chain(
+                smaller(*extra_ms, 1)
+                    .into_iter()
+                    .map(|e| Fault::LinkLatency {
+                        extra_ms: e,
+                        duration_ms: *duration_ms,
+                    }),
+            )
+            .collect(),
+        Fault::SlowOperations {
+            factor,
+            duration_ms,
+        } => smaller(*duration_ms, 1)
+            .into_iter()
+            .map(|d| Fault::SlowOperations {
+                factor: *factor,
+                duration_ms: d,
+            })
+            .chain(
+                smaller(u64::from(*factor), 2)
+                    .into_iter()
+                    .map(|f| Fault::SlowOperations {
+                        factor: f as u32,
+                        duration_ms: *duration_ms,
+                    }),
+            )
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Smaller versions of a step: shorter sleeps, nothing kept that need not be.
+fn smaller_steps(s: &Step) -> Vec<Step> {
+    match s {
+        Step::Sleep { ms } => smaller(*ms, 0)
+            .into_iter()
+            .map(|ms| Step::Sleep { ms })
+            .collect(),
+        Step::Wait { op, bind: Some(_) } => vec![Step::Wait {
+            op: op.clone(),
+            bind: None,
+        }],
+        Step::GetTarget {
+            group,
+            bind: Some(_),
+        } => vec![Step::GetTarget {
+            group: group.clone(),
+            bind: None,
+        }],
+        Step::QueryPortalGroups {
+            target,
+            bind: Some(_),
+        } => vec![Step::QueryPortalGroups {
+            target: target.clone(),
+            bind: None,
+        }],
+        _ => Vec::new(),
+    }
+}
