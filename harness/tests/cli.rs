@@ -553,3 +553,69 @@ fn the_readme_lists_every_campaign() {
         );
     }
 }
+
+#[test]
+fn shrink_writes_a_scenario_a_feature_a_trace_and_an_account_that_agree() {
+    let dir = fresh("shrink");
+    let d = dir.to_str().unwrap();
+    let args = [
+        "shrink",
+        "--seed",
+        "7",
+        "--provider",
+        "mutant:deleted-as-not-found",
+        "--artifacts",
+        d,
+    ];
+    let out = harness(&args);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stdout.contains("check: OUTCOME-LISTED still fails"),
+        "{out:#?}"
+    );
+    let stem = dir.join("mixed-madsim-seed7");
+    let yaml = std::fs::read_to_string(stem.with_extension("min.yaml")).unwrap();
+    let feature = std::fs::read_to_string(stem.with_extension("feature")).unwrap();
+    let account = std::fs::read_to_string(stem.with_extension("shrink.txt")).unwrap();
+    assert!(stem.with_extension("min.trace.jsonl").is_file());
+    assert_eq!(account, out.stdout);
+    assert!(feature.contains("Then no check of the contract finds a violation"));
+    // The scenario file fails the same check; the reference passes it.
+    let file = stem.with_extension("min.yaml");
+    let f = file.to_str().unwrap();
+    let again = harness(&[
+        "run",
+        "--scenario",
+        f,
+        "--provider",
+        "mutant:deleted-as-not-found",
+        "--artifacts",
+        d,
+    ]);
+    assert_eq!(again.code, 1, "{again:#?}");
+    assert!(again.stdout.contains("OUTCOME-LISTED: c1"), "{again:#?}");
+    assert_eq!(harness(&["run", "--scenario", f]).code, 0);
+    // The same input writes the same bytes.
+    assert_eq!(harness(&args).stdout, out.stdout);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), yaml);
+}
+
+#[test]
+fn shrink_refuses_a_passing_run_and_an_unknown_check() {
+    let out = harness(&["shrink", "--seed", "7"]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stdout.contains("no check fails"), "{out:#?}");
+    let out = harness(&["shrink", "--seed", "7", "--check", "CPG-NOPE"]);
+    assert!(assert_usage_error(&out).contains("unknown check `CPG-NOPE`"));
+    let out = harness(&[
+        "shrink",
+        "--seed",
+        "7",
+        "--provider",
+        "mutant:deleted-as-not-found",
+        "--check",
+        "CPG-LIMIT",
+    ]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stdout.contains("does not fail CPG-LIMIT"), "{out:#?}");
+}

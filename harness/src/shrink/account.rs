@@ -30,7 +30,7 @@ pub fn account(origin: &str, provider: &str, s: &Shrunk, files: &ShrinkFiles) ->
         s.world.engine, s.world.seed
     );
     for r in s.outcome.steps.iter().filter(|r| r.step > 0) {
-        let _ = writeln!(t, "  {}", describe(r));
+        let _ = writeln!(t, "  {}", describe(&s.world, r));
     }
     if s.world.faults.rules.is_empty() {
         let _ = writeln!(t, "faults that matter: none");
@@ -80,13 +80,19 @@ fn size(w: &WorldConfig) -> String {
     )
 }
 
-/// One call as a line: who, which step, what it returned.
-fn describe(r: &StepRecord) -> String {
-    let mut line = format!("{} #{} {}", r.client, r.step, r.method);
-    if !r.args.is_empty() {
-        let _ = write!(line, "({})", r.args);
-    }
-    let _ = write!(line, " -> {}", r.hr);
+/// One call as a line: the step in the features' words, what it returned.
+fn describe(w: &WorldConfig, r: &StepRecord) -> String {
+    let said = w
+        .clients
+        .iter()
+        .find(|c| c.name == r.client)
+        .and_then(|c| {
+            c.steps
+                .get(r.step - 1)
+                .map(|s| super::gherkin::sentence(&c.name, s, &c.steps))
+        })
+        .unwrap_or_else(|| format!("client \"{}\" calls {}", r.client, r.method));
+    let mut line = format!("#{} {said} -> {}", r.step, r.hr);
     if let Some(h) = r.hr_result {
         let _ = write!(line, ", pHrResult {h}");
     }

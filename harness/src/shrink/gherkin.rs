@@ -40,7 +40,7 @@ pub fn feature(world: &WorldConfig, title: &str, about: &str, check: CheckId) ->
     let mut when = true;
     for c in &world.clients {
         for s in &c.steps {
-            let line = step(&c.name, s, &c.steps);
+            let line = sentence(&c.name, s, &c.steps);
             let word = if line.starts_with('#') {
                 ""
             } else if when {
@@ -64,7 +64,7 @@ pub fn unsayable(world: &WorldConfig) -> Vec<String> {
     world
         .clients
         .iter()
-        .flat_map(|c| c.steps.iter().map(move |s| step(&c.name, s, &c.steps)))
+        .flat_map(|c| c.steps.iter().map(move |s| sentence(&c.name, s, &c.steps)))
         .filter(|l| l.starts_with('#'))
         .collect()
 }
@@ -217,7 +217,7 @@ fn kept(op: &str, steps: &[Step], wait: &Step) -> &'static str {
 
 /// One step as a sentence (without its keyword), or a `#` comment when
 /// the vocabulary has no words for it.
-fn step(c: &str, s: &Step, steps: &[Step]) -> String {
+pub(crate) fn sentence(c: &str, s: &Step, steps: &[Step]) -> String {
     let c = format!("client \"{c}\"");
     match s {
         Step::Reenumerate => format!("{c} calls Reenumerate"),
@@ -246,6 +246,26 @@ fn step(c: &str, s: &Step, steps: &[Step]) -> String {
                 as_op(bind)
             )
         }
+        Step::Wait { op, bind } => format!(
+            "{c} waits for operation \"{op}\"{}",
+            bind.as_ref()
+                .map(|b| format!(" and keeps {} as \"{b}\"", kept(op, steps, s)))
+                .unwrap_or_default()
+        ),
+        Step::QueryStatus { op } => format!("{c} queries the status of operation \"{op}\""),
+        Step::Cancel { op } => format!("{c} cancels operation \"{op}\""),
+        Step::Release { name } => format!("{c} releases \"{name}\""),
+        Step::Leak { name } => format!("{c} leaks \"{name}\""),
+        Step::Sleep { ms } => format!("{c} waits {ms} ms"),
+        other => target_sentence(&c, other)
+            .or_else(|| group_sentence(&c, other))
+            .unwrap_or_else(|| format!("# (no words for this step: {other:?})")),
+    }
+}
+
+/// A call on a target as a sentence, if it is one the vocabulary has words for.
+fn target_sentence(c: &str, s: &Step) -> Option<String> {
+    Some(match s {
         Step::DeleteTarget { target, bind } => {
             format!("{c} calls Delete on target \"{target}\"{}", as_op(bind))
         }
@@ -302,6 +322,13 @@ fn step(c: &str, s: &Step, steps: &[Step]) -> String {
                 .map(|i| format!("initiator \"{i}\""))
                 .unwrap_or_else(|| "a NULL initiator".to_string())
         ),
+        _ => return None,
+    })
+}
+
+/// A call on a portal group or a portal as a sentence.
+fn group_sentence(c: &str, s: &Step) -> Option<String> {
+    Some(match s {
         Step::GetPortalGroupProperties { group } => {
             format!("{c} calls GetProperties on portal group \"{group}\"")
         }
@@ -351,17 +378,6 @@ fn step(c: &str, s: &Step, steps: &[Step]) -> String {
                 status.name()
             )
         }
-        Step::Wait { op, bind } => format!(
-            "{c} waits for operation \"{op}\"{}",
-            bind.as_ref()
-                .map(|b| format!(" and keeps {} as \"{b}\"", kept(op, steps, s)))
-                .unwrap_or_default()
-        ),
-        Step::QueryStatus { op } => format!("{c} queries the status of operation \"{op}\""),
-        Step::Cancel { op } => format!("{c} cancels operation \"{op}\""),
-        Step::Release { name } => format!("{c} releases \"{name}\""),
-        Step::Leak { name } => format!("{c} leaks \"{name}\""),
-        Step::Sleep { ms } => format!("{c} waits {ms} ms"),
-        other => format!("# (no words for this step: {other:?})"),
-    }
+        _ => return None,
+    })
 }

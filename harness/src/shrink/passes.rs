@@ -2,7 +2,12 @@
 //! clients, fault rules, steps (ddmin), array objects, then smaller values.
 //! Rounds repeat until one accepts nothing.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_yaml::Value;
 
 use vds_sim::faults::{Fault, Trigger};
 use vds_sim::program::Step;
@@ -20,9 +25,122 @@ pub(super) fn shrink(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
         w = array(w, t);
         w = values(w, t);
         if t.accepted() == before {
-            return w;
+            return names(w, t);
         }
     }
+}
+
+/// Plain names, so that the same bug found from two seeds reads the same:
+/// targets `t1`, `t2`, ... in array order, clients `c1`, `c2`, ..., and a
+/// client's one async object `op`. Each renaming is kept only if the run
+/// still fails.
+fn names(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    let targets: BTreeMap<String, String> = w
+        .array
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), format!("t{}", i + 1)))
+        .collect();
+    if targets.iter().any(|(a, b)| a != b) {
+        let mut c = w.clone();
+        for t in &mut c.array.targets {
+            t.name = targets[&t.name].clone();
+        }
+        for client in &mut c.clients {
+            for s in &mut client.steps {
+                *s = renamed(s, "target", &targets);
+            }
+        }
+        for r in &mut c.faults.rules {
+            r.fault = renamed(&r.fault, "target", &targets);
+        }
+        w = first(w, t, vec![c]);
+    }
+    let mut c = w.clone();
+    for (i, client) in c.clients.iter_mut().enumerate() {
+        client.name = format!("c{}", i + 1);
+    }
+    w = first(w, t, vec![c]);
+    for i in 0..w.clients.len() {
+        let mut c = w.clone();
+        if one_op(&mut c.clients[i].steps) {
+            w = first(w, t, vec![c]);
+        }
+    }
+    w
+}
+
+/// A step or fault with the string field `key` renamed by `map`.
+fn renamed<T: Serialize + DeserializeOwned + Clone>(
+    x: &T,
+    key: &str,
+    map: &BTreeMap<String, String>,
+) -> T {
+    let Ok(mut v) = serde_yaml::to_value(x) else {
+        return x.clone();
+    };
+    if let Some(Value::String(s)) = v.as_mapping_mut().and_then(|m| m.get_mut(key))
+        && let Some(n) = map.get(s.as_str())
+    {
+        *s = n.clone();
+    }
+    serde_yaml::from_value(v).unwrap_or_else(|_| x.clone())
+}
+
+/// Names a client's only async object `op` (the default); false if it has
+/// none, several, or already uses the name `op`.
+fn one_op(steps: &mut [Step]) -> bool {
+    let mut ops: Vec<String> = Vec::new();
+    for s in steps.iter() {
+        match s {
+            Step::CreateTarget { bind, .. }
+            | Step::CreatePortalGroup { bind, .. }
+            | Step::DeleteTarget { bind, .. }
+            | Step::AddPortal { bind, .. }
+            | Step::RemovePortal { bind, .. }
+            | Step::DeletePortalGroup { bind, .. }
+                if !ops.contains(bind) =>
+            {
+                ops.push(bind.clone());
+            }
+            _ => {}
+        }
+    }
+    let [old] = ops.as_slice() else {
+        return false;
+    };
+    let old = old.clone();
+    let uses_op = serde_yaml::to_string(&*steps)
+        .unwrap_or_default()
+        .contains(": op\n");
+    if old == "op" || uses_op {
+        return false;
+    }
+    for s in steps.iter_mut() {
+        match s {
+            Step::CreateTarget { bind, .. }
+            | Step::CreatePortalGroup { bind, .. }
+            | Step::DeleteTarget { bind, .. }
+            | Step::AddPortal { bind, .. }
+            | Step::RemovePortal { bind, .. }
+            | Step::DeletePortalGroup { bind, .. }
+                if *bind == old =>
+            {
+                *bind = "op".to_string();
+            }
+            Step::Wait { op, .. } | Step::QueryStatus { op } | Step::Cancel { op }
+                if *op == old =>
+            {
+                *op = "op".to_string();
+            }
+            Step::Release { name } | Step::Leak { name } if *name == old => {
+                *name = "op".to_string();
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Tries each candidate in order and keeps the first that still fails.
