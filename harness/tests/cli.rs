@@ -619,3 +619,25 @@ fn shrink_refuses_a_passing_run_and_an_unknown_check() {
     assert_eq!(out.code, 1, "{out:#?}");
     assert!(out.stdout.contains("does not fail CPG-LIMIT"), "{out:#?}");
 }
+
+#[test]
+fn run_shrink_writes_the_minimal_files_of_each_failed_check() {
+    let dir = fresh("run-shrink");
+    let d = dir.to_str().unwrap();
+    let out = harness(&[
+        "run",
+        "--provider",
+        "mutant:duplicate-tags",
+        "--campaign",
+        "up-to-the-limit",
+        "--shrink",
+        "--artifacts",
+        d,
+    ]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stdout.contains("distinct bugs"), "{out:#?}");
+    assert!(out.stdout.contains("  CPG-TAG-UNIQUE: "), "{out:#?}");
+    let yaml = dir.join("up-to-the-limit-madsim-seed0.min.yaml");
+    assert!(yaml.is_file(), "{out:#?}");
+    assert!(dir.join("up-to-the-limit-madsim-seed0.feature").is_file());
+}
