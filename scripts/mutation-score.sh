@@ -48,7 +48,7 @@ usage() {
 
 files() {
     case "$1" in
-        provider) echo "-f sim/src/provider/** -e **/provider/wrap/** -e **/provider/mutation.rs --exclude-re Shared::mutated --exclude-re ReferenceFactory::mutant --exclude-re Cache::reseal --exclude-re AsyncOp::mutated_output --exclude-re replace.SimProvider:: --exclude-re replace.ProviderFactory::cannot_take --exclude-re fmt::Debug" ;;
+        provider) echo "-f sim/src/provider/** -e **/provider/wrap/** -e **/provider/mutation.rs --exclude-re mutated --exclude-re ReferenceFactory::mutant --exclude-re Cache::reseal --exclude-re replace.SimProvider:: --exclude-re replace.ProviderFactory::cannot_take --exclude-re fmt::Debug" ;;
         environment) echo "-f sim/src/array/** -f sim/src/faults/** --exclude-re fmt::Debug" ;;
         *) echo "unknown set \`$1\`; expected provider or environment" >&2; exit 2 ;;
     esac

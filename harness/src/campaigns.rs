@@ -148,28 +148,60 @@ fn cache_corruption(seed: u64) -> WorldConfig {
     )
 }
 
+/// A target and a group deleted behind the provider's back, then used;
+/// then a Refresh, after which reads must no longer show them; then a
+/// group and a target the provider deletes itself, read afterwards
+/// (CACHE-LEARNS-DELETIONS).
 fn deleted_behind_back(seed: u64) -> WorldConfig {
-    one(
-        seed,
-        t1(),
-        FaultPlan::new().before_call(
+    let target = |t: &str| Step::GetTargetProperties { target: t.into() };
+    let group = |g: &str| Step::GetPortalGroupProperties { group: g.into() };
+    let steps = vec![
+        target("t1"),
+        Step::cpg("t1", "op"),
+        Step::cpg("t1", "op"),
+        Step::SetFriendlyName {
+            target: "t1".into(),
+            name: "renamed".into(),
+        },
+        Step::cpg("t2", "op1"),
+        Step::wait_as("op1", "g2"),
+        group("g2"),
+        // The group is deleted behind the provider's back here (call 8).
+        group("g2"),
+        Step::Sleep { ms: 100 },
+        Step::Refresh,
+        target("t1"),
+        group("g2"),
+        Step::cpg("t2", "op2"),
+        Step::wait_as("op2", "g3"),
+        Step::DeletePortalGroup {
+            group: "g3".into(),
+            bind: "op3".into(),
+        },
+        Step::wait("op3"),
+        group("g3"),
+        Step::DeleteTarget {
+            target: "t2".into(),
+            bind: "op4".into(),
+        },
+        Step::wait("op4"),
+        target("t2"),
+    ];
+    let faults = FaultPlan::new()
+        .before_call(
             2,
             Fault::DeleteTarget {
                 target: "t1".into(),
             },
-        ),
-        vec![
-            Step::GetTargetProperties {
-                target: "t1".into(),
+        )
+        .before_call(
+            8,
+            Fault::DeletePortalGroup {
+                target: "t2".into(),
+                tag: 1,
             },
-            Step::cpg("t1", "op"),
-            Step::cpg("t1", "op"),
-            Step::SetFriendlyName {
-                target: "t1".into(),
-                name: "renamed".into(),
-            },
-        ],
-    )
+        );
+    one(seed, t1(), faults, steps)
 }
 
 fn deleted_during_operation(seed: u64) -> WorldConfig {

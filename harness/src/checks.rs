@@ -167,6 +167,10 @@ pub const CHECKS: &[Check] = &[
         ),
     ),
     check(
+        RuleId::CacheLearnsDeletions,
+        "once a Refresh or the provider's own Delete has told it, reads no longer show a deleted object",
+    ),
+    check(
         RuleId::PortalOneGroupPerTarget,
         "a portal held by another group of the target is refused with VDS_E_OBJECT_EXISTS, and only then",
     ),
@@ -274,6 +278,10 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
             Method::PortalGroupDelete,
         ],
         R::PortalOneGroupPerTarget => &[Method::PortalGroupAddPortal],
+        R::CacheLearnsDeletions => &[
+            Method::TargetGetProperties,
+            Method::PortalGroupGetProperties,
+        ],
         R::RestartReloadsCache => &[
             Method::TargetGetProperties,
             Method::TargetQueryPortalGroups,
@@ -362,6 +370,7 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
         R::LinkErrorsAsWin32 => LINK,
         R::RestartAbandonsOperations | R::RestartReloadsCache => &[Fault("provider_restart")],
         R::PortalOneGroupPerTarget => &[Plain],
+        R::CacheLearnsDeletions => &[Deleted],
         R::ArgNullPointer => &[Plain],
         R::RefusalWarranted => &[
             Plain,

@@ -94,4 +94,7 @@ fn the_default_suite_exercises_every_check_on_both_engines() {
         }
     }
     assert!(report.conformant());
+    // The report names the provider it judged (the JUnit classname, the
+    // replay commands' --provider).
+    assert_eq!(report.provider, "reference");
 }

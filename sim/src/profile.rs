@@ -72,6 +72,7 @@ rule_ids! {
     PortalOneGroupPerTarget = "PORTAL-ONE-GROUP-PER-TARGET",
     RestartAbandonsOperations = "RESTART-ABANDONS-OPERATIONS",
     RestartReloadsCache = "RESTART-RELOADS-CACHE",
+    CacheLearnsDeletions = "CACHE-LEARNS-DELETIONS",
     AnswersConsistent = "ANSWERS-CONSISTENT",
     RunCompletes = "RUN-COMPLETES",
     OutcomeListed = "OUTCOME-LISTED",
@@ -354,6 +355,11 @@ pub const RULES: &[Rule] = &[
         RuleId::RestartReloadsCache,
         "A restarted provider remembers nothing of the array: what it reports after a restart about targets and portal groups comes from the array at or after the restart. A read answered after a restart never succeeds on a target or group the array had deleted before it, and QueryPortalGroups reports a number of groups the target had at some instant between the restart and the answer.",
         "The docs do not cover provider restarts; a provider process that starts again has only the array to learn from.",
+    ),
+    decided(
+        RuleId::CacheLearnsDeletions,
+        "Reads may lag behind a deletion made behind the provider's back (CACHE-READS-MAY-BE-STALE) only until the provider learns of it: once a Refresh called after the deletion has succeeded, or once the provider's own operation deleting the target or portal group (or its target) has been seen to end with S_OK, GetProperties of that object no longer succeeds.",
+        "The docs present Refresh as the way to bring a provider's view of the array up to date; a provider that deleted an object itself has nothing to learn.",
     ),
     documented(
         RuleId::AnswersConsistent,

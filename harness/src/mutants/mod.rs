@@ -95,6 +95,7 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::RestartAbandonsOperations,
     ),
     hook(Mutation::RestartKeepsCache, RuleId::RestartReloadsCache),
+    hook(Mutation::RefreshKeepsCache, RuleId::CacheLearnsDeletions),
     hook(
         Mutation::RecoverWithoutRefresh,
         RuleId::CacheRecoverySequence,

@@ -8,6 +8,7 @@ mod async_rules;
 mod cache;
 mod cpg;
 mod history;
+mod learned;
 mod linearizability;
 mod link;
 mod outcomes;
@@ -228,6 +229,10 @@ const JUDGES: &[(RuleId, Judge)] = &[
         restart::restart_abandons_operations,
     ),
     (RuleId::RestartReloadsCache, restart::restart_reloads_cache),
+    (
+        RuleId::CacheLearnsDeletions,
+        learned::cache_learns_deletions,
+    ),
     (
         RuleId::PortalOneGroupPerTarget,
         portals::portal_one_group_per_target,

@@ -152,11 +152,6 @@ impl AsyncOp {
         self.done.send_replace(true);
     }
 
-    /// True while the operation has not ended.
-    pub fn pending(&self) -> bool {
-        !matches!(self.lock().phase, Phase::Done(..))
-    }
-
     /// The output of the catalogue's hook mutants that break Wait's output
     /// (`PointerInFailedWait`, `WrongOutputType`); `None` for the reference.
     fn mutated_output(

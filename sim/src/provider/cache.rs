@@ -7,23 +7,11 @@ use std::hash::{Hash, Hasher};
 use crate::array::{ArraySnapshot, GroupRecord, TargetRecord};
 use crate::props::VDS_OBJECT_ID;
 
-/// FNV-1a, so the seal is the same in every process and build.
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
-        }
-    }
-}
-
+/// The cache's checksum. The seal is only ever compared with another seal
+/// of the same process, never traced or written, so the standard hasher
+/// (fixed keys) serves.
 fn seal_of(data: &ArraySnapshot) -> u64 {
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    let mut h = std::hash::DefaultHasher::new();
     data.hash(&mut h);
     h.finish()
 }
@@ -104,19 +92,22 @@ impl Cache {
             };
             let gone: Vec<_> = known.iter().filter(|id| absent(id)).copied().collect();
             self.deleted.extend(gone);
-            for (id, t) in old.targets.iter().filter(|(id, _)| !known.contains(id)) {
+            // What the cache knew then and the copy lacks is gone (above);
+            // what the copy has it knows better: only objects learned
+            // since are kept from the cache.
+            for (id, t) in &old.targets {
                 snapshot.targets.entry(*id).or_insert_with(|| t.clone());
             }
             if intact {
-                for (id, g) in old.groups.iter().filter(|(id, _)| !known.contains(id)) {
+                for (id, g) in &old.groups {
                     snapshot.groups.entry(*id).or_insert_with(|| g.clone());
                 }
             }
         }
+        // A group whose target is gone stays out of sight: PortalGroup's
+        // prologue finds no target for it.
         snapshot.targets.retain(|id, _| !self.deleted.contains(id));
-        snapshot
-            .groups
-            .retain(|id, g| !self.deleted.contains(id) && !self.deleted.contains(&g.target));
+        snapshot.groups.retain(|id, _| !self.deleted.contains(id));
         self.seal = seal_of(&snapshot);
         self.data = Some(snapshot);
         self.damaged_empty = None;
@@ -181,11 +172,6 @@ impl Cache {
             // on its way keep the stand-in, in which no target exists.)
             self.damaged_empty = Some(salt);
         }
-    }
-
-    /// True when the provider knows the object is gone.
-    pub fn is_deleted(&self, id: VDS_OBJECT_ID) -> bool {
-        self.deleted.contains(&id)
     }
 
     /// Records that an object is gone, and drops it (and a target's groups) from the cache.

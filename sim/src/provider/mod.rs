@@ -199,7 +199,9 @@ impl Shared {
 
     pub(crate) fn track(&self, op: &Arc<AsyncOp>) {
         let mut s = self.lock();
-        s.ops.retain(|w| w.upgrade().is_some_and(|o| o.pending()));
+        // Operations nobody holds any more are forgotten; a finished one
+        // may stay, since ending an operation twice keeps its first end.
+        s.ops.retain(|w| w.upgrade().is_some());
         s.ops.push(Arc::downgrade(op));
     }
 

@@ -33,11 +33,13 @@ pub enum Mutation {
     RestartKeepsOperations,
     /// A restart keeps the cache instead of reloading it from the array.
     RestartKeepsCache,
+    /// Refresh of a sound cache answers S_OK without reloading it.
+    RefreshKeepsCache,
 }
 
 impl Mutation {
     /// Every mutation.
-    pub const ALL: [Mutation; 10] = [
+    pub const ALL: [Mutation; 11] = [
         Mutation::PointerInFailedWait,
         Mutation::NoSerialisation,
         Mutation::RecoverWithoutRefresh,
@@ -48,6 +50,7 @@ impl Mutation {
         Mutation::SpuriousAlreadyExists,
         Mutation::RestartKeepsOperations,
         Mutation::RestartKeepsCache,
+        Mutation::RefreshKeepsCache,
     ];
 
     /// The mutation's name, as in `mutant:NAME`.
@@ -63,6 +66,7 @@ impl Mutation {
             Mutation::SpuriousAlreadyExists => "spurious-already-exists",
             Mutation::RestartKeepsOperations => "restart-keeps-operations",
             Mutation::RestartKeepsCache => "restart-keeps-cache",
+            Mutation::RefreshKeepsCache => "refresh-keeps-cache",
         }
     }
 
@@ -97,6 +101,9 @@ impl Mutation {
             }
             Mutation::RestartKeepsCache => {
                 "a provider restart keeps its cache, so reads after it show objects deleted before it"
+            }
+            Mutation::RefreshKeepsCache => {
+                "Refresh of a sound cache succeeds without reloading it, so reads after it show objects deleted before it"
             }
         }
     }

@@ -7,6 +7,38 @@ pub struct HwProvider {
     pub(super) shared: Arc<Shared>,
 }
 
+/// The copy a Refresh loads: the array's, except under the catalogue's
+/// hook `RefreshKeepsCache`, which reloads a sound cache with itself.
+fn mutated_snapshot(
+    shared: &Shared,
+    cache: &crate::provider::cache::Cache,
+    snapshot: crate::array::ArraySnapshot,
+    was_corrupt: bool,
+) -> crate::array::ArraySnapshot {
+    if !was_corrupt && shared.mutated(Mutation::RefreshKeepsCache) {
+        return cache.data().clone();
+    }
+    snapshot
+}
+
+/// Whether the cache was corrupt as a Refresh began, which only the
+/// catalogue's hooks (`CorruptAfterRefresh`, `RefreshKeepsCache`) ask.
+fn mutated_was_corrupt(shared: &Shared) -> bool {
+    shared.config.mutation.is_some() && !shared.lock().cache.intact()
+}
+
+/// Under the catalogue's hook `CorruptAfterRefresh`, the cure leaves a
+/// cache that was corrupt corrupt; nothing for the reference.
+fn mutated_after_refresh(
+    shared: &Shared,
+    cache: &mut crate::provider::cache::Cache,
+    was_corrupt: bool,
+) {
+    if was_corrupt && shared.mutated(Mutation::CorruptAfterRefresh) {
+        cache.corrupt(0);
+    }
+}
+
 impl HwProvider {
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
         Self { shared }
@@ -51,7 +83,7 @@ impl IVdsHwProvider for HwProvider {
     }
 
     async fn Refresh(&self) -> HrResult<()> {
-        let was_corrupt = !self.shared.lock().cache.intact();
+        let was_corrupt = mutated_was_corrupt(&self.shared);
         {
             let s = self.shared.lock();
             // Rule CACHE-RECOVERY-SEQUENCE: a corrupt cache is rebuilt only
@@ -78,11 +110,10 @@ impl IVdsHwProvider for HwProvider {
         s.refreshing = false;
         match answer? {
             Ok(ArrayReply::Snapshot { snapshot }) => {
+                let snapshot = mutated_snapshot(&self.shared, &s.cache, snapshot, was_corrupt);
                 s.cache.load_since(snapshot, &known);
                 s.rediscovered = false;
-                if was_corrupt && self.shared.mutated(Mutation::CorruptAfterRefresh) {
-                    s.cache.corrupt(0);
-                }
+                mutated_after_refresh(&self.shared, &mut s.cache, was_corrupt);
                 ok(())
             }
             Ok(_) => Err(HResult::VDS_E_BAD_PROVIDER_DATA),

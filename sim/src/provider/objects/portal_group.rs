@@ -22,17 +22,10 @@ impl PortalGroup {
     async fn enter(&self) -> Result<crate::array::GroupRecord, HResult> {
         self.shared.gate().await?;
         let s = self.shared.lock();
-        if s.cache.is_deleted(self.id) {
-            return Err(self.shared.deleted_code());
-        }
-        let g = s
-            .cache
-            .group(self.id)
-            .cloned()
-            .ok_or(HResult::VDS_E_OBJECT_DELETED)?;
-        if s.cache.is_deleted(g.target) {
-            return Err(HResult::VDS_E_OBJECT_DELETED);
-        }
+        let gone = self.shared.deleted_code();
+        let g = s.cache.group(self.id).cloned().ok_or(gone)?;
+        // A group of a target that is gone is gone too.
+        s.cache.target(g.target).ok_or(gone)?;
         Ok(g)
     }
 
@@ -48,10 +41,10 @@ impl PortalGroup {
         let deleting = matches!(req, ArrayRequest::DeletePortalGroup { .. });
         let shared = self.shared.clone();
         let inner = work(&self.shared, req, Some(group), move |shared, reply| {
-            match reply {
-                ArrayReply::Group { group } => shared.lock().cache.put_group(group),
-                _ if deleting => shared.lock().cache.mark_deleted(group),
-                _ => {}
+            if deleting {
+                shared.lock().cache.mark_deleted(group);
+            } else if let ArrayReply::Group { group } = reply {
+                shared.lock().cache.put_group(group);
             }
             (HResult::S_OK, Produced::Nothing)
         });
@@ -82,13 +75,7 @@ impl IVdsIscsiPortalGroup for PortalGroup {
 
     async fn GetTarget(&self) -> HrResult<ComPtr<dyn IVdsIscsiTarget>> {
         let g = self.enter().await?;
-        let mut target = g.target;
-        if self.shared.mutated(Mutation::WrongTargetInGetTarget) {
-            let s = self.shared.lock();
-            if let Some(other) = s.cache.data().targets.keys().find(|t| **t != g.target) {
-                target = *other;
-            }
-        }
+        let target = mutated_target(&self.shared, g.target);
         ok(target_ptr(
             &self.shared,
             target,
@@ -161,4 +148,15 @@ impl IVdsIscsiPortalGroup for PortalGroup {
             .out;
         ok(async_ptr(&self.shared, op, Method::PortalGroupDelete))
     }
+}
+
+/// The target GetTarget hands back: the group's, except under the
+/// catalogue's hook `WrongTargetInGetTarget`, which picks another.
+fn mutated_target(shared: &Shared, target: VDS_OBJECT_ID) -> VDS_OBJECT_ID {
+    if !shared.mutated(Mutation::WrongTargetInGetTarget) {
+        return target;
+    }
+    let s = shared.lock();
+    let other = s.cache.data().targets.keys().find(|t| **t != target);
+    other.copied().unwrap_or(target)
 }

@@ -23,9 +23,6 @@ impl Target {
     async fn enter(&self) -> Result<crate::array::TargetRecord, HResult> {
         self.shared.gate().await?;
         let s = self.shared.lock();
-        if s.cache.is_deleted(self.id) {
-            return Err(self.shared.deleted_code());
-        }
         s.cache
             .target(self.id)
             .cloned()
