@@ -320,16 +320,16 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::BusyPerTarget,
-        "While an operation changing a target (CreatePortalGroup, Delete, or a change to one of its groups) is in flight, another such call on the same target answers VDS_E_ANOTHER_CALL_IN_PROGRESS; while Reenumerate or Refresh runs, every call does.",
+        "While an operation changing a target (CreatePortalGroup, Delete, or a change to one of its groups) is in flight, another such call on the same target answers VDS_E_ANOTHER_CALL_IN_PROGRESS. What a refresh conflicts with is REFRESH-WHILE-OPERATIONS'; a refusal nothing in flight explains is REFUSAL-WARRANTED's.",
         "The docs list VDS_E_ANOTHER_CALL_IN_PROGRESS without saying what conflicts; this is the reference provider's lock domain.",
     ),
     permits(
         decided(
             RuleId::RefreshWhileOperations,
-            "Reenumerate or Refresh called while operations are in flight may be refused with VDS_E_ANOTHER_CALL_IN_PROGRESS (the reference provider refuses it) or carried out alongside them.",
-            "The docs do not say whether a refresh waits for, refuses or ignores operations in flight.",
+            "Reenumerate or Refresh called while operations or another Reenumerate or Refresh are in flight may be refused with VDS_E_ANOTHER_CALL_IN_PROGRESS (the reference provider refuses it) or carried out alongside them; a call made while a Reenumerate or Refresh runs may be refused with it (the reference refuses every one) or served.",
+            "The docs do not say whether a refresh waits for, refuses or ignores operations in flight, nor what callers may do while it runs.",
         ),
-        "Either answer is allowed; what a refresh must not do to operations in flight (lose their results, report their objects wrongly) is judged by the asynchronous rules, CPG-LINEARIZABLE and REFUSAL-WARRANTED.",
+        "Either answer is allowed; a refusal must still have a refresh or an operation in flight to explain it (REFUSAL-WARRANTED); what a refresh must not do to operations in flight (lose their results, report their objects wrongly) is judged by the asynchronous rules, CPG-LINEARIZABLE and REFUSAL-WARRANTED.",
     ),
     decided(
         RuleId::LinkErrorsAsWin32,

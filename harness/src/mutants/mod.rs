@@ -247,6 +247,12 @@ pub const MUTANTS: &[Mutant] = &[
         "CreateTarget refuses every chosen iSCSI name, well formed or not, with E_INVALIDARG"
     ),
     wrapper!(
+        "rename-always-busy",
+        wrappers::RenameAlwaysBusy,
+        RuleId::RefusalWarranted,
+        "SetFriendlyName answers VDS_E_ANOTHER_CALL_IN_PROGRESS although nothing runs on the target"
+    ),
+    wrapper!(
         "living-group-deleted",
         wrappers::LivingGroupDeleted,
         RuleId::RefusalWarranted,

@@ -605,3 +605,19 @@ impl Wrap for NamesRefused {
         s.CreateTarget(iscsi_name, friendly_name).await
     }
 }
+
+/// SetFriendlyName answers VDS_E_ANOTHER_CALL_IN_PROGRESS whatever is
+/// running.
+#[derive(Clone)]
+pub(super) struct RenameAlwaysBusy;
+
+#[async_trait]
+impl Wrap for RenameAlwaysBusy {
+    async fn target_set_friendly_name(
+        &self,
+        _t: &dyn IVdsIscsiTarget,
+        _name: &str,
+    ) -> HrResult<()> {
+        Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS)
+    }
+}

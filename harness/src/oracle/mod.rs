@@ -5,6 +5,7 @@
 
 mod arguments;
 mod async_rules;
+mod busy;
 mod cache;
 mod cpg;
 mod history;

@@ -128,6 +128,7 @@ pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     create_target_refusals(h, j);
     deleted_refusals(h, j);
+    super::busy::busy_refusals(h, j);
     for call in h.calls.iter().filter(|s| request_of(s).is_some()) {
         let Some((hr, at)) = h.answer(call) else {
             continue;

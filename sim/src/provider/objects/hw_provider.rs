@@ -67,8 +67,14 @@ impl IVdsHwProvider for HwProvider {
 
     async fn Reenumerate(&self) -> HrResult<()> {
         self.begin_refresh()?;
+        let asked_at = self.shared.restarts();
         let answer = self.shared.ask(ArrayRequest::Discover).await;
         let mut s = self.shared.lock();
+        if s.restarts != asked_at {
+            // The provider restarted meanwhile: this Reenumerate is not
+            // the one running now, if any (rule BUSY-PER-TARGET).
+            return ok(());
+        }
         s.refreshing = false;
         match answer? {
             Ok(_) => {
