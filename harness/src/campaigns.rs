@@ -155,7 +155,7 @@ fn cache_corruption(seed: u64) -> WorldConfig {
 fn deleted_behind_back(seed: u64) -> WorldConfig {
     let target = |t: &str| Step::GetTargetProperties { target: t.into() };
     let group = |g: &str| Step::GetPortalGroupProperties { group: g.into() };
-    let steps = vec![
+    let mut steps = vec![
         target("t1"),
         Step::cpg("t1", "op"),
         Step::cpg("t1", "op"),
@@ -163,15 +163,30 @@ fn deleted_behind_back(seed: u64) -> WorldConfig {
             target: "t1".into(),
             name: "renamed".into(),
         },
+        // The provider has answered VDS_E_OBJECT_DELETED about t1 by now.
+        target("t1"),
         Step::cpg("t2", "op1"),
         Step::wait_as("op1", "g2"),
         group("g2"),
-        // The group is deleted behind the provider's back here (call 8).
+        target("t3"),
+    ];
+    // The group is deleted behind the provider's back before the next call.
+    let group_gone = steps.iter().filter(|s| s.is_call()).count() as u64 + 1;
+    steps.extend([
+        group("g2"),
+        Step::AddPortal {
+            group: "g2".into(),
+            portal: "10.0.0.1:3260".into(),
+            bind: "op5".into(),
+        },
+        Step::wait("op5"),
         group("g2"),
         Step::Sleep { ms: 100 },
         Step::Refresh,
         target("t1"),
         group("g2"),
+        // Only the Refresh has told the provider that t3 is gone.
+        target("t3"),
         Step::cpg("t2", "op2"),
         Step::wait_as("op2", "g3"),
         Step::DeletePortalGroup {
@@ -186,7 +201,7 @@ fn deleted_behind_back(seed: u64) -> WorldConfig {
         },
         Step::wait("op4"),
         target("t2"),
-    ];
+    ]);
     let faults = FaultPlan::new()
         .before_call(
             2,
@@ -195,13 +210,19 @@ fn deleted_behind_back(seed: u64) -> WorldConfig {
             },
         )
         .before_call(
-            8,
+            group_gone,
             Fault::DeletePortalGroup {
                 target: "t2".into(),
                 tag: 1,
             },
+        )
+        .before_call(
+            group_gone,
+            Fault::DeleteTarget {
+                target: "t3".into(),
+            },
         );
-    one(seed, t1(), faults, steps)
+    one(seed, t1().target("t3"), faults, steps)
 }
 
 fn deleted_during_operation(seed: u64) -> WorldConfig {

@@ -1,7 +1,8 @@
 //! CACHE-LEARNS-DELETIONS: reads may lag behind deletions made behind the
 //! provider's back (the permission CACHE-READS-MAY-BE-STALE) only until the
-//! provider learns of them, by a Refresh called after the deletion or by
-//! its own operation that deleted the object.
+//! provider learns of them: by a Refresh called after the deletion, by its
+//! own operation that deleted the object, or by answering a call about the
+//! object with VDS_E_OBJECT_DELETED.
 
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
@@ -32,13 +33,27 @@ fn learned(
         ));
     }
     let parent = h.group_target.get(&object).copied();
+    let about = |o: Option<VDS_OBJECT_ID>| o.is_some_and(|o| o == object || Some(o) == parent);
+    let told = h.calls.iter().find_map(|c| {
+        let (hr, at) = h.answer(c)?;
+        (about(c.object) && hr == HResult::VDS_E_OBJECT_DELETED && at.seq_return < read.seq_call)
+            .then(|| {
+                format!(
+                    "the provider answered {} ({} step {}) with {hr} (trace seq {})",
+                    c.method, c.client, c.step, at.seq_return
+                )
+            })
+    });
+    if told.is_some() {
+        return told;
+    }
     h.ops
         .iter()
         .filter(|op| {
             matches!(
                 op.call.method,
                 Method::TargetDelete | Method::PortalGroupDelete
-            ) && op.call.object.is_some_and(|o| o == object || Some(o) == parent)
+            ) && about(op.call.object)
         })
         .find_map(|op| {
             op.follow

@@ -128,6 +128,7 @@ pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     create_target_refusals(h, j);
     deleted_refusals(h, j);
+    status_refusals(h, j);
     super::busy::busy_refusals(h, j);
     for call in h.calls.iter().filter(|s| request_of(s).is_some()) {
         let Some((hr, at)) = h.answer(call) else {
@@ -276,6 +277,29 @@ fn deleted_refusals(h: &History, j: &mut Judgement) {
                 format!(
                     "{} answered {hr}, but the array had not deleted {object}",
                     call.method
+                ),
+            );
+        }
+    }
+}
+
+/// SetStatus refused as E_INVALIDARG for a status it takes: only ONLINE
+/// and OFFLINE may be set, and those must not be refused as malformed.
+fn status_refusals(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RefusalWarranted;
+    for call in h
+        .calls
+        .iter()
+        .filter(|s| s.method == Method::PortalSetStatus && s.hr == HResult::E_INVALIDARG)
+    {
+        j.hit_at(rule, call);
+        if matches!(call.args.as_str(), "VDS_IPS_ONLINE" | "VDS_IPS_OFFLINE") {
+            j.fail(
+                rule,
+                call,
+                format!(
+                    "SetStatus answered {}, but {} is a status it takes",
+                    call.hr, call.args
                 ),
             );
         }
