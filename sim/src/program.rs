@@ -284,6 +284,33 @@ impl Step {
 }
 
 impl Step {
+    /// The name a step that starts an operation binds its async object to
+    /// (its `as`), or `None` for any other step.
+    pub fn started_op(&self) -> Option<&String> {
+        match self {
+            Step::CreateTarget { bind, .. }
+            | Step::CreatePortalGroup { bind, .. }
+            | Step::DeleteTarget { bind, .. }
+            | Step::AddPortal { bind, .. }
+            | Step::RemovePortal { bind, .. }
+            | Step::DeletePortalGroup { bind, .. } => Some(bind),
+            _ => None,
+        }
+    }
+
+    /// The same name, to change it.
+    pub fn started_op_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Step::CreateTarget { bind, .. }
+            | Step::CreatePortalGroup { bind, .. }
+            | Step::DeleteTarget { bind, .. }
+            | Step::AddPortal { bind, .. }
+            | Step::RemovePortal { bind, .. }
+            | Step::DeletePortalGroup { bind, .. } => Some(bind),
+            _ => None,
+        }
+    }
+
     /// True for steps that are VDS calls (counted for `before_call` faults).
     pub fn is_call(&self) -> bool {
         !matches!(self, Step::Sleep { .. } | Step::Leak { .. })

@@ -256,3 +256,24 @@ mod tests {
         );
     }
 }
+
+/// One run: a seed of a campaign (or of a scenario file) on an engine,
+/// against a provider (`replay`, `shrink`).
+#[derive(Debug, clap::Args)]
+pub struct OneRun {
+    /// The seed (a whole number, 0 to 2^64-1).
+    #[arg(long, value_name = "S", value_parser = parse_seed, allow_hyphen_values = true)]
+    pub seed: u64,
+    /// The engine: `madsim` or `turmoil`.
+    #[arg(long, value_name = "E", default_value = "madsim", value_parser = parse_engine)]
+    pub engine: EngineKind,
+    /// The campaign.
+    #[arg(long, value_name = "NAME", default_value = "mixed", value_parser = parse_campaign)]
+    pub campaign: &'static Campaign,
+    /// A run of this YAML scenario file instead of a campaign's.
+    #[arg(long, value_name = "FILE", conflicts_with = "campaign")]
+    pub scenario: Option<std::path::PathBuf>,
+    /// The provider: `reference`, `mutant:NAME`, or `exec:COMMAND` (a provider process).
+    #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
+    pub provider: String,
+}

@@ -8,10 +8,9 @@ use vds_sim::provider::ProviderFactory;
 use vds_sim::runtime::EngineKind;
 use vds_sim::world::RunOutcome;
 
-use super::args::{parse_campaign, parse_engine, parse_provider, parse_seed};
+use super::args::OneRun;
 use super::panic;
 use super::{CliError, CliResult};
-use crate::campaigns::Campaign;
 use crate::oracle;
 use crate::scenario::Scenario;
 use crate::suite::RunId;
@@ -31,21 +30,9 @@ vds-harness replay --seed 7 --provider mutant:duplicate-tags\n  vds-harness repl
 vds-harness replay --scenario scenarios/cancel.yaml --engine madsim --seed 0"
 )]
 pub struct ReplayArgs {
-    /// The seed (a whole number, 0 to 2^64-1).
-    #[arg(long, value_name = "S", value_parser = parse_seed, allow_hyphen_values = true)]
-    pub seed: u64,
-    /// The engine: `madsim` or `turmoil`.
-    #[arg(long, value_name = "E", default_value = "madsim", value_parser = parse_engine)]
-    pub engine: EngineKind,
-    /// The campaign.
-    #[arg(long, value_name = "NAME", default_value = "mixed", value_parser = parse_campaign)]
-    pub campaign: &'static Campaign,
-    /// Replay a run of this YAML scenario file instead of a campaign.
-    #[arg(long, value_name = "FILE", conflicts_with = "campaign")]
-    pub scenario: Option<PathBuf>,
-    /// The provider: `reference`, `mutant:NAME`, or `exec:COMMAND` (a provider process).
-    #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
-    pub provider: String,
+    /// Which run.
+    #[command(flatten)]
+    pub run: OneRun,
     /// Make the run twice and compare the traces instead of printing one.
     #[arg(long)]
     pub check_determinism: bool,
@@ -90,25 +77,25 @@ impl Subject {
 
 /// `vds-harness replay`.
 pub fn replay(a: &ReplayArgs) -> CliResult {
-    let f = super::args::factory_limited(&a.provider, a.stuck_after)?;
+    let f = super::args::factory_limited(&a.run.provider, a.stuck_after)?;
     let stuck_after = std::time::Duration::from_secs(a.stuck_after);
-    let subject = match &a.scenario {
+    let subject = match &a.run.scenario {
         Some(path) => Subject::Scenario(
             Box::new(Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?),
             path.clone(),
         ),
         None => Subject::Campaign(RunId {
-            campaign: a.campaign,
-            engine: a.engine,
-            seed: a.seed,
+            campaign: a.run.campaign,
+            engine: a.run.engine,
+            seed: a.run.seed,
         }),
     };
-    let what = subject.describe(a.seed, a.engine);
+    let what = subject.describe(a.run.seed, a.run.engine);
     panic::set_current(Some(what.clone()));
-    let first = subject.run(a.seed, a.engine, f.as_ref(), stuck_after);
+    let first = subject.run(a.run.seed, a.run.engine, f.as_ref(), stuck_after);
 
     if a.check_determinism {
-        let second = subject.run(a.seed, a.engine, f.as_ref(), stuck_after);
+        let second = subject.run(a.run.seed, a.run.engine, f.as_ref(), stuck_after);
         panic::set_current(None);
         return match first_difference(&first.trace, &second.trace) {
             None => {

@@ -6,12 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use vds_sim::provider::ProviderFactory;
-use vds_sim::runtime::EngineKind;
 use vds_sim::world::WorldConfig;
 
-use super::args::{parse_campaign, parse_engine, parse_provider, parse_seed};
+use super::args::OneRun;
 use super::{CliError, CliResult};
-use crate::campaigns::{self, Campaign};
+use crate::campaigns;
 use crate::checks::{self, CheckId};
 use crate::scenario::Scenario;
 use crate::shrink::{self, Shrinker, bugs};
@@ -32,21 +31,9 @@ vds-harness shrink --campaign restart --engine turmoil --seed 3 --provider mutan
 vds-harness shrink --scenario scenarios/cancel.yaml --seed 0 --check CPG-LINEARIZABLE --provider exec:./my-provider"
 )]
 pub struct ShrinkArgs {
-    /// The seed (a whole number, 0 to 2^64-1).
-    #[arg(long, value_name = "S", value_parser = parse_seed, allow_hyphen_values = true)]
-    pub seed: u64,
-    /// The engine: `madsim` or `turmoil`.
-    #[arg(long, value_name = "E", default_value = "madsim", value_parser = parse_engine)]
-    pub engine: EngineKind,
-    /// The campaign.
-    #[arg(long, value_name = "NAME", default_value = "mixed", value_parser = parse_campaign)]
-    pub campaign: &'static Campaign,
-    /// Shrink a run of this YAML scenario file instead of a campaign.
-    #[arg(long, value_name = "FILE", conflicts_with = "campaign")]
-    pub scenario: Option<PathBuf>,
-    /// The provider: `reference`, `mutant:NAME`, or `exec:COMMAND` (a provider process).
-    #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
-    pub provider: String,
+    /// Which run.
+    #[command(flatten)]
+    pub run: OneRun,
     /// The check to keep failing [default: the check of the run's first finding].
     #[arg(long, value_name = "ID", value_parser = parse_check)]
     pub check: Option<CheckId>,
@@ -71,23 +58,30 @@ fn parse_check(s: &str) -> Result<CheckId, String> {
 
 /// `vds-harness shrink`.
 pub fn shrink(a: &ShrinkArgs) -> CliResult {
-    let f = super::args::factory_limited(&a.provider, a.stuck_after)?;
+    let f = super::args::factory_limited(&a.run.provider, a.stuck_after)?;
     let stuck = std::time::Duration::from_secs(a.stuck_after);
-    let (world, stem, origin) = match &a.scenario {
+    let (world, stem, origin) = match &a.run.scenario {
         Some(path) => {
             let s = Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?;
-            let stem = crate::report::artifact_stem_of(&s.name, a.engine, a.seed);
-            let origin = format!("scenario {} on {} seed {}", s.name, a.engine, a.seed);
-            (s.world(a.seed, a.engine), stem, origin)
+            let stem = crate::report::artifact_stem_of(&s.name, a.run.engine, a.run.seed);
+            let origin = format!(
+                "scenario {} on {} seed {}",
+                s.name, a.run.engine, a.run.seed
+            );
+            (s.world(a.run.seed, a.run.engine), stem, origin)
         }
         None => {
             let id = RunId {
-                campaign: a.campaign,
-                engine: a.engine,
-                seed: a.seed,
+                campaign: a.run.campaign,
+                engine: a.run.engine,
+                seed: a.run.seed,
             };
-            let stem = crate::report::artifact_stem_of(a.campaign.name, a.engine, a.seed);
-            let origin = format!("{} on {} seed {}", a.campaign.name, a.engine, a.seed);
+            let stem =
+                crate::report::artifact_stem_of(a.run.campaign.name, a.run.engine, a.run.seed);
+            let origin = format!(
+                "{} on {} seed {}",
+                a.run.campaign.name, a.run.engine, a.run.seed
+            );
             (id.world(), stem, origin)
         }
     };

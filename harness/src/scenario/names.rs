@@ -163,16 +163,11 @@ impl Env {
     }
 
     fn bind(&mut self, s: &Step) {
-        let call = step_name(s);
+        if let Some(bind) = s.started_op() {
+            self.names.insert(bind.clone(), Kind::Op(step_name(s)));
+            return;
+        }
         match s {
-            Step::CreateTarget { bind, .. }
-            | Step::CreatePortalGroup { bind, .. }
-            | Step::DeleteTarget { bind, .. }
-            | Step::AddPortal { bind, .. }
-            | Step::RemovePortal { bind, .. }
-            | Step::DeletePortalGroup { bind, .. } => {
-                self.names.insert(bind.clone(), Kind::Op(call));
-            }
             Step::QueryPortalGroups { bind: Some(p), .. } => {
                 self.group_prefixes.insert(p.clone());
             }

@@ -190,12 +190,7 @@ fn step(s: &Step) -> Value {
         unreachable!("a step serialises as a mapping")
     };
     let op_default = match s {
-        Step::CreateTarget { .. }
-        | Step::CreatePortalGroup { .. }
-        | Step::DeleteTarget { .. }
-        | Step::AddPortal { .. }
-        | Step::RemovePortal { .. }
-        | Step::DeletePortalGroup { .. } => Some("as"),
+        _ if s.started_op().is_some() => Some("as"),
         Step::Wait { .. } | Step::QueryStatus { .. } | Step::Cancel { .. } => Some("op"),
         _ => None,
     };

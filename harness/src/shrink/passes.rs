@@ -92,19 +92,9 @@ fn renamed<T: Serialize + DeserializeOwned + Clone>(
 /// none, several, or already uses the name `op`.
 fn one_op(steps: &mut [Step]) -> bool {
     let mut ops: Vec<String> = Vec::new();
-    for s in steps.iter() {
-        match s {
-            Step::CreateTarget { bind, .. }
-            | Step::CreatePortalGroup { bind, .. }
-            | Step::DeleteTarget { bind, .. }
-            | Step::AddPortal { bind, .. }
-            | Step::RemovePortal { bind, .. }
-            | Step::DeletePortalGroup { bind, .. }
-                if !ops.contains(bind) =>
-            {
-                ops.push(bind.clone());
-            }
-            _ => {}
+    for bind in steps.iter().filter_map(Step::started_op) {
+        if !ops.contains(bind) {
+            ops.push(bind.clone());
         }
     }
     let [old] = ops.as_slice() else {
@@ -118,17 +108,11 @@ fn one_op(steps: &mut [Step]) -> bool {
         return false;
     }
     for s in steps.iter_mut() {
+        if let Some(bind) = s.started_op_mut().filter(|b| **b == old) {
+            *bind = "op".to_string();
+            continue;
+        }
         match s {
-            Step::CreateTarget { bind, .. }
-            | Step::CreatePortalGroup { bind, .. }
-            | Step::DeleteTarget { bind, .. }
-            | Step::AddPortal { bind, .. }
-            | Step::RemovePortal { bind, .. }
-            | Step::DeletePortalGroup { bind, .. }
-                if *bind == old =>
-            {
-                *bind = "op".to_string();
-            }
             Step::Wait { op, .. } | Step::QueryStatus { op } | Step::Cancel { op }
                 if *op == old =>
             {
@@ -141,6 +125,25 @@ fn one_op(steps: &mut [Step]) -> bool {
         }
     }
     true
+}
+
+/// Tries `set` with each value in order and keeps the first world that
+/// still fails.
+fn lowered<V>(
+    w: WorldConfig,
+    t: &mut Tester,
+    values: Vec<V>,
+    set: impl Fn(&mut WorldConfig, V),
+) -> WorldConfig {
+    let candidates = values
+        .into_iter()
+        .map(|v| {
+            let mut c = w.clone();
+            set(&mut c, v);
+            c
+        })
+        .collect();
+    first(w, t, candidates)
 }
 
 /// Tries each candidate in order and keeps the first that still fails.
@@ -242,26 +245,10 @@ fn array(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
         let mut c = w.clone();
         c.array.targets[i].initiators.clear();
         w = first(w, t, vec![c]);
-        let tg = &w.array.targets[i];
-        let lower = smaller(u64::from(tg.groups), 0)
-            .into_iter()
-            .map(|g| {
-                let mut c = w.clone();
-                c.array.targets[i].groups = g as u16;
-                c
-            })
-            .collect();
-        w = first(w, t, lower);
-        let tg = &w.array.targets[i];
-        let lower = smaller(u64::from(tg.luns), 0)
-            .into_iter()
-            .map(|l| {
-                let mut c = w.clone();
-                c.array.targets[i].luns = l as u16;
-                c
-            })
-            .collect();
-        w = first(w, t, lower);
+        let groups = smaller(u64::from(w.array.targets[i].groups), 0);
+        w = lowered(w, t, groups, |c, g| c.array.targets[i].groups = g as u16);
+        let luns = smaller(u64::from(w.array.targets[i].luns), 0);
+        w = lowered(w, t, luns, |c, l| c.array.targets[i].luns = l as u16);
     }
     let floor = w
         .array
@@ -271,69 +258,32 @@ fn array(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
         .max()
         .unwrap_or(0)
         .max(1);
-    let lower = smaller(u64::from(w.array.group_limit), u64::from(floor))
-        .into_iter()
-        .map(|l| {
-            let mut c = w.clone();
-            c.array.group_limit = l as u16;
-            c
-        })
-        .collect();
-    first(w, t, lower)
+    let limits = smaller(u64::from(w.array.group_limit), u64::from(floor));
+    lowered(w, t, limits, |c, l| c.array.group_limit = l as u16)
 }
 
 /// Lowers what remains: fault times, durations, counts and probabilities;
 /// sleeps; names kept by steps that nothing uses; jitter and latency spread.
 fn values(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
     for i in 0..w.faults.rules.len() {
-        let mut c = w.clone();
-        c.faults.rules[i].probability = 1.0;
-        w = first(w, t, vec![c]);
-        let at = match w.faults.rules[i].at {
+        w = lowered(w, t, vec![1.0], |c, p| c.faults.rules[i].probability = p);
+        let at: Vec<Trigger> = match w.faults.rules[i].at {
             Trigger::AtMs(ms) => smaller(ms, 0).into_iter().map(Trigger::AtMs).collect(),
-            Trigger::BeforeCall(n) => smaller(n, 1)
-                .into_iter()
-                .map(Trigger::BeforeCall)
-                .collect::<Vec<_>>(),
+            Trigger::BeforeCall(n) => smaller(n, 1).into_iter().map(Trigger::BeforeCall).collect(),
         };
-        let lower = at
-            .into_iter()
-            .map(|a| {
-                let mut c = w.clone();
-                c.faults.rules[i].at = a;
-                c
-            })
-            .collect();
-        w = first(w, t, lower);
-        let lower = smaller_faults(&w.faults.rules[i].fault)
-            .into_iter()
-            .map(|f| {
-                let mut c = w.clone();
-                c.faults.rules[i].fault = f;
-                c
-            })
-            .collect();
-        w = first(w, t, lower);
+        w = lowered(w, t, at, |c, a| c.faults.rules[i].at = a);
+        let faults = smaller_faults(&w.faults.rules[i].fault);
+        w = lowered(w, t, faults, |c, f| c.faults.rules[i].fault = f);
     }
     for ci in 0..w.clients.len() {
         for si in 0..w.clients[ci].steps.len() {
-            let lower = smaller_steps(&w.clients[ci].steps[si])
-                .into_iter()
-                .map(|s| {
-                    let mut c = w.clone();
-                    c.clients[ci].steps[si] = s;
-                    c
-                })
-                .collect();
-            w = first(w, t, lower);
+            let steps = smaller_steps(&w.clients[ci].steps[si]);
+            w = lowered(w, t, steps, |c, s| c.clients[ci].steps[si] = s);
         }
     }
-    let mut c = w.clone();
-    c.array.op_jitter = Duration::ZERO;
-    w = first(w, t, vec![c]);
-    let mut c = w.clone();
-    c.max_latency = c.min_latency;
-    first(w, t, vec![c])
+    w = lowered(w, t, vec![Duration::ZERO], |c, j| c.array.op_jitter = j);
+    let min = w.min_latency;
+    lowered(w, t, vec![min], |c, m| c.max_latency = m)
 }
 
 /// Smaller values to try, smallest first: the floor, half, one less.
