@@ -97,11 +97,7 @@ pub(super) fn busy_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     for c in h.calls.iter().filter(|c| c.hr == BUSY && c.step > 0) {
         j.hit_at(rule, c);
-        let restarted = h
-            .faults
-            .iter()
-            .any(|f| f.kind == "provider_restart" && f.seq < c.seq_call);
-        if busy_because(h, c).is_none() && !restarted {
+        if busy_because(h, c).is_none() {
             j.fail(
                 rule,
                 c,

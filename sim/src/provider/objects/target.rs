@@ -94,8 +94,8 @@ impl Target {
             }
             _ => return Err(HResult::VDS_E_BAD_PROVIDER_DATA),
         };
-        let at_limit = groups.len() >= usize::from(limit)
-            || (self.shared.mutated(Mutation::SpuriousAlreadyExists) && !groups.is_empty());
+        let at_limit =
+            groups.len() >= usize::from(limit) || mutated_at_limit(&self.shared, &groups);
         if at_limit {
             // Rule CPG-LIMIT-EXISTING: hand back the group with the lowest tag.
             self.shared.unlock(self.id);
@@ -291,4 +291,10 @@ impl IVdsIscsiTarget for Target {
     async fn GetConnectedInitiators(&self) -> HrResult<Vec<String>> {
         ok(self.enter().await?.connected_initiators)
     }
+}
+
+/// Under the catalogue's hook `SpuriousAlreadyExists`, a target with any
+/// group counts as at its limit; never for the reference.
+fn mutated_at_limit(shared: &Shared, groups: &[crate::array::GroupRecord]) -> bool {
+    shared.mutated(Mutation::SpuriousAlreadyExists) && !groups.is_empty()
 }
