@@ -506,6 +506,22 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
             Step::wait("op"),
             add("g2", "op"),
             Step::wait("op"),
+            // The synchronous changes, with nothing in flight on the target.
+            Step::SetFriendlyName {
+                target: "t1".into(),
+                name: "t1".into(),
+            },
+            Step::SetSharedSecret {
+                target: "t1".into(),
+                secret: Some("chap-secret-12".into()),
+                null_secret_with_size: None,
+                initiator: None,
+            },
+            Step::RememberInitiatorSharedSecret {
+                target: "t1".into(),
+                initiator: Some("iqn.1991-05.com.example:host-a".into()),
+                secret: Some("s3cret-s3cret".into()),
+            },
             Step::SetSharedSecret {
                 target: "t1".into(),
                 secret: None,
