@@ -145,7 +145,7 @@ pub(super) fn distinct_bugs(
             bug.worlds.len()
         );
         for g in &bug.worlds {
-            let (campaign, engine, seed) = &g.first;
+            let (campaign, engine, seed) = &g.runs[0];
             let mut stem = crate::report::artifact_stem_of(campaign, *engine, *seed);
             if written.contains(&stem) {
                 stem = format!("{stem}.{}", bug.check);

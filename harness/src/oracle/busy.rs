@@ -1,7 +1,8 @@
 //! REFUSAL-WARRANTED for VDS_E_ANOTHER_CALL_IN_PROGRESS: a call refused
-//! with it must have met, at some point between its call and its answer, a
-//! Reenumerate or Refresh, or an operation on its target (for a refresh,
-//! on any target) that could still have been running.
+//! with it must have been made while a Reenumerate or Refresh was being
+//! answered, or while an operation on its target (for a refresh, on any
+//! target) could still have been running; or it must have overlapped a
+//! call that takes its target's lock.
 
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
@@ -40,10 +41,11 @@ fn target_of(h: &History, s: &StepRecord) -> Option<VDS_OBJECT_ID> {
     }
 }
 
-/// Whether the operation or locking call `o` may still have been running
-/// when `c` was called: it was accepted, and nothing had shown it over.
+/// Whether the operation `o` (an accepted call: every one of `History::ops`
+/// is) may still have been running when `c` was called: it was started
+/// before, and nothing had shown it over.
 fn may_run(o: &StepRecord, follow: &[&StepRecord], c: &StepRecord) -> bool {
-    let started = o.seq_call < c.seq_call && (o.hr.succeeded() || o.seq_return > c.seq_call);
+    let started = o.seq_call < c.seq_call;
     let seen_over = follow.iter().any(|s| {
         s.seq_return < c.seq_call
             && s.hr.succeeded()
@@ -51,7 +53,7 @@ fn may_run(o: &StepRecord, follow: &[&StepRecord], c: &StepRecord) -> bool {
                 || s.hr_result
                     .is_some_and(|r| r != HResult::VDS_E_OPERATION_PENDING))
     });
-    started && !seen_over && (o.hr.succeeded() || o.seq_return > c.seq_call)
+    started && !seen_over
 }
 
 /// What could have kept the provider busy when `c` was called, if anything.
@@ -90,12 +92,10 @@ fn busy_because(h: &History, c: &StepRecord) -> Option<String> {
         .map(|o| format!("{} ({} step {})", o.method, o.client, o.step))
 }
 
-/// REFUSAL-WARRANTED, for VDS_E_ANOTHER_CALL_IN_PROGRESS: a refresh ran,
-/// or (for a change to a target, or a refresh) an operation on the target
-/// (any target) may still have been running.
+/// REFUSAL-WARRANTED, for VDS_E_ANOTHER_CALL_IN_PROGRESS (see the module).
 pub(super) fn busy_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
-    for c in h.calls.iter().filter(|c| c.hr == BUSY && c.step > 0) {
+    for c in h.calls.iter().filter(|c| c.hr == BUSY) {
         j.hit_at(rule, c);
         if busy_because(h, c).is_none() {
             j.fail(

@@ -7,7 +7,7 @@ use vds_sim::provider::ProviderFactory;
 use vds_sim::runtime::EngineKind;
 use vds_sim::world::WorldConfig;
 
-use super::{ShrinkError, Shrinker, Shrunk};
+use super::{Shrinker, Shrunk};
 use crate::checks::CheckId;
 use crate::scenario::write;
 use crate::suite::{FailedRun, SuiteReport};
@@ -33,16 +33,14 @@ pub type RunName = (String, EngineKind, u64);
 pub struct ShrunkGroup {
     /// The first of them, shrunk.
     pub shrunk: Shrunk,
-    /// The failed run it was shrunk from.
-    pub first: RunName,
-    /// Every shrunk run that came to this world.
+    /// Every shrunk run that came to this world, the one shrunk first.
     pub runs: Vec<RunName>,
 }
 
 /// Groups a report's failures by check and shrinks up to `per_check` runs
 /// of each; `world_of` gives a failed run's world (none: it is skipped).
-/// Deterministic: checks in catalogue order of first appearance, runs in
-/// report order.
+/// Deterministic: checks in the order they first appear in the report,
+/// runs in report order.
 pub fn distinct_bugs(
     report: &SuiteReport,
     factory: &dyn ProviderFactory,
@@ -83,13 +81,12 @@ pub fn distinct_bugs(
                                 groups.insert(key, worlds.len());
                                 worlds.push(ShrunkGroup {
                                     shrunk: s,
-                                    first: name.clone(),
                                     runs: vec![name],
                                 });
                             }
                         }
                     }
-                    Err(e) => not_shrunk.push((name, describe(&e))),
+                    Err(e) => not_shrunk.push((name, e.to_string())),
                 }
             }
             worlds.sort_by_key(|g| std::cmp::Reverse(g.runs.len()));
@@ -106,8 +103,4 @@ pub fn distinct_bugs(
 /// What identifies a shrunk world: its scenario text without the seed.
 fn key(w: &WorldConfig) -> String {
     write::to_yaml(&w.clone().seed(0), "shrunk", "")
-}
-
-fn describe(e: &ShrinkError) -> String {
-    e.to_string()
 }

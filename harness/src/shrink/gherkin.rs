@@ -15,8 +15,7 @@ use crate::checks::CheckId;
 
 /// The feature file for a world: one scenario, every Given, When and Then
 /// in the features' vocabulary. Steps the vocabulary has no words for
-/// (listed in [`unsayable`]) are written as comments, so the file says
-/// what it leaves out.
+/// are written as comments, so the file says what it leaves out.
 pub fn feature(world: &WorldConfig, title: &str, about: &str, check: CheckId) -> String {
     let mut t = String::new();
     let _ = writeln!(t, "# {about}.");
@@ -57,16 +56,6 @@ pub fn feature(world: &WorldConfig, title: &str, about: &str, check: CheckId) ->
         let _ = writeln!(t, "    {l}");
     }
     t
-}
-
-/// The steps of a world the features' vocabulary cannot say.
-pub fn unsayable(world: &WorldConfig) -> Vec<String> {
-    world
-        .clients
-        .iter()
-        .flat_map(|c| c.steps.iter().map(move |s| sentence(&c.name, s, &c.steps)))
-        .filter(|l| l.starts_with('#'))
-        .collect()
 }
 
 fn world_settings(w: &WorldConfig, lines: &mut Vec<String>) {
@@ -199,20 +188,14 @@ fn kept(op: &str, steps: &[Step], wait: &Step) -> &'static str {
         .iter()
         .position(|s| std::ptr::eq(s, wait))
         .unwrap_or(steps.len());
-    let starter = steps[..upto].iter().rev().find_map(|s| match s {
-        Step::CreateTarget { bind, .. } if bind == op => Some("the target"),
-        Step::CreatePortalGroup { bind, .. } if bind == op => Some("the portal group"),
-        Step::DeleteTarget { bind, .. }
-        | Step::AddPortal { bind, .. }
-        | Step::RemovePortal { bind, .. }
-        | Step::DeletePortalGroup { bind, .. }
-            if bind == op =>
-        {
-            Some("the portal group")
-        }
-        _ => None,
-    });
-    starter.unwrap_or("the portal group")
+    let starter = steps[..upto]
+        .iter()
+        .rev()
+        .find(|s| s.started_op().is_some_and(|b| b == op));
+    match starter {
+        Some(Step::CreateTarget { .. }) => "the target",
+        _ => "the portal group",
+    }
 }
 
 /// One step as a sentence (without its keyword), or a `#` comment when

@@ -146,18 +146,23 @@ impl<'a> Shrinker<'a> {
             runs: 0,
             max_runs: self.max_runs,
             accepted: 0,
+            last: None,
         };
         let start = writable(world, &first_run);
         if !t.fails(&start) {
             return Err(ShrinkError::NotWritable(check));
         }
         let small = passes::shrink(start, &mut t);
-        let outcome = vds_sim::run(&small, self.factory);
-        let findings = oracle::judge(&outcome)
-            .findings
-            .into_iter()
-            .filter(|f| f.check == check)
-            .collect();
+        // The smallest world is the last one accepted: its run is at hand.
+        let (outcome, findings) = match t.last.take() {
+            Some((w, outcome, findings)) if w == small => (outcome, findings),
+            _ => {
+                let outcome = vds_sim::run(&small, self.factory);
+                let findings = oracle::judge(&outcome).findings;
+                (outcome, findings)
+            }
+        };
+        let findings = findings.into_iter().filter(|f| f.check == check).collect();
         Ok(Shrunk {
             original: world.clone(),
             world: small,
@@ -219,6 +224,8 @@ pub(crate) struct Tester<'a> {
     max_runs: usize,
     /// Candidates accepted so far (a round that accepts none ends shrinking).
     accepted: usize,
+    /// The last candidate accepted, with its run and findings.
+    last: Option<(WorldConfig, RunOutcome, Vec<Finding>)>,
 }
 
 impl Tester<'_> {
@@ -232,12 +239,11 @@ impl Tester<'_> {
         }
         self.runs += 1;
         let out = vds_sim::run(w, self.factory);
-        let fails = oracle::judge(&out)
-            .findings
-            .iter()
-            .any(|f| f.check == self.check);
+        let findings = oracle::judge(&out).findings;
+        let fails = findings.iter().any(|f| f.check == self.check);
         if fails {
             self.accepted += 1;
+            self.last = Some((w.clone(), out, findings));
         }
         fails
     }

@@ -156,11 +156,17 @@ fn first(w: WorldConfig, t: &mut Tester, candidates: Vec<WorldConfig>) -> WorldC
     w
 }
 
-/// Drops whole clients, last first.
-fn clients(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
-    for i in (0..w.clients.len()).rev() {
+/// Drops each of `n` parts in turn, last first (`remove` takes part `i`
+/// out of a world), keeping every removal after which the run still fails.
+fn drop_each(
+    mut w: WorldConfig,
+    t: &mut Tester,
+    n: usize,
+    remove: impl Fn(&mut WorldConfig, usize),
+) -> WorldConfig {
+    for i in (0..n).rev() {
         let mut c = w.clone();
-        c.clients.remove(i);
+        remove(&mut c, i);
         if t.fails(&c) {
             w = c;
         }
@@ -168,16 +174,20 @@ fn clients(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
     w
 }
 
+/// Drops whole clients, last first.
+fn clients(w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    let n = w.clients.len();
+    drop_each(w, t, n, |c, i| {
+        c.clients.remove(i);
+    })
+}
+
 /// Drops fault rules, last first.
-fn faults(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
-    for i in (0..w.faults.rules.len()).rev() {
-        let mut c = w.clone();
+fn faults(w: WorldConfig, t: &mut Tester) -> WorldConfig {
+    let n = w.faults.rules.len();
+    drop_each(w, t, n, |c, i| {
         c.faults.rules.remove(i);
-        if t.fails(&c) {
-            w = c;
-        }
-    }
-    w
+    })
 }
 
 /// Delta debugging (Zeller's ddmin, complements only) over every client's
@@ -227,20 +237,14 @@ fn steps(w: WorldConfig, t: &mut Tester) -> WorldConfig {
 
 /// Drops targets, portals and initiators; lowers groups, LUNs and the group limit.
 fn array(mut w: WorldConfig, t: &mut Tester) -> WorldConfig {
-    for i in (0..w.array.targets.len()).rev() {
-        let mut c = w.clone();
+    let n = w.array.targets.len();
+    w = drop_each(w, t, n, |c, i| {
         c.array.targets.remove(i);
-        if t.fails(&c) {
-            w = c;
-        }
-    }
-    for i in (0..w.array.portals.len()).rev() {
-        let mut c = w.clone();
+    });
+    let n = w.array.portals.len();
+    w = drop_each(w, t, n, |c, i| {
         c.array.portals.remove(i);
-        if t.fails(&c) {
-            w = c;
-        }
-    }
+    });
     for i in 0..w.array.targets.len() {
         let mut c = w.clone();
         c.array.targets[i].initiators.clear();
