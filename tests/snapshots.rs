@@ -566,7 +566,7 @@ fn document(sc: &Scenario, out: &RunOutcome) -> Doc {
                 sc.wait_step
             );
             assert!(
-                out.trace.iter().any(|l| l.contains(&skipped)),
+                out.trace.iter().any(|l| l.to_string().contains(&skipped)),
                 "the Wait should have been skipped\n{}",
                 ctx()
             );

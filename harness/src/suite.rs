@@ -262,7 +262,7 @@ pub struct FailedRun {
     /// What was violated.
     pub findings: Vec<Finding>,
     /// The whole trace.
-    pub trace: Vec<String>,
+    pub trace: Vec<vds_sim::trace::TraceLine>,
     /// The provider process's protocol transcript (`exec:` providers;
     /// empty otherwise).
     pub transcript: Vec<String>,

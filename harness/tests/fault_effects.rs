@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use vds_harness::scenario::{self, Scenario};
 use vds_sim::provider::ReferenceFactory;
+use vds_sim::trace::Event;
 use vds_sim::world::RunOutcome;
 
 fn scenario_files() -> Vec<PathBuf> {
@@ -43,7 +44,9 @@ fn observed(out: &RunOutcome) -> Vec<String> {
 }
 
 fn fired(out: &RunOutcome) -> bool {
-    out.trace.iter().any(|l| l.contains("\"fired\":true"))
+    out.trace
+        .iter()
+        .any(|l| matches!(l.event, Event::Fault { fired: true, .. }))
 }
 
 #[test]

@@ -1,6 +1,8 @@
-//! The trace: one JSON line per event of a run, stamped with simulated time
-//! and a sequence number. For the same seed, engine, scenario and provider
-//! it is the same bytes in every process and build.
+//! The trace: every event of a run, stamped with simulated time and a
+//! sequence number. It is kept as structured [`TraceLine`]s, which judges
+//! read directly; each renders as one JSON line only when a trace is written
+//! (a failing run, `replay`, artifacts, digests). For the same seed, engine,
+//! scenario and provider it is the same bytes in every process and build.
 
 use std::sync::{Arc, Mutex};
 
@@ -112,24 +114,54 @@ pub enum Event {
     },
 }
 
+/// One event of a run with its sequence number and simulated time.
+/// `Display` renders it as the trace's JSON line.
+///
+/// ```
+/// use vds_sim::trace::{Event, Trace};
+/// let trace = Trace::new();
+/// trace.record_at(5, Event::End { outcome: "finished".into() });
+/// let line = &trace.lines()[0];
+/// assert_eq!(line.to_string(), r#"{"seq":0,"t_us":5,"ev":"end","outcome":"finished"}"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceLine {
+    /// Its place in the trace, from 0.
+    pub seq: usize,
+    /// Simulated microseconds since the run started.
+    pub t_us: u128,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+impl std::fmt::Display for TraceLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let json = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
+        f.write_str(&json)
+    }
+}
+
+/// Renders lines as the trace file's text: one JSON line each, a newline after each.
+pub fn render(lines: &[TraceLine]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for line in lines {
+        let _ = writeln!(s, "{line}");
+    }
+    s
+}
+
 /// Collects a run's events. Cheap to clone: clones share one trace.
 #[derive(Clone, Default)]
 pub struct Trace {
-    lines: Arc<Mutex<Vec<String>>>,
+    lines: Arc<Mutex<Vec<TraceLine>>>,
 }
 
 impl std::fmt::Debug for Trace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Trace").finish_non_exhaustive()
     }
-}
-
-#[derive(Serialize)]
-struct Line<'a> {
-    seq: usize,
-    t_us: u128,
-    #[serde(flatten)]
-    event: &'a Event,
 }
 
 impl Trace {
@@ -149,18 +181,19 @@ impl Trace {
     /// returns its sequence number.
     pub fn record_at(&self, t_us: u128, event: Event) -> usize {
         let mut lines = self.lines.lock().unwrap_or_else(|e| e.into_inner());
-        let line = Line {
-            seq: lines.len(),
-            t_us,
-            event: &event,
-        };
-        lines.push(serde_json::to_string(&line).expect("trace events serialize"));
-        tracing::trace!(target: "vds_sim::trace", "{}", lines.last().expect("just pushed"));
-        lines.len() - 1
+        let seq = lines.len();
+        lines.push(TraceLine { seq, t_us, event });
+        tracing::trace!(target: "vds_sim::trace", "{}", lines[seq]);
+        seq
     }
 
     /// The lines so far.
-    pub fn lines(&self) -> Vec<String> {
+    pub fn lines(&self) -> Vec<TraceLine> {
         self.lines.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The lines so far, leaving the trace empty (the end of a run).
+    pub fn take(&self) -> Vec<TraceLine> {
+        std::mem::take(&mut *self.lines.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }

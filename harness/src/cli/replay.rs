@@ -97,7 +97,7 @@ pub fn replay(a: &ReplayArgs) -> CliResult {
     if a.check_determinism {
         let second = subject.run(a.run.seed, a.run.engine, f.as_ref(), stuck_after);
         panic::set_current(None);
-        return match first_difference(&first.trace, &second.trace) {
+        return match first_difference(&lines(&first.trace), &lines(&second.trace)) {
             None => {
                 outln!(
                     "deterministic: {what}: 2 runs, {} identical trace lines",
@@ -131,6 +131,11 @@ pub fn replay(a: &ReplayArgs) -> CliResult {
         }
         Err(CliError::Violations)
     }
+}
+
+/// Each line of a trace as its JSON text.
+fn lines(trace: &[vds_sim::trace::TraceLine]) -> Vec<String> {
+    trace.iter().map(ToString::to_string).collect()
 }
 
 /// The first line (1-based) where two traces differ, with both lines.

@@ -8,6 +8,7 @@ use vds_sim::array::{ArrayEvent, ArrayRequest};
 use vds_sim::hresult::HResult;
 use vds_sim::output_type::VDS_ASYNC_OUTPUT_TYPE;
 use vds_sim::props::VDS_OBJECT_ID;
+use vds_sim::trace::Event;
 use vds_sim::world::{RunOutcome, StepRecord};
 
 /// One asynchronous operation: the call that started it and every later
@@ -98,14 +99,19 @@ impl<'a> History<'a> {
         let faults = out
             .trace
             .iter()
-            .filter_map(|line| {
-                let v: serde_json::Value = serde_json::from_str(line).ok()?;
-                (v["ev"] == "fault" && v["fired"] == true).then(|| FaultFired {
-                    seq: v["seq"].as_u64().unwrap_or(0) as usize,
-                    t_us: u128::from(v["t_us"].as_u64().unwrap_or(0)),
-                    kind: v["kind"].as_str().unwrap_or_default().to_string(),
-                    detail: v["detail"].as_str().unwrap_or_default().to_string(),
-                })
+            .filter_map(|line| match &line.event {
+                Event::Fault {
+                    kind,
+                    fired: true,
+                    detail,
+                    ..
+                } => Some(FaultFired {
+                    seq: line.seq,
+                    t_us: line.t_us,
+                    kind: kind.to_string(),
+                    detail: detail.clone(),
+                }),
+                _ => None,
             })
             .collect();
         let mut group_target: BTreeMap<_, _> = out

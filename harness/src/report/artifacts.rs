@@ -55,11 +55,7 @@ pub fn write_artifacts(dir: &Path, report: &SuiteReport) -> io::Result<Vec<Artif
         let stem = artifact_stem(run);
         let trace = dir.join(format!("{stem}.trace.jsonl"));
         let findings = dir.join(format!("{stem}.findings.txt"));
-        let mut t = String::new();
-        for line in &run.trace {
-            t.push_str(line);
-            t.push('\n');
-        }
+        let t = vds_sim::trace::render(&run.trace);
         super::write_atomic(&trace, t.as_bytes())?;
         super::write_atomic(&findings, findings_text(&report.provider, run).as_bytes())?;
         let transcript = if run.transcript.is_empty() {

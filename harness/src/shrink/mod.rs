@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use vds_sim::faults::Trigger;
 use vds_sim::provider::ProviderFactory;
+use vds_sim::trace::Event;
 use vds_sim::world::{RunOutcome, WorldConfig};
 
 use crate::checks::CheckId;
@@ -187,13 +188,13 @@ fn writable(world: &WorldConfig, run: &RunOutcome) -> WorldConfig {
     // numbering `before_call` counts.
     let mut order: Vec<(String, usize)> = Vec::new();
     for line in &run.trace {
-        let Ok(ev) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
+        let (client, step) = match &line.event {
+            Event::Call { client, step, .. } | Event::Skip { client, step, .. } => {
+                (client.as_str(), *step)
+            }
+            _ => continue,
         };
-        let kind = ev["ev"].as_str().unwrap_or_default();
-        let step = ev["step"].as_u64().unwrap_or(0) as usize;
-        let client = ev["client"].as_str().unwrap_or_default();
-        if (kind == "call" || kind == "skip") && step > 0 {
+        if step > 0 {
             let is_call = world
                 .clients
                 .iter()

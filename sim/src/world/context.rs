@@ -72,7 +72,7 @@ impl RunContext {
             seed: cfg.seed,
             engine: cfg.engine,
             provider,
-            trace: self.trace.lines(),
+            trace: self.trace.take(),
             steps: self.steps.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             ledger: self.ledger.report(),
             initial_array: self.initial_array.clone(),

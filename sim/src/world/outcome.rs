@@ -59,8 +59,8 @@ pub struct RunOutcome {
     pub engine: EngineKind,
     /// The provider's name.
     pub provider: String,
-    /// The trace, one JSON document per line.
-    pub trace: Vec<String>,
+    /// The trace, event by event (each renders as one JSON line).
+    pub trace: Vec<crate::trace::TraceLine>,
     /// Every step of every client, in the order they returned.
     pub steps: Vec<StepRecord>,
     /// The ledger's verdict.
@@ -82,12 +82,7 @@ pub struct RunOutcome {
 impl RunOutcome {
     /// The trace as one string, a newline after each line.
     pub fn trace_text(&self) -> String {
-        let mut s = String::new();
-        for line in &self.trace {
-            s.push_str(line);
-            s.push('\n');
-        }
-        s
+        crate::trace::render(&self.trace)
     }
 
     /// The steps of one client, in order.
