@@ -15,6 +15,7 @@ pub mod report;
 pub mod scenario;
 pub mod shrink;
 pub mod suite;
+mod workers;
 
 /// The whole `vds-harness` command line for your own provider: `run`,
 /// `sweep`, `replay`, `coverage`, `bench`, `explain`, `checks`, `profile`

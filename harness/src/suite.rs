@@ -459,63 +459,15 @@ fn tally(
     }
 }
 
-/// Makes the runs of `plan` on up to `cfg.jobs` threads and hands each
-/// judged run to `visit` in plan order (so that what is tallied and
-/// reported does not depend on the number of jobs); stops making runs once
-/// `visit` answers `false`.
+/// Makes the runs of `plan` on `cfg.jobs` workers and hands each to
+/// `visit` in plan order ([`crate::workers::in_order`]).
 fn in_order(
     cfg: &SuiteConfig,
     plan: &[RunId],
     visit: &mut dyn FnMut(usize, RunOutcome, oracle::Judgement) -> bool,
 ) {
-    let judged = |id: &RunId| {
-        let outcome = vds_sim::run(
-            &id.world().stuck_after(cfg.stuck_after),
-            cfg.factory.as_ref(),
-        );
-        let judgement = oracle::judge(&outcome);
-        (outcome, judgement)
-    };
-    if cfg.jobs <= 1 || plan.len() <= 1 {
-        for (i, id) in plan.iter().enumerate() {
-            let (outcome, judgement) = judged(id);
-            if !visit(i, outcome, judgement) {
-                return;
-            }
-        }
-        return;
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::scope(|scope| {
-        for _ in 0..cfg.jobs.min(plan.len()) {
-            let (tx, next, stop, judged) = (tx.clone(), &next, &stop, &judged);
-            scope.spawn(move || {
-                use std::sync::atomic::Ordering::Relaxed;
-                while !stop.load(Relaxed) {
-                    let i = next.fetch_add(1, Relaxed);
-                    let Some(id) = plan.get(i) else { break };
-                    if tx.send((i, judged(id))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut waiting = BTreeMap::new();
-        let mut due = 0;
-        for (i, result) in rx {
-            waiting.insert(i, result);
-            while let Some((outcome, judgement)) = waiting.remove(&due) {
-                due += 1;
-                if !visit(due - 1, outcome, judgement) {
-                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                    return;
-                }
-            }
-        }
-    });
+    let factory = cfg.factory.clone();
+    crate::workers::in_order(factory, cfg.stuck_after, cfg.jobs, plan, visit);
 }
 
 /// Runs a list of runs and tallies them.

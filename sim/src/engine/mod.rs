@@ -5,15 +5,18 @@
 //! is written against the [`runtime`](crate::runtime) facade.
 
 mod madsim;
+mod prepared;
 mod turmoil;
+mod world_thread;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::provider::ProviderFactory;
-use crate::runtime::{EngineKind, PanicSlot, Progress, panic_message};
+use crate::runtime::{PanicSlot, panic_message};
 use crate::world::{RunContext, RunError, RunOutcome, WorldConfig};
 
+pub use self::prepared::{PreparedRun, RunWatch, prepare};
 pub use self::turmoil::{ARRAY_HOST, ARRAY_PORT, VDS_HOST};
 
 /// An engine's run of a prepared world: how it ended, and the simulated time then.
@@ -72,46 +75,24 @@ impl Ending {
 /// assert!(outcome.error.is_none());
 /// ```
 pub fn run(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> RunOutcome {
-    let progress = Progress::default();
-    let (ctx, runner) = match cfg.engine {
-        EngineKind::Madsim => madsim::prepare_run(cfg, factory, progress.clone()),
-        EngineKind::Turmoil => turmoil::prepare_run(cfg, factory, progress.clone()),
+    let prepared = prepare(cfg, factory);
+    let mut watch = prepared.watch();
+    let rx = match world_thread::submit(Box::new(move || prepared.run())) {
+        Ok(rx) => rx,
+        Err(_) => return watch.lost(),
     };
-    let (error, end) = watch(cfg, runner, &progress);
-    ctx.finish(cfg, factory.name(), error, end)
-}
-
-/// Runs `runner` on a thread of its own and waits for it while it makes progress.
-fn watch(cfg: &WorldConfig, runner: Runner, progress: &Progress) -> (Option<RunError>, Duration) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name(format!("vds-world-{}-{}", cfg.engine, cfg.seed))
-        .spawn(move || {
-            let _ = tx.send(runner());
-        });
-    if let Err(e) = spawned {
-        let message = format!("cannot start the world's thread: {e}");
-        return (Some(RunError::Engine { message }), Duration::ZERO);
-    }
-    let poll = cfg
-        .stuck_after
-        .clamp(Duration::from_millis(1), Duration::from_millis(50));
-    let (mut seen, mut since) = (progress.count(), Instant::now());
     loop {
-        match rx.recv_timeout(poll) {
-            Ok(ended) => return ended,
+        match rx.recv_timeout(watch.poll()) {
+            Ok(outcome) => return outcome,
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                let message = "the world's thread ended without a verdict".to_string();
-                return (Some(RunError::Engine { message }), Duration::ZERO);
+                world_thread::abandon();
+                return watch.lost();
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
-        let now = progress.count();
-        if now != seen {
-            (seen, since) = (now, Instant::now());
-        } else if since.elapsed() >= cfg.stuck_after {
-            let stuck_ms = cfg.stuck_after.as_millis();
-            return (Some(RunError::Stuck { stuck_ms }), Duration::ZERO);
+        if watch.is_stuck() {
+            world_thread::abandon();
+            return watch.stuck();
         }
     }
 }
