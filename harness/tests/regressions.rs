@@ -102,7 +102,7 @@ fn restart_then_corrupt_passes_for_every_fault_time() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../scenarios/restart_then_corrupt.yaml");
     let text = std::fs::read_to_string(&path).expect("scenario file");
-    let fault_line = "  - at_ms: 8\n";
+    let fault_line = "  - at_ms: 12\n";
     assert_eq!(text.matches(fault_line).count(), 1, "{}", path.display());
     let mut failures = Vec::new();
     let mut runs = 0;
