@@ -1,31 +1,52 @@
-//! Simulation throughput: runs, VDS calls, simulated time and judging per
-//! wall-clock second for the default campaign mix on each engine, against
-//! the reference provider (or any, [`report_for`]). Measures, never asserts. `vds-harness bench` and
+//! Simulation throughput as `sweep` delivers it: judged seeds of the
+//! `mixed` campaign per wall-clock second on each engine, on one job and on
+//! every core, with VDS calls and simulated time per second; beside it, in
+//! the same process, the engine floor ([`vds_sim::engine::floor_run`]: a
+//! world asking of its engine only what an average run asks) and the
+//! harness's ratio to it. Measures, never asserts. `vds-harness bench` and
 //! `cargo bench -p vds-harness` print [`report`].
 
 use std::fmt::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use vds_sim::engine::{Shape, floor_run};
 use vds_sim::provider::{ProviderFactory, ReferenceFactory};
-use vds_sim::runtime::EngineKind;
+use vds_sim::runtime::{self, EngineKind};
+use vds_sim::world::{RunOutcome, WorldConfig};
 
-use crate::oracle;
-use crate::suite::{RunId, SuiteConfig};
+use crate::suite::RunId;
 
-/// One engine's measurements.
+/// Seeds `bench` runs per engine and job count unless told otherwise.
+pub const DEFAULT_SEEDS: u64 = 2000;
+
+/// How many runs give the floor its shape (the first seeds of the plan).
+const SHAPE_SAMPLE: u64 = 200;
+
+/// One sweep's measurements.
 #[derive(Clone, Debug, Default)]
 pub struct Measurement {
-    /// Runs made (one seed of one campaign each).
+    /// Runs made and judged (one seed each).
     pub runs: u64,
     /// VDS calls made (step records).
     pub calls: u64,
-    /// Simulated time, summed over runs (the last return of each).
+    /// Simulated time, summed over runs (the end of each).
     pub simulated: Duration,
-    /// Wall-clock time spent simulating.
+    /// Wall-clock time, running and judging.
     pub wall: Duration,
-    /// Wall-clock time spent judging.
-    pub judging: Duration,
+}
+
+impl Measurement {
+    fn add(&mut self, out: &RunOutcome) {
+        self.runs += 1;
+        self.calls += out.steps.len() as u64;
+        self.simulated += end_of(out);
+    }
+}
+
+fn end_of(out: &RunOutcome) -> Duration {
+    let end = out.trace.last().map_or(0, |l| l.t_us);
+    Duration::from_micros(u64::try_from(end).unwrap_or(u64::MAX))
 }
 
 fn per_sec(n: f64, d: Duration) -> f64 {
@@ -33,81 +54,167 @@ fn per_sec(n: f64, d: Duration) -> f64 {
     if s > 0.0 { n / s } else { f64::INFINITY }
 }
 
-/// Runs the campaign mix of `cfg` on one engine and measures it;
-/// `starting` is told each run before it starts.
-pub fn measure(
-    cfg: &SuiteConfig,
-    engine: EngineKind,
-    starting: &mut dyn FnMut(&RunId),
-) -> Measurement {
-    let cfg = cfg.clone().engines(&[engine]);
+/// The `mixed` campaign's seeds `0..seeds` on `engine`.
+fn plan(engine: EngineKind, seeds: u64) -> Vec<RunId> {
+    let campaign = crate::campaigns::by_name("mixed").expect("the mixed campaign exists");
+    (0..seeds)
+        .map(|seed| RunId {
+            campaign,
+            engine,
+            seed,
+        })
+        .collect()
+}
+
+/// Runs and judges `plan` on `jobs` workers, as `sweep` does, and measures it.
+pub fn measure(factory: &Arc<dyn ProviderFactory>, plan: &[RunId], jobs: usize) -> Measurement {
+    let stuck_after = WorldConfig::new(0).stuck_after;
     let mut m = Measurement::default();
-    for id in cfg.plan() {
-        starting(&id);
-        let t = Instant::now();
-        let out = id.run(cfg.factory.as_ref());
-        m.wall += t.elapsed();
-        let t = Instant::now();
-        let _ = std::hint::black_box(oracle::judge(&out));
-        m.judging += t.elapsed();
-        m.runs += 1;
-        m.calls += out.steps.iter().filter(|s| s.step > 0).count() as u64;
-        let end = out.steps.iter().map(|s| s.t_us).max().unwrap_or(0);
-        m.simulated += Duration::from_micros(u64::try_from(end).unwrap_or(u64::MAX));
-    }
+    let t = Instant::now();
+    crate::workers::in_order(
+        factory.clone(),
+        stuck_after,
+        jobs,
+        plan,
+        &mut |_, out, j| {
+            std::hint::black_box(j);
+            m.add(&out);
+            true
+        },
+    );
+    m.wall = t.elapsed();
     m
 }
 
-/// The bench report for `engines`, against the reference provider;
-/// `starting` is told each run before it starts.
-pub fn report(
-    seeds: u64,
-    mixed_seeds: u64,
-    engines: &[EngineKind],
-    starting: &mut dyn FnMut(&RunId),
-) -> String {
-    let factory = Arc::new(ReferenceFactory::default());
-    report_for(factory, seeds, mixed_seeds, engines, starting)
+/// The average shape of the first runs of `plan`, run here one by one.
+fn shape_of(factory: &dyn ProviderFactory, plan: &[RunId]) -> Shape {
+    let sample = &plan[..plan.len().min(SHAPE_SAMPLE as usize)];
+    let mut sum = Shape::default();
+    for id in sample {
+        let world = id.world();
+        let before = runtime::census();
+        let out = vds_sim::engine::prepare(&world, factory).run();
+        let after = runtime::census();
+        sum.clients += world.clients.len() as u64;
+        sum.tasks += after.tasks - before.tasks;
+        sum.sleeps += after.sleeps - before.sleeps;
+        sum.array_trips += after.array_requests - before.array_requests;
+        sum.calls += out.steps.len() as u64;
+        sum.simulated += end_of(&out);
+    }
+    let n = sample.len().max(1) as u64;
+    let avg = |x: u64| (x + n / 2) / n;
+    Shape {
+        clients: avg(sum.clients),
+        tasks: avg(sum.tasks),
+        sleeps: avg(sum.sleeps),
+        array_trips: avg(sum.array_trips),
+        calls: avg(sum.calls),
+        simulated: sum.simulated / u32::try_from(n).unwrap_or(u32::MAX),
+    }
 }
 
-/// The bench report for `engines`, against the provider `factory` makes
-/// (an `exec:` provider's processes serve run after run, as in a sweep);
-/// `starting` is told each run before it starts.
+/// Floor runs per wall second: `seeds` floor worlds of `shape` on one thread.
+fn floor_rate(engine: EngineKind, shape: &Shape, seeds: u64) -> f64 {
+    let t = Instant::now();
+    for seed in 0..seeds {
+        std::hint::black_box(floor_run(engine, seed, shape));
+    }
+    per_sec(seeds as f64, t.elapsed())
+}
+
+/// The bench report for `engines`, against the reference provider, with
+/// `seeds` seeds per engine and job count.
+pub fn report(seeds: u64, engines: &[EngineKind]) -> String {
+    let factory: Arc<dyn ProviderFactory> = Arc::new(ReferenceFactory::default());
+    report_for(factory, seeds, engines, cores())
+}
+
+/// The machine's cores, as `--jobs` defaults to.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The bench report for `engines` against the provider `factory` makes:
+/// one job, then `jobs` (if more than one), then the floor.
 pub fn report_for(
     factory: Arc<dyn ProviderFactory>,
     seeds: u64,
-    mixed_seeds: u64,
     engines: &[EngineKind],
-    starting: &mut dyn FnMut(&RunId),
+    jobs: usize,
 ) -> String {
-    let provider = factory.name();
-    let cfg = SuiteConfig::new(factory)
-        .seeds(seeds)
-        .mixed_seeds(mixed_seeds);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "bench: default campaign mix ({} campaigns, {seeds} seeds each, {mixed_seeds} mixed), {provider} provider, {cores} core(s) available, one thread",
-        cfg.campaigns.len()
+        "bench: campaign mixed, seeds 0..{seeds} per engine, judged as `sweep` judges them; {} provider; {} core(s)",
+        factory.name(),
+        cores(),
     );
     let _ = writeln!(
         s,
-        "{:<8} {:>6} {:>8} {:>10} {:>10} {:>14} {:>14}",
-        "engine", "runs", "wall s", "seeds/s", "calls/s", "sim s/wall s", "judged runs/s"
+        "{:<8} {:>4} {:>6} {:>7} {:>14} {:>9} {:>12}",
+        "engine", "jobs", "runs", "wall s", "judged seeds/s", "calls/s", "sim s/wall s"
     );
+    let mut one_job = Vec::new();
     for &e in engines {
-        let m = measure(&cfg, e, starting);
+        let plan = plan(e, seeds);
+        let mut job_counts = vec![1];
+        if jobs > 1 {
+            job_counts.push(jobs);
+        }
+        for &j in &job_counts {
+            let m = measure(&factory, &plan, j);
+            let _ = writeln!(
+                s,
+                "{:<8} {:>4} {:>6} {:>7.3} {:>14.0} {:>9.0} {:>12.0}",
+                e.name(),
+                j,
+                m.runs,
+                m.wall.as_secs_f64(),
+                per_sec(m.runs as f64, m.wall),
+                per_sec(m.calls as f64, m.wall),
+                per_sec(m.simulated.as_secs_f64(), m.wall),
+            );
+            if j == 1 {
+                one_job.push((
+                    e,
+                    per_sec(m.runs as f64, m.wall),
+                    shape_of(factory.as_ref(), &plan),
+                ));
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "engine floor: per run the average clients, tasks, timers, array round trips and calls of the first {SHAPE_SAMPLE} runs, over their simulated time; one job"
+    );
+    let _ = writeln!(
+        s,
+        "{:<8} {:>7} {:>5} {:>6} {:>5} {:>5} {:>6} {:>13} {:>13}",
+        "engine",
+        "clients",
+        "tasks",
+        "timers",
+        "trips",
+        "calls",
+        "sim ms",
+        "floor seeds/s",
+        "harness/floor"
+    );
+    for (e, rate, shape) in one_job {
+        let floor = floor_rate(e, &shape, seeds);
         let _ = writeln!(
             s,
-            "{:<8} {:>6} {:>8.3} {:>10.1} {:>10.0} {:>14.1} {:>14.1}",
+            "{:<8} {:>7} {:>5} {:>6} {:>5} {:>5} {:>6} {:>13.0} {:>12.1}x",
             e.name(),
-            m.runs,
-            m.wall.as_secs_f64(),
-            per_sec(m.runs as f64, m.wall),
-            per_sec(m.calls as f64, m.wall),
-            per_sec(m.simulated.as_secs_f64(), m.wall),
-            per_sec(m.runs as f64, m.judging),
+            shape.clients,
+            shape.tasks,
+            shape.sleeps,
+            shape.array_trips,
+            shape.calls,
+            shape.simulated.as_millis(),
+            floor,
+            floor / rate,
         );
     }
     s

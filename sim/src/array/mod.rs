@@ -232,6 +232,7 @@ impl Array {
     /// Serves one request: waits the operation's simulated time (mutating
     /// requests only), then applies it.
     pub async fn execute(&self, req: ArrayRequest) -> ArrayResult {
+        runtime::note_array_request();
         if req.mutates() {
             let delay = {
                 let mut inner = self.lock();

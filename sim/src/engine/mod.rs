@@ -4,6 +4,7 @@
 //! Only the files of this module name madsim or turmoil; everything else
 //! is written against the [`runtime`](crate::runtime) facade.
 
+mod floor;
 mod madsim;
 mod prepared;
 mod turmoil;
@@ -16,6 +17,7 @@ use crate::provider::ProviderFactory;
 use crate::runtime::{PanicSlot, panic_message};
 use crate::world::{RunContext, RunError, RunOutcome, WorldConfig};
 
+pub use self::floor::{Shape, floor_run};
 pub use self::prepared::{PreparedRun, RunWatch, prepare};
 pub use self::turmoil::{ARRAY_HOST, ARRAY_PORT, VDS_HOST};
 

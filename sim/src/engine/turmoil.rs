@@ -36,7 +36,7 @@ pub const ARRAY_PORT: u16 = 3260;
 /// host a poll, so the step sets turmoil's speed; 2 ms halves the cost of
 /// 1 ms while the default latency (1 to 5 ms) still spreads deliveries over
 /// one to three steps. The trade-off is in ARCHITECTURE.md.
-const TICK: Duration = Duration::from_millis(2);
+pub(super) const TICK: Duration = Duration::from_millis(2);
 
 struct TurmoilEngine {
     spawn: mpsc::UnboundedSender<Task>,

@@ -99,6 +99,38 @@ impl Progress {
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<dyn Engine>>> = const { RefCell::new(None) };
+    static CENSUS: std::cell::Cell<Census> = const { std::cell::Cell::new(Census { tasks: 0, sleeps: 0, array_requests: 0 }) };
+}
+
+/// What the worlds run on this thread have asked of their engine so far
+/// through this facade: tasks spawned and timers waited on. `bench` reads
+/// it to give its engine floor the shape of an average run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Census {
+    /// Tasks spawned with [`spawn`].
+    pub tasks: u64,
+    /// Timers waited on with [`sleep`] (and [`timeout`]).
+    pub sleeps: u64,
+    /// Requests the array served ([`note_array_request`]).
+    pub array_requests: u64,
+}
+
+/// Counts one request served by the array, in this thread's [`Census`].
+pub fn note_array_request() {
+    count(|c| c.array_requests += 1);
+}
+
+/// This thread's [`Census`] so far.
+pub fn census() -> Census {
+    CENSUS.with(std::cell::Cell::get)
+}
+
+fn count(f: impl FnOnce(&mut Census)) {
+    CENSUS.with(|c| {
+        let mut n = c.get();
+        f(&mut n);
+        c.set(n);
+    });
 }
 
 /// Makes `engine` the engine of the world running on this thread.
@@ -126,6 +158,7 @@ pub fn engine_kind() -> EngineKind {
 
 /// Runs `fut` concurrently, on the provider's side of the world.
 pub fn spawn(fut: impl Future<Output = ()> + Send + 'static) {
+    count(|c| c.tasks += 1);
     current().spawn(Box::pin(fut));
 }
 
@@ -136,6 +169,7 @@ pub fn now() -> Duration {
 
 /// Waits `d` of simulated time.
 pub async fn sleep(d: Duration) {
+    count(|c| c.sleeps += 1);
     let engine = current();
     engine.sleep(d).await;
     engine.progress().beat();
