@@ -15,7 +15,7 @@ use vds_sim::provider::{ProviderFactory, ReferenceFactory};
 use vds_sim::runtime::{self, EngineKind};
 use vds_sim::world::{RunOutcome, WorldConfig};
 
-use crate::suite::RunId;
+use crate::plan::Plan;
 
 /// Seeds `bench` runs per engine and job count unless told otherwise.
 pub const DEFAULT_SEEDS: u64 = 2000;
@@ -55,19 +55,13 @@ fn per_sec(n: f64, d: Duration) -> f64 {
 }
 
 /// The `mixed` campaign's seeds `0..seeds` on `engine`.
-fn plan(engine: EngineKind, seeds: u64) -> Vec<RunId> {
+fn plan(engine: EngineKind, seeds: u64) -> Plan {
     let campaign = crate::campaigns::by_name("mixed").expect("the mixed campaign exists");
-    (0..seeds)
-        .map(|seed| RunId {
-            campaign,
-            engine,
-            seed,
-        })
-        .collect()
+    Plan::new(vec![(campaign, seeds)], 0, &[engine])
 }
 
 /// Runs and judges `plan` on `jobs` workers, as `sweep` does, and measures it.
-pub fn measure(factory: &Arc<dyn ProviderFactory>, plan: &[RunId], jobs: usize) -> Measurement {
+pub fn measure(factory: &Arc<dyn ProviderFactory>, plan: &Plan, jobs: usize) -> Measurement {
     let stuck_after = WorldConfig::new(0).stuck_after;
     let mut m = Measurement::default();
     let t = Instant::now();
@@ -87,10 +81,10 @@ pub fn measure(factory: &Arc<dyn ProviderFactory>, plan: &[RunId], jobs: usize) 
 }
 
 /// The average shape of the first runs of `plan`, run here one by one.
-fn shape_of(factory: &dyn ProviderFactory, plan: &[RunId]) -> Shape {
-    let sample = &plan[..plan.len().min(SHAPE_SAMPLE as usize)];
+fn shape_of(factory: &dyn ProviderFactory, plan: &Plan) -> Shape {
+    let sample: Vec<_> = plan.iter().take(SHAPE_SAMPLE as usize).collect();
     let mut sum = Shape::default();
-    for id in sample {
+    for id in &sample {
         let world = id.world();
         let before = runtime::census();
         let out = vds_sim::engine::prepare(&world, factory).run();

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod exec;
 pub mod mutants;
 pub mod oracle;
+pub mod plan;
 pub mod providers;
 pub mod regressions;
 pub mod report;

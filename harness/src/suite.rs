@@ -16,6 +16,7 @@ use vds_sim::world::{self, RunOutcome};
 use crate::campaigns::{CAMPAIGNS, Campaign};
 use crate::checks::{CHECKS, CheckId};
 use crate::oracle::{self, Finding, Situation};
+pub use crate::plan::Plan;
 use crate::scenario::Scenario;
 
 /// What to run, built with setters that state their defaults.
@@ -124,30 +125,20 @@ impl SuiteConfig {
     }
 
     /// Every (campaign, engine, seed) this suite runs, in order.
-    pub fn plan(&self) -> Vec<RunId> {
-        let seeds = |c: &Campaign| {
-            if c.name == "mixed" {
-                self.mixed_seeds
-            } else {
-                self.seeds
-            }
-        };
-        // Sized once: a sweep's plan is its one allocation that grows with the seeds.
-        let total: u64 = self.campaigns.iter().map(|c| seeds(c)).sum();
-        let mut plan = Vec::with_capacity(usize::try_from(total).unwrap_or(0) * self.engines.len());
-        for c in &self.campaigns {
-            let n = seeds(c);
-            for seed in self.start..self.start + n {
-                for engine in &self.engines {
-                    plan.push(RunId {
-                        campaign: c,
-                        engine: *engine,
-                        seed,
-                    });
-                }
-            }
-        }
-        plan
+    pub fn plan(&self) -> Plan {
+        let campaigns = self
+            .campaigns
+            .iter()
+            .map(|c| {
+                let n = if c.name == "mixed" {
+                    self.mixed_seeds
+                } else {
+                    self.seeds
+                };
+                (*c, n)
+            })
+            .collect();
+        Plan::new(campaigns, self.start, &self.engines)
     }
 }
 
@@ -463,7 +454,7 @@ fn tally(
 /// `visit` in plan order ([`crate::workers::in_order`]).
 fn in_order(
     cfg: &SuiteConfig,
-    plan: &[RunId],
+    plan: &Plan,
     visit: &mut dyn FnMut(usize, RunOutcome, oracle::Judgement) -> bool,
 ) {
     let factory = cfg.factory.clone();
@@ -471,11 +462,7 @@ fn in_order(
 }
 
 /// Runs a list of runs and tallies them.
-pub fn run_plan(
-    cfg: &SuiteConfig,
-    plan: &[RunId],
-    progress: &mut dyn FnMut(Progress),
-) -> SuiteReport {
+pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progress)) -> SuiteReport {
     let provider = cfg.factory.name();
     let mut tallies = empty_tallies();
     let mut coverage = Coverage::new();
@@ -483,7 +470,9 @@ pub fn run_plan(
     let mut runs = 0;
     let mut stopped = None;
     in_order(cfg, plan, &mut |i, outcome, judgement| {
-        let id = &plan[i];
+        let Some(id) = &plan.get(i) else {
+            return false;
+        };
         runs += 1;
         tally(&mut tallies, &judgement, id.engine, runs);
         coverage.add(&judgement, id.engine);
@@ -520,7 +509,12 @@ pub fn run_plan(
         true
     });
     if cfg.require_exercise && stopped.is_none() {
-        require_exercise(&mut tallies, &coverage, plan, cfg.factory.cannot_take());
+        require_exercise(
+            &mut tallies,
+            &coverage,
+            &plan.engines(),
+            cfg.factory.cannot_take(),
+        );
     }
     SuiteReport {
         provider,
@@ -529,7 +523,7 @@ pub fn run_plan(
         tallies,
         failures,
         coverage,
-        engines: engines_of(plan.iter().map(|r| r.engine)),
+        engines: plan.engines(),
     }
 }
 
@@ -565,10 +559,9 @@ fn cannot_take_kind(cannot_take: &[ProviderFaultKind], kind: &str) -> bool {
 fn require_exercise(
     tallies: &mut BTreeMap<RuleId, Tally>,
     coverage: &Coverage,
-    plan: &[RunId],
+    engines: &[EngineKind],
     cannot_take: &[ProviderFaultKind],
 ) {
-    let engines = engines_of(plan.iter().map(|r| r.engine));
     for c in CHECKS {
         if c.needs.is_some_and(|f| cannot_take.contains(&f)) {
             continue;

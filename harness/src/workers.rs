@@ -20,7 +20,7 @@ use vds_sim::provider::ProviderFactory;
 use vds_sim::world::RunOutcome;
 
 use crate::oracle::{self, Judgement};
-use crate::suite::RunId;
+use crate::suite::{Plan, RunId};
 
 /// How often the caller's thread looks at the workers.
 const TICK: Duration = Duration::from_millis(1);
@@ -71,7 +71,7 @@ pub(crate) fn in_order(
     factory: Arc<dyn ProviderFactory>,
     stuck_after: Duration,
     jobs: usize,
-    plan: &[RunId],
+    plan: &Plan,
     visit: &mut dyn FnMut(usize, RunOutcome, Judgement) -> bool,
 ) {
     let shared = Arc::new(Shared {
@@ -89,8 +89,10 @@ pub(crate) fn in_order(
     'runs: while due < plan.len() {
         {
             let mut queue = lock(&shared.queue);
-            while sent < plan.len() && sent < due + ahead {
-                queue.push_back((sent, plan[sent]));
+            while sent < due + ahead
+                && let Some(id) = plan.get(sent)
+            {
+                queue.push_back((sent, id));
                 sent += 1;
             }
         }

@@ -18,7 +18,7 @@ use super::{CliError, CliResult};
 use crate::campaigns::Campaign;
 use crate::report;
 use crate::scenario::{Limits, MAX_SCENARIO_BYTES, MAX_STEPS, Scenario};
-use crate::suite::{self, RunId, SuiteConfig, SuiteReport};
+use crate::suite::{self, Plan, SuiteConfig, SuiteReport};
 
 /// `vds-harness run`.
 #[derive(Debug, clap::Args)]
@@ -186,7 +186,7 @@ pub fn run_config(a: &RunArgs, factory: Arc<dyn ProviderFactory>) -> Result<Suit
 pub fn sweep_plan(
     a: &SweepArgs,
     factory: Arc<dyn ProviderFactory>,
-) -> Result<(SuiteConfig, Vec<RunId>), CliError> {
+) -> Result<(SuiteConfig, Plan), CliError> {
     check_seed_range(a.start, a.seeds)?;
     let mut cfg = SuiteConfig::new(factory)
         .campaigns(vec![a.campaign])
@@ -198,13 +198,10 @@ pub fn sweep_plan(
     if let Some(n) = a.jobs {
         cfg = cfg.jobs(usize::try_from(n).unwrap_or(usize::MAX));
     }
-    let plan: Vec<RunId> = cfg
-        .plan()
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| a.shard.is_none_or(|s| s.takes(*i)))
-        .map(|(_, id)| id)
-        .collect();
+    let plan = match a.shard {
+        Some(s) => cfg.plan().shard(s.k as u64, s.n as u64),
+        None => cfg.plan(),
+    };
     Ok((cfg, plan))
 }
 
@@ -241,7 +238,7 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
     let f = factory_limited(&a.provider, a.stuck_after)?;
     let (cfg, plan) = sweep_plan(a, f)?;
     if plan.is_empty() {
-        let total = cfg.plan().len();
+        let total = plan.whole();
         let shard = a
             .shard
             .map_or_else(String::new, |s| format!(" shard {s} of"));
@@ -253,7 +250,7 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         check_outputs(a.junit.as_deref(), a.artifacts.as_deref())?;
     }
     if a.dry_run {
-        for id in &plan {
+        for id in plan.iter() {
             outln!("{} {} {}", id.campaign.name, id.engine, id.seed);
         }
         return Ok(());
@@ -281,12 +278,12 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
 /// Runs a plan with a progress bar, keeping the panic hook told which run is in progress.
 pub(super) fn run_plan(
     cfg: &SuiteConfig,
-    plan: &[RunId],
+    plan: &Plan,
     label: &'static str,
     plain: bool,
 ) -> SuiteReport {
     let provider = cfg.factory.name();
-    panic::set_current(plan.first().map(|id| id.describe(&provider)));
+    panic::set_current(plan.get(0).map(|id| id.describe(&provider)));
     let mut bar = ProgressBar::new(label, plan.len(), plain);
     let report = suite::run_plan(cfg, plan, &mut |p| {
         bar.update(p.done, p.passed);

@@ -110,12 +110,15 @@ impl Judgement {
     fn place_in_situations(&mut self, h: &History) {
         let steps: BTreeMap<usize, &StepRecord> =
             h.out.steps.iter().map(|s| (s.seq_call, s)).collect();
+        // Many checks look at the same call: name each call's situations once.
+        let mut named: BTreeMap<usize, Vec<Situation>> = BTreeMap::new();
         for (check, seq) in std::mem::take(&mut self.places) {
             let Some(step) = steps.get(&seq) else {
                 continue;
             };
-            for situation in h.situations(step) {
-                *self.situations.entry((check, situation)).or_default() += 1;
+            let situations = named.entry(seq).or_insert_with(|| h.situations(step));
+            for situation in situations.iter() {
+                *self.situations.entry((check, *situation)).or_default() += 1;
             }
         }
     }

@@ -73,7 +73,7 @@ impl RunContext {
             engine: cfg.engine,
             provider,
             trace: self.trace.take(),
-            steps: self.steps.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            steps: std::mem::take(&mut *self.steps.lock().unwrap_or_else(|e| e.into_inner())),
             ledger: self.ledger.report(),
             initial_array: self.initial_array.clone(),
             array: self.array.snapshot(),
