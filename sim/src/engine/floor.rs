@@ -61,6 +61,37 @@ enum Ask {
     Trip,
 }
 
+/// One client's program: its share of calls, array round trips, tasks and
+/// timers, a round at a time, through the engine's own means.
+async fn program<C, CF, T, TF, S, SF>(share: Share, mut ask: C, mut task: T, mut sleep: S)
+where
+    C: FnMut(Ask) -> CF,
+    CF: std::future::Future<Output = ()>,
+    T: FnMut() -> TF,
+    TF: std::future::Future<Output = ()>,
+    S: FnMut(Duration) -> SF,
+    SF: std::future::Future<Output = ()>,
+{
+    let rounds = share
+        .calls
+        .max(share.trips)
+        .max(share.sleeps)
+        .max(share.tasks);
+    for i in 0..rounds {
+        for (due, what) in [(share.calls, Ask::Call), (share.trips, Ask::Trip)] {
+            if i < due {
+                ask(what).await;
+            }
+        }
+        if i < share.tasks {
+            task().await;
+        }
+        if i < share.sleeps {
+            sleep(share.nap).await;
+        }
+    }
+}
+
 /// Runs one floor world of `shape` on `engine` with `seed`; returns the
 /// simulated time at its end.
 pub fn floor_run(engine: EngineKind, seed: u64, shape: &Shape) -> Duration {
@@ -91,28 +122,20 @@ fn madsim_floor(seed: u64, shape: &Shape) -> Duration {
         let clients: Vec<_> = (0..shape.clients.max(1))
             .map(|k| {
                 let (tx, share) = (tx.clone(), shape.share(k));
-                ::madsim::task::spawn(async move {
-                    let rounds = share
-                        .calls
-                        .max(share.trips)
-                        .max(share.sleeps)
-                        .max(share.tasks);
-                    for i in 0..rounds {
-                        for (due, ask) in [(share.calls, Ask::Call), (share.trips, Ask::Trip)] {
-                            if i < due {
-                                let (reply, answer) = oneshot::channel();
-                                let _ = tx.unbounded_send((ask, reply));
-                                let _ = answer.await;
-                            }
+                ::madsim::task::spawn(program(
+                    share,
+                    move |ask| {
+                        let (reply, answer) = oneshot::channel();
+                        let _ = tx.unbounded_send((ask, reply));
+                        async move {
+                            let _ = answer.await;
                         }
-                        if i < share.tasks {
-                            let _ = ::madsim::task::spawn(async {}).await;
-                        }
-                        if i < share.sleeps {
-                            ::madsim::time::sleep(share.nap).await;
-                        }
-                    }
-                })
+                    },
+                    || async {
+                        let _ = ::madsim::task::spawn(async {}).await;
+                    },
+                    ::madsim::time::sleep,
+                ))
             })
             .collect();
         drop(tx);
@@ -167,27 +190,18 @@ fn turmoil_floor(seed: u64, shape: &Shape) -> Duration {
     });
     for k in 0..shape.clients.max(1) {
         let (tx, share) = (tx.clone(), shape.share(k));
-        sim.client(format!("c{k}"), async move {
-            let rounds = share
-                .calls
-                .max(share.trips)
-                .max(share.sleeps)
-                .max(share.tasks);
-            for i in 0..rounds {
-                for (due, ask) in [(share.calls, Ask::Call), (share.trips, Ask::Trip)] {
-                    if i < due {
-                        let (reply, answer) = oneshot::channel();
-                        let _ = tx.send((ask, reply));
-                        let _ = answer.await;
-                    }
-                }
-                if i < share.tasks {
-                    let _ = tokio::spawn(async {}).await;
-                }
-                if i < share.sleeps {
-                    tokio::time::sleep(share.nap).await;
-                }
+        let ask = move |ask| {
+            let (reply, answer) = oneshot::channel();
+            let _ = tx.send((ask, reply));
+            async move {
+                let _ = answer.await;
             }
+        };
+        let task = || async {
+            let _ = tokio::spawn(async {}).await;
+        };
+        sim.client(format!("c{k}"), async move {
+            program(share, ask, task, tokio::time::sleep).await;
             Ok(())
         });
     }
