@@ -118,9 +118,21 @@ impl PartialOrd for RuleId {
 }
 
 /// Ordered by the printed id, so maps keyed by rule list them alphabetically.
+/// The judges key maps by rule for every call they look at, so the order is
+/// read from a table of each rule's place among the sorted ids, built once.
 impl Ord for RuleId {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
+        static PLACE: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+        let place = PLACE.get_or_init(|| {
+            let mut sorted: Vec<RuleId> = RuleId::ALL.to_vec();
+            sorted.sort_by_key(|r| r.as_str());
+            let mut place = vec![0; RuleId::ALL.len()];
+            for (i, r) in sorted.iter().enumerate() {
+                place[*r as usize] = i;
+            }
+            place
+        });
+        place[*self as usize].cmp(&place[*other as usize])
     }
 }
 
@@ -413,6 +425,15 @@ pub fn iscsi_name_well_formed(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_order_as_their_ids_do() {
+        for a in RuleId::ALL {
+            for b in RuleId::ALL {
+                assert_eq!(a.cmp(b), a.as_str().cmp(b.as_str()), "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn ids_print_padded_like_text() {

@@ -153,9 +153,19 @@ pub fn render(lines: &[TraceLine]) -> String {
 }
 
 /// Collects a run's events. Cheap to clone: clones share one trace.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Trace {
     lines: Arc<Mutex<Vec<TraceLine>>>,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        // Room for a typical run's events (a mixed run has about 100), so
+        // that recording seldom moves the ones already recorded.
+        Self {
+            lines: Arc::new(Mutex::new(Vec::with_capacity(128))),
+        }
+    }
 }
 
 impl std::fmt::Debug for Trace {

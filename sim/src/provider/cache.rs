@@ -66,6 +66,11 @@ impl Hasher for SealHasher {
 pub struct Cache {
     data: Option<ArraySnapshot>,
     seal: u64,
+    /// True once the contents may differ from what was sealed: changed
+    /// other than by a method that seals (only [`Cache::corrupt`] does).
+    /// Until then the seal holds without hashing the contents again, which
+    /// every call's gate would otherwise do.
+    touched: bool,
     /// Objects the provider has seen disappear (deleted through it, or
     /// found gone on the array).
     deleted: BTreeSet<VDS_OBJECT_ID>,
@@ -87,6 +92,7 @@ impl Cache {
         Self {
             data: None,
             seal: 0,
+            touched: false,
             deleted: BTreeSet::new(),
             damaged_empty: None,
         }
@@ -100,7 +106,7 @@ impl Cache {
     /// True when the contents still match their seal.
     pub fn intact(&self) -> bool {
         match &self.data {
-            Some(d) => seal_of(d) == self.seal,
+            Some(d) => !self.touched || seal_of(d) == self.seal,
             None => self.damaged_empty.is_none(),
         }
     }
@@ -154,6 +160,7 @@ impl Cache {
         snapshot.targets.retain(|id, _| !self.deleted.contains(id));
         snapshot.groups.retain(|id, _| !self.deleted.contains(id));
         self.seal = seal_of(&snapshot);
+        self.touched = false;
         self.data = Some(snapshot);
         self.damaged_empty = None;
     }
@@ -175,6 +182,7 @@ impl Cache {
     pub fn clear(&mut self) {
         self.data = None;
         self.seal = 0;
+        self.touched = false;
         self.damaged_empty = None;
     }
 
@@ -185,12 +193,13 @@ impl Cache {
 
     /// Changes the contents through `f` and seals the result.
     pub fn update(&mut self, f: impl FnOnce(&mut ArraySnapshot)) {
+        if !self.intact() {
+            return; // a corrupt cache stays corrupt until reloaded
+        }
         if let Some(d) = self.data.as_mut() {
-            if seal_of(d) != self.seal {
-                return; // a corrupt cache stays corrupt until reloaded
-            }
             f(d);
             self.seal = seal_of(d);
+            self.touched = false;
         }
     }
 
@@ -201,12 +210,14 @@ impl Cache {
         if let Some(d) = &self.data {
             self.seal = seal_of(d);
         }
+        self.touched = false;
         self.damaged_empty = None;
     }
 
     /// Fault: damages the contents without resealing them.
     pub fn corrupt(&mut self, salt: u64) {
         if let Some(d) = self.data.as_mut() {
+            self.touched = true;
             d.subsystem_name = format!("{}\u{fffd}{salt:x}", d.subsystem_name);
             if let Some(g) = d.groups.values_mut().next() {
                 g.tag = g.tag.wrapping_add(0x5a5a);

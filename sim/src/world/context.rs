@@ -117,7 +117,7 @@ pub fn build_context(
         provider,
         link: control,
         injector: Injector::new(cfg.faults.clone(), derive(cfg.seed, Stream::Faults)),
-        steps: Mutex::new(Vec::new()),
+        steps: Mutex::new(Vec::with_capacity(64)),
         panics: crate::runtime::PanicSlot::default(),
         extra_clients: Mutex::new(Vec::new()),
         start_client,
