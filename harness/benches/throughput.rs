@@ -3,6 +3,10 @@
 //! on one job and on every core, and the engine floor beside them).
 //! Prints measurements; asserts nothing about time.
 
+/// The allocator of the `vds-harness` binary, so both print the same figures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     print!(
         "{}",
