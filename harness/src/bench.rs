@@ -23,6 +23,11 @@ pub const DEFAULT_SEEDS: u64 = 2000;
 /// How many runs give the floor its shape (the first seeds of the plan).
 const SHAPE_SAMPLE: u64 = 200;
 
+/// The one-job measurement and the floor alternate in this many slices of
+/// the seeds, so that the machine's drifts weigh on both alike and their
+/// ratio is steadier than either figure.
+const SLICES: u64 = 5;
+
 /// One sweep's measurements.
 #[derive(Clone, Debug, Default)]
 pub struct Measurement {
@@ -37,6 +42,13 @@ pub struct Measurement {
 }
 
 impl Measurement {
+    fn merge(&mut self, other: &Measurement) {
+        self.runs += other.runs;
+        self.calls += other.calls;
+        self.simulated += other.simulated;
+        self.wall += other.wall;
+    }
+
     fn add(&mut self, out: &RunOutcome) {
         self.runs += 1;
         self.calls += out.steps.len() as u64;
@@ -54,10 +66,10 @@ fn per_sec(n: f64, d: Duration) -> f64 {
     if s > 0.0 { n / s } else { f64::INFINITY }
 }
 
-/// The `mixed` campaign's seeds `0..seeds` on `engine`.
-fn plan(engine: EngineKind, seeds: u64) -> Plan {
+/// The `mixed` campaign's seeds `start..start + seeds` on `engine`.
+fn plan(engine: EngineKind, start: u64, seeds: u64) -> Plan {
     let campaign = crate::campaigns::by_name("mixed").expect("the mixed campaign exists");
-    Plan::new(vec![(campaign, seeds)], 0, &[engine])
+    Plan::new(vec![(campaign, seeds)], start, &[engine])
 }
 
 /// Runs and judges `plan` on `jobs` workers, as `sweep` does, and measures it.
@@ -108,13 +120,48 @@ fn shape_of(factory: &dyn ProviderFactory, plan: &Plan) -> Shape {
     }
 }
 
-/// Floor runs per wall second: `seeds` floor worlds of `shape` on one thread.
-fn floor_rate(engine: EngineKind, shape: &Shape, seeds: u64) -> f64 {
+/// The wall time of the floor worlds of `shape` for `seeds`, on this thread.
+fn floor_time(engine: EngineKind, shape: &Shape, seeds: std::ops::Range<u64>) -> Duration {
     let t = Instant::now();
-    for seed in 0..seeds {
+    for seed in seeds {
         std::hint::black_box(floor_run(engine, seed, shape));
     }
-    per_sec(seeds as f64, t.elapsed())
+    t.elapsed()
+}
+
+/// One job over `seeds` seeds, and the floor of `shape` over the same
+/// seeds, in alternating slices: the measurement and the floor's wall time.
+fn one_job_and_floor(
+    factory: &Arc<dyn ProviderFactory>,
+    engine: EngineKind,
+    seeds: u64,
+    shape: &Shape,
+) -> (Measurement, Duration) {
+    let (mut m, mut floor) = (Measurement::default(), Duration::ZERO);
+    let slice = seeds.div_ceil(SLICES).max(1);
+    let mut start = 0;
+    while start < seeds {
+        let n = slice.min(seeds - start);
+        m.merge(&measure(factory, &plan(engine, start, n), 1));
+        floor += floor_time(engine, shape, start..start + n);
+        start += n;
+    }
+    (m, floor)
+}
+
+/// One row of the throughput table.
+fn row(s: &mut String, engine: EngineKind, jobs: usize, m: &Measurement) {
+    let _ = writeln!(
+        s,
+        "{:<8} {:>4} {:>6} {:>7.3} {:>14.0} {:>9.0} {:>12.0}",
+        engine.name(),
+        jobs,
+        m.runs,
+        m.wall.as_secs_f64(),
+        per_sec(m.runs as f64, m.wall),
+        per_sec(m.calls as f64, m.wall),
+        per_sec(m.simulated.as_secs_f64(), m.wall),
+    );
 }
 
 /// The bench report for `engines`, against the reference provider, with
@@ -130,7 +177,8 @@ pub fn cores() -> usize {
 }
 
 /// The bench report for `engines` against the provider `factory` makes:
-/// one job, then `jobs` (if more than one), then the floor.
+/// per engine one job (alternating with the floor), then `jobs` (if more
+/// than one); then the floor and the ratio.
 pub fn report_for(
     factory: Arc<dyn ProviderFactory>,
     seeds: u64,
@@ -149,38 +197,30 @@ pub fn report_for(
         "{:<8} {:>4} {:>6} {:>7} {:>14} {:>9} {:>12}",
         "engine", "jobs", "runs", "wall s", "judged seeds/s", "calls/s", "sim s/wall s"
     );
-    let mut one_job = Vec::new();
+    let mut floors = Vec::new();
     for &e in engines {
-        let plan = plan(e, seeds);
-        let mut job_counts = vec![1];
+        let shape = shape_of(factory.as_ref(), &plan(e, 0, seeds));
+        let (m, floor) = one_job_and_floor(&factory, e, seeds, &shape);
+        row(&mut s, e, 1, &m);
         if jobs > 1 {
-            job_counts.push(jobs);
-        }
-        for &j in &job_counts {
-            let m = measure(&factory, &plan, j);
-            let _ = writeln!(
-                s,
-                "{:<8} {:>4} {:>6} {:>7.3} {:>14.0} {:>9.0} {:>12.0}",
-                e.name(),
-                j,
-                m.runs,
-                m.wall.as_secs_f64(),
-                per_sec(m.runs as f64, m.wall),
-                per_sec(m.calls as f64, m.wall),
-                per_sec(m.simulated.as_secs_f64(), m.wall),
+            row(
+                &mut s,
+                e,
+                jobs,
+                &measure(&factory, &plan(e, 0, seeds), jobs),
             );
-            if j == 1 {
-                one_job.push((
-                    e,
-                    per_sec(m.runs as f64, m.wall),
-                    shape_of(factory.as_ref(), &plan),
-                ));
-            }
         }
+        let floor_rate = per_sec(seeds as f64, floor);
+        floors.push((
+            e,
+            shape,
+            floor_rate,
+            floor_rate / per_sec(m.runs as f64, m.wall),
+        ));
     }
     let _ = writeln!(
         s,
-        "engine floor: per run the average clients, tasks, timers, array round trips and calls of the first {SHAPE_SAMPLE} runs, over their simulated time; one job"
+        "engine floor: per run the average clients, tasks, timers, array round trips and calls of the first {SHAPE_SAMPLE} runs, over their simulated time; one job, measured in {SLICES} slices alternating with the harness's one-job row"
     );
     let _ = writeln!(
         s,
@@ -195,8 +235,7 @@ pub fn report_for(
         "floor seeds/s",
         "harness/floor"
     );
-    for (e, rate, shape) in one_job {
-        let floor = floor_rate(e, &shape, seeds);
+    for (e, shape, floor, ratio) in floors {
         let _ = writeln!(
             s,
             "{:<8} {:>7} {:>5} {:>6} {:>5} {:>5} {:>6} {:>13.0} {:>12.1}x",
@@ -208,7 +247,7 @@ pub fn report_for(
             shape.calls,
             shape.simulated.as_millis(),
             floor,
-            floor / rate,
+            ratio,
         );
     }
     s
