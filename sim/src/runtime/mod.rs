@@ -144,10 +144,16 @@ pub fn exit() {
 }
 
 fn current() -> Arc<dyn Engine> {
+    with_current(Arc::clone)
+}
+
+/// Calls `f` with the running world's engine, without taking a reference
+/// to it (the calls made at every event need no more).
+fn with_current<T>(f: impl FnOnce(&Arc<dyn Engine>) -> T) -> T {
     CURRENT.with(|c| {
-        c.borrow()
-            .clone()
-            .expect("vds_sim::runtime used outside a running world")
+        f(c.borrow()
+            .as_ref()
+            .expect("vds_sim::runtime used outside a running world"))
     })
 }
 
@@ -159,12 +165,12 @@ pub fn engine_kind() -> EngineKind {
 /// Runs `fut` concurrently, on the provider's side of the world.
 pub fn spawn(fut: impl Future<Output = ()> + Send + 'static) {
     count(|c| c.tasks += 1);
-    current().spawn(Box::pin(fut));
+    with_current(|e| e.spawn(Box::pin(fut)));
 }
 
 /// Simulated time since the world started.
 pub fn now() -> Duration {
-    current().now()
+    with_current(|e| e.now())
 }
 
 /// Waits `d` of simulated time.
