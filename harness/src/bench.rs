@@ -12,16 +12,13 @@ use std::time::{Duration, Instant};
 
 use vds_sim::engine::{Shape, floor_run};
 use vds_sim::provider::{ProviderFactory, ReferenceFactory};
-use vds_sim::runtime::{self, EngineKind};
+use vds_sim::runtime::EngineKind;
 use vds_sim::world::{RunOutcome, WorldConfig};
 
 use crate::plan::Plan;
 
 /// Seeds `bench` runs per engine and job count unless told otherwise.
 pub const DEFAULT_SEEDS: u64 = 2000;
-
-/// How many runs give the floor its shape (the first seeds of the plan).
-const SHAPE_SAMPLE: u64 = 200;
 
 /// The one-job measurement and the floor alternate in this many slices of
 /// the seeds, so that the machine's drifts weigh on both alike and their
@@ -39,6 +36,9 @@ pub struct Measurement {
     pub simulated: Duration,
     /// Wall-clock time, running and judging.
     pub wall: Duration,
+    /// What the runs asked of their engine, summed (an average run's
+    /// shape is this over `runs`: [`Measurement::shape`]).
+    pub asked: Shape,
 }
 
 impl Measurement {
@@ -47,12 +47,44 @@ impl Measurement {
         self.calls += other.calls;
         self.simulated += other.simulated;
         self.wall += other.wall;
+        let (a, b) = (&mut self.asked, &other.asked);
+        a.clients += b.clients;
+        a.tasks += b.tasks;
+        a.sleeps += b.sleeps;
+        a.array_trips += b.array_trips;
+        a.calls += b.calls;
+        a.simulated += b.simulated;
     }
 
     fn add(&mut self, out: &RunOutcome) {
+        let end = end_of(out);
         self.runs += 1;
         self.calls += out.steps.len() as u64;
-        self.simulated += end_of(out);
+        self.simulated += end;
+        let clients: std::collections::BTreeSet<&str> =
+            out.steps.iter().map(|s| s.client.as_str()).collect();
+        let a = &mut self.asked;
+        a.clients += clients.len() as u64;
+        a.tasks += out.census.tasks;
+        a.sleeps += out.census.sleeps;
+        a.array_trips += out.census.array_requests;
+        a.calls += out.steps.len() as u64;
+        a.simulated += end;
+    }
+
+    /// The average run's shape, for the engine floor.
+    pub fn shape(&self) -> Shape {
+        let n = self.runs.max(1);
+        let avg = |x: u64| (x + n / 2) / n;
+        let a = &self.asked;
+        Shape {
+            clients: avg(a.clients),
+            tasks: avg(a.tasks),
+            sleeps: avg(a.sleeps),
+            array_trips: avg(a.array_trips),
+            calls: avg(a.calls),
+            simulated: a.simulated / u32::try_from(n).unwrap_or(u32::MAX),
+        }
     }
 }
 
@@ -92,34 +124,6 @@ pub fn measure(factory: &Arc<dyn ProviderFactory>, plan: &Plan, jobs: usize) -> 
     m
 }
 
-/// The average shape of the first runs of `plan`, run here one by one.
-fn shape_of(factory: &dyn ProviderFactory, plan: &Plan) -> Shape {
-    let sample: Vec<_> = plan.iter().take(SHAPE_SAMPLE as usize).collect();
-    let mut sum = Shape::default();
-    for id in &sample {
-        let world = id.world();
-        let before = runtime::census();
-        let out = vds_sim::engine::prepare(&world, factory).run();
-        let after = runtime::census();
-        sum.clients += world.clients.len() as u64;
-        sum.tasks += after.tasks - before.tasks;
-        sum.sleeps += after.sleeps - before.sleeps;
-        sum.array_trips += after.array_requests - before.array_requests;
-        sum.calls += out.steps.len() as u64;
-        sum.simulated += end_of(&out);
-    }
-    let n = sample.len().max(1) as u64;
-    let avg = |x: u64| (x + n / 2) / n;
-    Shape {
-        clients: avg(sum.clients),
-        tasks: avg(sum.tasks),
-        sleeps: avg(sum.sleeps),
-        array_trips: avg(sum.array_trips),
-        calls: avg(sum.calls),
-        simulated: sum.simulated / u32::try_from(n).unwrap_or(u32::MAX),
-    }
-}
-
 /// The wall time of the floor worlds of `shape` for `seeds`, on this thread.
 fn floor_time(engine: EngineKind, shape: &Shape, seeds: std::ops::Range<u64>) -> Duration {
     let t = Instant::now();
@@ -129,24 +133,26 @@ fn floor_time(engine: EngineKind, shape: &Shape, seeds: std::ops::Range<u64>) ->
     t.elapsed()
 }
 
-/// One job over `seeds` seeds, and the floor of `shape` over the same
-/// seeds, in alternating slices: the measurement and the floor's wall time.
+/// One job over `seeds` seeds, and the floor over the same seeds, in
+/// alternating slices: the measurement, the floor's shape (the average run
+/// of the first slice) and the floor's wall time.
 fn one_job_and_floor(
     factory: &Arc<dyn ProviderFactory>,
     engine: EngineKind,
     seeds: u64,
-    shape: &Shape,
-) -> (Measurement, Duration) {
-    let (mut m, mut floor) = (Measurement::default(), Duration::ZERO);
+) -> (Measurement, Shape, Duration) {
+    let (mut m, mut shape, mut floor) = (Measurement::default(), None, Duration::ZERO);
     let slice = seeds.div_ceil(SLICES).max(1);
     let mut start = 0;
     while start < seeds {
         let n = slice.min(seeds - start);
-        m.merge(&measure(factory, &plan(engine, start, n), 1));
+        let part = measure(factory, &plan(engine, start, n), 1);
+        m.merge(&part);
+        let shape = shape.get_or_insert_with(|| part.shape());
         floor += floor_time(engine, shape, start..start + n);
         start += n;
     }
-    (m, floor)
+    (m, shape.unwrap_or_default(), floor)
 }
 
 /// One row of the throughput table.
@@ -199,8 +205,7 @@ pub fn report_for(
     );
     let mut floors = Vec::new();
     for &e in engines {
-        let shape = shape_of(factory.as_ref(), &plan(e, 0, seeds));
-        let (m, floor) = one_job_and_floor(&factory, e, seeds, &shape);
+        let (m, shape, floor) = one_job_and_floor(&factory, e, seeds);
         row(&mut s, e, 1, &m);
         if jobs > 1 {
             row(
@@ -220,7 +225,7 @@ pub fn report_for(
     }
     let _ = writeln!(
         s,
-        "engine floor: per run the average clients, tasks, timers, array round trips and calls of the first {SHAPE_SAMPLE} runs, over their simulated time; one job, measured in {SLICES} slices alternating with the harness's one-job row"
+        "engine floor: per run the average clients, tasks, timers, array round trips and calls of the first of {SLICES} slices of the one-job row, over their simulated time; one job, measured in slices alternating with that row's"
     );
     let _ = writeln!(
         s,

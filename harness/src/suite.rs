@@ -508,13 +508,9 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         }
         true
     });
+    let engines = plan.engines();
     if cfg.require_exercise && stopped.is_none() {
-        require_exercise(
-            &mut tallies,
-            &coverage,
-            &plan.engines(),
-            cfg.factory.cannot_take(),
-        );
+        require_exercise(&mut tallies, &coverage, &engines, cfg.factory.cannot_take());
     }
     SuiteReport {
         provider,
@@ -523,7 +519,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         tallies,
         failures,
         coverage,
-        engines: plan.engines(),
+        engines,
     }
 }
 

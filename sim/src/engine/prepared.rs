@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::{Runner, madsim, turmoil};
 use crate::provider::ProviderFactory;
-use crate::runtime::{EngineKind, Progress};
+use crate::runtime::{self, EngineKind, Progress};
 use crate::world::{RunContext, RunError, RunOutcome, WorldConfig};
 
 /// A world ready to run: [`PreparedRun::run`] runs it on the calling
@@ -31,7 +31,9 @@ impl std::fmt::Debug for PreparedRun {
 #[derive(Clone)]
 pub struct RunWatch {
     ctx: Arc<RunContext>,
-    cfg: Arc<WorldConfig>,
+    seed: u64,
+    engine: EngineKind,
+    stuck_after: Duration,
     provider: String,
     progress: Progress,
     seen: u64,
@@ -41,8 +43,8 @@ pub struct RunWatch {
 impl std::fmt::Debug for RunWatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RunWatch")
-            .field("seed", &self.cfg.seed)
-            .field("engine", &self.cfg.engine)
+            .field("seed", &self.seed)
+            .field("engine", &self.engine)
             .field("seen", &self.seen)
             .finish_non_exhaustive()
     }
@@ -70,7 +72,9 @@ pub fn prepare(cfg: &WorldConfig, factory: &dyn ProviderFactory) -> PreparedRun 
         runner,
         watch: RunWatch {
             ctx,
-            cfg: Arc::new(cfg.clone()),
+            seed: cfg.seed,
+            engine: cfg.engine,
+            stuck_after: cfg.stuck_after,
             provider: factory.name(),
             progress,
             seen,
@@ -86,11 +90,16 @@ impl PreparedRun {
     }
 
     /// Runs the world on this thread and returns what happened; a panic
-    /// or a hang comes back as a [`RunError`].
+    /// or a hang comes back as a [`RunError`]. The outcome's
+    /// [`census`](RunOutcome::census) is what the run asked of its engine.
     pub fn run(self) -> RunOutcome {
+        let before = runtime::census();
         let (error, end) = (self.runner)();
+        let census = runtime::census().since(before);
         let w = self.watch;
-        w.ctx.finish(&w.cfg, w.provider, error, end)
+        let mut outcome = w.ctx.finish(w.seed, w.engine, w.provider, error, end);
+        outcome.census = census;
+        outcome
     }
 }
 
@@ -104,22 +113,21 @@ impl RunWatch {
             (self.seen, self.since) = (now, Instant::now());
             false
         } else {
-            self.since.elapsed() >= self.cfg.stuck_after
+            self.since.elapsed() >= self.stuck_after
         }
     }
 
     /// How often a watchdog should look: often enough to see a stuck run
     /// soon after its limit, rarely enough to cost nothing.
     pub fn poll(&self) -> Duration {
-        self.cfg
-            .stuck_after
+        self.stuck_after
             .clamp(Duration::from_millis(1), Duration::from_millis(50))
     }
 
     /// The outcome of a run abandoned as stuck, with the trace so far. The
     /// thread running it is left to itself.
     pub fn stuck(&self) -> RunOutcome {
-        let stuck_ms = self.cfg.stuck_after.as_millis();
+        let stuck_ms = self.stuck_after.as_millis();
         self.ended(RunError::Stuck { stuck_ms })
     }
 
@@ -131,7 +139,12 @@ impl RunWatch {
 
     fn ended(&self, error: RunError) -> RunOutcome {
         let provider = self.provider.clone();
-        self.ctx
-            .finish(&self.cfg, provider, Some(error), Duration::ZERO)
+        self.ctx.finish(
+            self.seed,
+            self.engine,
+            provider,
+            Some(error),
+            Duration::ZERO,
+        )
     }
 }

@@ -103,9 +103,10 @@ thread_local! {
 }
 
 /// What the worlds run on this thread have asked of their engine so far
-/// through this facade: tasks spawned and timers waited on. `bench` reads
-/// it to give its engine floor the shape of an average run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// through this facade: tasks spawned, timers waited on, array requests.
+/// Each run's share is its outcome's `census`, from which `bench` gives its
+/// engine floor the shape of an average run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Census {
     /// Tasks spawned with [`spawn`].
     pub tasks: u64,
@@ -118,6 +119,17 @@ pub struct Census {
 /// Counts one request served by the array, in this thread's [`Census`].
 pub fn note_array_request() {
     count(|c| c.array_requests += 1);
+}
+
+impl Census {
+    /// What was counted since `earlier`, a census of the same thread.
+    pub fn since(self, earlier: Census) -> Census {
+        Census {
+            tasks: self.tasks - earlier.tasks,
+            sleeps: self.sleeps - earlier.sleeps,
+            array_requests: self.array_requests - earlier.array_requests,
+        }
+    }
 }
 
 /// This thread's [`Census`] so far.

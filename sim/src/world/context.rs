@@ -47,7 +47,8 @@ impl RunContext {
     /// Takes the records and verdicts at the end of a run.
     pub fn finish(
         &self,
-        cfg: &WorldConfig,
+        seed: u64,
+        engine: crate::runtime::EngineKind,
         provider: String,
         error: Option<RunError>,
         end: Duration,
@@ -56,10 +57,7 @@ impl RunContext {
         // the world); its own account of what happened is the verdict.
         let ended = self.provider.end();
         let error = match ended.failure {
-            Some(message) => Some(RunError::Provider {
-                seed: cfg.seed,
-                message,
-            }),
+            Some(message) => Some(RunError::Provider { seed, message }),
             None => error,
         };
         let outcome = match &error {
@@ -69,8 +67,8 @@ impl RunContext {
         self.trace
             .record_at(end.as_micros(), crate::trace::Event::End { outcome });
         RunOutcome {
-            seed: cfg.seed,
-            engine: cfg.engine,
+            seed,
+            engine,
             provider,
             trace: self.trace.take(),
             steps: std::mem::take(&mut *self.steps.lock().unwrap_or_else(|e| e.into_inner())),
@@ -80,6 +78,7 @@ impl RunContext {
             array_log: self.array.log(),
             error,
             transcript: ended.transcript,
+            census: crate::runtime::Census::default(),
         }
     }
 }

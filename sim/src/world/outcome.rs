@@ -77,6 +77,9 @@ pub struct RunOutcome {
     /// process ([`ProviderEnd::transcript`](crate::provider::ProviderEnd::transcript));
     /// empty for in-process providers.
     pub transcript: Vec<String>,
+    /// What the run asked of its engine (tasks, timers, array requests);
+    /// empty for a run abandoned as stuck.
+    pub census: crate::runtime::Census,
 }
 
 impl RunOutcome {
