@@ -139,7 +139,7 @@ Feature: IVdsAsync
       When client "c1" waits for the operation
       Then Wait returns S_OK with pHrResult VDS_E_OPERATION_CANCELED
 
-    @ASYNC-CANCEL @BUSY-PER-TARGET
+    @ASYNC-CANCEL @BUSY-IN-DOMAIN
     Scenario: should free the target for a new operation when the operation was cancelled
       Given a target "t1"
       When client "c1" calls CreatePortalGroup on target "t1"

@@ -50,7 +50,7 @@ Feature: IVdsIscsiTarget::CreatePortalGroup
       And the portal groups handed back report distinct tags, each the one the array gave it
       And target "t1" has 3 portal groups on the array
 
-    @CPG-S_OK @BUSY-PER-TARGET
+    @CPG-S_OK @BUSY-IN-DOMAIN
     Scenario: should create portal groups on two targets at once when each target has one operation in flight
       Given a target "t1"
       And a target "t2"
@@ -182,7 +182,7 @@ Feature: IVdsIscsiTarget::CreatePortalGroup
 
   Rule: VDS_E_ANOTHER_CALL_IN_PROGRESS - another operation on the target must complete first
 
-    @CPG-ANOTHER-CALL-IN-PROGRESS @BUSY-PER-TARGET
+    @CPG-ANOTHER-CALL-IN-PROGRESS @BUSY-IN-DOMAIN
     Scenario: should refuse a second CreatePortalGroup on a target when the first is still in flight
       Given a target "t1"
       When client "c1" calls CreatePortalGroup on target "t1"
@@ -193,7 +193,7 @@ Feature: IVdsIscsiTarget::CreatePortalGroup
       And target "t1" has 1 portal group on the array
       And the interface ledger balances
 
-    @CPG-ANOTHER-CALL-IN-PROGRESS @BUSY-PER-TARGET
+    @CPG-ANOTHER-CALL-IN-PROGRESS @BUSY-IN-DOMAIN
     Scenario: should let one caller through and refuse the others when clients call at the same moment
       Given a target "t1"
       And 3 other clients call CreatePortalGroup on target "t1" at the same moment, before call 1
@@ -206,7 +206,7 @@ Feature: IVdsIscsiTarget::CreatePortalGroup
       And target "t1" has as many portal groups on the array as CreatePortalGroup calls returned S_OK
       And the interface ledger balances
 
-    @CPG-ANOTHER-CALL-IN-PROGRESS @BUSY-PER-TARGET
+    @CPG-ANOTHER-CALL-IN-PROGRESS @BUSY-IN-DOMAIN
     Scenario: should accept CreatePortalGroup again when the earlier operation has finished
       Given a target "t1"
       When client "c1" calls CreatePortalGroup on target "t1"

@@ -93,7 +93,7 @@ Feature: IVdsIscsiPortalGroup
       And portal group "g2" holds portal "10.0.0.1:3260" on the array
       And portal group "g1" holds portal "10.0.0.1:3260" on the array
 
-    @PG-ADDPORTAL @BUSY-PER-TARGET
+    @PG-ADDPORTAL @BUSY-IN-DOMAIN
     Scenario: should refuse to add a portal when another operation on the group's target is in flight
       When client "c1" calls CreatePortalGroup on target "t1"
       And client "c1" calls AddPortal on portal group "g1" with portal "10.0.0.1:3260"

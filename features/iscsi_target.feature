@@ -125,7 +125,7 @@ Feature: IVdsIscsiTarget
       And target "t1" is still on the array
       And the interface ledger balances
 
-    @TGT-DELETE @BUSY-PER-TARGET
+    @TGT-DELETE @BUSY-IN-DOMAIN
     Scenario: should refuse to delete the target when a CreatePortalGroup on it is in flight
       Given a target "t1"
       When client "c1" calls CreatePortalGroup on target "t1"
@@ -168,7 +168,7 @@ Feature: IVdsIscsiTarget
       When client "c1" calls GetProperties on target "t1"
       Then the target reports friendly name "abcdefghijklmnopqrstuvwxyz012345"
 
-    @TGT-SETFRIENDLYNAME @BUSY-PER-TARGET
+    @TGT-SETFRIENDLYNAME @BUSY-IN-DOMAIN
     Scenario: should refuse to rename the target when an operation on it is in flight
       Given a target "t1"
       When client "c1" calls CreatePortalGroup on target "t1"

@@ -145,8 +145,8 @@ pub const CHECKS: &[Check] = &[
         "changing a deleted target or group (also through a held pointer) answers VDS_E_OBJECT_DELETED",
     ),
     check(
-        RuleId::BusyPerTarget,
-        "overlapping operations on one target are refused as busy",
+        RuleId::BusyInDomain,
+        "two operations in one declared lock domain never run at once",
     ),
     check(
         RuleId::LinkErrorsAsWin32,
@@ -253,7 +253,7 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
         | R::CpgLimit
         | R::CpgLinearizable
         | R::CpgTagUnique
-        | R::BusyPerTarget => &[Method::TargetCreatePortalGroup],
+        | R::BusyInDomain => &[Method::TargetCreatePortalGroup],
         R::WaitFailureNullPointers
         | R::WaitFailureOutputType
         | R::OutputTypeMatchesOperation
@@ -302,7 +302,9 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
         | R::AsyncCancelWindow
         | R::CacheReadsMayBeStale
         | R::AsyncPercentIsEstimate
-        | R::RefreshWhileOperations => &[],
+        | R::RefreshWhileOperations
+        | R::CallWindow
+        | R::FailurePrecedence => &[],
     }
 }
 
@@ -366,7 +368,7 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
         // its method cells say where.
         R::CacheRecoveredAfterRefresh => &[],
         R::DeletedIsObjectDeleted => &[Deleted],
-        R::BusyPerTarget => &[Plain, Fault("concurrent_calls")],
+        R::BusyInDomain => &[Plain, Fault("concurrent_calls")],
         R::LinkErrorsAsWin32 => LINK,
         R::RestartAbandonsOperations | R::RestartReloadsCache => &[Fault("provider_restart")],
         R::PortalOneGroupPerTarget => &[Plain],
@@ -382,7 +384,9 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
         | R::AsyncCancelWindow
         | R::CacheReadsMayBeStale
         | R::AsyncPercentIsEstimate
-        | R::RefreshWhileOperations => &[],
+        | R::RefreshWhileOperations
+        | R::CallWindow
+        | R::FailurePrecedence => &[],
     }
 }
 

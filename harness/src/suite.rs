@@ -324,6 +324,8 @@ impl Tally {
 pub struct SuiteReport {
     /// The provider's name.
     pub provider: String,
+    /// What the provider declared of its design, which it was judged against.
+    pub declaration: vds_sim::provider::declaration::Declaration,
     /// Runs made.
     pub runs: u64,
     /// Per check id, in catalogue order.
@@ -514,6 +516,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
     }
     SuiteReport {
         provider,
+        declaration: cfg.factory.declaration(),
         runs,
         stopped,
         tallies,
@@ -681,6 +684,7 @@ pub fn run_scenarios(
     }
     let report = SuiteReport {
         provider,
+        declaration: factory.declaration(),
         runs,
         tallies,
         failures,

@@ -36,7 +36,7 @@ const BREAKS: [(&str, &str, &str); 4] = [
         "cancellation",
         "WAIT-FAILURE-NULL-POINTERS",
     ),
-    ("no-busy", "back-to-back", "BUSY-PER-TARGET"),
+    ("no-busy", "back-to-back", "BUSY-IN-DOMAIN"),
 ];
 
 #[test]

@@ -24,7 +24,7 @@ pub const TIMEOUT: HResult = HResult::from_win32(win32::ERROR_TIMEOUT);
 /// timeout (LINK-ERRORS-AS-WIN32), VDS_E_PROVIDER_EXITING, for a call
 /// under way when the provider restarts (RESTART-ABANDONS-OPERATIONS), and
 /// busy, which every call may answer while Reenumerate or Refresh runs
-/// (BUSY-PER-TARGET).
+/// (BUSY-IN-DOMAIN).
 pub const ANY_METHOD: &[HResult] = &[
     HResult::E_INVALIDARG,
     HResult::E_OUTOFMEMORY,
@@ -99,7 +99,7 @@ pub fn returns(method: Method) -> &'static [HResult] {
             BUSY,
             NOT_SUPPORTED,
         ],
-        // BUSY: the profile's lock domain covers every change to a target (BUSY-PER-TARGET).
+        // BUSY: the profile's lock domain covers every change to a target (BUSY-IN-DOMAIN).
         M::TargetSetSharedSecret => &[
             S,
             CORRUPT,

@@ -39,6 +39,7 @@ pub use crate::method::{Issuer, Method};
 pub use crate::output_type::VDS_ASYNC_OUTPUT_TYPE;
 pub use crate::program::{ClientProgram, Step};
 pub use crate::props::*;
+pub use crate::provider::declaration::{Declaration, LockDomain};
 pub use crate::provider::wrap::{Wrap, Wrapped};
 pub use crate::provider::{
     ProviderContext, ProviderEnd, ProviderFactory, ProviderFault, ProviderFaultKind,

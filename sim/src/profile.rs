@@ -65,7 +65,7 @@ rule_ids! {
     CacheRecoveredAfterRefresh = "CACHE-RECOVERED-AFTER-REFRESH",
     DeletedIsObjectDeleted = "DELETED-IS-OBJECT-DELETED",
     CacheReadsMayBeStale = "CACHE-READS-MAY-BE-STALE",
-    BusyPerTarget = "BUSY-PER-TARGET",
+    BusyInDomain = "BUSY-IN-DOMAIN",
     RefreshWhileOperations = "REFRESH-WHILE-OPERATIONS",
     LinkErrorsAsWin32 = "LINK-ERRORS-AS-WIN32",
     ArgNullPointer = "ARG-NULL-POINTER",
@@ -74,6 +74,8 @@ rule_ids! {
     RestartReloadsCache = "RESTART-RELOADS-CACHE",
     CacheLearnsDeletions = "CACHE-LEARNS-DELETIONS",
     AnswersConsistent = "ANSWERS-CONSISTENT",
+    CallWindow = "CALL-WINDOW",
+    FailurePrecedence = "FAILURE-PRECEDENCE",
     RunCompletes = "RUN-COMPLETES",
     OutcomeListed = "OUTCOME-LISTED",
     RefusalWarranted = "REFUSAL-WARRANTED",
@@ -200,7 +202,7 @@ const fn permits(rule: Rule, why: &'static str) -> Rule {
 pub const RULES: &[Rule] = &[
     documented(
         RuleId::CpgReturnCodes,
-        "CreatePortalGroup returns S_OK, VDS_S_ALREADY_EXISTS, VDS_E_PROVIDER_CACHE_CORRUPT, VDS_E_OBJECT_DELETED, VDS_E_ANOTHER_CALL_IN_PROGRESS, a standard code (E_INVALIDARG, E_OUTOFMEMORY) or an HRESULT_FROM_WIN32 code; nothing else.",
+        "CreatePortalGroup returns S_OK, VDS_S_ALREADY_EXISTS, VDS_E_PROVIDER_CACHE_CORRUPT, VDS_E_OBJECT_DELETED, VDS_E_ANOTHER_CALL_IN_PROGRESS, a standard code (E_INVALIDARG, E_OUTOFMEMORY) or an HRESULT_FROM_WIN32 code; and VDS_E_PROVIDER_EXITING when the provider restarts during the call (RESTART-ABANDONS-OPERATIONS); nothing else.",
         "IVdsIscsiTarget::CreatePortalGroup, return-value table and the paragraph above it",
     ),
     documented(
@@ -215,7 +217,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::CpgLimit,
-        "A target never has more portal groups than the array allows; CreatePortalGroup on a target at its limit answers VDS_S_ALREADY_EXISTS, never S_OK.",
+        "A target never has more portal groups than the array allows. CreatePortalGroup on a target that stays at its limit creates no group: it answers VDS_S_ALREADY_EXISTS itself, or S_OK with Wait's pHrResult VDS_S_ALREADY_EXISTS (a provider may find the limit inside the operation); never S_OK followed by pHrResult S_OK.",
         "The docs say only that no more groups can be created; the limit is the array's, configurable per run.",
     ),
     decided(
@@ -319,7 +321,7 @@ pub const RULES: &[Rule] = &[
     ),
     documented(
         RuleId::DeletedIsObjectDeleted,
-        "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds; a call that starts an asynchronous operation may instead return S_OK and end the operation with VDS_E_OBJECT_DELETED in Wait's pHrResult. Errors about the arguments (E_POINTER, E_INVALIDARG, VDS_E_NOT_SUPPORTED, VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED, and for AddPortal and RemovePortal VDS_E_OBJECT_NOT_FOUND or VDS_E_OBJECT_EXISTS about the portal) may take precedence.",
+        "A call that changes an object that no longer exists answers VDS_E_OBJECT_DELETED, also through pointers the caller still holds; a call that starts an asynchronous operation may instead return S_OK and end the operation with VDS_E_OBJECT_DELETED in Wait's pHrResult, or with VDS_E_OPERATION_CANCELED when a Cancel succeeded (ASYNC-CANCEL), or VDS_E_PROVIDER_EXITING after a restart. Errors about the arguments (E_POINTER, E_INVALIDARG, VDS_E_NOT_SUPPORTED, VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED, and for AddPortal and RemovePortal VDS_E_OBJECT_NOT_FOUND or VDS_E_OBJECT_EXISTS about the portal) may take precedence.",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_E_OBJECT_DELETED row",
     ),
     permits(
@@ -331,14 +333,14 @@ pub const RULES: &[Rule] = &[
         "It allows reads to lag behind changes made behind the provider's back; what a stale read may not do (invent objects, break tags) is judged by CPG-TAG-UNIQUE and CPG-LINEARIZABLE.",
     ),
     decided(
-        RuleId::BusyPerTarget,
-        "While an operation changing a target (CreatePortalGroup, Delete, or a change to one of its groups) is in flight, another such call on the same target answers VDS_E_ANOTHER_CALL_IN_PROGRESS. What a refresh conflicts with is REFRESH-WHILE-OPERATIONS'; a refusal nothing in flight explains is REFUSAL-WARRANTED's.",
-        "The docs list VDS_E_ANOTHER_CALL_IN_PROGRESS without saying what conflicts; this is the reference provider's lock domain.",
+        RuleId::BusyInDomain,
+        "A provider declares its lock domain: per target (the default and the reference's: an operation on a target or one of its portal groups holds that target), per subsystem or per provider (every operation, CreateTarget included, holds the whole). Two operations in one domain never run at once: while one is in flight, a call starting another in its domain answers VDS_E_ANOTHER_CALL_IN_PROGRESS. Calls on objects in the domain of an operation in flight may also be refused so. What a refresh conflicts with is REFRESH-WHILE-OPERATIONS'; a refusal nothing in flight explains is REFUSAL-WARRANTED's.",
+        "The docs describe VDS_E_ANOTHER_CALL_IN_PROGRESS only as another operation being under way, without fixing which calls conflict; the provider chooses and declares it (ProviderFactory::declaration, the protocol's hello_ok), and is judged by its own declaration.",
     ),
     permits(
         decided(
             RuleId::RefreshWhileOperations,
-            "Reenumerate or Refresh called while operations or another Reenumerate or Refresh are in flight may be refused with VDS_E_ANOTHER_CALL_IN_PROGRESS (the reference provider refuses it) or carried out alongside them; a call made while a Reenumerate or Refresh runs may be refused with it (the reference refuses every one) or served.",
+            "Reenumerate or Refresh called while operations (of any kind, CreateTarget included) or another Reenumerate or Refresh are in flight may be refused with VDS_E_ANOTHER_CALL_IN_PROGRESS (the reference provider refuses it) or carried out alongside them; a provider that declares it runs them alongside operations may refuse them only for another Reenumerate or Refresh. A call made while a Reenumerate or Refresh runs may be refused with it (the reference refuses every one) or served.",
             "The docs do not say whether a refresh waits for, refuses or ignores operations in flight, nor what callers may do while it runs.",
         ),
         "Either answer is allowed; a refusal must still have a refresh or an operation in flight to explain it (REFUSAL-WARRANTED); what a refresh must not do to operations in flight (lose their results, report their objects wrongly) is judged by the asynchronous rules, CPG-LINEARIZABLE and REFUSAL-WARRANTED.",
@@ -377,6 +379,22 @@ pub const RULES: &[Rule] = &[
         RuleId::AnswersConsistent,
         "A method's own HRESULT says whether it worked: out-parameters come only with a success code, and a failure code comes alone.",
         "HRESULT conventions (SUCCEEDED/FAILED), as every VDS method page uses them",
+    ),
+    permits(
+        decided(
+            RuleId::CallWindow,
+            "A call takes effect at one instant between its call and its return, and every rule judges its answer so: an answer is allowed when the state of the world at some instant of that window allows it (a cache damaged, a Refresh or an operation running, an object deleted, a restart, a fault firing at any instant of the call counts), and reads keep the staleness CACHE-READS-MAY-BE-STALE permits. An obligation holds only where every instant of the window makes it one.",
+            "The docs describe each call alone and say nothing of when, within a call, the provider looks at the world; a provider may check early or late.",
+        ),
+        "It widens every rule to the whole of a call: each judge reads the call's window from its call to its return; what the answers at those instants must be is the other rules'.",
+    ),
+    permits(
+        decided(
+            RuleId::FailurePrecedence,
+            "When several causes of failure hold at once, the provider may answer any of them, with one exception: a NULL pointer the method needs answers E_POINTER before anything about the object's state (ARG-NULL-POINTER), though an allocation failure or a restart during the call may still come first. The causes: E_OUTOFMEMORY while an allocation failure is pending (the fault makes the provider's next allocation fail, and which calls allocate is the provider's choice: any call from the fault until one answers E_OUTOFMEMORY may), VDS_E_PROVIDER_EXITING across a restart, HRESULT_FROM_WIN32(ERROR_TIMEOUT) once a link fault has fired, VDS_E_PROVIDER_CACHE_CORRUPT on a damaged cache, VDS_E_ANOTHER_CALL_IN_PROGRESS in a busy domain, VDS_E_OBJECT_DELETED for a deleted object.",
+            "The docs give each code alone and no order between them; a provider's order of checks is its own.",
+        ),
+        "It lets any cause that holds win; every rule about one cause lets an answer with a cause of its own stand.",
     ),
     decided(
         RuleId::RunCompletes,

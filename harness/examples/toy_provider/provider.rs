@@ -67,7 +67,7 @@ impl Shared {
         Ok(())
     }
 
-    /// Marks `target` busy (rule BUSY-PER-TARGET); the claim releases it.
+    /// Marks `target` busy (rule BUSY-IN-DOMAIN); the claim releases it.
     fn claim(&self, target: VDS_OBJECT_ID) -> Result<u64, HResult> {
         let mut s = self.lock();
         if s.busy.contains_key(&target) {
@@ -280,7 +280,7 @@ struct ToyHwProvider {
 
 impl ToyHwProvider {
     /// Reenumerate and Refresh: one request each; nothing cached to rebuild.
-    /// While one runs, other calls answer busy (rule BUSY-PER-TARGET).
+    /// While one runs, other calls answer busy (rule BUSY-IN-DOMAIN).
     async fn rescan(&self, req: ArrayRequest) -> HrResult<()> {
         self.shared.enter()?;
         self.shared.lock().rescanning += 1;

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use vds_sim::array::ArrayRequest;
 use vds_sim::hresult::HResult;
+use vds_sim::provider::declaration::LockDomain;
 
 /// The protocol version this harness speaks.
 pub const PROTOCOL_VERSION: u64 = 1;
@@ -25,6 +26,12 @@ pub(crate) enum FromProvider {
         /// The provider-side faults it can suffer.
         #[serde(default)]
         faults: Vec<String>,
+        /// Its lock domain (default `target`).
+        #[serde(default)]
+        lock_domain: LockDomain,
+        /// Whether Reenumerate and Refresh run alongside operations (default false).
+        #[serde(default)]
+        refresh_alongside: bool,
     },
     /// The answer to a call: ends the call's turn, or answers a call left pending.
     Reply {

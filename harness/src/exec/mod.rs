@@ -36,6 +36,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use vds_sim::interfaces::IVdsHwProvider;
+use vds_sim::provider::declaration::Declaration;
 use vds_sim::provider::{
     ProviderContext, ProviderEnd, ProviderFactory, ProviderFault, ProviderFaultKind, SimProvider,
 };
@@ -66,8 +67,14 @@ const FAULT_NAMES: [(ProviderFaultKind, &str); 3] = [
 pub struct ExecFactory {
     command: String,
     turn_limit: Duration,
-    cannot_take: OnceLock<&'static [ProviderFaultKind]>,
+    handshake: OnceLock<Handshake>,
     pool: session::Pool,
+}
+
+/// What a process said of itself in its first `hello_ok`.
+struct Handshake {
+    cannot_take: &'static [ProviderFaultKind],
+    declaration: Declaration,
 }
 
 impl std::fmt::Debug for ExecFactory {
@@ -85,7 +92,7 @@ impl ExecFactory {
         Self {
             command: command.into(),
             turn_limit: DEFAULT_TURN_LIMIT,
-            cannot_take: OnceLock::new(),
+            handshake: OnceLock::new(),
             pool: session::Pool::default(),
         }
     }
@@ -121,10 +128,21 @@ impl ProviderFactory for ExecFactory {
         Arc::new(ExecProvider { session })
     }
 
-    /// Asks a process once (a `hello` with seed 0) which faults it can
-    /// suffer; a process that cannot say is taken to suffer none.
     fn cannot_take(&self) -> &'static [ProviderFaultKind] {
-        self.cannot_take.get_or_init(|| {
+        self.handshake().cannot_take
+    }
+
+    fn declaration(&self) -> Declaration {
+        self.handshake().declaration
+    }
+}
+
+impl ExecFactory {
+    /// Asks a process once (a `hello` with seed 0) which faults it can
+    /// suffer and what it declares of its design; a process that cannot say
+    /// is taken to suffer none and to declare the defaults.
+    fn handshake(&self) -> &Handshake {
+        self.handshake.get_or_init(|| {
             let probe = Session::start(
                 &self.command,
                 0,
@@ -134,13 +152,17 @@ impl ProviderFactory for ExecFactory {
                 self.pool.clone(),
             );
             let can = probe.faults();
+            let declaration = probe.declaration();
             probe.end();
             let list: Vec<ProviderFaultKind> = FAULT_NAMES
                 .iter()
                 .filter(|(_, name)| !can.iter().any(|c| c == name))
                 .map(|(k, _)| *k)
                 .collect();
-            Box::leak(list.into_boxed_slice())
+            Handshake {
+                cannot_take: Box::leak(list.into_boxed_slice()),
+                declaration,
+            }
         })
     }
 }

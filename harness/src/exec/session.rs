@@ -14,6 +14,7 @@ use vds_sim::array::link::{ArrayLink, LinkError};
 use vds_sim::hresult::HResult;
 use vds_sim::ledger::Ledger;
 use vds_sim::provider::ProviderEnd;
+use vds_sim::provider::declaration::Declaration;
 use vds_sim::runtime;
 
 use super::ExecError;
@@ -44,8 +45,8 @@ enum Opened {
 
 /// How a turn ended.
 enum Ending {
-    /// `hello_ok`, with the faults the provider can suffer.
-    Hello(Vec<String>),
+    /// `hello_ok`, with the faults the provider can suffer and its declaration.
+    Hello(Vec<String>, Declaration),
     /// The call's reply.
     Answer(Answer),
     /// The call is pending; its reply will come through this channel.
@@ -70,6 +71,8 @@ struct Inner {
     failure: Option<ExecError>,
     /// The faults the provider said it can suffer.
     faults: Vec<String>,
+    /// What the provider declared of its design.
+    declaration: Declaration,
     /// The run is over: nothing more is sent.
     ended: bool,
 }
@@ -124,6 +127,7 @@ impl Session {
                 requests: BTreeSet::new(),
                 failure,
                 faults: Vec::new(),
+                declaration: Declaration::default(),
                 ended: false,
             }),
             releases: Mutex::new(VecDeque::new()),
@@ -134,8 +138,10 @@ impl Session {
         });
         let hello =
             json!({"type": "hello", "protocol": PROTOCOL_VERSION, "seed": seed, "t_us": t_us()});
-        if let Ok(Ending::Hello(faults)) = s.turn(hello, Opened::Hello) {
-            s.lock().faults = faults;
+        if let Ok(Ending::Hello(faults, declaration)) = s.turn(hello, Opened::Hello) {
+            let mut g = s.lock();
+            g.faults = faults;
+            g.declaration = declaration;
         }
         s
     }
@@ -147,6 +153,11 @@ impl Session {
     /// The faults the provider said it can suffer (empty if it failed).
     pub(crate) fn faults(&self) -> Vec<String> {
         self.lock().faults.clone()
+    }
+
+    /// What the provider declared of its design (the default if it failed).
+    pub(crate) fn declaration(&self) -> Declaration {
+        self.lock().declaration
     }
 
     /// The first protocol error, if any.
@@ -333,9 +344,18 @@ impl Session {
         let violation = |reason: String| Err(ExecError::Violation { line, reason });
         match m {
             FromProvider::HelloOk {
-                protocol, faults, ..
+                protocol,
+                faults,
+                lock_domain,
+                refresh_alongside,
+                ..
             } => match opened {
-                Opened::Hello if protocol == PROTOCOL_VERSION => Ok(Some(Ending::Hello(faults))),
+                Opened::Hello if protocol == PROTOCOL_VERSION => {
+                    let declaration = Declaration::default()
+                        .lock_domain(lock_domain)
+                        .refresh_alongside(refresh_alongside);
+                    Ok(Some(Ending::Hello(faults, declaration)))
+                }
                 Opened::Hello => violation(format!(
                     "protocol version {protocol}, but this harness speaks {PROTOCOL_VERSION}"
                 )),

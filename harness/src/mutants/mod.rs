@@ -89,7 +89,7 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::LedgerBalanced,
         "a second Wait hands out the first Wait's reference without AddRef"
     ),
-    hook(Mutation::NoSerialisation, RuleId::BusyPerTarget),
+    hook(Mutation::NoSerialisation, RuleId::BusyInDomain),
     hook(
         Mutation::RestartKeepsOperations,
         RuleId::RestartAbandonsOperations,

@@ -30,7 +30,12 @@ fn null_in(method: Method, args: &str) -> bool {
 pub(super) fn arg_null_pointer(h: &History, j: &mut Judgement) {
     for s in h.calls.iter().filter(|s| passes_null(s)) {
         j.hit_at(RuleId::ArgNullPointer, s);
-        if s.hr != HResult::E_POINTER {
+        // An allocation failure or a restart during the call may come first
+        // (FAILURE-PRECEDENCE); nothing about the object's state may.
+        let provider_cause = [HResult::E_OUTOFMEMORY, HResult::VDS_E_PROVIDER_EXITING]
+            .contains(&s.hr)
+            && h.excused(s);
+        if s.hr != HResult::E_POINTER && !provider_cause {
             j.fail(
                 RuleId::ArgNullPointer,
                 s,

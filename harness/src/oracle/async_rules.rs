@@ -52,7 +52,7 @@ pub(super) fn async_pending_in_hr_result(h: &History, j: &mut Judgement) {
             .filter(|s| s.method == Method::AsyncQueryStatus)
         {
             j.hit_at(RuleId::AsyncPendingInHrResult, s);
-            if s.hr.failed() {
+            if s.hr.failed() && !h.excused(s) {
                 j.fail(
                     RuleId::AsyncPendingInHrResult,
                     s,
@@ -151,7 +151,7 @@ pub(super) fn async_cancel(h: &History, j: &mut Judgement) {
                 }
                 Method::AsyncCancel if canceled < s.seq_call => {
                     j.hit_at(RuleId::AsyncCancel, s);
-                    if s.hr != CANCELED {
+                    if s.hr != CANCELED && !h.excused(s) {
                         j.fail(
                             RuleId::AsyncCancel,
                             s,
@@ -184,7 +184,7 @@ pub(super) fn async_cancel_after_done(h: &History, j: &mut Judgement) {
             } else {
                 HResult::VDS_E_CANCEL_TOO_LATE
             };
-            if s.hr != want {
+            if s.hr != want && !h.excused(s) {
                 j.fail(
                     RuleId::AsyncCancelAfterDone,
                     s,

@@ -1,13 +1,20 @@
-//! REFUSAL-WARRANTED for VDS_E_ANOTHER_CALL_IN_PROGRESS: a call refused
-//! with it must have been made while a Reenumerate or Refresh was being
-//! answered, or while an operation on its target (for a refresh, on any
-//! target) could still have been running; or it must have overlapped a
-//! call that takes its target's lock.
+//! Busy answers, judged against the provider's declared lock domain
+//! ([`Declaration`]) and over the whole window of each call (CALL-WINDOW).
+//!
+//! - REFUSAL-WARRANTED, for VDS_E_ANOTHER_CALL_IN_PROGRESS: at some instant
+//!   of the refused call, a Reenumerate or Refresh was being answered, or an
+//!   operation (or a call starting one) in the call's lock domain may have
+//!   been running; for a Reenumerate or Refresh, any operation, unless the
+//!   provider declared that they run alongside operations.
+//! - BUSY-IN-DOMAIN: two operations in one lock domain never run at once:
+//!   an operation accepted after another in its domain returned, while that
+//!   one is later still seen pending, is a finding.
 
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::props::VDS_OBJECT_ID;
+use vds_sim::provider::declaration::{Declaration, LockDomain};
 use vds_sim::world::StepRecord;
 
 use super::{History, Judgement};
@@ -18,17 +25,14 @@ fn is_refresh(m: Method) -> bool {
     matches!(m, Method::HwProviderReenumerate | Method::HwProviderRefresh)
 }
 
-/// Methods that hold their target busy while they (or the operation they
-/// start) run.
-fn locks_target(m: Method) -> bool {
-    matches!(
-        m,
-        Method::TargetCreatePortalGroup
-            | Method::TargetDelete
-            | Method::PortalGroupAddPortal
-            | Method::PortalGroupRemovePortal
-            | Method::PortalGroupDelete
-    )
+/// What an operation in flight holds, or what a call may be refused for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lock {
+    /// One target (and its portal groups).
+    Target(VDS_OBJECT_ID),
+    /// The whole provider (a provider or subsystem domain: the world has one
+    /// subsystem).
+    Whole,
 }
 
 /// The target a call is about: its own object, or its group's target.
@@ -41,11 +45,37 @@ fn target_of(h: &History, s: &StepRecord) -> Option<VDS_OBJECT_ID> {
     }
 }
 
+/// The lock an operation started by `s` holds while it runs, if any.
+fn held_by(h: &History, d: Declaration, s: &StepRecord) -> Option<Lock> {
+    let starts_operation = super::history::expected_type(s.method).is_some();
+    match d.lock_domain {
+        LockDomain::Target => match s.method {
+            // A new target is nobody's lock until it exists.
+            Method::SubSystemCreateTarget => None,
+            _ if starts_operation => target_of(h, s).map(Lock::Target),
+            _ => None,
+        },
+        LockDomain::Subsystem | LockDomain::Provider => starts_operation.then_some(Lock::Whole),
+    }
+}
+
+/// Whether a call `c` is in the domain of the lock `l`: a call on a provider
+/// object that the lock covers (IVdsAsync calls never are).
+fn covers(h: &History, l: Lock, c: &StepRecord) -> bool {
+    if c.method.interface() == "IVdsAsync" {
+        return false;
+    }
+    match l {
+        Lock::Whole => true,
+        Lock::Target(t) => target_of(h, c) == Some(t),
+    }
+}
+
 /// Whether the operation `o` (an accepted call: every one of `History::ops`
-/// is) may still have been running when `c` was called: it was started
-/// before, and nothing had shown it over.
+/// is) may have been running at some instant of `c`: it was called before
+/// `c` returned, and nothing had shown it over before `c` was called.
 fn may_run(o: &StepRecord, follow: &[&StepRecord], c: &StepRecord) -> bool {
-    let started = o.seq_call < c.seq_call;
+    let started = o.seq_call < c.seq_return;
     let seen_over = follow.iter().any(|s| {
         s.seq_return < c.seq_call
             && s.hr.succeeded()
@@ -56,40 +86,44 @@ fn may_run(o: &StepRecord, follow: &[&StepRecord], c: &StepRecord) -> bool {
     started && !seen_over
 }
 
-/// What could have kept the provider busy when `c` was called, if anything.
+/// Whether two calls overlap in time (some instant of each is common).
+fn overlap(a: &StepRecord, b: &StepRecord) -> bool {
+    a.seq_call < b.seq_return && b.seq_call < a.seq_return
+}
+
+/// Whether the operation or call `o` may have held a lock that refuses `c`.
+fn blocks(h: &History, d: Declaration, o: &StepRecord, c: &StepRecord) -> bool {
+    if is_refresh(c.method) {
+        // A refresh is refused by any operation, unless declared alongside.
+        return !d.refresh_alongside && super::history::expected_type(o.method).is_some();
+    }
+    held_by(h, d, o).is_some_and(|l| covers(h, l, c))
+}
+
+/// What could have kept the provider busy at some instant of `c`, if anything.
 fn busy_because(h: &History, c: &StepRecord) -> Option<String> {
+    let d = h.out.declaration;
+    let name = |o: &StepRecord| format!("{} ({} step {})", o.method, o.client, o.step);
     let refresh = h
         .calls
         .iter()
-        .find(|r| is_refresh(r.method) && r.seq_call < c.seq_call && r.seq_return > c.seq_call);
+        .find(|r| is_refresh(r.method) && !std::ptr::eq(**r, c) && overlap(r, c));
     if let Some(r) = refresh {
-        return Some(format!("{} ({} step {})", r.method, r.client, r.step));
+        return Some(name(r));
     }
-    let target = target_of(h, c);
-    let mine = |o: &StepRecord| is_refresh(c.method) || target_of(h, o) == target;
-    if target.is_none() && !is_refresh(c.method) {
-        return None;
-    }
-    let op = h.ops.iter().find(|op| {
-        locks_target(op.call.method) && mine(op.call) && may_run(op.call, &op.follow, c)
-    });
+    let op = h
+        .ops
+        .iter()
+        .find(|op| blocks(h, d, op.call, c) && may_run(op.call, &op.follow, c));
     if let Some(op) = op {
-        return Some(format!(
-            "{} ({} step {})",
-            op.call.method, op.call.client, op.call.step
-        ));
+        return Some(name(op.call));
     }
-    // A locking call still being answered (its lock is taken at the call).
+    // A call starting an operation, still being answered (it may take its
+    // lock before it answers, and then fail).
     h.calls
         .iter()
-        .find(|o| {
-            locks_target(o.method)
-                && mine(o)
-                && !std::ptr::eq(**o, c)
-                && o.seq_call < c.seq_return
-                && o.seq_return > c.seq_call
-        })
-        .map(|o| format!("{} ({} step {})", o.method, o.client, o.step))
+        .find(|o| !std::ptr::eq(**o, c) && blocks(h, d, o, c) && overlap(o, c))
+        .map(|o| name(o))
 }
 
 /// REFUSAL-WARRANTED, for VDS_E_ANOTHER_CALL_IN_PROGRESS (see the module).
@@ -102,10 +136,61 @@ pub(super) fn busy_refusals(h: &History, j: &mut Judgement) {
                 rule,
                 c,
                 format!(
-                    "{} answered {BUSY}, but no Reenumerate or Refresh ran and no operation on its target could still have been running",
-                    c.method
+                    "{} answered {BUSY}, but at no instant of the call did a Reenumerate or Refresh run or an operation in its lock domain ({}) run",
+                    c.method, h.out.declaration.lock_domain
                 ),
             );
+        }
+    }
+}
+
+/// BUSY-IN-DOMAIN (see the module). Exercised wherever an operation was
+/// accepted after another of its domain and the first was looked at after.
+pub(super) fn busy_in_domain(h: &History, j: &mut Judgement) {
+    let rule = RuleId::BusyInDomain;
+    let d = h.out.declaration;
+    for c in h
+        .calls
+        .iter()
+        .filter(|c| c.hr == BUSY && held_by(h, d, c).is_some())
+    {
+        j.hit_at(rule, c);
+    }
+    for first in h.ops.iter().filter(|o| o.call.hr == HResult::S_OK) {
+        let Some(lock) = held_by(h, d, first.call) else {
+            continue;
+        };
+        for second in h.ops.iter().filter(|o| {
+            o.call.hr == HResult::S_OK
+                && o.call.seq_call > first.call.seq_return
+                && held_by(h, d, o.call) == Some(lock)
+        }) {
+            let still_pending = first.follow.iter().find(|s| {
+                s.method == Method::AsyncQueryStatus
+                    && s.seq_call > second.call.seq_return
+                    && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING)
+            });
+            if let Some(q) = still_pending {
+                j.fail(
+                    rule,
+                    second.call,
+                    format!(
+                        "{} accepted while {} ({} step {}) in the same lock domain ({}) was still pending (seen at trace seq {})",
+                        second.call.method,
+                        first.call.method,
+                        first.call.client,
+                        first.call.step,
+                        d.lock_domain,
+                        q.seq_return
+                    ),
+                );
+            } else if first
+                .follow
+                .iter()
+                .any(|s| s.seq_call > second.call.seq_return)
+            {
+                j.hit_at(rule, second.call);
+            }
         }
     }
 }

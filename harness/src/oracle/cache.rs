@@ -13,7 +13,6 @@ use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::world::StepRecord;
 
-use super::arguments::passes_null;
 use super::{History, Judgement};
 
 const CORRUPT: HResult = HResult::VDS_E_PROVIDER_CACHE_CORRUPT;
@@ -25,20 +24,30 @@ fn gated(s: &StepRecord) -> bool {
         && s.method != Method::HwProviderRefresh
 }
 
-/// One corruption episode, as trace sequence numbers.
+/// One corruption episode, as trace sequence numbers. Following CALL-WINDOW,
+/// a Reenumerate or Refresh takes effect at some instant of its call, so the
+/// episode has two ends: the first Refresh that *may* have followed a
+/// Reenumerate begun after the damage (until it is called, nothing has
+/// restored the cache), and the first that *must* have (once it returns,
+/// the cache is restored).
 struct Episode {
     /// When the corruption took effect.
     start: usize,
     /// When the next corruption took effect (`usize::MAX` if none).
     next: usize,
-    /// The return of the Reenumerate that counts (or where judging stops).
-    reenum_done: usize,
-    /// The call of the first Reenumerate or Refresh (or where judging stops).
+    /// The call of the first Reenumerate or Refresh made after the damage
+    /// (or where judging stops).
     first_attempt: usize,
-    /// Calls from here on are not judged against the episode.
+    /// A call that returned before this had not met a restored cache: the
+    /// call of the first Refresh that may have restored it, a Refresh under
+    /// way at the damage returning, or a restart (`usize::MAX` if none).
     judged_until: usize,
-    /// The return of the Refresh that restored the cache (`usize::MAX` if none).
+    /// The return of the first Refresh that certainly restored the cache
+    /// (`usize::MAX` if none).
     recovered: usize,
+    /// Where judging Refresh calls against the episode stops: the next
+    /// damage, a Refresh under way at this one returning, or a restart.
+    refreshes_until: usize,
 }
 
 /// The corruption episodes of a run.
@@ -78,24 +87,34 @@ fn episodes(h: &History) -> Vec<Episode> {
             .min()
             .unwrap_or(usize::MAX)
             .min(restart);
-        // Reenumerate counts once it returns after the damage.
-        let reenum = h
+        let reenums: Vec<&StepRecord> = h
             .calls
             .iter()
-            .filter(|s| {
-                ok(Method::HwProviderReenumerate, s) && s.seq_return > start && s.seq_call < next
-            })
-            .min_by_key(|s| s.seq_return);
-        let refresh = reenum.and_then(|r| {
+            .filter(|s| ok(Method::HwProviderReenumerate, s) && s.seq_return > start)
+            .copied()
+            .collect();
+        let refreshes = || {
             h.calls
                 .iter()
-                .filter(|s| {
-                    ok(Method::HwProviderRefresh, s)
-                        && s.seq_call > r.seq_return
-                        && s.seq_call < next
-                })
-                .min_by_key(|s| s.seq_call)
-        });
+                .filter(|s| ok(Method::HwProviderRefresh, s) && s.seq_call > start)
+        };
+        // May have followed a Reenumerate that may have followed the damage.
+        let may = refreshes()
+            .filter(|f| reenums.iter().any(|r| r.seq_call < f.seq_return))
+            .map(|f| f.seq_call)
+            .min()
+            .unwrap_or(usize::MAX);
+        // Certainly followed a Reenumerate begun after the damage.
+        let must = refreshes()
+            .filter(|f| {
+                f.seq_call < next
+                    && reenums
+                        .iter()
+                        .any(|r| r.seq_call > start && r.seq_return < f.seq_call)
+            })
+            .map(|f| f.seq_return)
+            .min()
+            .unwrap_or(usize::MAX);
         let first_attempt = h
             .calls
             .iter()
@@ -110,25 +129,22 @@ fn episodes(h: &History) -> Vec<Episode> {
         episodes.push(Episode {
             start,
             next,
-            reenum_done: reenum.map_or(next, |r| r.seq_return).min(ambiguous_from),
             first_attempt,
-            judged_until: refresh
-                .map_or(next, |r| r.seq_call)
-                .min(ambiguous_from)
-                .min(next),
-            recovered: refresh.map_or(usize::MAX, |r| r.seq_return),
+            judged_until: may.min(ambiguous_from),
+            recovered: must,
+            refreshes_until: next.min(ambiguous_from),
         });
     }
     episodes
 }
 
-/// Gated calls made while an episode is judged.
+/// Gated calls made after the damage of an episode, in a new episode of no
+/// other, that returned before anything may have restored the cache.
 fn judged<'h>(h: &'h History, e: &Episode) -> impl Iterator<Item = &'h StepRecord> {
-    let (start, until) = (e.start, e.judged_until);
-    h.calls
-        .iter()
-        .copied()
-        .filter(move |s| gated(s) && s.seq_call > start && s.seq_call < until)
+    let (start, next, until) = (e.start, e.next, e.judged_until);
+    h.calls.iter().copied().filter(move |s| {
+        gated(s) && s.seq_call > start && s.seq_call < next && s.seq_return < until
+    })
 }
 
 /// CACHE-CORRUPT-REPORTED: until recovery starts, gated calls answer
@@ -137,9 +153,10 @@ pub(super) fn cache_corrupt_reported(h: &History, j: &mut Judgement) {
     for e in episodes(h) {
         for s in judged(h, &e).filter(|s| s.seq_call < e.first_attempt) {
             j.hit_at(RuleId::CacheCorruptReported, s);
-            // A NULL pointer is refused before the cache is looked at (ARG-NULL-POINTER).
-            let null_refused = s.hr == HResult::E_POINTER && passes_null(s);
-            if s.hr != CORRUPT && s.hr != BUSY && !null_refused {
+            // A NULL pointer is refused before the cache is looked at
+            // (ARG-NULL-POINTER); an allocation failure, a restart or a link
+            // fault may also come first (FAILURE-PRECEDENCE).
+            if s.hr != CORRUPT && s.hr != BUSY && !h.excused(s) {
                 j.fail(
                     RuleId::CacheCorruptReported,
                     s,
@@ -157,8 +174,19 @@ pub(super) fn cache_recovery_sequence(h: &History, j: &mut Judgement) {
         for s in h.calls.iter().filter(|s| {
             s.method == Method::HwProviderRefresh
                 && s.seq_call > e.start
-                && s.seq_call < e.reenum_done
+                && s.seq_call < e.refreshes_until
         }) {
+            // A Reenumerate that may have taken effect after the damage and
+            // before this Refresh (CALL-WINDOW).
+            let reenumerated = h.calls.iter().any(|r| {
+                r.method == Method::HwProviderReenumerate
+                    && r.hr.succeeded()
+                    && r.seq_return > e.start
+                    && r.seq_call < s.seq_return
+            });
+            if reenumerated {
+                continue;
+            }
             j.hit_at(rule, s);
             if s.hr.succeeded() {
                 j.fail(
@@ -189,9 +217,11 @@ pub(super) fn cache_recovery_sequence(h: &History, j: &mut Judgement) {
 pub(super) fn cache_recovered_after_refresh(h: &History, j: &mut Judgement) {
     let episodes = episodes(h);
     for s in h.calls.iter().filter(|s| gated(s)) {
+        // Damaged at some instant of the call, and not certainly restored
+        // before it (CALL-WINDOW).
         let in_episode = episodes
             .iter()
-            .any(|e| s.seq_call > e.start && s.seq_call < e.recovered.min(e.next));
+            .any(|e| s.seq_return > e.start && s.seq_call < e.recovered);
         let after_recovery = episodes
             .iter()
             .any(|e| s.seq_call > e.recovered && s.seq_call < e.next);

@@ -70,7 +70,9 @@ fn finished<'h>(h: &'h History) -> impl Iterator<Item = Finished<'h>> {
 pub(super) fn cpg_return_codes(h: &History, j: &mut Judgement) {
     for call in h.calls.iter().filter(|s| s.method == CPG) {
         j.hit_at(RuleId::CpgReturnCodes, call);
-        if !documented(call.hr) {
+        // A restart during the call abandons it (RESTART-ABANDONS-OPERATIONS).
+        let exiting = call.hr == HResult::VDS_E_PROVIDER_EXITING && h.restarted_during(call);
+        if !documented(call.hr) && !exiting {
             j.fail(
                 RuleId::CpgReturnCodes,
                 call,

@@ -6,6 +6,7 @@ use vds_sim::hresult::{HResult, win32};
 use vds_sim::profile::RuleId;
 use vds_sim::world::StepRecord;
 
+use super::causes::LINK_FAULTS;
 use super::{History, Judgement};
 
 /// `HRESULT_FROM_WIN32(ERROR_TIMEOUT)`, the profile's code for an array that does not answer.
@@ -14,15 +15,6 @@ const TIMEOUT: HResult = HResult::from_win32(win32::ERROR_TIMEOUT);
 /// The converted Win32 errors the profile names: the timeout, and the two
 /// standard codes that are Win32 errors in disguise.
 const NAMED_WIN32: [HResult; 3] = [TIMEOUT, HResult::E_INVALIDARG, HResult::E_OUTOFMEMORY];
-
-/// Faults after which the array may fail to answer in time.
-const LINK_FAULTS: [&str; 5] = [
-    "link_loss",
-    "link_partition",
-    "link_hold",
-    "link_latency",
-    "slow_operations",
-];
 
 /// Every failure a caller saw: the call, the code, and where it was seen.
 fn failures<'h>(h: &'h History) -> impl Iterator<Item = (&'h StepRecord, HResult, &'static str)> {

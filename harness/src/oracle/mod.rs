@@ -7,6 +7,7 @@ mod arguments;
 mod async_rules;
 mod busy;
 mod cache;
+mod causes;
 mod cpg;
 mod history;
 mod learned;
@@ -226,7 +227,7 @@ const JUDGES: &[(RuleId, Judge)] = &[
         RuleId::DeletedIsObjectDeleted,
         targets::deleted_is_object_deleted,
     ),
-    (RuleId::BusyPerTarget, targets::busy_per_target),
+    (RuleId::BusyInDomain, busy::busy_in_domain),
     (RuleId::LinkErrorsAsWin32, link::link_errors_as_win32),
     (
         RuleId::RestartAbandonsOperations,

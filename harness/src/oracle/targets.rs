@@ -1,4 +1,4 @@
-//! DELETED-IS-OBJECT-DELETED and BUSY-PER-TARGET.
+//! DELETED-IS-OBJECT-DELETED.
 
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
@@ -59,7 +59,10 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
                 continue;
             };
             j.hit_at(RuleId::DeletedIsObjectDeleted, s);
-            if result != HResult::VDS_E_OBJECT_DELETED && !is_standard_failure(result) {
+            if result != HResult::VDS_E_OBJECT_DELETED
+                && !is_standard_failure(result)
+                && !h.end_of_its_own(op, result)
+            {
                 j.fail(
                     RuleId::DeletedIsObjectDeleted,
                     s,
@@ -91,7 +94,8 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
             || s.hr == HResult::VDS_E_OBJECT_DELETED
             || s.hr == HResult::VDS_E_PROVIDER_CACHE_CORRUPT
             || s.hr == HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS
-            || is_standard_failure(s.hr);
+            || is_standard_failure(s.hr)
+            || h.excused(s);
         if !allowed {
             j.fail(
                 RuleId::DeletedIsObjectDeleted,
@@ -101,54 +105,6 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
                     s.method, s.hr
                 ),
             );
-        }
-    }
-}
-
-/// BUSY-PER-TARGET: two CreatePortalGroup operations on one target never
-/// overlap: if the first is seen pending after the second was accepted, they did.
-pub(super) fn busy_per_target(h: &History, j: &mut Judgement) {
-    let cpg = |m: Method| m == Method::TargetCreatePortalGroup;
-    for s in h
-        .calls
-        .iter()
-        .filter(|s| cpg(s.method) && s.hr == HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS)
-    {
-        j.hit_at(RuleId::BusyPerTarget, s);
-        let _ = s;
-    }
-    for first in h
-        .ops
-        .iter()
-        .filter(|o| cpg(o.call.method) && o.call.hr == HResult::S_OK)
-    {
-        for second in h.ops.iter().filter(|o| {
-            cpg(o.call.method)
-                && o.call.hr == HResult::S_OK
-                && o.call.object == first.call.object
-                && o.call.seq_call > first.call.seq_return
-        }) {
-            let still_pending = first.follow.iter().find(|s| {
-                s.method == Method::AsyncQueryStatus
-                    && s.seq_call > second.call.seq_return
-                    && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING)
-            });
-            if let Some(q) = still_pending {
-                j.fail(
-                    RuleId::BusyPerTarget,
-                    second.call,
-                    format!(
-                        "accepted while {} step {} on the same target was still pending (seen at trace seq {})",
-                        first.call.client, first.call.step, q.seq_return
-                    ),
-                );
-            } else if first
-                .follow
-                .iter()
-                .any(|s| s.seq_call > second.call.seq_return)
-            {
-                j.hit_at(RuleId::BusyPerTarget, second.call);
-            }
         }
     }
 }

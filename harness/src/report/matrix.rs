@@ -24,6 +24,7 @@ pub fn matrix(report: &SuiteReport) -> String {
         "conformance of provider `{}` ({} runs)",
         report.provider, report.runs
     );
+    let _ = writeln!(s, "judged as declared: {}", report.declaration);
     let _ = writeln!(
         s,
         "{:<32} {:<8} {:>6} {:>7} {:>9}  what it checks",

@@ -142,7 +142,7 @@ pub trait IVdsIscsiTarget: Send + Sync {
     /// - `VDS_E_PROVIDER_CACHE_CORRUPT`: recover with Reenumerate then Refresh.
     /// - `VDS_E_OBJECT_DELETED`: the target is gone.
     /// - `VDS_E_ANOTHER_CALL_IN_PROGRESS`: another operation on this target is
-    ///   in flight (rule `BUSY-PER-TARGET`).
+    ///   in flight (rule `BUSY-IN-DOMAIN`).
     async fn CreatePortalGroup(&self) -> HrResult<ComPtr<dyn IVdsAsync>>;
 
     /// Starts deleting the target and all its portal groups; refused with

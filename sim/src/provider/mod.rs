@@ -4,6 +4,7 @@
 
 pub mod async_op;
 pub mod cache;
+pub mod declaration;
 pub mod mutation;
 pub mod objects;
 pub mod wrap;
@@ -110,6 +111,12 @@ pub trait ProviderFactory: Send + Sync {
     /// not require the checks that need them to be exercised. Default: none.
     fn cannot_take(&self) -> &'static [ProviderFaultKind] {
         &[]
+    }
+    /// The provider's declared design choices (its lock domain, whether
+    /// Reenumerate and Refresh run alongside operations), which the oracle
+    /// judges it against. Default: the reference provider's.
+    fn declaration(&self) -> declaration::Declaration {
+        declaration::Declaration::default()
     }
 }
 

@@ -38,6 +38,8 @@ pub struct RunContext {
     pub extra_clients: Mutex<Vec<futures::channel::oneshot::Receiver<()>>>,
     /// How the engine starts a client that a fault adds.
     pub start_client: ClientStarter,
+    /// What the provider declared of its design.
+    pub declaration: crate::provider::declaration::Declaration,
 }
 
 /// How an engine starts one more client during a run (as a task of its own).
@@ -78,6 +80,7 @@ impl RunContext {
             array_log: self.array.log(),
             error,
             transcript: ended.transcript,
+            declaration: self.declaration,
             census: crate::runtime::Census::default(),
         }
     }
@@ -120,6 +123,7 @@ pub fn build_context(
         panics: crate::runtime::PanicSlot::default(),
         extra_clients: Mutex::new(Vec::new()),
         start_client,
+        declaration: factory.declaration(),
     })
 }
 

@@ -59,6 +59,8 @@ pub struct RunOutcome {
     pub engine: EngineKind,
     /// The provider's name.
     pub provider: String,
+    /// What the provider declared of its design, which it is judged against.
+    pub declaration: crate::provider::declaration::Declaration,
     /// The trace, event by event (each renders as one JSON line).
     pub trace: Vec<crate::trace::TraceLine>,
     /// Every step of every client, in the order they returned.

@@ -72,7 +72,7 @@ impl IVdsHwProvider for HwProvider {
         let mut s = self.shared.lock();
         if s.restarts != asked_at {
             // The provider restarted meanwhile: this Reenumerate is not
-            // the one running now, if any (rule BUSY-PER-TARGET).
+            // the one running now, if any (rule BUSY-IN-DOMAIN).
             return ok(());
         }
         s.refreshing = false;

@@ -42,7 +42,7 @@ impl Target {
     }
 
     /// A synchronous change to this target: refused while an operation on
-    /// the target is in flight (rule BUSY-PER-TARGET); afterwards the
+    /// the target is in flight (rule BUSY-IN-DOMAIN); afterwards the
     /// target's cache entry is re-read from the array, the source of truth.
     async fn change(&self, req: ArrayRequest) -> Result<ArrayReply, HResult> {
         if self.shared.lock().busy.contains(&self.id)

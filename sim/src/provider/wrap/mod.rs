@@ -304,4 +304,7 @@ impl<W: Wrap> ProviderFactory for Wrapped<W> {
     fn cannot_take(&self) -> &'static [ProviderFaultKind] {
         self.inner.cannot_take()
     }
+    fn declaration(&self) -> crate::provider::declaration::Declaration {
+        self.inner.declaration()
+    }
 }

@@ -1,0 +1,101 @@
+//! FAILURE-PRECEDENCE and CALL-WINDOW, as the judges share them: when a
+//! failure code has a cause of its own during the call (an allocation
+//! failure, a restart, a link fault, a NULL pointer), a rule about another
+//! cause does not hold that answer against the provider. The causes are
+//! read over the whole window of the call, from its call to its return.
+
+use vds_sim::hresult::HResult;
+use vds_sim::world::StepRecord;
+
+use vds_sim::method::Method;
+
+use super::arguments::passes_null;
+use super::{History, Op};
+
+/// Fault kinds after which the array may fail to answer in time.
+pub(super) const LINK_FAULTS: [&str; 5] = [
+    "link_loss",
+    "link_partition",
+    "link_hold",
+    "link_latency",
+    "slow_operations",
+];
+
+impl History<'_> {
+    /// Whether an allocation failure was pending at some instant of the
+    /// call: one fired before it returned, and no call answered
+    /// E_OUTOFMEMORY between that fault and this call.
+    pub fn allocation_pending(&self, call: &StepRecord) -> bool {
+        let Some(fault) = self
+            .faults
+            .iter()
+            .filter(|f| f.kind == "allocation_failure" && f.seq < call.seq_return)
+            .map(|f| f.seq)
+            .max()
+        else {
+            return false;
+        };
+        !self.calls.iter().any(|o| {
+            !std::ptr::eq(*o, call)
+                && o.hr == HResult::E_OUTOFMEMORY
+                && o.seq_return > fault
+                && o.seq_return < call.seq_call
+        })
+    }
+
+    /// Whether the provider restarted at some instant of the call.
+    pub fn restarted_during(&self, call: &StepRecord) -> bool {
+        self.faults.iter().any(|f| {
+            f.kind == "provider_restart"
+                && f.detail.starts_with("provider restarted")
+                && f.seq > call.seq_call
+                && f.seq < call.seq_return
+        })
+    }
+
+    /// Whether a link fault had fired by the call's return.
+    pub fn link_faulted_by(&self, call: &StepRecord) -> bool {
+        self.faults
+            .iter()
+            .any(|f| LINK_FAULTS.contains(&f.kind.as_str()) && f.seq < call.seq_return)
+    }
+
+    /// Whether `hr`, answered by `call`, has a cause of its own at some
+    /// instant of the call, so that rules about other causes let it stand
+    /// (FAILURE-PRECEDENCE): E_OUTOFMEMORY with an allocation failure
+    /// pending, VDS_E_PROVIDER_EXITING across a restart, the link timeout
+    /// after a link fault, E_POINTER for a NULL pointer the method needs.
+    pub fn cause_of_its_own(&self, call: &StepRecord, hr: HResult) -> bool {
+        match hr {
+            HResult::E_OUTOFMEMORY => self.allocation_pending(call),
+            HResult::VDS_E_PROVIDER_EXITING => self.restarted_during(call),
+            HResult::E_POINTER => passes_null(call),
+            hr if hr == vds_sim::outcomes::TIMEOUT => self.link_faulted_by(call),
+            _ => false,
+        }
+    }
+
+    /// [`History::cause_of_its_own`] for the call's own HRESULT.
+    pub fn excused(&self, call: &StepRecord) -> bool {
+        call.hr.failed() && self.cause_of_its_own(call, call.hr)
+    }
+
+    /// Whether an operation's end `result` has a cause of its own that
+    /// rules about other causes let stand: VDS_E_OPERATION_CANCELED after
+    /// a successful Cancel (ASYNC-CANCEL), VDS_E_PROVIDER_EXITING after a
+    /// restart while it ran (RESTART-ABANDONS-OPERATIONS).
+    pub fn end_of_its_own(&self, op: &Op, result: HResult) -> bool {
+        match result {
+            HResult::VDS_E_OPERATION_CANCELED => op
+                .follow
+                .iter()
+                .any(|s| s.method == Method::AsyncCancel && s.hr == HResult::S_OK),
+            HResult::VDS_E_PROVIDER_EXITING => self.faults.iter().any(|f| {
+                f.kind == "provider_restart"
+                    && f.detail.starts_with("provider restarted")
+                    && f.seq > op.call.seq_call
+            }),
+            _ => false,
+        }
+    }
+}
