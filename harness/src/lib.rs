@@ -6,6 +6,7 @@ pub mod bench;
 pub mod campaigns;
 pub mod checks;
 pub mod cli;
+pub mod controls;
 pub mod exec;
 pub mod mutants;
 pub mod oracle;

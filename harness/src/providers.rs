@@ -39,7 +39,7 @@ pub fn program() -> &'static str {
 /// A provider name nobody knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown provider `{name}`: expected `reference` or `mutant:NAME` (see `vds-harness mutants --list`), or `exec:COMMAND` (a provider process)"
+    "unknown provider `{name}`: expected `reference`, `mutant:NAME` (see `vds-harness mutants --list`), `control:NAME` (one of toy, provider-lock, late-busy, refresh-alongside, limit-in-operation) or `exec:COMMAND` (a provider process)"
 )]
 pub struct UnknownProvider {
     /// The name given.
@@ -64,6 +64,12 @@ pub fn by_name(name: &str) -> Result<Arc<dyn ProviderFactory>, UnknownProvider> 
         if !command.trim().is_empty() {
             return Ok(Arc::new(crate::exec::ExecFactory::new(command)));
         }
+    }
+    if let Some(control) = name
+        .strip_prefix(crate::controls::PREFIX)
+        .and_then(crate::controls::by_name)
+    {
+        return Ok(control);
     }
     match name {
         "reference" => Ok(Arc::new(ReferenceFactory::default())),

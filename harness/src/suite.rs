@@ -296,9 +296,11 @@ pub enum Verdict {
     Fail,
     /// Never exercised: the suite did not test it.
     Untested,
-    /// Not exercised on an engine where the suite requires it: a failure,
-    /// since a check no run reaches refuses nothing.
-    Unexercised,
+    /// Not exercised wherever the suite requires it (a method, a situation
+    /// or an engine no run reached): the suite could not judge the
+    /// provider there, so it is neither a pass nor a violation. A run with
+    /// no violation but an inconclusive check exits 3.
+    Inconclusive,
 }
 
 impl Tally {
@@ -310,7 +312,7 @@ impl Tally {
             || !self.unexercised_cells.is_empty()
             || !self.unexercised_situations.is_empty()
         {
-            Verdict::Unexercised
+            Verdict::Inconclusive
         } else if self.runs == 0 {
             Verdict::Untested
         } else {
@@ -345,11 +347,15 @@ impl SuiteReport {
     /// True when no check failed and none that the suite required went
     /// unexercised (untested checks of a partial run do not make a provider fail).
     pub fn conformant(&self) -> bool {
-        self.failures.is_empty()
-            && self
-                .tallies
-                .values()
-                .all(|t| t.verdict() != Verdict::Unexercised)
+        self.failures.is_empty() && !self.inconclusive()
+    }
+
+    /// True when some check the suite required went unexercised somewhere
+    /// (see [`Verdict::Inconclusive`]).
+    pub fn inconclusive(&self) -> bool {
+        self.tallies
+            .values()
+            .any(|t| t.verdict() == Verdict::Inconclusive)
     }
 
     /// Checks, in catalogue order, with their tallies.
@@ -357,19 +363,15 @@ impl SuiteReport {
         CHECKS.iter().map(|c| (c, &self.tallies[&c.id])).collect()
     }
 
-    /// (passed, failed) counts of checks; untested checks count as neither.
-    pub fn counts(&self) -> (usize, usize) {
-        let passed = self
-            .tallies
-            .values()
-            .filter(|t| t.verdict() == Verdict::Pass)
-            .count();
-        let failed = self
-            .tallies
-            .values()
-            .filter(|t| matches!(t.verdict(), Verdict::Fail | Verdict::Unexercised))
-            .count();
-        (passed, failed)
+    /// (passed, failed, inconclusive) counts of checks; untested checks
+    /// count as none of them.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |v: Verdict| self.tallies.values().filter(|t| t.verdict() == v).count();
+        (
+            count(Verdict::Pass),
+            count(Verdict::Fail),
+            count(Verdict::Inconclusive),
+        )
     }
 }
 

@@ -79,6 +79,28 @@ fn run_against_reference_is_conformant() {
 }
 
 #[test]
+fn a_run_that_reaches_too_little_is_inconclusive_not_a_violation() {
+    // One mixed seed on one engine reaches neither the cache checks nor the
+    // limit: the reference breaks nothing, but the suite cannot say so.
+    let out = harness(&[
+        "run",
+        "--seeds",
+        "0",
+        "--mixed-seeds",
+        "1",
+        "--engine",
+        "madsim",
+    ]);
+    assert_eq!(out.code, 3, "{out:#?}");
+    let last = out.stdout.lines().last().unwrap();
+    assert!(last.ends_with(" inconclusive"), "{last}");
+    assert!(
+        out.stdout.contains("INCONCLUSIVE CACHE-CORRUPT-REPORTED"),
+        "{out:#?}"
+    );
+}
+
+#[test]
 fn a_mutant_fails_and_leaves_artifacts_junit_and_replayable_seeds() {
     let dir = fresh("duplicate-tags");
     let art = dir.join("art");
@@ -158,7 +180,7 @@ fn unknown_provider_is_a_one_line_usage_error() {
     let line = assert_usage_error(&harness(&["run", "--provider", "nonsense"])).to_string();
     assert!(line.contains("nonsense"), "{line}");
     assert!(
-        line.contains("expected `reference` or `mutant:NAME`"),
+        line.contains("expected `reference`, `mutant:NAME`"),
         "{line}"
     );
     assert_usage_error(&harness(&["run", "--provider", "mutant:no-such"]));

@@ -43,36 +43,17 @@
 //! The trait impls use `#[async_trait]` (vds-sim re-exports
 //! `async_trait`), so a provider crate needs no dependency of its own for it.
 
+mod design;
 mod op;
 mod provider;
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use vds_sim::prelude::*;
-
-/// Makes toy providers: the one thing the suite needs from a provider author.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ToyFactory;
-
-impl ProviderFactory for ToyFactory {
-    fn name(&self) -> String {
-        "toy".to_string()
-    }
-
-    fn create(&self, ctx: ProviderContext) -> Arc<dyn SimProvider> {
-        Arc::new(provider::ToyProvider::new(ctx))
-    }
-
-    fn cannot_take(&self) -> &'static [ProviderFaultKind] {
-        // No cache, nothing to corrupt.
-        &[ProviderFaultKind::CorruptCache]
-    }
-}
+pub use design::ToyFactory;
 
 // `cargo test -p vds-harness --example toy_provider` runs the whole suite.
-vds_harness::conformance_test!(toy_provider_conforms, ToyFactory);
+vds_harness::conformance_test!(toy_provider_conforms, ToyFactory::default());
 
 fn main() -> ExitCode {
-    vds_harness::main(ToyFactory)
+    vds_harness::main(ToyFactory::default())
 }

@@ -13,7 +13,7 @@ use std::task::{Poll, Waker};
 use std::time::Duration;
 use vds_sim::prelude::*;
 
-use crate::provider::Shared;
+use super::provider::Shared;
 
 /// How long an operation waits in the provider before its request goes to
 /// the array: the window in which Cancel succeeds (rule ASYNC-CANCEL-WINDOW

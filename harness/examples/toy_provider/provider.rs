@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use vds_sim::prelude::VDS_ASYNC_OUTPUT_TYPE as T;
 use vds_sim::prelude::*;
 
-use crate::op::{Outcome, Produced, ToyOp, Work};
+use super::design::Design;
+use super::op::{Outcome, Produced, ToyOp, Work};
 
 #[derive(Default)]
 struct State {
@@ -29,6 +30,7 @@ pub struct Shared {
     ledger: Ledger,
     link: Arc<dyn ArrayLink>,
     state: Mutex<State>,
+    design: Design,
 }
 
 /// How the toy names array refusals. `subject` is the object the call is
@@ -38,7 +40,8 @@ fn array_error(e: &ArrayError, subject: Option<VDS_OBJECT_ID>) -> HResult {
     match e {
         ArrayError::NotFound { id } if Some(*id) == subject => HResult::VDS_E_OBJECT_DELETED,
         ArrayError::NotFound { .. } => HResult::VDS_E_OBJECT_NOT_FOUND,
-        // Reached only if the limit was hit after the call checked it.
+        // A target at its limit with no group to hand back (a CreatePortalGroup
+        // operation hands back its lowest group instead).
         ArrayError::GroupLimitReached { .. } => HResult::VDS_E_OBJECT_EXISTS,
         ArrayError::NameNotUnique => HResult::VDS_E_NAME_NOT_UNIQUE,
         ArrayError::AssociatedLunsExist => HResult::VDS_E_ASSOCIATED_LUNS_EXIST,
@@ -55,10 +58,12 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// What every call (except the IVdsAsync methods) passes first.
+    /// What every call (except the IVdsAsync methods) passes first. A
+    /// design that looks for a running Reenumerate or Refresh late does so
+    /// in [`Shared::settle`] instead.
     fn enter(&self) -> Result<(), HResult> {
         let mut s = self.lock();
-        if s.rescanning > 0 {
+        if s.rescanning > 0 && !self.design.late_busy {
             return Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS);
         }
         if std::mem::take(&mut s.fail_next_allocation) {
@@ -67,23 +72,44 @@ impl Shared {
         Ok(())
     }
 
-    /// Marks `target` busy (rule BUSY-IN-DOMAIN); the claim releases it.
+    /// After a call's round trip to the array: the late design refuses the
+    /// call if a Reenumerate or Refresh began meanwhile.
+    fn settle(&self) -> Result<(), HResult> {
+        if self.design.late_busy && self.lock().rescanning > 0 {
+            return Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS);
+        }
+        Ok(())
+    }
+
+    /// What an operation on `target` holds busy: the target, or with a
+    /// coarser lock domain the whole provider (the nil id).
+    fn lock_key(&self, target: VDS_OBJECT_ID) -> VDS_OBJECT_ID {
+        match self.design.lock {
+            LockDomain::Target => target,
+            LockDomain::Subsystem | LockDomain::Provider => VDS_OBJECT_ID::NIL,
+        }
+    }
+
+    /// Marks `target`'s lock busy (rule BUSY-IN-DOMAIN); the claim releases it.
     fn claim(&self, target: VDS_OBJECT_ID) -> Result<u64, HResult> {
+        let key = self.lock_key(target);
         let mut s = self.lock();
-        if s.busy.contains_key(&target) {
+        if s.busy.contains_key(&key) {
             return Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS);
         }
         s.next_claim += 1;
         let claim = s.next_claim;
-        s.busy.insert(target, claim);
+        s.busy.insert(key, claim);
         Ok(claim)
     }
 
-    /// Frees `target` if `claim` still holds it (a restart may have freed it already).
+    /// Frees `target`'s lock if `claim` still holds it (a restart may have
+    /// freed it already).
     pub fn release(&self, target: VDS_OBJECT_ID, claim: u64) {
+        let key = self.lock_key(target);
         let mut s = self.lock();
-        if s.busy.get(&target) == Some(&claim) {
-            s.busy.remove(&target);
+        if s.busy.get(&key) == Some(&claim) {
+            s.busy.remove(&key);
         }
     }
 
@@ -113,14 +139,18 @@ impl Shared {
     }
 
     async fn snapshot(&self) -> Result<ArraySnapshot, HResult> {
-        match self.ask(ArrayRequest::Snapshot, None).await? {
+        let reply = self.ask(ArrayRequest::Snapshot, None).await?;
+        self.settle()?;
+        match reply {
             ArrayReply::Snapshot { snapshot } => Ok(snapshot),
             _ => Err(BAD_DATA),
         }
     }
 
     async fn subsystem(&self) -> Result<VDS_OBJECT_ID, HResult> {
-        match self.ask(ArrayRequest::Discover, None).await? {
+        let reply = self.ask(ArrayRequest::Discover, None).await?;
+        self.settle()?;
+        match reply {
             ArrayReply::Subsystem { id, .. } => Ok(id),
             _ => Err(BAD_DATA),
         }
@@ -131,10 +161,11 @@ impl Shared {
         &self,
         id: VDS_OBJECT_ID,
     ) -> Result<(TargetRecord, Vec<GroupRecord>, u16), HResult> {
-        match self
+        let reply = self
             .ask(ArrayRequest::GetTarget { target: id }, Some(id))
-            .await?
-        {
+            .await?;
+        self.settle()?;
+        match reply {
             ArrayReply::Target {
                 target,
                 groups,
@@ -145,10 +176,11 @@ impl Shared {
     }
 
     async fn group(&self, id: VDS_OBJECT_ID) -> Result<GroupRecord, HResult> {
-        match self
+        let reply = self
             .ask(ArrayRequest::GetPortalGroup { group: id }, Some(id))
-            .await?
-        {
+            .await?;
+        self.settle()?;
+        match reply {
             ArrayReply::Group { group } => Ok(group),
             _ => Err(BAD_DATA),
         }
@@ -225,14 +257,15 @@ pub struct ToyProvider {
 }
 
 impl ToyProvider {
-    /// A provider connected to its world through `ctx`. (The toy makes no
-    /// random choices, so `ctx.seed` is unused.)
-    pub fn new(ctx: ProviderContext) -> Self {
+    /// A provider of `design` connected to its world through `ctx`. (The
+    /// toy makes no random choices, so `ctx.seed` is unused.)
+    pub fn new(ctx: ProviderContext, design: Design) -> Self {
         Self {
             shared: Arc::new(Shared {
                 ledger: ctx.ledger,
                 link: ctx.link,
                 state: Mutex::new(State::default()),
+                design,
             }),
         }
     }
@@ -280,9 +313,14 @@ struct ToyHwProvider {
 
 impl ToyHwProvider {
     /// Reenumerate and Refresh: one request each; nothing cached to rebuild.
-    /// While one runs, other calls answer busy (rule BUSY-IN-DOMAIN).
+    /// While one runs, other calls answer busy (rule REFRESH-WHILE-OPERATIONS
+    /// allows it), unless the design runs them alongside everything.
     async fn rescan(&self, req: ArrayRequest) -> HrResult<()> {
         self.shared.enter()?;
+        if self.shared.design.refresh_alongside {
+            self.shared.ask(req, None).await?;
+            return ok(());
+        }
         self.shared.lock().rescanning += 1;
         let answer = self.shared.ask(req, None).await;
         let mut s = self.shared.lock();
@@ -349,6 +387,11 @@ impl ToySubSystem {
             iscsi_name: name,
             friendly_name: friendly_name.to_string(),
         };
+        // With a lock domain coarser than a target, CreateTarget holds it too.
+        let busy = match self.shared.design.lock {
+            LockDomain::Target => None,
+            _ => Some((VDS_OBJECT_ID::NIL, self.shared.claim(VDS_OBJECT_ID::NIL)?)),
+        };
         let shared = self.shared.clone();
         let work: Work = Box::pin(async move {
             match shared.ask(req, None).await {
@@ -357,7 +400,7 @@ impl ToySubSystem {
                 Err(hr) => Outcome::failed(hr),
             }
         });
-        let op = ToyOp::start(&self.shared, T::VDS_ASYNCOUT_CREATETARGET, None, work);
+        let op = ToyOp::start(&self.shared, T::VDS_ASYNCOUT_CREATETARGET, busy, work);
         ok(self.shared.async_ptr(op, Method::SubSystemCreateTarget))
     }
 }
@@ -422,7 +465,7 @@ impl ToyTarget {
                 return Err(hr);
             }
         };
-        if groups.len() >= usize::from(limit) {
+        if groups.len() >= usize::from(limit) && !self.shared.design.limit_in_operation {
             self.shared.release(self.id, claim);
             // Rule CPG-LIMIT-EXISTING lets a provider hand back any existing
             // group with any success code. The toy hands back the group with
@@ -441,13 +484,28 @@ impl ToyTarget {
         let target = self.id;
         let shared = self.shared.clone();
         let work: Work = Box::pin(async move {
-            match shared
-                .ask(ArrayRequest::CreatePortalGroup { target }, Some(target))
+            let answer = match shared
+                .ask_raw(ArrayRequest::CreatePortalGroup { target })
                 .await
             {
+                Ok(answer) => answer,
+                Err(hr) => return Outcome::failed(hr),
+            };
+            match answer {
                 Ok(ArrayReply::Group { group }) => Outcome::ok(Produced::Group(group.id)),
                 Ok(_) => Outcome::failed(BAD_DATA),
-                Err(hr) => Outcome::failed(hr),
+                // Met when the limit was reached after the call looked (the
+                // limit-in-operation design never looks; or a restart freed
+                // the target while an abandoned operation still ran): hand
+                // back an existing group (rule CPG-ALREADY-EXISTS).
+                Err(ArrayError::GroupLimitReached {
+                    lowest: Some(group),
+                    ..
+                }) => Outcome {
+                    hr: HResult::VDS_S_ALREADY_EXISTS,
+                    produced: Produced::Group(group),
+                },
+                Err(e) => Outcome::failed(array_error(&e, Some(target))),
             }
         });
         let op = ToyOp::start(

@@ -77,6 +77,16 @@ pub fn profile() -> String {
     s
 }
 
+/// One control per line: its name (as in `--provider control:NAME`), what
+/// its design is, and what it declares.
+pub fn control_list() -> String {
+    let mut s = String::new();
+    for d in crate::controls::all() {
+        let _ = writeln!(s, "{:<20} {} ({})", d.name, d.about, d.declaration());
+    }
+    s
+}
+
 /// One mutant per line: its name (as in `--provider mutant:NAME`), then what it breaks.
 pub fn mutant_list() -> String {
     let mut s = String::new();

@@ -59,6 +59,9 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_VIOLATIONS: u8 = 1;
 /// Exit status: bad usage or bad input.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status: no violation, but some check could not be judged wherever
+/// the suite requires it (see [`crate::suite::Verdict::Inconclusive`]).
+pub const EXIT_INCONCLUSIVE: u8 = 3;
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -102,6 +105,8 @@ pub enum Command {
     Coverage(run::RunArgs),
     /// Run every mutant and print the kill matrix; or list the mutants.
     Mutants(mutants::MutantsArgs),
+    /// List the control providers: correct providers of other designs the suite must pass.
+    Controls,
     /// Measure simulation throughput on each engine.
     Bench(bench::BenchArgs),
 }
@@ -113,6 +118,9 @@ pub enum CliError {
     Usage(String),
     /// The command ran and found violations (exit 1); already reported.
     Violations,
+    /// The command ran, found no violation, but could not judge every
+    /// check wherever it applies (exit 3); already reported.
+    Inconclusive,
 }
 
 /// What a command returns.
@@ -163,6 +171,7 @@ where
     match outcome {
         Ok(Ok(())) => EXIT_OK,
         Ok(Err(CliError::Violations)) => EXIT_VIOLATIONS,
+        Ok(Err(CliError::Inconclusive)) => EXIT_INCONCLUSIVE,
         Ok(Err(CliError::Usage(msg))) => {
             eprintln!("error: {}", one_line(&msg));
             EXIT_USAGE
@@ -218,6 +227,10 @@ fn dispatch(cli: Cli) -> CliResult {
             Ok(())
         }
         Command::Mutants(a) => mutants::command(&a),
+        Command::Controls => {
+            out!("{}", listings::control_list());
+            Ok(())
+        }
         Command::Bench(a) => bench::command(&a),
     }
 }

@@ -104,7 +104,16 @@ pub fn coverage(a: &RunArgs) -> CliResult {
         Ok(())
     } else {
         out!("{}", report::matrix(&report));
-        Err(CliError::Violations)
+        Err(verdict_error(&report))
+    }
+}
+
+/// How a suite that is not conformant ends: violations (exit 1) before an
+/// inconclusive verdict (exit 3).
+fn verdict_error(report: &SuiteReport) -> CliError {
+    match report.failures.is_empty() {
+        true => CliError::Inconclusive,
+        false => CliError::Violations,
     }
 }
 
@@ -385,7 +394,7 @@ pub(super) fn finish(
     for msg in &io_errors {
         eprintln!("error: {msg}");
     }
-    Err(CliError::Violations)
+    Err(verdict_error(report))
 }
 
 /// `run --scenario FILE...`: every file is loaded first (a malformed one

@@ -49,7 +49,7 @@ pub fn junit(report: &SuiteReport) -> String {
                     check.title, tally.failed_runs, tally.runs
                 ),
                 Verdict::Untested => "not exercised by any run".to_string(),
-                Verdict::Unexercised => format!(
+                Verdict::Inconclusive => format!(
                     "{}: no run exercised it on {}; a suite run must exercise every check wherever it applies, on every engine it runs",
                     check.title,
                     tally
@@ -96,9 +96,10 @@ pub fn junit(report: &SuiteReport) -> String {
         });
     }
 
-    let failures = cases
+    let failures = cases.iter().filter(|c| c.verdict == Verdict::Fail).count();
+    let errors = cases
         .iter()
-        .filter(|c| matches!(c.verdict, Verdict::Fail | Verdict::Unexercised))
+        .filter(|c| c.verdict == Verdict::Inconclusive)
         .count();
     let skipped = cases
         .iter()
@@ -109,12 +110,12 @@ pub fn junit(report: &SuiteReport) -> String {
     let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         s,
-        r#"<testsuites name="vds-harness" tests="{}" failures="{failures}" errors="0" skipped="{skipped}">"#,
+        r#"<testsuites name="vds-harness" tests="{}" failures="{failures}" errors="{errors}" skipped="{skipped}">"#,
         cases.len()
     );
     let _ = writeln!(
         s,
-        r#"  <testsuite name="conformance of {provider}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}">"#,
+        r#"  <testsuite name="conformance of {provider}" tests="{}" failures="{failures}" errors="{errors}" skipped="{skipped}">"#,
         cases.len()
     );
     let _ = writeln!(s, "    <properties>");
@@ -138,11 +139,17 @@ pub fn junit(report: &SuiteReport) -> String {
                     escape(&c.message)
                 );
             }
-            Verdict::Fail | Verdict::Unexercised => {
+            Verdict::Fail | Verdict::Inconclusive => {
+                // An inconclusive check is a JUnit error: neither a pass nor
+                // a violation, and never green.
+                let tag = match c.verdict {
+                    Verdict::Fail => "failure",
+                    _ => "error",
+                };
                 let _ = writeln!(s, r#"    <testcase classname="{provider}" name="{name}">"#);
                 let _ = writeln!(
                     s,
-                    r#"      <failure message="{}" type="{name}">{}</failure>"#,
+                    r#"      <{tag} message="{}" type="{name}">{}</{tag}>"#,
                     escape(&c.message),
                     escape(&c.body)
                 );

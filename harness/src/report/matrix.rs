@@ -35,7 +35,7 @@ pub fn matrix(report: &SuiteReport) -> String {
             Verdict::Pass => "pass",
             Verdict::Fail => "FAIL",
             Verdict::Untested => "untested",
-            Verdict::Unexercised => "UNTESTED",
+            Verdict::Inconclusive => "INCONCLUSIVE",
         };
         let first = t
             .first_failure_after
@@ -50,21 +50,21 @@ pub fn matrix(report: &SuiteReport) -> String {
         for (method, engine) in &t.unexercised_cells {
             let _ = writeln!(
                 s,
-                "UNTESTED {}: no run exercised it on {method} on {engine}; a suite run must exercise every check wherever it applies",
+                "INCONCLUSIVE {}: no run exercised it on {method} on {engine}; the suite judges every check wherever it applies (see README, Inconclusive)",
                 check.id
             );
         }
         for (situation, engine) in &t.unexercised_situations {
             let _ = writeln!(
                 s,
-                "UNTESTED {}: no run exercised it in situation `{situation}` on {engine}; a suite run must exercise every check in every situation it applies to",
+                "INCONCLUSIVE {}: no run exercised it in situation `{situation}` on {engine}; the suite judges every check in every situation it applies to (see README, Inconclusive)",
                 check.id
             );
         }
         for engine in &t.unexercised_on {
             let _ = writeln!(
                 s,
-                "UNTESTED {}: no run exercised it on {engine}; a suite run must exercise every check on every engine it runs",
+                "INCONCLUSIVE {}: no run exercised it on {engine}; the suite judges every check on every engine it runs (see README, Inconclusive)",
                 check.id
             );
         }
@@ -79,8 +79,12 @@ pub fn matrix(report: &SuiteReport) -> String {
     if let Some(why) = &report.stopped {
         let _ = writeln!(s, "{why}");
     }
-    let (passed, failed) = report.counts();
-    let _ = writeln!(s, "{passed} passed, {failed} failed");
+    let (passed, failed, inconclusive) = report.counts();
+    match inconclusive {
+        0 => writeln!(s, "{passed} passed, {failed} failed"),
+        n => writeln!(s, "{passed} passed, {failed} failed, {n} inconclusive"),
+    }
+    .expect("writing to a String");
     s
 }
 
