@@ -13,13 +13,12 @@ use vds_sim::profile::RuleId;
 
 #[test]
 fn every_control_passes_the_default_suite() {
-    for design in controls::all() {
-        let factory = controls::by_name(design.name).expect("a control");
-        let report = run(&SuiteConfig::new(factory), &mut |_| {});
+    for control in controls::all() {
+        let report = run(&SuiteConfig::new(control.factory()), &mut |_| {});
         assert!(
             report.conformant(),
-            "control:{}\n{}\n{}",
-            design.name,
+            "{}\n{}\n{}",
+            control.full,
             matrix(&report),
             summary(&report)
         );

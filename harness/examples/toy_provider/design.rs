@@ -43,7 +43,7 @@ impl Design {
         Design::TOY,
         Design {
             name: "provider-lock",
-            about: "one operation at a time in the whole provider",
+            about: "one operation at a time in the whole provider, Reenumerate and Refresh refused meanwhile",
             lock: LockDomain::Provider,
             ..Design::TOY
         },

@@ -317,6 +317,12 @@ impl ToyHwProvider {
     /// allows it), unless the design runs them alongside everything.
     async fn rescan(&self, req: ArrayRequest) -> HrResult<()> {
         self.shared.enter()?;
+        // A design with one lock for the whole provider also refuses a
+        // refresh while it is held (rule REFRESH-WHILE-OPERATIONS allows it).
+        let coarse = self.shared.design.lock != LockDomain::Target;
+        if coarse && !self.shared.lock().busy.is_empty() {
+            return Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS);
+        }
         if self.shared.design.refresh_alongside {
             self.shared.ask(req, None).await?;
             return ok(());

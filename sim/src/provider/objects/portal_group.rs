@@ -29,6 +29,29 @@ impl PortalGroup {
         Ok(g)
     }
 
+    /// The group as the array has it now, which the cache learns; a group
+    /// the array no longer has is learned deleted.
+    async fn confirmed(&self) -> Result<crate::array::GroupRecord, HResult> {
+        let group = self.id;
+        match self
+            .shared
+            .ask(ArrayRequest::GetPortalGroup { group })
+            .await?
+        {
+            Ok(ArrayReply::Group { group }) => {
+                self.shared.lock().cache.put_group(group.clone());
+                Ok(group)
+            }
+            Ok(_) => Err(HResult::VDS_E_BAD_PROVIDER_DATA),
+            Err(e) => {
+                if matches!(e, ArrayError::NotFound { .. }) {
+                    self.shared.lock().cache.mark_deleted(group);
+                }
+                Err(array_error_hresult(&e))
+            }
+        }
+    }
+
     fn start(
         &self,
         g: &crate::array::GroupRecord,
@@ -138,7 +161,13 @@ impl IVdsIscsiPortalGroup for PortalGroup {
     }
 
     async fn Delete(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
-        let g = self.enter().await?;
+        let mut g = self.enter().await?;
+        // A refusal states a fact about the array (REFUSAL-WARRANTED), and
+        // the cache may be stale (a deletion behind the provider's back, or
+        // its own operation that timed out): the array confirms it first.
+        if !g.portals.is_empty() {
+            g = self.confirmed().await?;
+        }
         if !g.portals.is_empty() {
             return Err(HResult::VDS_E_ASSOCIATED_PORTALS_EXIST);
         }

@@ -68,6 +68,15 @@ pub trait Wrap: Clone + Send + Sync + 'static {
         hr
     }
 
+    /// Runs before every call of `method` reaches its hook; by default it
+    /// does nothing. It may take simulated time (`runtime::sleep`), or
+    /// answer the call itself with a failure code, and the hook is then not
+    /// called.
+    async fn before(&self, method: Method) -> Result<(), HResult> {
+        let _ = method;
+        Ok(())
+    }
+
     /// A provider-side fault; by default the inner provider suffers it.
     fn inject(&self, inner: &dyn SimProvider, fault: ProviderFault) -> bool {
         inner.inject(fault)

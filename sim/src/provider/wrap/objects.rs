@@ -47,8 +47,18 @@ struct Obj<I: ?Sized, W> {
 }
 
 impl<I: ?Sized, W: Wrap> Obj<I, W> {
-    /// Lets the wrapper rewrite a failure code of `method`.
-    fn fail<T>(&self, method: Method, r: HrResult<T>) -> HrResult<T> {
+    /// Makes one call of `method` through the wrapper: its
+    /// [`Wrap::before`] first (which may answer instead), then the hook's
+    /// `call`; the wrapper may rewrite the failure code either gives.
+    async fn through<T>(
+        &self,
+        method: Method,
+        call: impl std::future::Future<Output = HrResult<T>>,
+    ) -> HrResult<T> {
+        let r = match self.wrap.before(method).await {
+            Ok(()) => call.await,
+            Err(hr) => Err(hr),
+        };
         r.map_err(|hr| self.wrap.failure(method, hr))
     }
 }
@@ -107,23 +117,27 @@ fn out<W, T: Rewrap<W>>(r: HrResult<T>, wrap: &Arc<W>) -> HrResult<T> {
 #[async_trait]
 impl<W: Wrap> IVdsHwProvider for Obj<dyn IVdsHwProvider, W> {
     async fn QuerySubSystems(&self) -> HrResult<Vec<ComPtr<dyn IVdsSubSystemIscsi>>> {
-        let r = self.fail(
-            Method::HwProviderQuerySubSystems,
-            self.wrap.hw_provider_query_sub_systems(&*self.inner).await,
-        );
+        let r = self
+            .through(
+                Method::HwProviderQuerySubSystems,
+                self.wrap.hw_provider_query_sub_systems(&*self.inner),
+            )
+            .await;
         out(r, &self.wrap)
     }
     async fn Reenumerate(&self) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::HwProviderReenumerate,
-            self.wrap.hw_provider_reenumerate(&*self.inner).await,
+            self.wrap.hw_provider_reenumerate(&*self.inner),
         )
+        .await
     }
     async fn Refresh(&self) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::HwProviderRefresh,
-            self.wrap.hw_provider_refresh(&*self.inner).await,
+            self.wrap.hw_provider_refresh(&*self.inner),
         )
+        .await
     }
 }
 
@@ -131,19 +145,21 @@ impl<W: Wrap> IVdsHwProvider for Obj<dyn IVdsHwProvider, W> {
 impl<W: Wrap> IVdsSubSystemIscsi for Obj<dyn IVdsSubSystemIscsi, W> {
     async fn QueryTargets(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiTarget>>> {
         out(
-            self.fail(
+            self.through(
                 Method::SubSystemQueryTargets,
-                self.wrap.sub_system_query_targets(&*self.inner).await,
-            ),
+                self.wrap.sub_system_query_targets(&*self.inner),
+            )
+            .await,
             &self.wrap,
         )
     }
     async fn QueryPortals(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortal>>> {
         out(
-            self.fail(
+            self.through(
                 Method::SubSystemQueryPortals,
-                self.wrap.sub_system_query_portals(&*self.inner).await,
-            ),
+                self.wrap.sub_system_query_portals(&*self.inner),
+            )
+            .await,
             &self.wrap,
         )
     }
@@ -152,166 +168,173 @@ impl<W: Wrap> IVdsSubSystemIscsi for Obj<dyn IVdsSubSystemIscsi, W> {
         iscsi_name: Option<&str>,
         friendly_name: &str,
     ) -> HrResult<ComPtr<dyn IVdsAsync>> {
-        let r = self.fail(
-            Method::SubSystemCreateTarget,
-            self.wrap
-                .sub_system_create_target(&*self.inner, iscsi_name, friendly_name)
-                .await,
-        );
+        let r = self
+            .through(
+                Method::SubSystemCreateTarget,
+                self.wrap
+                    .sub_system_create_target(&*self.inner, iscsi_name, friendly_name),
+            )
+            .await;
         out(r, &self.wrap)
     }
     async fn SetIpsecGroupPresharedKey(&self, key: Option<&VDS_ISCSI_IPSEC_KEY>) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::SubSystemSetIpsecGroupPresharedKey,
             self.wrap
-                .sub_system_set_ipsec_group_preshared_key(&*self.inner, key)
-                .await,
+                .sub_system_set_ipsec_group_preshared_key(&*self.inner, key),
         )
+        .await
     }
 }
 
 #[async_trait]
 impl<W: Wrap> IVdsIscsiTarget for Obj<dyn IVdsIscsiTarget, W> {
     async fn GetProperties(&self) -> HrResult<VDS_ISCSI_TARGET_PROP> {
-        self.fail(
+        self.through(
             Method::TargetGetProperties,
-            self.wrap.target_get_properties(&*self.inner).await,
+            self.wrap.target_get_properties(&*self.inner),
         )
+        .await
     }
     async fn GetSubSystem(&self) -> HrResult<ComPtr<dyn IVdsSubSystemIscsi>> {
         out(
-            self.fail(
+            self.through(
                 Method::TargetGetSubSystem,
-                self.wrap.target_get_sub_system(&*self.inner).await,
-            ),
+                self.wrap.target_get_sub_system(&*self.inner),
+            )
+            .await,
             &self.wrap,
         )
     }
     async fn QueryPortalGroups(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortalGroup>>> {
         out(
-            self.fail(
+            self.through(
                 Method::TargetQueryPortalGroups,
-                self.wrap.target_query_portal_groups(&*self.inner).await,
-            ),
+                self.wrap.target_query_portal_groups(&*self.inner),
+            )
+            .await,
             &self.wrap,
         )
     }
     async fn QueryAssociatedLuns(&self) -> HrResult<Vec<VDS_OBJECT_ID>> {
-        self.fail(
+        self.through(
             Method::TargetQueryAssociatedLuns,
-            self.wrap.target_query_associated_luns(&*self.inner).await,
+            self.wrap.target_query_associated_luns(&*self.inner),
         )
+        .await
     }
     async fn CreatePortalGroup(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
         out(
-            self.fail(
+            self.through(
                 Method::TargetCreatePortalGroup,
-                self.wrap.target_create_portal_group(&*self.inner).await,
-            ),
+                self.wrap.target_create_portal_group(&*self.inner),
+            )
+            .await,
             &self.wrap,
         )
     }
     async fn Delete(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
         out(
-            self.fail(
-                Method::TargetDelete,
-                self.wrap.target_delete(&*self.inner).await,
-            ),
+            self.through(Method::TargetDelete, self.wrap.target_delete(&*self.inner))
+                .await,
             &self.wrap,
         )
     }
     async fn SetFriendlyName(&self, name: &str) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::TargetSetFriendlyName,
-            self.wrap.target_set_friendly_name(&*self.inner, name).await,
+            self.wrap.target_set_friendly_name(&*self.inner, name),
         )
+        .await
     }
     async fn SetSharedSecret(
         &self,
         secret: Option<&VDS_ISCSI_SHARED_SECRET>,
         initiator: Option<&str>,
     ) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::TargetSetSharedSecret,
             self.wrap
-                .target_set_shared_secret(&*self.inner, secret, initiator)
-                .await,
+                .target_set_shared_secret(&*self.inner, secret, initiator),
         )
+        .await
     }
     async fn RememberInitiatorSharedSecret(
         &self,
         initiator: Option<&str>,
         secret: Option<&VDS_ISCSI_SHARED_SECRET>,
     ) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::TargetRememberInitiatorSharedSecret,
             self.wrap
-                .target_remember_initiator_shared_secret(&*self.inner, initiator, secret)
-                .await,
+                .target_remember_initiator_shared_secret(&*self.inner, initiator, secret),
         )
+        .await
     }
     async fn GetConnectedInitiators(&self) -> HrResult<Vec<String>> {
-        self.fail(
+        self.through(
             Method::TargetGetConnectedInitiators,
-            self.wrap
-                .target_get_connected_initiators(&*self.inner)
-                .await,
+            self.wrap.target_get_connected_initiators(&*self.inner),
         )
+        .await
     }
 }
 
 #[async_trait]
 impl<W: Wrap> IVdsIscsiPortalGroup for Obj<dyn IVdsIscsiPortalGroup, W> {
     async fn GetProperties(&self) -> HrResult<VDS_ISCSI_PORTALGROUP_PROP> {
-        self.fail(
+        self.through(
             Method::PortalGroupGetProperties,
-            self.wrap.portal_group_get_properties(&*self.inner).await,
+            self.wrap.portal_group_get_properties(&*self.inner),
         )
+        .await
     }
     async fn GetTarget(&self) -> HrResult<ComPtr<dyn IVdsIscsiTarget>> {
         out(
-            self.fail(
+            self.through(
                 Method::PortalGroupGetTarget,
-                self.wrap.portal_group_get_target(&*self.inner).await,
-            ),
+                self.wrap.portal_group_get_target(&*self.inner),
+            )
+            .await,
             &self.wrap,
         )
     }
     async fn QueryAssociatedPortals(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortal>>> {
-        let r = self.fail(
-            Method::PortalGroupQueryAssociatedPortals,
-            self.wrap
-                .portal_group_query_associated_portals(&*self.inner)
-                .await,
-        );
+        let r = self
+            .through(
+                Method::PortalGroupQueryAssociatedPortals,
+                self.wrap
+                    .portal_group_query_associated_portals(&*self.inner),
+            )
+            .await;
         out(r, &self.wrap)
     }
     async fn AddPortal(&self, portal: VDS_OBJECT_ID) -> HrResult<ComPtr<dyn IVdsAsync>> {
         out(
-            self.fail(
+            self.through(
                 Method::PortalGroupAddPortal,
-                self.wrap
-                    .portal_group_add_portal(&*self.inner, portal)
-                    .await,
-            ),
+                self.wrap.portal_group_add_portal(&*self.inner, portal),
+            )
+            .await,
             &self.wrap,
         )
     }
     async fn RemovePortal(&self, portal: VDS_OBJECT_ID) -> HrResult<ComPtr<dyn IVdsAsync>> {
-        let r = self.fail(
-            Method::PortalGroupRemovePortal,
-            self.wrap
-                .portal_group_remove_portal(&*self.inner, portal)
-                .await,
-        );
+        let r = self
+            .through(
+                Method::PortalGroupRemovePortal,
+                self.wrap.portal_group_remove_portal(&*self.inner, portal),
+            )
+            .await;
         out(r, &self.wrap)
     }
     async fn Delete(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
         out(
-            self.fail(
+            self.through(
                 Method::PortalGroupDelete,
-                self.wrap.portal_group_delete(&*self.inner).await,
-            ),
+                self.wrap.portal_group_delete(&*self.inner),
+            )
+            .await,
             &self.wrap,
         )
     }
@@ -320,54 +343,57 @@ impl<W: Wrap> IVdsIscsiPortalGroup for Obj<dyn IVdsIscsiPortalGroup, W> {
 #[async_trait]
 impl<W: Wrap> IVdsIscsiPortal for Obj<dyn IVdsIscsiPortal, W> {
     async fn GetProperties(&self) -> HrResult<VDS_ISCSI_PORTAL_PROP> {
-        self.fail(
+        self.through(
             Method::PortalGetProperties,
-            self.wrap.portal_get_properties(&*self.inner).await,
+            self.wrap.portal_get_properties(&*self.inner),
         )
+        .await
     }
     async fn GetSubSystem(&self) -> HrResult<ComPtr<dyn IVdsSubSystemIscsi>> {
         out(
-            self.fail(
+            self.through(
                 Method::PortalGetSubSystem,
-                self.wrap.portal_get_sub_system(&*self.inner).await,
-            ),
+                self.wrap.portal_get_sub_system(&*self.inner),
+            )
+            .await,
             &self.wrap,
         )
     }
     async fn QueryAssociatedPortalGroups(&self) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortalGroup>>> {
-        let r = self.fail(
-            Method::PortalQueryAssociatedPortalGroups,
-            self.wrap
-                .portal_query_associated_portal_groups(&*self.inner)
-                .await,
-        );
+        let r = self
+            .through(
+                Method::PortalQueryAssociatedPortalGroups,
+                self.wrap
+                    .portal_query_associated_portal_groups(&*self.inner),
+            )
+            .await;
         out(r, &self.wrap)
     }
     async fn SetStatus(&self, status: VDS_ISCSI_PORTAL_STATUS) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::PortalSetStatus,
-            self.wrap.portal_set_status(&*self.inner, status).await,
+            self.wrap.portal_set_status(&*self.inner, status),
         )
+        .await
     }
     async fn SetIpsecTunnelAddress(
         &self,
         tunnel: &VDS_IPADDRESS,
         destination: &VDS_IPADDRESS,
     ) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::PortalSetIpsecTunnelAddress,
             self.wrap
-                .portal_set_ipsec_tunnel_address(&*self.inner, tunnel, destination)
-                .await,
+                .portal_set_ipsec_tunnel_address(&*self.inner, tunnel, destination),
         )
+        .await
     }
     async fn GetIpsecSecurity(&self, initiator: &VDS_IPADDRESS) -> HrResult<u64> {
-        self.fail(
+        self.through(
             Method::PortalGetIpsecSecurity,
-            self.wrap
-                .portal_get_ipsec_security(&*self.inner, initiator)
-                .await,
+            self.wrap.portal_get_ipsec_security(&*self.inner, initiator),
         )
+        .await
     }
     async fn SetIpsecSecurity(
         &self,
@@ -375,33 +401,33 @@ impl<W: Wrap> IVdsIscsiPortal for Obj<dyn IVdsIscsiPortal, W> {
         flags: u64,
         key: Option<&VDS_ISCSI_IPSEC_KEY>,
     ) -> HrResult<()> {
-        self.fail(
+        self.through(
             Method::PortalSetIpsecSecurity,
             self.wrap
-                .portal_set_ipsec_security(&*self.inner, initiator, flags, key)
-                .await,
+                .portal_set_ipsec_security(&*self.inner, initiator, flags, key),
         )
+        .await
     }
 }
 
 #[async_trait]
 impl<W: Wrap> IVdsAsync for Obj<dyn IVdsAsync, W> {
     async fn Cancel(&self) -> HrResult<()> {
-        self.fail(
-            Method::AsyncCancel,
-            self.wrap.async_cancel(&*self.inner).await,
-        )
+        self.through(Method::AsyncCancel, self.wrap.async_cancel(&*self.inner))
+            .await
     }
     async fn Wait(&self) -> HrResult<WaitOutput> {
         out(
-            self.fail(Method::AsyncWait, self.wrap.async_wait(&*self.inner).await),
+            self.through(Method::AsyncWait, self.wrap.async_wait(&*self.inner))
+                .await,
             &self.wrap,
         )
     }
     async fn QueryStatus(&self) -> HrResult<AsyncStatus> {
-        self.fail(
+        self.through(
             Method::AsyncQueryStatus,
-            self.wrap.async_query_status(&*self.inner).await,
+            self.wrap.async_query_status(&*self.inner),
         )
+        .await
     }
 }

@@ -1,0 +1,65 @@
+//! Controls that are the reference provider with one design choice made
+//! another way, written as decorators ([`Wrap`]) through `vds_sim::prelude`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use vds_sim::prelude::*;
+
+/// How long [`SlowStart`] takes before the reference sees a call.
+pub const START_DELAY: Duration = Duration::from_millis(3);
+
+/// The reference provider, except that every call (but those on an
+/// `IVdsAsync`) spends [`START_DELAY`] of simulated time before the
+/// provider looks at anything: it finds a corrupt cache, a running Refresh
+/// or a busy target later in the call than the reference does (rule
+/// CALL-WINDOW).
+#[derive(Clone, Default)]
+pub struct SlowStart;
+
+#[async_trait]
+impl Wrap for SlowStart {
+    async fn before(&self, method: Method) -> Result<(), HResult> {
+        if method.interface() != "IVdsAsync" {
+            runtime::sleep(START_DELAY).await;
+        }
+        Ok(())
+    }
+}
+
+/// The reference provider, except that an allocation failure hits the very
+/// next call of any kind, an `IVdsAsync` call included, before the
+/// provider looks at its cache or its locks (rule FAILURE-PRECEDENCE: which
+/// calls allocate is the provider's choice).
+#[derive(Default)]
+pub struct AllocationFirst {
+    /// An allocation failure is pending (one per run: see `Clone`).
+    pending: AtomicBool,
+}
+
+/// Each run gets a clone: a fresh one, with no failure pending.
+impl Clone for AllocationFirst {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl Wrap for AllocationFirst {
+    async fn before(&self, _method: Method) -> Result<(), HResult> {
+        match self.pending.swap(false, Ordering::Relaxed) {
+            true => Err(HResult::E_OUTOFMEMORY),
+            false => Ok(()),
+        }
+    }
+
+    fn inject(&self, inner: &dyn SimProvider, fault: ProviderFault) -> bool {
+        match fault {
+            ProviderFault::FailNextAllocation => {
+                self.pending.store(true, Ordering::Relaxed);
+                true
+            }
+            other => inner.inject(other),
+        }
+    }
+}
