@@ -186,6 +186,14 @@ pub const CHECKS: &[Check] = &[
         RuleId::RefusalWarranted,
         "a refusal is borne out by the array's state; a change the array made is not reported as failed",
     ),
+    check(
+        RuleId::ReadsTrue,
+        "reads report what the array held: a target's own groups, a group's own portals, the objects' own properties",
+    ),
+    check(
+        RuleId::SuccessApplied,
+        "an operation that ends S_OK made its change on the array; a successful Cancel means the change never happens",
+    ),
 ];
 
 /// The check that enforces this rule, if any.
@@ -247,6 +255,17 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
     match rule {
         R::RunCompletes | R::LedgerBalanced => &[],
         R::AnswersConsistent | R::OutcomeListed => CALLED,
+        R::ReadsTrue => &[
+            Method::TargetQueryPortalGroups,
+            Method::TargetGetProperties,
+            Method::PortalGroupGetProperties,
+            Method::PortalGetProperties,
+        ],
+        R::SuccessApplied => &[
+            Method::TargetDelete,
+            Method::PortalGroupAddPortal,
+            Method::PortalGroupDelete,
+        ],
         R::CpgReturnCodes
         | R::CpgSOkNewGroup
         | R::CpgAlreadyExists
@@ -339,6 +358,7 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
     match rule {
         R::RunCompletes | R::LedgerBalanced => &[],
         R::AnswersConsistent | R::OutcomeListed => EVERY,
+        R::ReadsTrue | R::SuccessApplied => &[Plain],
         R::CpgReturnCodes => &[
             Plain,
             Deleted,

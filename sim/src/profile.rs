@@ -79,6 +79,8 @@ rule_ids! {
     RunCompletes = "RUN-COMPLETES",
     OutcomeListed = "OUTCOME-LISTED",
     RefusalWarranted = "REFUSAL-WARRANTED",
+    ReadsTrue = "READS-TRUE",
+    SuccessApplied = "SUCCESS-APPLIED",
 }
 
 impl RuleId {
@@ -410,6 +412,16 @@ pub const RULES: &[Rule] = &[
         RuleId::RefusalWarranted,
         "A failure code states a fact about the situation, and the situation must bear it out: VDS_E_ASSOCIATED_LUNS_EXIST only for a target with LUNs, VDS_E_ASSOCIATED_PORTALS_EXIST only for a group holding portals, VDS_E_OBJECT_NOT_FOUND from AddPortal only for a portal the array does not have; and a portal added or removed on the array is never reported as refused (a timeout, VDS_E_PROVIDER_EXITING or VDS_E_OBJECT_DELETED leave the outcome unknown or have their own rules).",
         "The return-value tables of IVdsIscsiTarget::Delete, IVdsIscsiPortalGroup::AddPortal, RemovePortal and Delete say when each code is returned.",
+    ),
+    decided(
+        RuleId::ReadsTrue,
+        "What a successful read reports is the array's as of some instant before it answered (CALL-WINDOW; deletions may be seen late, CACHE-READS-MAY-BE-STALE): QueryPortalGroups lists only the target's own groups, once each, and leaves out none the provider knew of (it was in the array at the start or a client saw its creation end) that stood throughout the call with no deletion of it under way; QueryAssociatedPortals likewise for the group's portals; GetProperties reports the object's own id, a target's iSCSI name and a friendly name it had (as the array stores it, at most 32 characters), a group's tag as the array assigned it, a portal's address and a status it had.",
+        "The property and query pages describe what each out-parameter is; the docs do not say how current a provider's answer must be, so the window of the call (and the staleness rules for deletions) bound it.",
+    ),
+    decided(
+        RuleId::SuccessApplied,
+        "An operation a client saw end with S_OK made its change on the array while it ran: Delete deleted the target or group, AddPortal and RemovePortal changed that portal of that group, CreateTarget hands back the target the array made for it. A successful Cancel means the array never applies the operation's change (unless another call asking for the same change explains it).",
+        "IVdsAsync::Cancel and the operations' pages; a success that did not happen, or a cancellation that did not stop the change, misleads the caller about the array.",
     ),
 ];
 

@@ -276,6 +276,18 @@ pub const MUTANTS: &[Mutant] = &[
         RuleId::RefusalWarranted,
         "CreateTarget refuses every chosen iSCSI name with VDS_E_NAME_NOT_UNIQUE, taken or not"
     ),
+    wrapper!(
+        "query-groups-omits-first",
+        wrappers::QueryGroupsOmitsFirst,
+        RuleId::ReadsTrue,
+        "QueryPortalGroups leaves out the first group of the target"
+    ),
+    wrapper!(
+        "cancel-too-late-hidden",
+        wrappers::CancelTooLateHidden::default(),
+        RuleId::SuccessApplied,
+        "a Cancel that came too late is claimed as a success and the operation reported cancelled, while the array applies its change"
+    ),
 ];
 
 /// The mutant with this name.

@@ -621,3 +621,88 @@ impl Wrap for RenameAlwaysBusy {
         Err(HResult::VDS_E_ANOTHER_CALL_IN_PROGRESS)
     }
 }
+
+/// A Cancel that came too late is claimed as a success, and the operation
+/// is then reported cancelled, while the array applies its change anyway.
+#[derive(Default)]
+pub(super) struct CancelTooLateHidden {
+    /// The operations whose late Cancel was claimed, by object address.
+    claimed: Mutex<std::collections::BTreeSet<usize>>,
+}
+
+/// Each run gets a fresh one.
+impl Clone for CancelTooLateHidden {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl CancelTooLateHidden {
+    fn key(a: &dyn IVdsAsync) -> usize {
+        a as *const dyn IVdsAsync as *const () as usize
+    }
+    fn claimed(&self, a: &dyn IVdsAsync) -> bool {
+        let claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        claimed.contains(&Self::key(a))
+    }
+}
+
+#[async_trait]
+impl Wrap for CancelTooLateHidden {
+    async fn async_cancel(&self, a: &dyn IVdsAsync) -> HrResult<()> {
+        if self.claimed(a) {
+            return Err(HResult::VDS_E_OPERATION_CANCELED);
+        }
+        match a.Cancel().await {
+            Err(HResult::VDS_E_CANCEL_TOO_LATE) => {
+                let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+                claimed.insert(Self::key(a));
+                ok(())
+            }
+            other => other,
+        }
+    }
+    async fn async_wait(&self, a: &dyn IVdsAsync) -> HrResult<WaitOutput> {
+        let r = a.Wait().await?;
+        if !self.claimed(a) {
+            return Ok(r);
+        }
+        Ok(r.map(|mut out| {
+            out.async_out.release_pointers();
+            WaitOutput {
+                hr_result: HResult::VDS_E_OPERATION_CANCELED,
+                async_out: VDS_ASYNC_OUTPUT::null_of(out.async_out.r#type()),
+            }
+        }))
+    }
+    async fn async_query_status(&self, a: &dyn IVdsAsync) -> HrResult<AsyncStatus> {
+        let r = a.QueryStatus().await?;
+        if !self.claimed(a) {
+            return Ok(r);
+        }
+        Ok(r.map(|_| AsyncStatus {
+            hr_result: HResult::VDS_E_OPERATION_CANCELED,
+            percent_completed: 0,
+        }))
+    }
+}
+
+/// QueryPortalGroups leaves out the first group of the list.
+#[derive(Clone)]
+pub(super) struct QueryGroupsOmitsFirst;
+
+#[async_trait]
+impl Wrap for QueryGroupsOmitsFirst {
+    async fn target_query_portal_groups(
+        &self,
+        t: &dyn IVdsIscsiTarget,
+    ) -> HrResult<Vec<ComPtr<dyn IVdsIscsiPortalGroup>>> {
+        let r = t.QueryPortalGroups().await?;
+        Ok(r.map(|mut groups| {
+            if !groups.is_empty() {
+                groups.remove(0).release();
+            }
+            groups
+        }))
+    }
+}

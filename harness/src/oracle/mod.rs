@@ -3,6 +3,7 @@
 //! array's history as ground truth, and reports, per check, how often the
 //! run exercised it and every violation found.
 
+mod applied;
 mod arguments;
 mod async_rules;
 mod busy;
@@ -15,6 +16,7 @@ mod linearizability;
 mod link;
 mod outcomes;
 mod portals;
+mod reads;
 mod refusals;
 mod restart;
 mod run;
@@ -245,6 +247,8 @@ const JUDGES: &[(RuleId, Judge)] = &[
     (RuleId::ArgNullPointer, arguments::arg_null_pointer),
     (RuleId::OutcomeListed, outcomes::outcome_listed),
     (RuleId::RefusalWarranted, refusals::refusal_warranted),
+    (RuleId::ReadsTrue, reads::reads_true),
+    (RuleId::SuccessApplied, applied::success_applied),
 ];
 
 /// Judges one run against every check.

@@ -6,6 +6,7 @@ use vds_sim::profile::RuleId;
 use vds_sim::world::StepRecord;
 
 use super::history::is_standard_failure;
+use super::portals::{holders_at, portal_of};
 use super::{History, Judgement};
 
 /// Calls that change a target.
@@ -81,6 +82,11 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
         .contains(&s.hr);
         // A portal argument the provider's (possibly stale) view finds in no
         // group, or in another group, is an argument error too.
+        // RemovePortal's VDS_E_OBJECT_NOT_FOUND says the portal is not in the
+        // group: true of a deleted group only if it was not in it when deleted.
+        let in_group_when_deleted = s.method == Method::PortalGroupRemovePortal
+            && portal_of(s)
+                .is_some_and(|p| holders_at(h, p, deleted.saturating_sub(1)).contains(&target));
         let portal_error = matches!(
             s.method,
             Method::PortalGroupAddPortal | Method::PortalGroupRemovePortal
@@ -88,7 +94,8 @@ pub(super) fn deleted_is_object_deleted(h: &History, j: &mut Judgement) {
             HResult::VDS_E_OBJECT_NOT_FOUND,
             HResult::VDS_E_OBJECT_EXISTS,
         ]
-        .contains(&s.hr);
+        .contains(&s.hr)
+            && !(s.hr == HResult::VDS_E_OBJECT_NOT_FOUND && in_group_when_deleted);
         let allowed = argument_error
             || portal_error
             || s.hr == HResult::VDS_E_OBJECT_DELETED

@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 pub use protocol::{ArrayError, ArrayReply, ArrayRequest, ArrayResult};
-pub use state::{ArraySnapshot, GroupRecord, PortalRecord, TargetRecord};
+pub use state::{ArraySnapshot, FRIENDLY_NAME_LIMIT, GroupRecord, PortalRecord, TargetRecord};
 
 use crate::props::{VDS_IPADDRESS, VDS_ISCSI_PORTAL_STATUS, VDS_OBJECT_ID};
 use crate::runtime;
@@ -117,6 +117,8 @@ pub struct ArrayEvent {
     pub error: Option<ArrayError>,
     /// For a created object, its id.
     pub created: Option<VDS_OBJECT_ID>,
+    /// For a created portal group, the tag the array assigned it.
+    pub tag: Option<u16>,
     /// True when applied on the array directly (a fault), not through a provider's link.
     pub direct: bool,
 }
@@ -271,20 +273,21 @@ impl Array {
         let mut new_id = || VDS_OBJECT_ID::from_rng(ids);
         let result = state.apply(req, &mut new_id);
         if req.mutates() {
-            let created = match (&result, req) {
+            let (created, tag) = match (&result, req) {
                 (Ok(ArrayReply::Group { group }), ArrayRequest::CreatePortalGroup { .. }) => {
-                    Some(group.id)
+                    (Some(group.id), Some(group.tag))
                 }
                 (Ok(ArrayReply::Target { target, .. }), ArrayRequest::CreateTarget { .. }) => {
-                    Some(target.id)
+                    (Some(target.id), None)
                 }
-                _ => None,
+                _ => (None, None),
             };
             log.push(ArrayEvent {
                 t_us: runtime::now_or_zero().as_micros(),
                 request: req.clone(),
                 error: result.as_ref().err().cloned(),
                 created,
+                tag,
                 direct,
             });
         }

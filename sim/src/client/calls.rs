@@ -113,6 +113,7 @@ impl Client {
             origin: extra.origin,
             probe: extra.probe,
             target_probe: extra.target_probe,
+            seen: extra.seen,
         };
         self.ctx
             .steps
@@ -157,9 +158,13 @@ impl Client {
         args: String,
         fut: impl Future<Output = HrResult<T>>,
         render: impl FnOnce(&T) -> String,
-    ) -> (HResult, Option<T>) {
+    ) -> (HResult, Option<T>)
+    where
+        T: crate::world::Observe,
+    {
         let (hr, v) = self.call(step, method, object, args, fut).await;
         let out = v.as_ref().map(render).unwrap_or_default();
+        let seen = v.as_ref().map(|v| v.seen()).unwrap_or_default();
         self.end(
             step,
             method,
@@ -167,6 +172,7 @@ impl Client {
             hr,
             Extra {
                 out,
+                seen,
                 ..Extra::default()
             },
         );

@@ -56,6 +56,8 @@ struct Extra {
     origin: Option<Origin>,
     probe: Option<GroupProbe>,
     target_probe: Option<TargetProbe>,
+    /// What the oracle keeps of the out-parameters.
+    seen: crate::world::Seen,
     /// The call's time, when other calls were made before the record was taken.
     called: Option<u128>,
     /// The call's and return's trace sequence numbers, in the same case.

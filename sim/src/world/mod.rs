@@ -12,4 +12,4 @@ mod records;
 pub use config::WorldConfig;
 pub use context::{ClientStarter, RunContext, build_context, drain_extra_clients};
 pub use outcome::{RunError, RunOutcome};
-pub use records::{GroupProbe, Origin, StepRecord, TargetProbe};
+pub use records::{GroupProbe, Observe, Origin, Seen, StepRecord, TargetProbe};

@@ -50,7 +50,69 @@ pub struct StepRecord {
     pub probe: Option<GroupProbe>,
     /// For a Wait that handed back a target: what the target says of itself.
     pub target_probe: Option<TargetProbe>,
+    /// The out-parameters of a successful read, for the oracle (not traced).
+    #[serde(skip)]
+    pub seen: Seen,
 }
+
+/// What a successful call handed back, as the oracle reads it: the objects
+/// a list or a pointer named, or the properties a GetProperties reported.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Seen {
+    /// Nothing the oracle reads (a failure, or a call without out-parameters).
+    #[default]
+    Nothing,
+    /// The VDS object ids of the interface pointers handed back, in order.
+    Objects(Vec<Option<VDS_OBJECT_ID>>),
+    /// A target's properties.
+    Target(crate::props::VDS_ISCSI_TARGET_PROP),
+    /// A portal group's properties.
+    Group(crate::props::VDS_ISCSI_PORTALGROUP_PROP),
+    /// A portal's properties.
+    Portal(crate::props::VDS_ISCSI_PORTAL_PROP),
+}
+
+/// Out-parameters the oracle reads ([`Seen`]); everything else is [`Seen::Nothing`].
+pub trait Observe {
+    /// What the oracle keeps of this out-parameter.
+    fn seen(&self) -> Seen {
+        Seen::Nothing
+    }
+}
+
+impl<I: ?Sized + crate::com::Interface> Observe for crate::com::ComPtr<I> {
+    fn seen(&self) -> Seen {
+        Seen::Objects(vec![self.object_id()])
+    }
+}
+
+impl<I: ?Sized + crate::com::Interface> Observe for Vec<crate::com::ComPtr<I>> {
+    fn seen(&self) -> Seen {
+        Seen::Objects(self.iter().map(|p| p.object_id()).collect())
+    }
+}
+
+impl Observe for crate::props::VDS_ISCSI_TARGET_PROP {
+    fn seen(&self) -> Seen {
+        Seen::Target(self.clone())
+    }
+}
+
+impl Observe for crate::props::VDS_ISCSI_PORTALGROUP_PROP {
+    fn seen(&self) -> Seen {
+        Seen::Group(self.clone())
+    }
+}
+
+impl Observe for crate::props::VDS_ISCSI_PORTAL_PROP {
+    fn seen(&self) -> Seen {
+        Seen::Portal(self.clone())
+    }
+}
+
+impl Observe for () {}
+impl Observe for Vec<VDS_OBJECT_ID> {}
+impl Observe for Vec<String> {}
 
 /// What a client learns by asking a target handed back by Wait for its properties.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -1,0 +1,331 @@
+//! READS-TRUE: what a successful read reports is the array's, as of some
+//! instant before it answered. A list names only objects that were there
+//! (a target's own groups, a group's own portals) and leaves out none that
+//! was there throughout the call and that the provider knew of; properties
+//! are the object's own (its id, a group's tag, a target's names, a
+//! portal's address and a status it had). Stale views of deletions are
+//! CACHE-READS-MAY-BE-STALE's and CACHE-LEARNS-DELETIONS'.
+//!
+//! Everything here is read from the array's log and the step records; the
+//! judge shares no code with any provider.
+
+use std::collections::BTreeSet;
+
+use vds_sim::array::{ArrayRequest, FRIENDLY_NAME_LIMIT};
+use vds_sim::hresult::HResult;
+use vds_sim::method::Method;
+use vds_sim::profile::RuleId;
+use vds_sim::props::VDS_OBJECT_ID as Id;
+use vds_sim::world::{Seen, StepRecord};
+
+use super::portals::holders_at;
+use super::{History, Judgement};
+
+const RULE: RuleId = RuleId::ReadsTrue;
+
+/// Instants of the call at which the array may have been what the
+/// provider saw: its call and every change up to its return.
+fn instants(h: &History, s: &StepRecord) -> Vec<u128> {
+    let mut t = vec![s.t_call_us];
+    t.extend(
+        h.applied()
+            .map(|e| e.t_us)
+            .filter(|t| *t > s.t_call_us && *t <= s.t_us),
+    );
+    t
+}
+
+/// Every instant up to the call's return at which the array changed, and the start.
+fn history_until(h: &History, t_us: u128) -> Vec<u128> {
+    let mut t = vec![0];
+    t.extend(h.applied().map(|e| e.t_us).filter(|t| *t <= t_us));
+    t
+}
+
+/// Whether an operation started by a call of `methods` on `object` may have
+/// run at some instant of `s` (called before `s` returned, not seen over
+/// before `s` was called).
+fn change_in_flight(h: &History, s: &StepRecord, methods: &[Method], object: Id) -> bool {
+    h.ops.iter().any(|op| {
+        methods.contains(&op.call.method)
+            && op.call.object == Some(object)
+            && op.call.seq_call < s.seq_return
+            && !op.follow.iter().any(|f| {
+                f.seq_return < s.seq_call
+                    && f.hr.succeeded()
+                    && f.hr_result
+                        .is_some_and(|r| r != HResult::VDS_E_OPERATION_PENDING)
+            })
+    })
+}
+
+/// Whether a client saw an operation of `method` on `object` end with S_OK
+/// before `s` was called; for Wait-revealed objects, `product` is the object
+/// handed back.
+fn seen_done(h: &History, s: &StepRecord, method: Method, object: Option<Id>) -> Vec<Option<Id>> {
+    h.ops
+        .iter()
+        .filter(|op| op.call.method == method && (object.is_none() || op.call.object == object))
+        .filter_map(|op| {
+            op.waits().find(|w| {
+                w.seq_return < s.seq_call && w.hr.succeeded() && w.hr_result == Some(HResult::S_OK)
+            })
+        })
+        .map(|w| {
+            w.output
+                .as_ref()
+                .and_then(|o| o.pointer.as_ref())
+                .and_then(|p| p.object)
+        })
+        .collect()
+}
+
+/// QueryPortalGroups: the target's own groups, none left out that the
+/// provider knew of and that stood throughout the call.
+fn query_portal_groups(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Option<String> {
+    let target = s.object?;
+    let ids: Vec<Id> = listed.iter().flatten().copied().collect();
+    let unique: BTreeSet<Id> = ids.iter().copied().collect();
+    if unique.len() != ids.len() {
+        return Some(format!("QueryPortalGroups of {target} lists a group twice"));
+    }
+    for g in &unique {
+        let own = h.group_target.get(g) == Some(&target);
+        let born = history_until(h, s.t_us)
+            .into_iter()
+            .any(|t| h.group_existed_at(*g, t));
+        if !own || !born {
+            return Some(format!(
+                "QueryPortalGroups of {target} lists {g}, which was never a group of that target"
+            ));
+        }
+    }
+    // Known: groups of the initial array, and groups a client saw created.
+    let mut known: BTreeSet<Id> = h
+        .out
+        .initial_array
+        .groups
+        .values()
+        .filter(|g| g.target == target)
+        .map(|g| g.id)
+        .collect();
+    known.extend(
+        seen_done(h, s, Method::TargetCreatePortalGroup, Some(target))
+            .into_iter()
+            .flatten(),
+    );
+    let when = instants(h, s);
+    for g in known.difference(&unique) {
+        let stood = when.iter().all(|t| h.group_existed_at(*g, *t));
+        let deleting = change_in_flight(h, s, &[Method::PortalGroupDelete], *g)
+            || change_in_flight(h, s, &[Method::TargetDelete], target);
+        if stood && !deleting {
+            return Some(format!(
+                "QueryPortalGroups of {target} leaves out {g}, a group it had throughout the call"
+            ));
+        }
+    }
+    None
+}
+
+/// QueryAssociatedPortals: the group's own portals, none left out that the
+/// provider knew of and that stood in it throughout the call.
+fn query_associated_portals(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Option<String> {
+    let group = s.object?;
+    let unique: BTreeSet<Id> = listed.iter().flatten().copied().collect();
+    for p in &unique {
+        let ever = history_until(h, s.t_us)
+            .into_iter()
+            .any(|t| holders_at(h, *p, t).contains(&group));
+        if !ever {
+            return Some(format!(
+                "QueryAssociatedPortals of {group} lists portal {p}, which was never in it"
+            ));
+        }
+    }
+    let mut known: BTreeSet<Id> = h
+        .out
+        .initial_array
+        .groups
+        .get(&group)
+        .map(|g| g.portals.clone())
+        .unwrap_or_default();
+    for op in h.ops.iter().filter(|op| {
+        op.call.method == Method::PortalGroupAddPortal && op.call.object == Some(group)
+    }) {
+        let done = op.waits().any(|w| {
+            w.seq_return < s.seq_call && w.hr.succeeded() && w.hr_result == Some(HResult::S_OK)
+        });
+        if done && let Some(p) = super::portals::portal_of(op.call) {
+            known.insert(p);
+        }
+    }
+    let when = instants(h, s);
+    for p in known.difference(&unique) {
+        let stood = when.iter().all(|t| holders_at(h, *p, *t).contains(&group));
+        let changing = change_in_flight(
+            h,
+            s,
+            &[Method::PortalGroupRemovePortal, Method::PortalGroupDelete],
+            group,
+        );
+        if stood && !changing {
+            return Some(format!(
+                "QueryAssociatedPortals of {group} leaves out portal {p}, in the group throughout the call"
+            ));
+        }
+    }
+    None
+}
+
+/// The names a target had up to `t_us`, each also as the array truncates it.
+fn friendly_names(h: &History, target: Id, t_us: u128) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    if let Some(t) = h.out.initial_array.targets.get(&target) {
+        names.push(t.friendly_name.clone());
+    }
+    for e in h.applied().filter(|e| e.t_us <= t_us) {
+        match &e.request {
+            ArrayRequest::CreateTarget { friendly_name, .. } if e.created == Some(target) => {
+                names.push(friendly_name.clone());
+            }
+            ArrayRequest::SetFriendlyName { target: t, name } if *t == target => {
+                names.push(name.clone());
+            }
+            _ => {}
+        }
+    }
+    let truncated: Vec<String> = names
+        .iter()
+        .map(|n| n.chars().take(FRIENDLY_NAME_LIMIT).collect())
+        .collect();
+    names.extend(truncated);
+    names
+}
+
+/// The target's iSCSI name, where the run shows it.
+fn iscsi_name(h: &History, target: Id) -> Option<String> {
+    let known =
+        |a: &vds_sim::array::ArraySnapshot| a.targets.get(&target).map(|t| t.iscsi_name.clone());
+    known(&h.out.initial_array)
+        .or_else(|| known(&h.out.array))
+        .or_else(|| {
+            h.applied().find_map(|e| match &e.request {
+                ArrayRequest::CreateTarget {
+                    iscsi_name: Some(n),
+                    ..
+                } if e.created == Some(target) && !n.is_empty() => Some(n.clone()),
+                _ => None,
+            })
+        })
+}
+
+/// The tag the array gave `group`, where the run shows it.
+fn tag_of(h: &History, group: Id) -> Option<u16> {
+    h.out
+        .initial_array
+        .groups
+        .get(&group)
+        .map(|g| g.tag)
+        .or_else(|| {
+            h.out
+                .array_log
+                .iter()
+                .find(|e| e.created == Some(group))?
+                .tag
+        })
+}
+
+/// What is wrong with a successful GetProperties, if anything.
+fn properties(h: &History, s: &StepRecord) -> Option<String> {
+    let object = s.object?;
+    match &s.seen {
+        Seen::Target(p) => {
+            if p.id != object {
+                return Some(format!("target {object} reports id {}", p.id));
+            }
+            if let Some(name) = iscsi_name(h, object)
+                && p.pwszIscsiName != name
+            {
+                return Some(format!(
+                    "target {object} reports iSCSI name {:?}, the array's is {name:?}",
+                    p.pwszIscsiName
+                ));
+            }
+            let names = friendly_names(h, object, s.t_us);
+            (!names.is_empty() && !names.contains(&p.pwszFriendlyName)).then(|| {
+                format!(
+                    "target {object} reports friendly name {:?}, which the array never gave it (it had {names:?})",
+                    p.pwszFriendlyName
+                )
+            })
+        }
+        Seen::Group(p) => {
+            if p.id != object {
+                return Some(format!("portal group {object} reports id {}", p.id));
+            }
+            let tag = tag_of(h, object)?;
+            (p.tag != tag).then(|| {
+                format!(
+                    "portal group {object} reports tag {}, the array assigned {tag}",
+                    p.tag
+                )
+            })
+        }
+        Seen::Portal(p) => {
+            if p.id != object {
+                return Some(format!("portal {object} reports id {}", p.id));
+            }
+            let record = h.out.initial_array.portals.get(&object)?;
+            if p.address != record.address {
+                return Some(format!(
+                    "portal {object} reports address {:?}, the array's is {:?}",
+                    p.address, record.address
+                ));
+            }
+            let mut statuses = vec![record.status.value()];
+            statuses.extend(h.applied().filter(|e| e.t_us <= s.t_us).filter_map(
+                |e| match e.request {
+                    ArrayRequest::SetPortalStatus { portal, status } if portal == object => {
+                        Some(status)
+                    }
+                    _ => None,
+                },
+            ));
+            (!statuses.contains(&p.status.value())).then(|| {
+                format!(
+                    "portal {object} reports status {}, which the array never gave it",
+                    p.status.name()
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// READS-TRUE (see the module).
+/// Set-up calls are judged too: a client finds its targets and portals by
+/// what they report.
+pub(super) fn reads_true(h: &History, j: &mut Judgement) {
+    for s in h.out.steps.iter().filter(|s| s.hr.succeeded()) {
+        let wrong = match (s.method, &s.seen) {
+            (Method::TargetQueryPortalGroups, Seen::Objects(listed)) => {
+                query_portal_groups(h, s, listed)
+            }
+            (Method::PortalGroupQueryAssociatedPortals, Seen::Objects(listed)) => {
+                query_associated_portals(h, s, listed)
+            }
+            (
+                Method::TargetGetProperties
+                | Method::PortalGroupGetProperties
+                | Method::PortalGetProperties,
+                _,
+            ) => properties(h, s),
+            _ => continue,
+        };
+        j.hit_at(RULE, s);
+        if let Some(why) = wrong {
+            j.fail(RULE, s, why);
+        }
+    }
+}
