@@ -24,7 +24,7 @@ fn harness(args: &[&str]) -> Output {
 }
 
 /// The break, the campaign whose first madsim seed shows it, and the check that fails.
-const BREAKS: [(&str, &str, &str); 4] = [
+const BREAKS: [(&str, &str, &str); 5] = [
     (
         "wrong-output-type",
         "every-operation",
@@ -37,6 +37,7 @@ const BREAKS: [(&str, &str, &str); 4] = [
         "WAIT-FAILURE-NULL-POINTERS",
     ),
     ("no-busy", "back-to-back", "BUSY-IN-DOMAIN"),
+    ("root-released", "mixed", "REFUSAL-WARRANTED"),
 ];
 
 #[test]

@@ -91,6 +91,7 @@ BREAKS = {
     "ok-at-limit": "CreatePortalGroup on a target at its group limit answers S_OK",
     "pointer-after-failure": "a failed CreatePortalGroup's Wait hands back a non-NULL group pointer",
     "no-busy": "no per-target serialisation: overlapping changes are all accepted",
+    "root-released": "the first release of the root ends it: later calls on it answer E_INVALIDARG",
 }
 
 
@@ -212,7 +213,9 @@ class Provider:
             if self.turn_end is None:
                 self.turn_end = {"type": "pending", "call": msg["call"]}
         elif kind == "release":
-            self.objs.pop(msg["obj"], None)
+            # Every client holds the root; it lives for the whole run.
+            if msg["obj"] != "root" or "root-released" in self.broken:
+                self.objs.pop(msg["obj"], None)
         elif kind == "array_reply":
             result = ("ok", msg["reply"]) if "reply" in msg else ("refused", msg["refused"])
             self.resume(("req", msg["req"]), result)

@@ -127,6 +127,7 @@ fn unwarranted(h: &History, call: &StepRecord, hr: HResult, at: &StepRecord) -> 
 pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     create_target_refusals(h, j);
+    invalid_argument_refusals(h, j);
     deleted_refusals(h, j);
     status_refusals(h, j);
     super::busy::busy_refusals(h, j);
@@ -243,6 +244,68 @@ fn create_target_refusals(h: &History, j: &mut Judgement) {
                 rule,
                 at,
                 format!("CreateTarget answered E_INVALIDARG, but {why} and no invalid_argument fault had fired"),
+            );
+        }
+    }
+}
+
+/// Whether `method` takes no argument a provider could find malformed.
+fn takes_no_argument(method: Method) -> bool {
+    use Method as M;
+    matches!(
+        method,
+        M::HwProviderQuerySubSystems
+            | M::HwProviderReenumerate
+            | M::HwProviderRefresh
+            | M::SubSystemQueryTargets
+            | M::SubSystemQueryPortals
+            | M::TargetGetProperties
+            | M::TargetGetSubSystem
+            | M::TargetQueryPortalGroups
+            | M::TargetQueryAssociatedLuns
+            | M::TargetCreatePortalGroup
+            | M::TargetDelete
+            | M::TargetGetConnectedInitiators
+            | M::PortalGroupGetProperties
+            | M::PortalGroupGetTarget
+            | M::PortalGroupQueryAssociatedPortals
+            | M::PortalGroupDelete
+            | M::PortalGetProperties
+            | M::PortalGetSubSystem
+            | M::PortalQueryAssociatedPortalGroups
+            | M::AsyncWait
+            | M::AsyncQueryStatus
+            | M::AsyncCancel
+    )
+}
+
+/// REFUSAL-WARRANTED for E_INVALIDARG from a method that takes no argument
+/// (set-up calls included): only the array can have found something
+/// malformed, so an invalid_argument fault must have fired before the answer.
+fn invalid_argument_refusals(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RefusalWarranted;
+    for s in h.out.steps.iter().filter(|s| takes_no_argument(s.method)) {
+        let hr = match s.hr_result.filter(|_| s.hr.succeeded()) {
+            Some(r) if s.method == Method::AsyncWait || s.method == Method::AsyncQueryStatus => r,
+            _ => s.hr,
+        };
+        if hr != HResult::E_INVALIDARG {
+            continue;
+        }
+        j.hit_at(rule, s);
+        let fault = h
+            .faults
+            .iter()
+            .any(|f| f.kind == "invalid_argument" && f.seq < s.seq_return);
+        if !fault {
+            j.fail(
+                rule,
+                s,
+                format!(
+                    "{} {} E_INVALIDARG, but it takes no argument to find malformed and no invalid_argument fault had fired",
+                    s.method,
+                    if hr == s.hr { "answered" } else { "reported in pHrResult" }
+                ),
             );
         }
     }
