@@ -103,6 +103,27 @@ fn at_the_limit(seed: u64) -> WorldConfig {
             Step::wait("op"),
             Step::wait("op"),
             Step::query_status("op"),
+            // The limit left the target free: change it again. Deleting one
+            // group frees its tag; the other keeps its own, and the next
+            // group may take the freed one.
+            Step::QueryPortalGroups {
+                target: "t1".into(),
+                bind: Some("gs".into()),
+            },
+            Step::DeletePortalGroup {
+                group: "gs.0".into(),
+                bind: "del".into(),
+            },
+            Step::wait("del"),
+            Step::GetPortalGroupProperties {
+                group: "gs.1".into(),
+            },
+            Step::cpg("t1", "op2"),
+            Step::wait("op2"),
+            Step::QueryPortalGroups {
+                target: "t1".into(),
+                bind: None,
+            },
         ],
     )
 }
@@ -313,6 +334,14 @@ fn progress(seed: u64) -> WorldConfig {
         vec![
             Step::cpg("t1", "op"),
             Step::query_status("op"),
+            // Around the end of a provider's cancel window (2 to 5 ms here),
+            // when an operation's request goes to the array.
+            Step::Sleep { ms: 2 },
+            Step::query_status("op"),
+            Step::Sleep { ms: 2 },
+            Step::query_status("op"),
+            Step::Sleep { ms: 2 },
+            Step::query_status("op"),
             Step::Sleep { ms: 20 },
             Step::query_status("op"),
             Step::Sleep { ms: 20 },
@@ -504,8 +533,10 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
             Step::wait("op"),
             remove("g1", "op"),
             Step::wait("op"),
+            Step::QueryAssociatedPortals { group: "g1".into() },
             add("g2", "op"),
             Step::wait("op"),
+            Step::QueryAssociatedPortals { group: "g2".into() },
             // The synchronous changes, with nothing in flight on the target.
             Step::SetFriendlyName {
                 target: "t1".into(),

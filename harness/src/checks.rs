@@ -257,6 +257,7 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
         R::AnswersConsistent | R::OutcomeListed => CALLED,
         R::ReadsTrue => &[
             Method::TargetQueryPortalGroups,
+            Method::PortalGroupQueryAssociatedPortals,
             Method::TargetGetProperties,
             Method::PortalGroupGetProperties,
             Method::PortalGetProperties,

@@ -415,7 +415,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::ReadsTrue,
-        "What a successful read reports is the array's as of some instant before it answered (CALL-WINDOW; deletions may be seen late, CACHE-READS-MAY-BE-STALE): QueryPortalGroups lists only the target's own groups, once each, and leaves out none the provider knew of (it was in the array at the start or a client saw its creation end) that stood throughout the call with no deletion of it under way; QueryAssociatedPortals likewise for the group's portals; GetProperties reports the object's own id, a target's iSCSI name and a friendly name it had (as the array stores it, at most 32 characters), a group's tag as the array assigned it, a portal's address and a status it had.",
+        "What a successful read reports is the array's as of some instant before it answered (CALL-WINDOW; deletions may be seen late, CACHE-READS-MAY-BE-STALE): QueryPortalGroups lists only the target's own groups, once each, and leaves out none the provider knew of (it was in the array at the start or a client saw its creation end) that stood throughout the call with no deletion of it under way; QueryAssociatedPortals likewise for the group's portals; GetProperties reports the object's own id, a target's iSCSI name and a friendly name it had (as the array stores it, at most 32 characters), a portal's address and a status it had (a group's tag is CPG-TAG-UNIQUE's).",
         "The property and query pages describe what each out-parameter is; the docs do not say how current a provider's answer must be, so the window of the call (and the staleness rules for deletions) bound it.",
     ),
     decided(

@@ -182,8 +182,31 @@ pub(super) fn cpg_already_exists(h: &History, j: &mut Judgement) {
     }
 }
 
-/// CPG-TAG-UNIQUE: what groups report is what the array assigned, distinct per target.
+/// CPG-TAG-UNIQUE: what groups report is what the array assigned, distinct
+/// per target; judged on the probes of groups Wait handed back and on every
+/// GetProperties of a group (set-up calls included).
 pub(super) fn cpg_tag_unique(h: &History, j: &mut Judgement) {
+    for s in h
+        .out
+        .steps
+        .iter()
+        .filter(|s| s.method == Method::PortalGroupGetProperties && s.hr.succeeded())
+    {
+        let (Some(id), vds_sim::world::Seen::Group(p)) = (s.object, &s.seen) else {
+            continue;
+        };
+        let Some(tag) = h.group_tag(id) else {
+            continue;
+        };
+        j.hit_at(RuleId::CpgTagUnique, s);
+        if p.tag != tag {
+            j.fail(
+                RuleId::CpgTagUnique,
+                s,
+                format!("group {id} reports tag {}, the array assigned {tag}", p.tag),
+            );
+        }
+    }
     let mut reported: BTreeMap<_, BTreeMap<u16, _>> = BTreeMap::new();
     for w in h.calls.iter().filter(|s| s.method == Method::AsyncWait) {
         let Some(p) = &w.probe else { continue };

@@ -219,6 +219,17 @@ impl<'a> History<'a> {
             .or_else(|| self.group_deleted_at(object))
     }
 
+    /// The tag the array gave `group` when it made it (or held at the start).
+    pub fn group_tag(&self, group: VDS_OBJECT_ID) -> Option<u16> {
+        let made = || self.out.array_log.iter().find(|e| e.created == Some(group));
+        self.out
+            .initial_array
+            .groups
+            .get(&group)
+            .map(|g| g.tag)
+            .or_else(|| made()?.tag)
+    }
+
     /// True when `group` existed on the array at time `t_us`.
     pub fn group_existed_at(&self, group: VDS_OBJECT_ID, t_us: u128) -> bool {
         let Some(target) = self.group_target.get(&group) else {

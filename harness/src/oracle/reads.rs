@@ -2,8 +2,8 @@
 //! instant before it answered. A list names only objects that were there
 //! (a target's own groups, a group's own portals) and leaves out none that
 //! was there throughout the call and that the provider knew of; properties
-//! are the object's own (its id, a group's tag, a target's names, a
-//! portal's address and a status it had). Stale views of deletions are
+//! are the object's own (its id, a target's names, a portal's address and a
+//! status it had; a group's tag is CPG-TAG-UNIQUE's). Stale views of deletions are
 //! CACHE-READS-MAY-BE-STALE's and CACHE-LEARNS-DELETIONS'.
 //!
 //! Everything here is read from the array's log and the step records; the
@@ -80,6 +80,25 @@ fn seen_done(h: &History, s: &StepRecord, method: Method, object: Option<Id>) ->
         .collect()
 }
 
+/// Whether a client saw an operation of `method` on `object` (whose call
+/// `which` accepts) end with S_OK before `s` was called.
+fn ended_ok_before(
+    h: &History,
+    s: &StepRecord,
+    method: Method,
+    object: Id,
+    which: impl Fn(&StepRecord) -> bool,
+) -> bool {
+    h.ops.iter().any(|op| {
+        op.call.method == method
+            && op.call.object == Some(object)
+            && which(op.call)
+            && op.waits().any(|w| {
+                w.seq_return < s.seq_call && w.hr.succeeded() && w.hr_result == Some(HResult::S_OK)
+            })
+    })
+}
+
 /// QueryPortalGroups: the target's own groups, none left out that the
 /// provider knew of and that stood throughout the call.
 fn query_portal_groups(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Option<String> {
@@ -99,6 +118,16 @@ fn query_portal_groups(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Op
                 "QueryPortalGroups of {target} lists {g}, which was never a group of that target"
             ));
         }
+    }
+    // A group whose deletion a client saw end with S_OK before the call is
+    // known gone (CACHE-LEARNS-DELETIONS says the same of GetProperties).
+    if let Some(g) = unique
+        .iter()
+        .find(|g| ended_ok_before(h, s, Method::PortalGroupDelete, **g, |_| true))
+    {
+        return Some(format!(
+            "QueryPortalGroups of {target} lists {g}, whose deletion a client saw succeed before the call"
+        ));
     }
     // Known: groups of the initial array, and groups a client saw created.
     let mut known: BTreeSet<Id> = h
@@ -143,6 +172,19 @@ fn query_associated_portals(h: &History, s: &StepRecord, listed: &[Option<Id>]) 
             ));
         }
     }
+    // A portal whose removal a client saw end with S_OK before the call, and
+    // that was not in the group again at any instant of it, is known gone.
+    let when = instants(h, s);
+    let removed = unique.iter().find(|p| {
+        let same = |c: &StepRecord| super::portals::portal_of(c) == Some(**p);
+        ended_ok_before(h, s, Method::PortalGroupRemovePortal, group, same)
+            && !when.iter().any(|t| holders_at(h, **p, *t).contains(&group))
+    });
+    if let Some(p) = removed {
+        return Some(format!(
+            "QueryAssociatedPortals of {group} lists portal {p}, whose removal a client saw succeed before the call"
+        ));
+    }
     let mut known: BTreeSet<Id> = h
         .out
         .initial_array
@@ -160,7 +202,6 @@ fn query_associated_portals(h: &History, s: &StepRecord, listed: &[Option<Id>]) 
             known.insert(p);
         }
     }
-    let when = instants(h, s);
     for p in known.difference(&unique) {
         let stood = when.iter().all(|t| holders_at(h, *p, *t).contains(&group));
         let changing = change_in_flight(
@@ -220,22 +261,6 @@ fn iscsi_name(h: &History, target: Id) -> Option<String> {
         })
 }
 
-/// The tag the array gave `group`, where the run shows it.
-fn tag_of(h: &History, group: Id) -> Option<u16> {
-    h.out
-        .initial_array
-        .groups
-        .get(&group)
-        .map(|g| g.tag)
-        .or_else(|| {
-            h.out
-                .array_log
-                .iter()
-                .find(|e| e.created == Some(group))?
-                .tag
-        })
-}
-
 /// What is wrong with a successful GetProperties, if anything.
 fn properties(h: &History, s: &StepRecord) -> Option<String> {
     let object = s.object?;
@@ -260,17 +285,9 @@ fn properties(h: &History, s: &StepRecord) -> Option<String> {
                 )
             })
         }
+        // Its tag is CPG-TAG-UNIQUE's.
         Seen::Group(p) => {
-            if p.id != object {
-                return Some(format!("portal group {object} reports id {}", p.id));
-            }
-            let tag = tag_of(h, object)?;
-            (p.tag != tag).then(|| {
-                format!(
-                    "portal group {object} reports tag {}, the array assigned {tag}",
-                    p.tag
-                )
-            })
+            (p.id != object).then(|| format!("portal group {object} reports id {}", p.id))
         }
         Seen::Portal(p) => {
             if p.id != object {
