@@ -11,29 +11,10 @@ use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::world::StepRecord;
 
-use super::portals::portal_of;
+use super::history::request_of;
 use super::{History, Judgement, Op};
 
 const RULE: RuleId = RuleId::SuccessApplied;
-
-/// The array request an operation asks for, where the call names it.
-fn request_of(call: &StepRecord) -> Option<ArrayRequest> {
-    let object = call.object?;
-    Some(match call.method {
-        Method::TargetCreatePortalGroup => ArrayRequest::CreatePortalGroup { target: object },
-        Method::TargetDelete => ArrayRequest::DeleteTarget { target: object },
-        Method::PortalGroupDelete => ArrayRequest::DeletePortalGroup { group: object },
-        Method::PortalGroupAddPortal => ArrayRequest::AddPortal {
-            group: object,
-            portal: portal_of(call)?,
-        },
-        Method::PortalGroupRemovePortal => ArrayRequest::RemovePortal {
-            group: object,
-            portal: portal_of(call)?,
-        },
-        _ => return None,
-    })
-}
 
 /// The array's successful applications of `req` through a provider in `[from, to]`.
 fn applied_between<'h>(

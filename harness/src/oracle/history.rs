@@ -230,6 +230,19 @@ impl<'a> History<'a> {
             .or_else(|| made()?.tag)
     }
 
+    /// Instants from `from` to `to` (simulated µs) at which the array may
+    /// have been what a provider saw (CALL-WINDOW): `from`, and every change
+    /// after it up to `to`.
+    pub fn instants(&self, from: u128, to: u128) -> Vec<u128> {
+        let mut t = vec![from];
+        t.extend(
+            self.applied()
+                .map(|e| e.t_us)
+                .filter(|t| *t > from && *t <= to),
+        );
+        t
+    }
+
     /// True when `group` existed on the array at time `t_us`.
     pub fn group_existed_at(&self, group: VDS_OBJECT_ID, t_us: u128) -> bool {
         let Some(target) = self.group_target.get(&group) else {
@@ -246,6 +259,27 @@ impl<'a> History<'a> {
         }
         alive
     }
+}
+
+/// The array request an operation-starting call asks for, as it appears in
+/// the array's log, where the call names it (CreateTarget's is not judged so).
+pub fn request_of(s: &StepRecord) -> Option<ArrayRequest> {
+    let object = s.object?;
+    let portal = || super::portals::portal_of(s);
+    Some(match s.method {
+        Method::TargetCreatePortalGroup => ArrayRequest::CreatePortalGroup { target: object },
+        Method::PortalGroupAddPortal => ArrayRequest::AddPortal {
+            group: object,
+            portal: portal()?,
+        },
+        Method::PortalGroupRemovePortal => ArrayRequest::RemovePortal {
+            group: object,
+            portal: portal()?,
+        },
+        Method::PortalGroupDelete => ArrayRequest::DeletePortalGroup { group: object },
+        Method::TargetDelete => ArrayRequest::DeleteTarget { target: object },
+        _ => return None,
+    })
 }
 
 /// True for codes that come from the standard or converted-Win32 families,

@@ -23,18 +23,6 @@ use super::{History, Judgement};
 
 const RULE: RuleId = RuleId::ReadsTrue;
 
-/// Instants of the call at which the array may have been what the
-/// provider saw: its call and every change up to its return.
-fn instants(h: &History, s: &StepRecord) -> Vec<u128> {
-    let mut t = vec![s.t_call_us];
-    t.extend(
-        h.applied()
-            .map(|e| e.t_us)
-            .filter(|t| *t > s.t_call_us && *t <= s.t_us),
-    );
-    t
-}
-
 /// Every instant up to the call's return at which the array changed, and the start.
 fn history_until(h: &History, t_us: u128) -> Vec<u128> {
     let mut t = vec![0];
@@ -143,7 +131,7 @@ fn query_portal_groups(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Op
             .into_iter()
             .flatten(),
     );
-    let when = instants(h, s);
+    let when = h.instants(s.t_call_us, s.t_us);
     for g in known.difference(&unique) {
         let stood = when.iter().all(|t| h.group_existed_at(*g, *t));
         let deleting = change_in_flight(h, s, &[Method::PortalGroupDelete], *g)
@@ -174,7 +162,7 @@ fn query_associated_portals(h: &History, s: &StepRecord, listed: &[Option<Id>]) 
     }
     // A portal whose removal a client saw end with S_OK before the call, and
     // that was not in the group again at any instant of it, is known gone.
-    let when = instants(h, s);
+    let when = h.instants(s.t_call_us, s.t_us);
     let removed = unique.iter().find(|p| {
         let same = |c: &StepRecord| super::portals::portal_of(c) == Some(**p);
         ended_ok_before(h, s, Method::PortalGroupRemovePortal, group, same)

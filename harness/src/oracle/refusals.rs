@@ -10,41 +10,12 @@ use vds_sim::profile::{RuleId, iscsi_name_well_formed};
 use vds_sim::props::VDS_OBJECT_ID as Id;
 use vds_sim::world::StepRecord;
 
+use super::history::request_of;
 use super::portals::{holders_at, portal_of};
 use super::{History, Judgement};
 
 /// Failures that leave the caller not knowing whether the change was made.
 const UNKNOWING: [HResult; 2] = [vds_sim::outcomes::TIMEOUT, HResult::VDS_E_PROVIDER_EXITING];
-
-/// The array request the call asks for, as it appears in the array's log.
-fn request_of(s: &StepRecord) -> Option<ArrayRequest> {
-    let object = s.object?;
-    Some(match s.method {
-        Method::PortalGroupAddPortal => ArrayRequest::AddPortal {
-            group: object,
-            portal: portal_of(s)?,
-        },
-        Method::PortalGroupRemovePortal => ArrayRequest::RemovePortal {
-            group: object,
-            portal: portal_of(s)?,
-        },
-        Method::PortalGroupDelete => ArrayRequest::DeletePortalGroup { group: object },
-        Method::TargetDelete => ArrayRequest::DeleteTarget { target: object },
-        _ => return None,
-    })
-}
-
-/// Simulated times from the call to the answer at which the array's state
-/// may have been what the provider saw: the call, and every change between.
-fn moments(h: &History, call: &StepRecord, at: &StepRecord) -> Vec<u128> {
-    let mut t = vec![call.t_call_us];
-    t.extend(
-        h.applied()
-            .filter(|e| e.t_us > call.t_call_us && e.t_us <= at.t_us)
-            .map(|e| e.t_us),
-    );
-    t
-}
 
 /// Whether the array applied `req` between the call and its answer, and
 /// only this call can have asked for it: no fault did it directly, and no
@@ -81,7 +52,7 @@ fn had_portals(h: &History, group: Id, moments: &[u128]) -> bool {
 /// Why the refusal `hr` of `call` (revealed by `at`) is not warranted, if it is not.
 fn unwarranted(h: &History, call: &StepRecord, hr: HResult, at: &StepRecord) -> Option<String> {
     let object = call.object?;
-    let when = moments(h, call, at);
+    let when = h.instants(call.t_call_us, at.t_us);
     // Only a portal change is judged so: a Delete answered
     // VDS_E_OBJECT_DELETED may have met a deletion by another path that
     // this oracle cannot tell from its own.
@@ -131,7 +102,10 @@ pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     deleted_refusals(h, j);
     status_refusals(h, j);
     super::busy::busy_refusals(h, j);
-    for call in h.calls.iter().filter(|s| request_of(s).is_some()) {
+    // CreatePortalGroup's refusals are other rules' (CPG-*, BUSY-IN-DOMAIN).
+    let judged =
+        |s: &&&StepRecord| s.method != Method::TargetCreatePortalGroup && request_of(s).is_some();
+    for call in h.calls.iter().filter(judged) {
         let Some((hr, at)) = h.answer(call) else {
             continue;
         };
