@@ -374,7 +374,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::CacheLearnsDeletions,
-        "Reads may lag behind a deletion made behind the provider's back (CACHE-READS-MAY-BE-STALE) only until the provider learns of it: once a Refresh called after the deletion has succeeded, once the provider's own operation deleting the target or portal group (or its target) has been seen to end with S_OK, or once the provider has answered a call about the object (or its target) with VDS_E_OBJECT_DELETED, GetProperties of that object no longer succeeds.",
+        "Reads may lag behind a deletion made behind the provider's back (CACHE-READS-MAY-BE-STALE) only until the provider learns of it: once a Refresh called after the deletion has succeeded, once the provider's own operation deleting the target or portal group (or its target) has been seen to end with S_OK, or once the provider has answered a call about the object (or its target) with VDS_E_OBJECT_DELETED, a read of that object (GetProperties, its lists, GetSubSystem, GetTarget) no longer succeeds.",
         "The docs present Refresh as the way to bring a provider's view of the array up to date; a provider that deleted an object itself has nothing to learn.",
     ),
     documented(

@@ -103,6 +103,14 @@ impl Shared {
         Ok(claim)
     }
 
+    /// Whether `claim` still holds `target`'s lock: a restart frees every
+    /// lock, and a call that claimed one before it must not start its
+    /// operation unlocked afterwards.
+    fn holds(&self, target: VDS_OBJECT_ID, claim: u64) -> bool {
+        let key = self.lock_key(target);
+        self.lock().busy.get(&key) == Some(&claim)
+    }
+
     /// Frees `target`'s lock if `claim` still holds it (a restart may have
     /// freed it already).
     pub fn release(&self, target: VDS_OBJECT_ID, claim: u64) {
@@ -454,6 +462,15 @@ struct ToyTarget {
 const CPG: Method = Method::TargetCreatePortalGroup;
 
 impl ToyTarget {
+    /// An operation the provider restarted under before it could start it
+    /// (its lock went with the restart): handed back already abandoned
+    /// (rule RESTART-ABANDONS-OPERATIONS).
+    fn abandoned(&self, kind: T, origin: Method) -> ComPtr<dyn IVdsAsync> {
+        let exiting = Outcome::failed(HResult::VDS_E_PROVIDER_EXITING);
+        let op = ToyOp::finished(&self.shared, kind, exiting);
+        self.shared.async_ptr(op, origin)
+    }
+
     async fn record(&self) -> Result<TargetRecord, HResult> {
         self.shared.enter()?;
         Ok(self.shared.target(self.id).await?.0)
@@ -488,6 +505,9 @@ impl ToyTarget {
             );
         }
         let target = self.id;
+        if !self.shared.holds(target, claim) {
+            return ok(self.abandoned(T::VDS_ASYNCOUT_CREATEPORTALGROUP, CPG));
+        }
         let shared = self.shared.clone();
         let work: Work = Box::pin(async move {
             let answer = match shared
@@ -534,6 +554,9 @@ impl ToyTarget {
         if let Some(hr) = refused {
             self.shared.release(self.id, claim);
             return Err(hr);
+        }
+        if !self.shared.holds(self.id, claim) {
+            return ok(self.abandoned(T::VDS_ASYNCOUT_DELETETARGET, Method::TargetDelete));
         }
         let work = self
             .shared

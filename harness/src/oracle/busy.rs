@@ -144,6 +144,28 @@ pub(super) fn busy_refusals(h: &History, j: &mut Judgement) {
     }
 }
 
+/// Evidence that `first` still ran when `second` returned: it ended with
+/// S_OK (so its end came from the array's reply to its request), and the
+/// array applied that request only after `second` had returned, with no
+/// other call asking for the same change. The seq of the Wait that showed
+/// the end.
+fn applied_after(h: &History, first: &super::Op, second: &StepRecord) -> Option<usize> {
+    let req = super::history::request_of(first.call)?;
+    let end = first
+        .waits()
+        .find(|w| w.hr.succeeded() && w.hr_result == Some(HResult::S_OK))?;
+    let rivals = h
+        .calls
+        .iter()
+        .filter(|o| super::history::request_of(o).as_ref() == Some(&req))
+        .count();
+    let applied = h
+        .applied()
+        .find(|e| !e.direct && e.request == req && e.t_us >= first.call.t_call_us)?;
+    (rivals == 1 && applied.t_us > second.t_us && applied.t_us <= end.t_us)
+        .then_some(end.seq_return)
+}
+
 /// BUSY-IN-DOMAIN (see the module). Exercised wherever an operation was
 /// accepted after another of its domain and the first was looked at after.
 pub(super) fn busy_in_domain(h: &History, j: &mut Judgement) {
@@ -165,23 +187,28 @@ pub(super) fn busy_in_domain(h: &History, j: &mut Judgement) {
                 && o.call.seq_call > first.call.seq_return
                 && held_by(h, d, o.call) == Some(lock)
         }) {
-            let still_pending = first.follow.iter().find(|s| {
-                s.method == Method::AsyncQueryStatus
-                    && s.seq_call > second.call.seq_return
-                    && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING)
-            });
+            let still_pending = first
+                .follow
+                .iter()
+                .find(|s| {
+                    s.method == Method::AsyncQueryStatus
+                        && s.seq_call > second.call.seq_return
+                        && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING)
+                })
+                .map(|q| q.seq_return)
+                .or_else(|| applied_after(h, first, second.call));
             if let Some(q) = still_pending {
                 j.fail(
                     rule,
                     second.call,
                     format!(
-                        "{} accepted while {} ({} step {}) in the same lock domain ({}) was still pending (seen at trace seq {})",
+                        "{} accepted while {} ({} step {}) in the same lock domain ({}) was still running (shown at trace seq {})",
                         second.call.method,
                         first.call.method,
                         first.call.client,
                         first.call.step,
                         d.lock_domain,
-                        q.seq_return
+                        q
                     ),
                 );
             } else if first

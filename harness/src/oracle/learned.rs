@@ -72,22 +72,30 @@ fn learned(
         })
 }
 
-/// CACHE-LEARNS-DELETIONS: GetProperties of a target or portal group the
-/// array deleted does not succeed once the provider has learned of the
-/// deletion.
+/// The reads of a target or a portal group that a deleted object must not
+/// answer once the provider has learned of the deletion.
+const READS: [Method; 8] = [
+    Method::TargetGetProperties,
+    Method::TargetGetSubSystem,
+    Method::TargetQueryPortalGroups,
+    Method::TargetQueryAssociatedLuns,
+    Method::TargetGetConnectedInitiators,
+    Method::PortalGroupGetProperties,
+    Method::PortalGroupGetTarget,
+    Method::PortalGroupQueryAssociatedPortals,
+];
+
+/// CACHE-LEARNS-DELETIONS: a read of a target or portal group the array
+/// deleted (GetProperties, its lists, GetSubSystem or GetTarget) does not
+/// succeed once the provider has learned of the deletion.
 pub(super) fn cache_learns_deletions(h: &History, j: &mut Judgement) {
     let rule = RuleId::CacheLearnsDeletions;
-    for read in h.calls.iter().filter(|s| {
-        matches!(
-            s.method,
-            Method::TargetGetProperties | Method::PortalGroupGetProperties
-        )
-    }) {
+    for read in h.calls.iter().filter(|s| READS.contains(&s.method)) {
         let Some(object) = read.object else {
             continue;
         };
-        let deleted = match read.method {
-            Method::TargetGetProperties => h.target_deleted_at(object),
+        let deleted = match read.method.interface() {
+            "IVdsIscsiTarget" => h.target_deleted_at(object),
             _ => h.group_deleted_at(object),
         };
         let Some(t_deleted) = deleted.filter(|t| *t <= read.t_call_us) else {
