@@ -2,7 +2,7 @@
 //! first failure in the default suite (and its first failure in the mixed
 //! campaign, if it has one within 100 seeds) shrinks to a scenario file and
 //! a feature that both fail with the mutant's check; a shrunk mixed run
-//! has at most 6 calls; and shrinking is deterministic.
+//! has at most 7 calls; and shrinking is deterministic.
 
 #[path = "features/given.rs"]
 mod given;
@@ -160,7 +160,7 @@ fn every_mutants_first_failure_shrinks_to_a_scenario_and_a_feature_that_fail_the
 }
 
 #[test]
-fn a_failing_mixed_run_shrinks_to_at_most_six_calls() {
+fn a_failing_mixed_run_shrinks_to_at_most_seven_calls() {
     let mixed = campaigns::by_name("mixed").expect("the mixed campaign");
     let mut problems = Vec::new();
     let mut shrunk = 0;
@@ -175,7 +175,10 @@ fn a_failing_mixed_run_shrinks_to_at_most_six_calls() {
             continue;
         };
         match shrink_and_replay(m, &f) {
-            Ok(s) if s.calls() <= 6 => shrunk += 1,
+            // Seven: no-serialisation's first mixed failure is now an overlap
+            // shown through the array's log (BUSY-IN-DOMAIN), which shrinks to
+            // seven calls where the QueryStatus evidence took six.
+            Ok(s) if s.calls() <= 7 => shrunk += 1,
             Ok(s) => problems.push(format!(
                 "{} (mixed seed {}): {} calls left",
                 m.name(),
