@@ -410,7 +410,7 @@ pub const RULES: &[Rule] = &[
     ),
     documented(
         RuleId::RefusalWarranted,
-        "A failure code states a fact about the situation, and the situation must bear it out: VDS_E_ASSOCIATED_LUNS_EXIST only for a target with LUNs, VDS_E_ASSOCIATED_PORTALS_EXIST only for a group holding portals, VDS_E_OBJECT_NOT_FOUND from AddPortal only for a portal the array does not have; E_INVALIDARG from a method that takes no argument (a read, Reenumerate, Refresh, CreatePortalGroup, a Delete, an IVdsAsync method) only after the array refused a request as malformed (an invalid_argument fault); and a portal added or removed on the array is never reported as refused (a timeout, VDS_E_PROVIDER_EXITING or VDS_E_OBJECT_DELETED leave the outcome unknown or have their own rules).",
+        "A failure code states a fact about the situation, and the situation must bear it out: VDS_E_ASSOCIATED_LUNS_EXIST only for a target with LUNs, VDS_E_ASSOCIATED_PORTALS_EXIST only for a group holding portals, VDS_E_OBJECT_NOT_FOUND from AddPortal only for a portal the array does not have; E_INVALIDARG from a method that takes no argument (a read, Reenumerate, Refresh, CreatePortalGroup, a Delete, an IVdsAsync method) only after the array refused a request as malformed (an invalid_argument fault); E_OUTOFMEMORY only after an allocation failure and VDS_E_PROVIDER_EXITING only after a restart; and a portal added or removed on the array is never reported as refused (a timeout, VDS_E_PROVIDER_EXITING or VDS_E_OBJECT_DELETED leave the outcome unknown or have their own rules).",
         "The return-value tables of IVdsIscsiTarget::Delete, IVdsIscsiPortalGroup::AddPortal, RemovePortal and Delete say when each code is returned.",
     ),
     decided(

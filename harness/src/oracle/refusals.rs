@@ -99,6 +99,7 @@ pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     create_target_refusals(h, j);
     invalid_argument_refusals(h, j);
+    provider_fault_refusals(h, j);
     deleted_refusals(h, j);
     status_refusals(h, j);
     super::busy::busy_refusals(h, j);
@@ -281,6 +282,41 @@ fn invalid_argument_refusals(h: &History, j: &mut Judgement) {
                     if hr == s.hr { "answered" } else { "reported in pHrResult" }
                 ),
             );
+        }
+    }
+}
+
+/// REFUSAL-WARRANTED for the codes only a provider-side fault causes, as a
+/// call's own answer or in Wait's or QueryStatus's pHrResult (set-up calls
+/// included): E_OUTOFMEMORY needs an allocation failure, and
+/// VDS_E_PROVIDER_EXITING a restart, fired before the answer.
+fn provider_fault_refusals(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RefusalWarranted;
+    let causes = [
+        (HResult::E_OUTOFMEMORY, "allocation_failure"),
+        (HResult::VDS_E_PROVIDER_EXITING, "provider_restart"),
+    ];
+    for s in &h.out.steps {
+        let seen = [Some(s.hr), s.hr_result.filter(|_| s.hr.succeeded())];
+        for (code, kind) in causes {
+            if !seen.contains(&Some(code)) {
+                continue;
+            }
+            j.hit_at(rule, s);
+            let fired = h
+                .faults
+                .iter()
+                .any(|f| f.kind == kind && f.seq < s.seq_return);
+            if !fired {
+                j.fail(
+                    rule,
+                    s,
+                    format!(
+                        "{} answered {code}, but no {kind} fault had fired",
+                        s.method
+                    ),
+                );
+            }
         }
     }
 }
