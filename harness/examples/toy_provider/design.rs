@@ -67,11 +67,6 @@ impl Design {
         },
     ];
 
-    /// The design called `name`, if there is one.
-    pub fn by_name(name: &str) -> Option<Design> {
-        Design::ALL.into_iter().find(|d| d.name == name)
-    }
-
     /// What the design declares to the suite.
     pub fn declaration(&self) -> Declaration {
         Declaration::default()

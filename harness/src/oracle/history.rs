@@ -154,17 +154,22 @@ impl<'a> History<'a> {
         self.out.array_log.iter().filter(|e| e.error.is_none())
     }
 
+    /// The portal groups `target` had when the run started.
+    pub fn initial_groups_of(
+        &self,
+        target: VDS_OBJECT_ID,
+    ) -> std::collections::BTreeSet<VDS_OBJECT_ID> {
+        let groups = self.out.initial_array.groups.values();
+        groups
+            .filter(|g| g.target == target)
+            .map(|g| g.id)
+            .collect()
+    }
+
     /// How many portal groups `target` had at simulated time `t_us`
     /// (changes at exactly `t_us` included).
     pub fn groups_at(&self, target: VDS_OBJECT_ID, t_us: u128) -> usize {
-        let mut alive: std::collections::BTreeSet<VDS_OBJECT_ID> = self
-            .out
-            .initial_array
-            .groups
-            .values()
-            .filter(|g| g.target == target)
-            .map(|g| g.id)
-            .collect();
+        let mut alive = self.initial_groups_of(target);
         for e in self.applied().filter(|e| e.t_us <= t_us) {
             match &e.request {
                 ArrayRequest::CreatePortalGroup { target: t } if *t == target => {

@@ -118,14 +118,7 @@ fn query_portal_groups(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Op
         ));
     }
     // Known: groups of the initial array, and groups a client saw created.
-    let mut known: BTreeSet<Id> = h
-        .out
-        .initial_array
-        .groups
-        .values()
-        .filter(|g| g.target == target)
-        .map(|g| g.id)
-        .collect();
+    let mut known = h.initial_groups_of(target);
     known.extend(
         seen_done(h, s, Method::TargetCreatePortalGroup, Some(target))
             .into_iter()
