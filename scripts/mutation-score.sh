@@ -5,7 +5,8 @@
 #
 #   scripts/mutation-score.sh provider [SHARD] [ARGS...]
 #   scripts/mutation-score.sh environment [SHARD] [ARGS...]
-#   scripts/mutation-score.sh list provider|environment
+#   scripts/mutation-score.sh toy [SHARD] [ARGS...]
+#   scripts/mutation-score.sh list provider|environment|toy
 #
 # SHARD is k/n (round-robin: mutant i is in shard i % n), e.g. 0/4 for a
 # quarter sample; default all. ARGS go to cargo-mutants (e.g. -j 2).
@@ -16,6 +17,12 @@
 #              verdict (`vds-harness run`, as the test
 #              the_default_suite_exercises_every_check_on_both_engines runs
 #              it) is not conformant.
+# toy:         the toy provider of harness/examples/toy_provider/ (op.rs,
+#              provider.rs), a provider of another design than the reference
+#              (no cache, its own lock and operations). The harness compiles
+#              its files as five controls (`--provider control:NAME`), one
+#              per design; a mutant counts as caught when any control fails
+#              the default suite (the test every_control_passes_the_default_suite).
 # environment: sim/src/array/ (the array and the madsim link) and
 #              sim/src/faults/ (the fault injector): the ground truth the
 #              oracle trusts, proven by the environment's own tests: vds-sim's
@@ -42,7 +49,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 usage() {
-    echo "usage: scripts/mutation-score.sh provider|environment [k/n] [ARGS...] | list provider|environment" >&2
+    echo "usage: scripts/mutation-score.sh provider|environment|toy [k/n] [ARGS...] | list provider|environment|toy" >&2
     exit 2
 }
 
@@ -50,7 +57,8 @@ files() {
     case "$1" in
         provider) echo "-f sim/src/provider/** -e **/provider/wrap/** -e **/provider/mutation.rs --exclude-re mutated --exclude-re ReferenceFactory::mutant --exclude-re Cache::reseal --exclude-re replace.SimProvider:: --exclude-re replace.ProviderFactory::cannot_take --exclude-re fmt::Debug" ;;
         environment) echo "-f sim/src/array/** -f sim/src/faults/** --exclude-re fmt::Debug" ;;
-        *) echo "unknown set \`$1\`; expected provider or environment" >&2; exit 2 ;;
+        toy) echo "-f **/toy_provider/provider.rs -f **/toy_provider/op.rs --exclude-re fmt::Debug" ;;
+        *) echo "unknown set \`$1\`; expected provider, environment or toy" >&2; exit 2 ;;
     esac
 }
 
@@ -60,6 +68,8 @@ tests() {
             echo "--test-package vds-harness -- --test exercise -- the_default_suite_exercises" ;;
         environment)
             echo "--test-package vds-sim --test-package vds-harness --test-package vds-conformance -- --lib --test exercise --test scenario_files --test fault_effects --test snapshots" ;;
+        toy)
+            echo "--test-package vds-harness -- --test controls -- every_control_passes" ;;
     esac
 }
 

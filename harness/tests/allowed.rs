@@ -114,3 +114,10 @@ fn cancelled_change_of_an_object_deleted_behind_the_back() {
     });
     assert!(seen, "the Delete's Wait reports {canceled} in every run");
 }
+
+#[test]
+fn provider_exiting_from_a_create_portal_group_call() {
+    let exiting = HResult::VDS_E_PROVIDER_EXITING;
+    let file = "allowed_exiting_from_create_portal_group";
+    shows(file, "slow-start", "c1", 2, exiting);
+}

@@ -313,7 +313,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::CacheRecoverySequence,
-        "A corrupt cache is restored only by Reenumerate followed by Refresh: Refresh before Reenumerate answers VDS_E_PROVIDER_CACHE_CORRUPT, and calls keep answering it until the Refresh has succeeded.",
+        "A corrupt cache is restored only by Reenumerate followed by Refresh: Refresh before Reenumerate answers VDS_E_PROVIDER_CACHE_CORRUPT, and calls keep answering it until the Refresh has succeeded. Reenumerate may itself answer VDS_E_PROVIDER_CACHE_CORRUPT (its page lists the code), but once it has run to its end after the damage (either answer), a Refresh called next does not answer VDS_E_PROVIDER_CACHE_CORRUPT unless the cache was damaged again meanwhile.",
         "The docs prescribe Reenumerate then Refresh; this project makes the order binding so that it can be tested.",
     ),
     documented(
@@ -354,7 +354,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::ArgNullPointer,
-        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER, before any check of the object's state (so also while the target is busy, deleted or its cache corrupt); a malformed iSCSI name answers E_INVALIDARG. A NULL or empty iSCSI name for CreateTarget asks the provider to choose one, and is never refused as malformed.",
+        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER, before any check of the object's state (so also while the target is busy, deleted or its cache corrupt), and E_POINTER answers nothing else; a malformed iSCSI name answers E_INVALIDARG. A NULL or empty iSCSI name for CreateTarget asks the provider to choose one, and is never refused as malformed.",
         "Standard COM practice; the docs name only E_INVALIDARG in general.",
     ),
     decided(
@@ -410,7 +410,7 @@ pub const RULES: &[Rule] = &[
     ),
     documented(
         RuleId::RefusalWarranted,
-        "A failure code states a fact about the situation, and the situation must bear it out: VDS_E_ASSOCIATED_LUNS_EXIST only for a target with LUNs, VDS_E_ASSOCIATED_PORTALS_EXIST only for a group holding portals, VDS_E_OBJECT_NOT_FOUND from AddPortal only for a portal the array does not have; E_INVALIDARG from a method that takes no argument (a read, Reenumerate, Refresh, CreatePortalGroup, a Delete, an IVdsAsync method) only after the array refused a request as malformed (an invalid_argument fault); E_OUTOFMEMORY only after an allocation failure and VDS_E_PROVIDER_EXITING only after a restart; and a portal added or removed on the array is never reported as refused (a timeout, VDS_E_PROVIDER_EXITING or VDS_E_OBJECT_DELETED leave the outcome unknown or have their own rules).",
+        "A failure code states a fact about the situation, and the situation must bear it out: VDS_E_ASSOCIATED_LUNS_EXIST only for a target with LUNs, VDS_E_ASSOCIATED_PORTALS_EXIST only for a group holding portals, VDS_E_OBJECT_NOT_FOUND from AddPortal only for a portal the array does not have, and from RemovePortal not for a portal the group held throughout the call as the provider knew; VDS_E_OBJECT_DELETED only for an object the array had deleted (it never deletes a portal); VDS_E_NAME_NOT_UNIQUE only while a target had the chosen name; E_INVALIDARG (from any method, or in pHrResult) only after the array refused a request as malformed (an invalid_argument fault) or for arguments a provider may find malformed: a chosen iSCSI name or an initiator name outside RFC 3720's grammar, an empty friendly name, a CHAP secret outside 12 to 16 bytes, a NULL pointer, a portal status other than ONLINE and OFFLINE, a portal the array does not have; E_OUTOFMEMORY only after an allocation failure, VDS_E_PROVIDER_EXITING only after a restart and VDS_E_PROVIDER_CACHE_CORRUPT only after a cache corruption; and a portal added or removed on the array is never reported as refused (a timeout, VDS_E_PROVIDER_EXITING or VDS_E_OBJECT_DELETED leave the outcome unknown or have their own rules).",
         "The return-value tables of IVdsIscsiTarget::Delete, IVdsIscsiPortalGroup::AddPortal, RemovePortal and Delete say when each code is returned.",
     ),
     decided(
@@ -420,7 +420,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::SuccessApplied,
-        "An operation a client saw end with S_OK made its change on the array while it ran: Delete deleted the target or group, AddPortal and RemovePortal changed that portal of that group, CreateTarget hands back the target the array made for it. A successful Cancel means the array never applies the operation's change (unless another call asking for the same change explains it).",
+        "An operation a client saw end with S_OK made its change on the array while it ran: Delete deleted the target or group, AddPortal and RemovePortal changed that portal of that group, CreateTarget hands back the target the array made for it, with the iSCSI name the caller chose (if it chose one) and its friendly name. A synchronous change that answered success made it before it returned, with the caller's arguments: SetFriendlyName the name (VDS_S_NAME_TRUNCATED exactly when the array kept only part of it), SetSharedSecret and RememberInitiatorSharedSecret the secret given (or cleared it, for a NULL secret of size 0), SetStatus the status. A successful Cancel means the array never applies the operation's change (unless another call asking for the same change explains it).",
         "IVdsAsync::Cancel and the operations' pages; a success that did not happen, or a cancellation that did not stop the change, misleads the caller about the array.",
     ),
 ];

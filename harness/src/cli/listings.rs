@@ -68,6 +68,8 @@ pub fn profile() -> String {
         s,
         "`judged at` names the methods whose calls a rule is judged on (for an operation, its Wait, QueryStatus and Cancel too); `judged in` names the situations it must also be judged in (plain: nothing unusual; deleted: the object or its target deleted on the array; fault K: a fault of kind K fired while the call or its operation was under way, a cache corruption until a Refresh cures it); `vds-harness coverage` counts the runs that reached each."
     );
+    declarations(&mut s);
+    answers(&mut s);
     let _ = writeln!(
         s,
         "{} rules: {documented} documented, {} decided",
@@ -75,6 +77,94 @@ pub fn profile() -> String {
         RULES.len() - documented
     );
     s
+}
+
+/// What a provider may declare of its design, and the defaults.
+fn declarations(s: &mut String) {
+    use vds_sim::provider::declaration::{Declaration, LockDomain};
+    let _ = writeln!(
+        s,
+        "DECLARATIONS (ProviderFactory::declaration, or `hello_ok` for a provider in another process; judged by BUSY-IN-DOMAIN and REFRESH-WHILE-OPERATIONS)"
+    );
+    let _ = writeln!(
+        s,
+        "  lock_domain: which calls an operation in flight holds busy, and which operations never run at once"
+    );
+    for d in LockDomain::ALL {
+        let what = match d {
+            LockDomain::Target => "an operation holds its target (and the target's groups)",
+            LockDomain::Subsystem => "an operation holds its subsystem, CreateTarget included",
+            LockDomain::Provider => "one operation at a time in the whole provider",
+        };
+        let default = if d == LockDomain::default() {
+            " (default)"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "    {d}{default}: {what}");
+    }
+    let _ = writeln!(
+        s,
+        "  refresh_alongside: whether Reenumerate and Refresh run while operations are in flight"
+    );
+    let _ = writeln!(
+        s,
+        "    false (default): they answer VDS_E_ANOTHER_CALL_IN_PROGRESS meanwhile, or wait"
+    );
+    let _ = writeln!(
+        s,
+        "    true: they run alongside, and calls are not refused as busy because of them"
+    );
+    let _ = writeln!(s, "  undeclared: {}", Declaration::default());
+    let _ = writeln!(s);
+}
+
+/// Per method, the codes OUTCOME-LISTED allows, and what its operation may end with.
+fn answers(s: &mut String) {
+    use vds_sim::hresult::HResult;
+    use vds_sim::method::Method;
+    use vds_sim::outcomes::{ANY_METHOD, may_end_with, returns};
+    let names = |codes: &mut dyn Iterator<Item = HResult>| {
+        codes.map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "ALLOWED ANSWERS (OUTCOME-LISTED; when each is warranted is REFUSAL-WARRANTED's and the rules above; an answer is judged at any instant between call and return, CALL-WINDOW; several causes at once may be answered in any order, FAILURE-PRECEDENCE)"
+    );
+    let _ = writeln!(
+        s,
+        "  every method: {}",
+        names(&mut ANY_METHOD.iter().copied())
+    );
+    for &m in Method::ALL {
+        let _ = writeln!(
+            s,
+            "  {}: {}",
+            m.sdk_name(),
+            names(&mut returns(m).iter().copied())
+        );
+        if m.is_async() {
+            let mut ends: Vec<HResult> = vec![HResult::S_OK];
+            ends.extend(
+                [HResult::VDS_S_ALREADY_EXISTS]
+                    .into_iter()
+                    .filter(|&c| may_end_with(m, HResult::S_OK, c)),
+            );
+            ends.extend(
+                vds_sim::hresult::KNOWN
+                    .iter()
+                    .map(|&(_, c)| c)
+                    .chain([vds_sim::outcomes::TIMEOUT])
+                    .filter(|c| c.failed() && may_end_with(m, HResult::S_OK, *c)),
+            );
+            let _ = writeln!(
+                s,
+                "    its operation ends (Wait's pHrResult): {}",
+                names(&mut ends.into_iter())
+            );
+        }
+    }
+    let _ = writeln!(s);
 }
 
 /// One control per line: its name (as in `--provider control:NAME`), what

@@ -86,8 +86,14 @@ pub const CONTROLS: &[Control] = &[
     Control {
         name: "slow-start",
         full: "control:slow-start",
-        about: "the reference, looking at its cache and locks 3 ms into every call",
-        make: |full| Arc::new(Wrapped::new(full, ReferenceFactory::default(), SlowStart)),
+        about: "the reference, looking at its cache and locks 3 ms into every call, and answering VDS_E_PROVIDER_EXITING if it restarted meanwhile",
+        make: |full| {
+            Arc::new(Wrapped::new(
+                full,
+                ReferenceFactory::default(),
+                SlowStart::default(),
+            ))
+        },
     },
     Control {
         name: "allocation-first",

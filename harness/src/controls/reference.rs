@@ -1,7 +1,7 @@
 //! Controls that are the reference provider with one design choice made
 //! another way, written as decorators ([`Wrap`]) through `vds_sim::prelude`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use vds_sim::prelude::*;
@@ -13,17 +13,42 @@ pub const START_DELAY: Duration = Duration::from_millis(3);
 /// `IVdsAsync`) spends [`START_DELAY`] of simulated time before the
 /// provider looks at anything: it finds a corrupt cache, a running Refresh
 /// or a busy target later in the call than the reference does (rule
-/// CALL-WINDOW).
-#[derive(Clone, Default)]
-pub struct SlowStart;
+/// CALL-WINDOW); and a call during whose delay the provider restarted
+/// answers VDS_E_PROVIDER_EXITING itself, CreatePortalGroup included (rule
+/// RESTART-ABANDONS-OPERATIONS), where the reference would go on.
+#[derive(Default)]
+pub struct SlowStart {
+    /// How many restarts the provider has had.
+    restarts: AtomicU64,
+}
+
+/// Each run gets a clone: a fresh one, with no restart counted.
+impl Clone for SlowStart {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
 
 #[async_trait]
 impl Wrap for SlowStart {
     async fn before(&self, method: Method) -> Result<(), HResult> {
-        if method.interface() != "IVdsAsync" {
-            runtime::sleep(START_DELAY).await;
+        if method.interface() == "IVdsAsync" {
+            return Ok(());
+        }
+        let before = self.restarts.load(Ordering::Relaxed);
+        runtime::sleep(START_DELAY).await;
+        if self.restarts.load(Ordering::Relaxed) != before {
+            return Err(HResult::VDS_E_PROVIDER_EXITING);
         }
         Ok(())
+    }
+
+    fn inject(&self, inner: &dyn SimProvider, fault: ProviderFault) -> bool {
+        let taken = inner.inject(fault);
+        if taken && fault == ProviderFault::Restart {
+            self.restarts.fetch_add(1, Ordering::Relaxed);
+        }
+        taken
     }
 }
 

@@ -185,6 +185,25 @@ pub(super) fn cache_recovery_sequence(h: &History, j: &mut Judgement) {
                     && r.seq_call < s.seq_return
             });
             if reenumerated {
+                // Reenumerate ran to its end after the damage (succeeding,
+                // or answering VDS_E_PROVIDER_CACHE_CORRUPT, which its page
+                // lists) before this Refresh was called: Refresh restores.
+                let ran = h.calls.iter().any(|r| {
+                    r.method == Method::HwProviderReenumerate
+                        && (r.hr.succeeded() || r.hr == CORRUPT)
+                        && r.seq_call > e.start
+                        && r.seq_return < s.seq_call
+                });
+                if ran && s.seq_return < e.next {
+                    j.hit_at(rule, s);
+                    if s.hr == CORRUPT {
+                        j.fail(
+                            rule,
+                            s,
+                            "Refresh answered VDS_E_PROVIDER_CACHE_CORRUPT although Reenumerate had run after the damage: Reenumerate then Refresh restores the cache",
+                        );
+                    }
+                }
                 continue;
             }
             j.hit_at(rule, s);

@@ -70,7 +70,7 @@ fn seen_done(h: &History, s: &StepRecord, method: Method, object: Option<Id>) ->
 
 /// Whether a client saw an operation of `method` on `object` (whose call
 /// `which` accepts) end with S_OK before `s` was called.
-fn ended_ok_before(
+pub(super) fn ended_ok_before(
     h: &History,
     s: &StepRecord,
     method: Method,
@@ -200,6 +200,105 @@ fn query_associated_portals(h: &History, s: &StepRecord, listed: &[Option<Id>]) 
     None
 }
 
+/// QueryAssociatedPortalGroups: the groups that hold the portal, none left
+/// out that the provider knew held it and that held it throughout the call.
+fn query_associated_portal_groups(
+    h: &History,
+    s: &StepRecord,
+    listed: &[Option<Id>],
+) -> Option<String> {
+    let portal = s.object?;
+    let unique: BTreeSet<Id> = listed.iter().flatten().copied().collect();
+    let until = history_until(h, s.t_us);
+    if let Some(g) = unique
+        .iter()
+        .find(|g| !until.iter().any(|t| holders_at(h, portal, *t).contains(g)))
+    {
+        return Some(format!(
+            "QueryAssociatedPortalGroups of portal {portal} lists group {g}, which never held it"
+        ));
+    }
+    let when = h.instants(s.t_call_us, s.t_us);
+    let mut known = holders_at(h, portal, 0);
+    for op in h
+        .ops
+        .iter()
+        .filter(|op| op.call.method == Method::PortalGroupAddPortal)
+    {
+        let done = op.waits().any(|w| {
+            w.seq_return < s.seq_call && w.hr.succeeded() && w.hr_result == Some(HResult::S_OK)
+        });
+        if done
+            && super::portals::portal_of(op.call) == Some(portal)
+            && let Some(g) = op.call.object
+        {
+            known.insert(g);
+        }
+    }
+    for g in known.difference(&unique) {
+        let stood = when.iter().all(|t| holders_at(h, portal, *t).contains(g));
+        let target = h.group_target.get(g).copied();
+        let changing = change_in_flight(
+            h,
+            s,
+            &[Method::PortalGroupRemovePortal, Method::PortalGroupDelete],
+            *g,
+        ) || target
+            .is_some_and(|t| change_in_flight(h, s, &[Method::TargetDelete], t));
+        if stood && !changing {
+            return Some(format!(
+                "QueryAssociatedPortalGroups of portal {portal} leaves out group {g}, which held it throughout the call"
+            ));
+        }
+    }
+    None
+}
+
+/// QueryTargets: targets the array had at some instant up to the answer,
+/// none left out that the provider knew of (there from the start, or made
+/// by a CreateTarget seen to succeed) and that stood throughout the call.
+fn query_targets(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Option<String> {
+    let unique: BTreeSet<Id> = listed.iter().flatten().copied().collect();
+    let made_by = |t: &Id| {
+        h.applied()
+            .any(|e| e.created == Some(*t) && e.t_us <= s.t_us)
+    };
+    if let Some(t) = unique
+        .iter()
+        .find(|t| !h.out.initial_array.targets.contains_key(t) && !made_by(t))
+    {
+        return Some(format!(
+            "QueryTargets lists {t}, which the array did not have by the answer"
+        ));
+    }
+    let mut known: BTreeSet<Id> = h.out.initial_array.targets.keys().copied().collect();
+    known.extend(
+        seen_done(h, s, Method::SubSystemCreateTarget, None)
+            .into_iter()
+            .flatten(),
+    );
+    let left = known.difference(&unique).find(|t| {
+        h.deleted_at(**t).is_none_or(|d| d > s.t_us)
+            && !change_in_flight(h, s, &[Method::TargetDelete], **t)
+    });
+    left.map(|t| format!("QueryTargets leaves out {t}, which stood throughout the call"))
+}
+
+/// QueryPortals: the array's portals (it neither makes nor deletes any),
+/// all of them.
+fn query_portals(h: &History, listed: &[Option<Id>]) -> Option<String> {
+    let unique: BTreeSet<Id> = listed.iter().flatten().copied().collect();
+    let all: BTreeSet<Id> = h.out.initial_array.portals.keys().copied().collect();
+    if let Some(p) = unique.difference(&all).next() {
+        return Some(format!(
+            "QueryPortals lists {p}, which is no portal of the array"
+        ));
+    }
+    all.difference(&unique)
+        .next()
+        .map(|p| format!("QueryPortals leaves out portal {p}"))
+}
+
 /// The names a target had up to `t_us`, each also as the array truncates it.
 fn friendly_names(h: &History, target: Id, t_us: u128) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -313,6 +412,11 @@ pub(super) fn reads_true(h: &History, j: &mut Judgement) {
             (Method::PortalGroupQueryAssociatedPortals, Seen::Objects(listed)) => {
                 query_associated_portals(h, s, listed)
             }
+            (Method::PortalQueryAssociatedPortalGroups, Seen::Objects(listed)) => {
+                query_associated_portal_groups(h, s, listed)
+            }
+            (Method::SubSystemQueryTargets, Seen::Objects(listed)) => query_targets(h, s, listed),
+            (Method::SubSystemQueryPortals, Seen::Objects(listed)) => query_portals(h, listed),
             (
                 Method::TargetGetProperties
                 | Method::PortalGroupGetProperties

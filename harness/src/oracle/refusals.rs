@@ -6,7 +6,7 @@
 use vds_sim::array::ArrayRequest;
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
-use vds_sim::profile::{RuleId, iscsi_name_well_formed};
+use vds_sim::profile::RuleId;
 use vds_sim::props::VDS_OBJECT_ID as Id;
 use vds_sim::world::StepRecord;
 
@@ -49,6 +49,31 @@ fn had_portals(h: &History, group: Id, moments: &[u128]) -> bool {
     })
 }
 
+/// Whether the provider knew, when `call` was made, that `group` holds
+/// `portal`: it did from the start, or an AddPortal that put it there was
+/// seen to end with S_OK before the call (and nothing took it out since).
+fn known_member(h: &History, call: &StepRecord, group: Id, portal: Id) -> bool {
+    let last = h
+        .applied()
+        .filter(|e| e.t_us < call.t_call_us)
+        .filter(|e| {
+            matches!(&e.request,
+                ArrayRequest::AddPortal { group: g, portal: p }
+                | ArrayRequest::RemovePortal { group: g, portal: p }
+                    if *g == group && *p == portal)
+        })
+        .last();
+    match last.map(|e| &e.request) {
+        None => holders_at(h, portal, 0).contains(&group),
+        Some(ArrayRequest::AddPortal { .. }) => {
+            super::reads::ended_ok_before(h, call, Method::PortalGroupAddPortal, group, |c| {
+                portal_of(c) == Some(portal)
+            })
+        }
+        Some(_) => false,
+    }
+}
+
 /// Why the refusal `hr` of `call` (revealed by `at`) is not warranted, if it is not.
 fn unwarranted(h: &History, call: &StepRecord, hr: HResult, at: &StepRecord) -> Option<String> {
     let object = call.object?;
@@ -82,6 +107,17 @@ fn unwarranted(h: &History, call: &StepRecord, hr: HResult, at: &StepRecord) -> 
         (Method::PortalGroupDelete, HResult::VDS_E_ASSOCIATED_PORTALS_EXIST) => {
             (!had_portals(h, object, &when)).then(|| format!("group {object} held no portal"))
         }
+        (Method::PortalGroupRemovePortal, HResult::VDS_E_OBJECT_NOT_FOUND) => {
+            let portal = portal_of(call)?;
+            let held = when
+                .iter()
+                .all(|t| holders_at(h, portal, *t).contains(&object));
+            (held && known_member(h, call, object, portal)).then(|| {
+                format!(
+                    "group {object} held portal {portal} throughout the call, as the provider knew"
+                )
+            })
+        }
         (Method::PortalGroupAddPortal, HResult::VDS_E_OBJECT_NOT_FOUND) => {
             let portal = portal_of(call)?;
             h.out
@@ -101,7 +137,7 @@ pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     invalid_argument_refusals(h, j);
     provider_fault_refusals(h, j);
     deleted_refusals(h, j);
-    status_refusals(h, j);
+    initiator_refusals(h, j);
     super::busy::busy_refusals(h, j);
     // CreatePortalGroup's refusals are other rules' (CPG-*, BUSY-IN-DOMAIN).
     let judged =
@@ -167,9 +203,7 @@ fn name_taken_between(h: &History, name: &str, from: u128, to: u128) -> bool {
 
 /// REFUSAL-WARRANTED for CreateTarget: VDS_E_NAME_NOT_UNIQUE is warranted
 /// only by a target with the chosen iSCSI name on the array while the call
-/// ran; E_INVALIDARG by a malformed chosen name, or by an invalid_argument
-/// fault (the array refuses a request as malformed) fired before the
-/// answer; neither otherwise.
+/// ran.
 fn create_target_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     for call in h
@@ -197,29 +231,6 @@ fn create_target_refusals(h: &History, j: &mut Judgement) {
                     ),
                 );
             }
-            continue;
-        }
-        if hr != HResult::E_INVALIDARG
-            || chosen_name(&call.args).is_some_and(|n| !iscsi_name_well_formed(n))
-        {
-            continue;
-        }
-        // The array's refusals are not in its log; the fault that causes
-        // them is in the trace.
-        let refused = h
-            .faults
-            .iter()
-            .any(|f| f.kind == "invalid_argument" && f.seq < at.seq_return);
-        if !refused {
-            let why = match chosen_name(&call.args) {
-                Some(name) => format!("its chosen iSCSI name ({name}) is well formed"),
-                None => "it chose no iSCSI name (NULL or empty: the provider chooses)".to_string(),
-            };
-            j.fail(
-                rule,
-                at,
-                format!("CreateTarget answered E_INVALIDARG, but {why} and no invalid_argument fault had fired"),
-            );
         }
     }
 }
@@ -254,12 +265,42 @@ fn takes_no_argument(method: Method) -> bool {
     )
 }
 
-/// REFUSAL-WARRANTED for E_INVALIDARG from a method that takes no argument
-/// (set-up calls included): only the array can have found something
-/// malformed, so an invalid_argument fault must have fired before the answer.
+/// Whether the arguments of `s` (for a Wait or QueryStatus: of the call
+/// that started its operation) may be found malformed by a provider, or
+/// name a portal the array does not have.
+fn arguments_may_be_malformed(h: &History, s: &StepRecord) -> bool {
+    let call = if matches!(s.method, Method::AsyncWait | Method::AsyncQueryStatus) {
+        match h
+            .ops
+            .iter()
+            .find(|op| op.follow.iter().any(|f| std::ptr::eq(*f, s)))
+        {
+            Some(op) => op.call,
+            None => return false,
+        }
+    } else {
+        s
+    };
+    if matches!(
+        call.method,
+        Method::PortalGroupAddPortal | Method::PortalGroupRemovePortal
+    ) {
+        return portal_of(call).is_none_or(|p| !h.out.initial_array.portals.contains_key(&p));
+    }
+    match &call.asked {
+        Some(step) => super::arguments::may_be_malformed(step),
+        // A set-up call: only its method is known.
+        None => !takes_no_argument(call.method),
+    }
+}
+
+/// REFUSAL-WARRANTED for E_INVALIDARG, as a call's own answer or in Wait's
+/// or QueryStatus's pHrResult (set-up calls included): warranted by
+/// arguments a provider may find malformed, or by an invalid_argument fault
+/// (the array refuses a request as malformed) fired before the answer.
 fn invalid_argument_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
-    for s in h.out.steps.iter().filter(|s| takes_no_argument(s.method)) {
+    for s in &h.out.steps {
         let hr = match s.hr_result.filter(|_| s.hr.succeeded()) {
             Some(r) if s.method == Method::AsyncWait || s.method == Method::AsyncQueryStatus => r,
             _ => s.hr,
@@ -272,14 +313,15 @@ fn invalid_argument_refusals(h: &History, j: &mut Judgement) {
             .faults
             .iter()
             .any(|f| f.kind == "invalid_argument" && f.seq < s.seq_return);
-        if !fault {
+        if !fault && !arguments_may_be_malformed(h, s) {
             j.fail(
                 rule,
                 s,
                 format!(
-                    "{} {} E_INVALIDARG, but it takes no argument to find malformed and no invalid_argument fault had fired",
+                    "{} {} E_INVALIDARG, but nothing in its arguments ({}) is malformed and no invalid_argument fault had fired",
                     s.method,
-                    if hr == s.hr { "answered" } else { "reported in pHrResult" }
+                    if hr == s.hr { "answered" } else { "reported in pHrResult" },
+                    s.args
                 ),
             );
         }
@@ -288,15 +330,24 @@ fn invalid_argument_refusals(h: &History, j: &mut Judgement) {
 
 /// REFUSAL-WARRANTED for the codes only a provider-side fault causes, as a
 /// call's own answer or in Wait's or QueryStatus's pHrResult (set-up calls
-/// included): E_OUTOFMEMORY needs an allocation failure, and
-/// VDS_E_PROVIDER_EXITING a restart, fired before the answer.
+/// included): E_OUTOFMEMORY needs an allocation failure,
+/// VDS_E_PROVIDER_EXITING a restart, and VDS_E_PROVIDER_CACHE_CORRUPT a
+/// cache corruption, fired before the answer.
 fn provider_fault_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     let causes = [
         (HResult::E_OUTOFMEMORY, "allocation_failure"),
         (HResult::VDS_E_PROVIDER_EXITING, "provider_restart"),
+        (HResult::VDS_E_PROVIDER_CACHE_CORRUPT, "cache_corruption"),
     ];
-    for s in &h.out.steps {
+    // Failures already counted: (code, an operation's start) for failures
+    // reported in pHrResult, which every Wait and QueryStatus after the end
+    // repeats; and how many of each code were answered so far.
+    let mut counted: std::collections::BTreeSet<(HResult, String, usize)> = Default::default();
+    let mut answered: std::collections::BTreeMap<HResult, usize> = Default::default();
+    let mut steps: Vec<&StepRecord> = h.out.steps.iter().collect();
+    steps.sort_by_key(|s| s.seq_return);
+    for s in steps {
         let seen = [Some(s.hr), s.hr_result.filter(|_| s.hr.succeeded())];
         for (code, kind) in causes {
             if !seen.contains(&Some(code)) {
@@ -306,8 +357,33 @@ fn provider_fault_refusals(h: &History, j: &mut Judgement) {
             let fired = h
                 .faults
                 .iter()
-                .any(|f| f.kind == kind && f.seq < s.seq_return);
-            if !fired {
+                .filter(|f| f.kind == kind && f.seq < s.seq_return)
+                .count();
+            // Each allocation failure fails one allocation: one call, or one
+            // operation (however many calls then report its end).
+            if code == HResult::E_OUTOFMEMORY {
+                let once = match &s.origin {
+                    Some(o) if s.hr != code => counted.insert((code, s.client.clone(), o.step)),
+                    _ => true,
+                };
+                if !once {
+                    continue;
+                }
+                let n = answered.entry(code).or_default();
+                *n += 1;
+                if *n > fired && fired > 0 {
+                    j.fail(
+                        rule,
+                        s,
+                        format!(
+                            "{} answered {code}, failure number {n} of an allocation, but only {fired} allocation_failure fault(s) had fired: each fails one allocation",
+                            s.method
+                        ),
+                    );
+                    continue;
+                }
+            }
+            if fired == 0 {
                 j.fail(
                     rule,
                     s,
@@ -321,16 +397,41 @@ fn provider_fault_refusals(h: &History, j: &mut Judgement) {
     }
 }
 
-/// REFUSAL-WARRANTED for VDS_E_OBJECT_DELETED from a call on a target or
-/// a portal group: the array must have deleted the object (or the group's
-/// target) by the time of the answer. A stale cache may miss a deletion,
+/// REFUSAL-WARRANTED for VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED: only a
+/// SetSharedSecret that named an initiator asked for an initiator-specific
+/// secret.
+fn initiator_refusals(h: &History, j: &mut Judgement) {
+    let rule = RuleId::RefusalWarranted;
+    let code = HResult::VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED;
+    for s in h.calls.iter().filter(|s| s.hr == code) {
+        j.hit_at(rule, s);
+        let named = matches!(&s.asked,
+            Some(vds_sim::program::Step::SetSharedSecret { initiator: Some(i), .. }) if !i.is_empty());
+        if !named {
+            j.fail(
+                rule,
+                s,
+                format!(
+                    "{} answered {code}, but no initiator name was given",
+                    s.method
+                ),
+            );
+        }
+    }
+}
+
+/// REFUSAL-WARRANTED for VDS_E_OBJECT_DELETED from a call on a target, a
+/// portal group or a portal: the array must have deleted the object (or the
+/// group's target) by the time of the answer; the array never deletes a
+/// portal. A stale cache may miss a deletion,
 /// but it never justifies calling a living object deleted.
 fn deleted_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
-    for call in h.calls.iter().filter(|s| {
+    // Set-up calls too: a client finds its targets and portals by reading them.
+    for call in h.out.steps.iter().filter(|s| {
         matches!(
             s.method.interface(),
-            "IVdsIscsiTarget" | "IVdsIscsiPortalGroup"
+            "IVdsIscsiTarget" | "IVdsIscsiPortalGroup" | "IVdsIscsiPortal"
         )
     }) {
         let Some(object) = call.object else {
@@ -350,29 +451,6 @@ fn deleted_refusals(h: &History, j: &mut Judgement) {
                 format!(
                     "{} answered {hr}, but the array had not deleted {object}",
                     call.method
-                ),
-            );
-        }
-    }
-}
-
-/// SetStatus refused as E_INVALIDARG for a status it takes: only ONLINE
-/// and OFFLINE may be set, and those must not be refused as malformed.
-fn status_refusals(h: &History, j: &mut Judgement) {
-    let rule = RuleId::RefusalWarranted;
-    for call in h
-        .calls
-        .iter()
-        .filter(|s| s.method == Method::PortalSetStatus && s.hr == HResult::E_INVALIDARG)
-    {
-        j.hit_at(rule, call);
-        if matches!(call.args.as_str(), "VDS_IPS_ONLINE" | "VDS_IPS_OFFLINE") {
-            j.fail(
-                rule,
-                call,
-                format!(
-                    "SetStatus answered {}, but {} is a status it takes",
-                    call.hr, call.args
                 ),
             );
         }

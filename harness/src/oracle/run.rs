@@ -12,13 +12,15 @@ pub(super) fn run_completes(h: &History, j: &mut Judgement) {
     }
 }
 
-/// ANSWERS-CONSISTENT: out-parameters only with success, failures alone.
+/// ANSWERS-CONSISTENT: out-parameters only with success, failures alone
+/// (set-up calls included: a client that cannot read its set-up answers
+/// makes no further call).
 pub(super) fn answers_consistent(h: &History, j: &mut Judgement) {
     if h.out.error.is_some() {
         // A run cut short is judged by RUN-COMPLETES alone.
         return;
     }
-    for s in &h.calls {
+    for s in &h.out.steps {
         j.hit_at(RuleId::AnswersConsistent, s);
         if s.inconsistent {
             let how = if s.hr.succeeded() {

@@ -114,12 +114,25 @@ impl Client {
             probe: extra.probe,
             target_probe: extra.target_probe,
             seen: extra.seen,
+            asked: None,
         };
         self.ctx
             .steps
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(record);
+    }
+
+    /// Gives the records this client's step `step` made (pushed at or
+    /// after index `from`) the program step that made them, as the oracle
+    /// reads a call's arguments.
+    pub(super) fn note_asked(&self, from: usize, step: usize, asked: &Step) {
+        let mut steps = self.ctx.steps.lock().unwrap_or_else(|e| e.into_inner());
+        for r in steps.iter_mut().skip(from) {
+            if r.client == self.name && r.step == step && r.asked.is_none() {
+                r.asked = Some(asked.clone());
+            }
+        }
     }
 
     pub(super) fn skip(&self, step: usize, reason: String) {

@@ -136,7 +136,14 @@ pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
             let ctx = client.ctx.clone();
             ctx.injector.before_call(&ctx).await;
         }
+        let from = client
+            .ctx
+            .steps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len();
         client.exec(i + 1, step).await;
+        client.note_asked(from, i + 1, step);
     }
     client.finish();
 }

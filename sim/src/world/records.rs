@@ -53,6 +53,10 @@ pub struct StepRecord {
     /// The out-parameters of a successful read, for the oracle (not traced).
     #[serde(skip)]
     pub seen: Seen,
+    /// The program step that made the call, with its arguments as the
+    /// client gave them (not traced; `None` for set-up calls).
+    #[serde(skip)]
+    pub asked: Option<crate::program::Step>,
 }
 
 /// What a successful call handed back, as the oracle reads it: the objects
