@@ -542,6 +542,25 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
                 target: "t1".into(),
                 name: "t1".into(),
             },
+            // Longer than the array keeps: VDS_S_NAME_TRUNCATED.
+            Step::SetFriendlyName {
+                target: "t1".into(),
+                name: "a friendly name longer than the array keeps".into(),
+            },
+            // No secret at all: the default secret cleared.
+            Step::SetSharedSecret {
+                target: "t1".into(),
+                secret: None,
+                null_secret_with_size: None,
+                initiator: None,
+            },
+            Step::SetPortalStatus {
+                portal: PORTAL.into(),
+                status: vds_sim::props::VDS_ISCSI_PORTAL_STATUS::VDS_IPS_OFFLINE,
+            },
+            Step::GetPortalProperties {
+                portal: PORTAL.into(),
+            },
             Step::SetSharedSecret {
                 target: "t1".into(),
                 secret: Some("chap-secret-12".into()),
@@ -708,6 +727,14 @@ fn every_operation(seed: u64) -> WorldConfig {
         bind: "w7".into(),
     });
     steps.push(Step::wait("w7"));
+    // A name no reading of RFC 3720 allows: E_INVALIDARG, in the call or
+    // its operation.
+    steps.push(Step::CreateTarget {
+        iscsi_name: Some("not an iqn".into()),
+        friendly_name: "bad".into(),
+        bind: "w9".into(),
+    });
+    steps.push(Step::wait("w9"));
     steps.extend(read_only_calls());
     // A restart under each operation but CreatePortalGroup's (the portal
     // back in g1 first, so that RemovePortal reaches the array).

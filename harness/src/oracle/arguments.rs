@@ -78,6 +78,14 @@ pub(super) fn clearly_well_formed(name: &str) -> bool {
         && plain(tail, b":")
 }
 
+/// Whether `name` is malformed by every reading: no `iqn.`, `eui.` or
+/// `naa.` type designator, white space, or more than 223 bytes.
+pub(super) fn clearly_malformed(name: &str) -> bool {
+    !["iqn.", "eui.", "naa."].iter().any(|p| name.starts_with(p))
+        || name.chars().any(char::is_whitespace)
+        || name.len() > 223
+}
+
 /// Why a provider may find the arguments of the step `asked` malformed, if
 /// it may: a chosen iSCSI name not clearly well formed, an empty friendly
 /// name, a CHAP secret outside 12 to 16 bytes (RFC 3720's and the Microsoft
@@ -117,8 +125,35 @@ pub(super) fn may_be_malformed(asked: &Step) -> bool {
 }
 
 /// ARG-NULL-POINTER: such a call answers E_POINTER, and a call that passed
-/// no NULL pointer never does.
+/// no NULL pointer never does; a CreateTarget whose chosen name is
+/// malformed by every reading makes no target.
 pub(super) fn arg_null_pointer(h: &History, j: &mut Judgement) {
+    for s in h
+        .calls
+        .iter()
+        .filter(|s| s.method == Method::SubSystemCreateTarget)
+    {
+        let Some(Step::CreateTarget {
+            iscsi_name: Some(name),
+            ..
+        }) = &s.asked
+        else {
+            continue;
+        };
+        if name.is_empty() || !clearly_malformed(name) {
+            continue;
+        }
+        j.hit_at(RuleId::ArgNullPointer, s);
+        if let Some((hr, at)) = h.answer(s)
+            && hr.succeeded()
+        {
+            j.fail(
+                RuleId::ArgNullPointer,
+                at,
+                format!("CreateTarget with the malformed iSCSI name {name:?} ended {hr}, not E_INVALIDARG"),
+            );
+        }
+    }
     for s in h
         .calls
         .iter()
