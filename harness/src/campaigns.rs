@@ -46,6 +46,9 @@ fn create_and_probe(seed: u64) -> WorldConfig {
         t1(),
         FaultPlan::new(),
         vec![
+            // With nothing under way: both succeed.
+            Step::Reenumerate,
+            Step::Refresh,
             Step::cpg("t1", "op"),
             Step::query_status("op"),
             Step::wait_as("op", "g1"),
@@ -81,6 +84,15 @@ fn create_and_probe(seed: u64) -> WorldConfig {
                 bind: "op6".into(),
             },
             Step::wait("op6"),
+            // A Delete while an operation holds the target: refused as
+            // busy, or made to wait for it.
+            Step::cpg("t2", "op7"),
+            Step::DeleteTarget {
+                target: "t2".into(),
+                bind: "op8".into(),
+            },
+            Step::wait("op7"),
+            Step::wait("op8"),
         ],
     )
 }
@@ -91,6 +103,13 @@ fn at_the_limit(seed: u64) -> WorldConfig {
         .initial_target(InitialTarget {
             name: "t1".into(),
             groups: 2,
+            luns: 0,
+            initiators: vec![],
+        })
+        // Another target's group counts towards nothing of t1's.
+        .initial_target(InitialTarget {
+            name: "t2".into(),
+            groups: 1,
             luns: 0,
             initiators: vec![],
         });
@@ -145,7 +164,9 @@ fn cache_corruption(seed: u64) -> WorldConfig {
     one(
         seed,
         t1(),
-        FaultPlan::new().before_call(2, Fault::CacheCorruption),
+        FaultPlan::new()
+            .before_call(2, Fault::CacheCorruption)
+            .before_call(13, Fault::CacheCorruption),
         vec![
             Step::QueryPortalGroups {
                 target: "t1".into(),
@@ -165,6 +186,26 @@ fn cache_corruption(seed: u64) -> WorldConfig {
             Step::Refresh,
             Step::GetPortalGroupProperties { group: "g".into() },
             Step::QueryAssociatedPortals { group: "g".into() },
+            // Damaged again after the full recovery (the second fault fires
+            // before this call): reads and CreateTarget meet it too.
+            Step::QueryPortalGroups {
+                target: "t1".into(),
+                bind: None,
+            },
+            Step::GetPortalGroupProperties { group: "g".into() },
+            Step::CreateTarget {
+                iscsi_name: None,
+                friendly_name: "t5".into(),
+                bind: "op5".into(),
+            },
+            Step::DeleteTarget {
+                target: "t2".into(),
+                bind: "op6".into(),
+            },
+            Step::wait("op6"),
+            Step::Reenumerate,
+            Step::Refresh,
+            Step::GetPortalGroupProperties { group: "g".into() },
         ],
     )
 }
@@ -202,12 +243,37 @@ fn deleted_behind_back(seed: u64) -> WorldConfig {
         },
         Step::wait("op5"),
         group("g2"),
+        // Nothing has told the provider that t3 is gone yet.
+        Step::QueryPortalGroups {
+            target: "t3".into(),
+            bind: None,
+        },
+        Step::RemovePortal {
+            group: "g2".into(),
+            portal: "10.0.0.1:3260".into(),
+            bind: "op6".into(),
+        },
+        Step::wait("op6"),
+        Step::DeletePortalGroup {
+            group: "g2".into(),
+            bind: "op7".into(),
+        },
+        Step::wait("op7"),
         Step::Sleep { ms: 100 },
         Step::Refresh,
         target("t1"),
         group("g2"),
         // Only the Refresh has told the provider that t3 is gone.
         target("t3"),
+        Step::QueryPortalGroups {
+            target: "t3".into(),
+            bind: None,
+        },
+        Step::DeleteTarget {
+            target: "t3".into(),
+            bind: "op8".into(),
+        },
+        Step::wait("op8"),
         Step::cpg("t2", "op2"),
         Step::wait_as("op2", "g3"),
         Step::DeletePortalGroup {
@@ -400,6 +466,11 @@ fn restart(seed: u64) -> WorldConfig {
             },
         )
         .before_call(second, Fault::ProviderRestart);
+    // Two operations in flight on two targets at a restart: both abandoned.
+    steps.extend([Step::cpg("t1", "r1"), Step::cpg("t2", "r2")]);
+    let third = steps.iter().filter(|s| s.is_call()).count() as u64 + 1;
+    steps.extend([Step::wait("r1"), Step::wait("r2")]);
+    let faults = faults.before_call(third, Fault::ProviderRestart);
     one(seed, t1().target("t3"), faults, steps)
 }
 
@@ -537,6 +608,25 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
             add("g2", "op"),
             Step::wait("op"),
             Step::QueryAssociatedPortals { group: "g2".into() },
+            // A portal id the array does not have: VDS_E_OBJECT_NOT_FOUND.
+            Step::AddPortal {
+                group: "g2".into(),
+                portal: "10.9.9.9:3260".into(),
+                bind: "op".into(),
+            },
+            Step::wait("op"),
+            Step::RemovePortal {
+                group: "g2".into(),
+                portal: "10.9.9.9:3260".into(),
+                bind: "op".into(),
+            },
+            Step::wait("op"),
+            // g2 holds the portal: VDS_E_ASSOCIATED_PORTALS_EXIST.
+            Step::DeletePortalGroup {
+                group: "g2".into(),
+                bind: "op".into(),
+            },
+            Step::wait("op"),
             // The synchronous changes, with nothing in flight on the target.
             Step::SetFriendlyName {
                 target: "t1".into(),

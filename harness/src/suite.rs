@@ -341,6 +341,10 @@ pub struct SuiteReport {
     pub engines: Vec<EngineKind>,
     /// Why the suite stopped before the end of its plan, if it did.
     pub stopped: Option<String>,
+    /// Cells of the state-coverage table ([`oracle::State`]) no run
+    /// reached, with the engine (empty unless the suite requires exercise).
+    #[serde(skip)]
+    pub unreached_states: Vec<(Method, oracle::State, EngineKind)>,
 }
 
 impl SuiteReport {
@@ -353,9 +357,11 @@ impl SuiteReport {
     /// True when some check the suite required went unexercised somewhere
     /// (see [`Verdict::Inconclusive`]).
     pub fn inconclusive(&self) -> bool {
-        self.tallies
-            .values()
-            .any(|t| t.verdict() == Verdict::Inconclusive)
+        !self.unreached_states.is_empty()
+            || self
+                .tallies
+                .values()
+                .any(|t| t.verdict() == Verdict::Inconclusive)
     }
 
     /// Checks, in catalogue order, with their tallies.
@@ -396,6 +402,8 @@ pub struct Coverage {
     pub cells: BTreeMap<(RuleId, Method), BTreeMap<EngineKind, u64>>,
     /// Per (check, situation) cell.
     pub situations: BTreeMap<(RuleId, Situation), BTreeMap<EngineKind, u64>>,
+    /// Per (method, state) cell of the state-coverage table.
+    pub states: BTreeMap<(Method, oracle::State), BTreeMap<EngineKind, u64>>,
 }
 
 impl Coverage {
@@ -408,6 +416,7 @@ impl Coverage {
     fn add(&mut self, j: &oracle::Judgement, engine: EngineKind) {
         count_runs(&mut self.cells, j.cells.keys(), engine);
         count_runs(&mut self.situations, j.situations.keys(), engine);
+        count_runs(&mut self.states, j.states.iter(), engine);
     }
 
     /// Whether some run on `engine` exercised `check` on `method`.
@@ -513,8 +522,10 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         true
     });
     let engines = plan.engines();
+    let mut unreached_states = Vec::new();
     if cfg.require_exercise && stopped.is_none() {
         require_exercise(&mut tallies, &coverage, &engines, cfg.factory.cannot_take());
+        unreached_states = unreached(&coverage, &engines, cfg.factory.cannot_take());
     }
     SuiteReport {
         provider,
@@ -525,6 +536,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         failures,
         coverage,
         engines,
+        unreached_states,
     }
 }
 
@@ -585,6 +597,33 @@ fn require_exercise(
             .filter(|(s, e)| !coverage.reached_in(c.id, *s, *e))
             .collect();
     }
+}
+
+/// The cells of the state-coverage table no run reached on an engine of
+/// the plan, except states that need a fault the provider cannot take.
+fn unreached(
+    coverage: &Coverage,
+    engines: &[EngineKind],
+    cannot_take: &[ProviderFaultKind],
+) -> Vec<(Method, oracle::State, EngineKind)> {
+    let mut out = Vec::new();
+    for m in oracle::state_methods() {
+        for st in oracle::state_cells(m) {
+            if st.needs().is_some_and(|f| cannot_take.contains(&f)) {
+                continue;
+            }
+            for e in engines {
+                let reached = coverage
+                    .states
+                    .get(&(m, *st))
+                    .is_some_and(|by| by.contains_key(e));
+                if !reached {
+                    out.push((m, *st, *e));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Runs the whole suite.
@@ -698,6 +737,7 @@ pub fn run_scenarios(
                 .flat_map(|s| scenario_plan(s, engines))
                 .map(|(e, _)| e),
         ),
+        unreached_states: Vec::new(),
     };
     (report, per_file)
 }

@@ -21,6 +21,7 @@ mod refusals;
 mod restart;
 mod run;
 mod situation;
+mod states;
 mod targets;
 mod wait;
 
@@ -35,6 +36,7 @@ use crate::checks::CheckId;
 
 pub use history::{FaultFired, History, Op};
 pub use situation::Situation;
+pub use states::{State, applicable as state_cells, methods as state_methods};
 
 /// One violation of one check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -79,6 +81,9 @@ pub struct Judgement {
     pub situations: BTreeMap<(RuleId, Situation), u32>,
     /// Every violation, in the order found.
     pub findings: Vec<Finding>,
+    /// The (method, state) cells the run's calls reached (see [`State`]).
+    #[serde(skip)]
+    pub states: std::collections::BTreeSet<(Method, State)>,
     /// Where each check was exercised (the trace seq of the call), until
     /// [`judge`] turns them into situations.
     #[serde(skip)]
@@ -264,6 +269,7 @@ pub fn judge(out: &RunOutcome) -> Judgement {
         );
     }
     j.place_in_situations(&h);
+    j.states = h.states();
     j
 }
 

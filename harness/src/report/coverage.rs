@@ -106,10 +106,56 @@ pub fn coverage(report: &SuiteReport, engines: &[EngineKind]) -> String {
         let _ = writeln!(s, "{}", if r.untested() { "  UNTESTED" } else { "" });
     }
     let covered = rows.iter().filter(|r| !r.untested()).count();
+    states(&mut s, report, engines);
     let _ = writeln!(
         s,
         "{covered} of {} applicable cells exercised on every engine",
         rows.len()
     );
     s
+}
+
+/// The state-coverage table: per method, each state of its object and of
+/// the provider that changes what it may answer, with the runs per engine
+/// that made a call of the method in it.
+fn states(s: &mut String, report: &SuiteReport, engines: &[EngineKind]) {
+    let _ = writeln!(s);
+    let _ = write!(s, "{:<46} {:<42}", "method", "state");
+    for e in engines {
+        let _ = write!(s, " {:>8}", e.to_string());
+    }
+    let _ = writeln!(s);
+    let (mut cells, mut reached) = (0, 0);
+    for m in crate::oracle::state_methods() {
+        for st in crate::oracle::state_cells(m) {
+            let by = report.coverage.states.get(&(m, *st));
+            let _ = write!(s, "{:<46} {:<42}", m.sdk_name(), st.name());
+            for e in engines {
+                let n = by.and_then(|b| b.get(e)).copied().unwrap_or(0);
+                let _ = write!(s, " {n:>8}");
+            }
+            let missing = report
+                .unreached_states
+                .iter()
+                .any(|(um, us, _)| *um == m && us == st);
+            let zero = engines.iter().any(|e| by.and_then(|b| b.get(e)).is_none());
+            let mark = if missing {
+                "  UNREACHED"
+            } else if zero {
+                "  (not required of this provider)"
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "{mark}");
+            cells += 1;
+            if !zero {
+                reached += 1;
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "{reached} of {cells} state cells reached on every engine"
+    );
+    let _ = writeln!(s);
 }

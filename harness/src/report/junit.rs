@@ -96,6 +96,22 @@ pub fn junit(report: &SuiteReport) -> String {
         });
     }
 
+    if !report.unreached_states.is_empty() {
+        cases.push(Case {
+            name: "STATE-COVERAGE".to_string(),
+            verdict: Verdict::Inconclusive,
+            message: format!(
+                "no run called these methods in these states: {}",
+                report
+                    .unreached_states
+                    .iter()
+                    .map(|(m, st, e)| format!("{m} with `{st}` on {e}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            body: String::new(),
+        });
+    }
     let failures = cases.iter().filter(|c| c.verdict == Verdict::Fail).count();
     let errors = cases
         .iter()

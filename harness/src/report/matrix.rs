@@ -69,6 +69,12 @@ pub fn matrix(report: &SuiteReport) -> String {
             );
         }
     }
+    for (method, state, engine) in &report.unreached_states {
+        let _ = writeln!(
+            s,
+            "INCONCLUSIVE state: no run called {method} with `{state}` on {engine}; the suite must try each method in every state that changes what it may answer (see README, Inconclusive)"
+        );
+    }
     let cells = super::coverage_rows(report, &report.engines);
     let _ = writeln!(
         s,
@@ -79,7 +85,9 @@ pub fn matrix(report: &SuiteReport) -> String {
     if let Some(why) = &report.stopped {
         let _ = writeln!(s, "{why}");
     }
+    // The state table counts as one more inconclusive item when a cell is unreached.
     let (passed, failed, inconclusive) = report.counts();
+    let inconclusive = inconclusive + usize::from(!report.unreached_states.is_empty());
     match inconclusive {
         0 => writeln!(s, "{passed} passed, {failed} failed"),
         n => writeln!(s, "{passed} passed, {failed} failed, {n} inconclusive"),

@@ -28,6 +28,9 @@ enum Want {
     Target,
     Group,
     Portal,
+    /// AddPortal's and RemovePortal's portal: also any other `ADDRESS:PORT`,
+    /// which stands for a portal id the array does not have.
+    PortalId,
     Op,
     Held,
 }
@@ -37,7 +40,7 @@ impl Want {
         match self {
             Want::Target => "target",
             Want::Group => "portal group",
-            Want::Portal => "portal",
+            Want::Portal | Want::PortalId => "portal",
             Want::Op => "async object",
             Want::Held => "pointer",
         }
@@ -50,7 +53,7 @@ impl Want {
                 | (_, Kind::Any)
                 | (Want::Target, Kind::Target)
                 | (Want::Group, Kind::Group)
-                | (Want::Portal, Kind::Portal)
+                | (Want::Portal | Want::PortalId, Kind::Portal)
                 | (Want::Op, Kind::Op(_))
         )
     }
@@ -64,6 +67,9 @@ impl Want {
                 "a group bound earlier with `as` (Wait after CreatePortalGroup, or NAME.N after QueryPortalGroups)"
             }
             Want::Portal => "a portal of `array.portals`, written as there",
+            Want::PortalId => {
+                "a portal of `array.portals`, written as there, or another IPv4 ADDRESS:PORT for a portal id the array does not have"
+            }
             Want::Op => "an async object bound earlier with `as` (default `op`)",
             Want::Held => "a name bound earlier, or an object of the array",
         }
@@ -120,6 +126,9 @@ impl Env {
         if want == Want::Portal {
             return self.portals.contains(name);
         }
+        if want == Want::PortalId {
+            return self.portals.contains(name) || is_address(name);
+        }
         if self.names.get(name).is_some_and(|k| want.takes(*k)) {
             return true;
         }
@@ -132,7 +141,7 @@ impl Env {
     }
 
     fn candidates(&self, want: Want) -> Vec<String> {
-        if want == Want::Portal {
+        if matches!(want, Want::Portal | Want::PortalId) {
             return self.portals.iter().cloned().collect();
         }
         let mut v: Vec<String> = self
@@ -219,7 +228,7 @@ fn uses(s: &Step) -> Vec<(&'static str, Want, &str)> {
         | Step::DeletePortalGroup { group, .. } => vec![("group", Want::Group, group)],
         Step::AddPortal { group, portal, .. } | Step::RemovePortal { group, portal, .. } => vec![
             ("group", Want::Group, group),
-            ("portal", Want::Portal, portal),
+            ("portal", Want::PortalId, portal),
         ],
         Step::GetPortalProperties { portal }
         | Step::GetPortalSubSystem { portal }
@@ -278,4 +287,10 @@ pub(crate) fn fault(f: &Fault, targets: &BTreeSet<String>) -> Result<(), Undefin
             list(targets.iter().cloned())
         ),
     })
+}
+
+/// Whether `name` is an IPv4 `ADDRESS:PORT`.
+fn is_address(name: &str) -> bool {
+    name.split_once(':')
+        .is_some_and(|(a, p)| a.parse::<std::net::Ipv4Addr>().is_ok() && p.parse::<u16>().is_ok())
 }
