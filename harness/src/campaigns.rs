@@ -608,6 +608,9 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
             add("g2", "op"),
             Step::wait("op"),
             Step::QueryAssociatedPortals { group: "g2".into() },
+            Step::QueryAssociatedPortalGroups {
+                portal: PORTAL.into(),
+            },
             // A portal id the array does not have: VDS_E_OBJECT_NOT_FOUND.
             Step::AddPortal {
                 group: "g2".into(),
@@ -636,6 +639,13 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
             Step::SetFriendlyName {
                 target: "t1".into(),
                 name: "a friendly name longer than the array keeps".into(),
+            },
+            // A secret for one initiator: set, or VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED.
+            Step::SetSharedSecret {
+                target: "t1".into(),
+                secret: Some("chap-secret-34".into()),
+                null_secret_with_size: None,
+                initiator: Some("iqn.1991-05.com.example:host-b".into()),
             },
             // No secret at all: the default secret cleared.
             Step::SetSharedSecret {
@@ -819,12 +829,22 @@ fn every_operation(seed: u64) -> WorldConfig {
     steps.push(Step::wait("w7"));
     // A name no reading of RFC 3720 allows: E_INVALIDARG, in the call or
     // its operation.
-    steps.push(Step::CreateTarget {
-        iscsi_name: Some("not an iqn".into()),
-        friendly_name: "bad".into(),
-        bind: "w9".into(),
-    });
-    steps.push(Step::wait("w9"));
+    // The longest name RFC 3720 allows (223 bytes) is taken; one byte
+    // more, or no type designator, is not.
+    let long = |n: usize| format!("iqn.1991-05.com.example:{}", "a".repeat(n - 24));
+    for (name, op) in [
+        ("not an iqn".to_string(), "w9"),
+        ("not-an-iqn".to_string(), "w10"),
+        (long(224), "w11"),
+        (long(223), "w12"),
+    ] {
+        steps.push(Step::CreateTarget {
+            iscsi_name: Some(name),
+            friendly_name: "bad".into(),
+            bind: op.into(),
+        });
+        steps.push(Step::wait(op));
+    }
     steps.extend(read_only_calls());
     // A restart under each operation but CreatePortalGroup's (the portal
     // back in g1 first, so that RemovePortal reaches the array).
