@@ -3,7 +3,8 @@
 //! the other way; both pass, and the control is seen to give the answer the
 //! file is about (so the file really shows it). Each was once refused by
 //! the suite (see the file's comment and rules CALL-WINDOW,
-//! FAILURE-PRECEDENCE, REFRESH-WHILE-OPERATIONS).
+//! FAILURE-PRECEDENCE, REFRESH-WHILE-OPERATIONS, RESTART-ABANDONS-OPERATIONS,
+//! CACHE-RECOVERY-SEQUENCE).
 
 use std::path::{Path, PathBuf};
 
@@ -120,4 +121,10 @@ fn provider_exiting_from_a_create_portal_group_call() {
     let exiting = HResult::VDS_E_PROVIDER_EXITING;
     let file = "allowed_exiting_from_create_portal_group";
     shows(file, "slow-start", "c1", 2, exiting);
+}
+
+#[test]
+fn two_overlapping_reenumerates_on_a_damaged_cache() {
+    let file = "allowed_overlapping_reenumerates";
+    shows(file, "queued-rescans", "c2", 2, HResult::S_OK);
 }

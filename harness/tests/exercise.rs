@@ -101,4 +101,12 @@ fn the_default_suite_exercises_every_check_on_both_engines() {
     // The report names the provider it judged (the JUnit classname, the
     // replay commands' --provider).
     assert_eq!(report.provider, "reference");
+    // And the declaration it was judged against.
+    let text = vds_harness::report::matrix(&report);
+    assert!(
+        text.contains(
+            "judged as declared: lock domain: target; Reenumerate/Refresh alongside operations: no"
+        ),
+        "{text}"
+    );
 }

@@ -7,9 +7,10 @@
 //! compiled here from the same files, in each of its [`Design`]s: a lock per
 //! target or one for the whole provider, busy decided early or late,
 //! Reenumerate and Refresh refused or run alongside, the group limit found
-//! in the call or in its operation. Two are the reference (with its cache)
+//! in the call or in its operation. Three are the reference (with its cache)
 //! decorated: [`SlowStart`] looks at everything later in each call,
-//! [`AllocationFirst`] lets an allocation failure hit any call first.
+//! [`AllocationFirst`] lets an allocation failure hit any call first,
+//! [`QueuedRescans`] makes overlapping rescans wait instead of refusing.
 //!
 //! ```
 //! let f = vds_harness::controls::by_name("provider-lock").unwrap();
@@ -35,7 +36,7 @@ use vds_sim::provider::wrap::Wrapped;
 use vds_sim::provider::{ProviderFactory, ReferenceFactory};
 
 pub use design::{Design, ToyFactory};
-pub use reference::{AllocationFirst, SlowStart};
+pub use reference::{AllocationFirst, QueuedRescans, SlowStart};
 
 /// What names a control on the command line: `control:NAME`.
 pub const PREFIX: &str = "control:";
@@ -104,6 +105,18 @@ pub const CONTROLS: &[Control] = &[
                 full,
                 ReferenceFactory::default(),
                 AllocationFirst::default(),
+            ))
+        },
+    },
+    Control {
+        name: "queued-rescans",
+        full: "control:queued-rescans",
+        about: "the reference, making a Reenumerate or Refresh wait for the one running instead of answering busy",
+        make: |full| {
+            Arc::new(Wrapped::new(
+                full,
+                ReferenceFactory::default(),
+                QueuedRescans::default(),
             ))
         },
     },

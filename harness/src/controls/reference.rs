@@ -88,3 +88,34 @@ impl Wrap for AllocationFirst {
         }
     }
 }
+
+/// The reference provider, except that a Reenumerate or Refresh made while
+/// another runs waits for it instead of answering
+/// VDS_E_ANOTHER_CALL_IN_PROGRESS: two clients' rescans overlap as the
+/// callers see them and run one after the other inside (rule
+/// REFRESH-WHILE-OPERATIONS leaves refusing or waiting to the provider).
+#[derive(Default)]
+pub struct QueuedRescans {
+    /// Held by the rescan that runs.
+    running: futures::lock::Mutex<()>,
+}
+
+/// Each run gets a clone: a fresh one, with no rescan running.
+impl Clone for QueuedRescans {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl Wrap for QueuedRescans {
+    async fn hw_provider_reenumerate(&self, p: &dyn IVdsHwProvider) -> HrResult<()> {
+        let _running = self.running.lock().await;
+        p.Reenumerate().await
+    }
+
+    async fn hw_provider_refresh(&self, p: &dyn IVdsHwProvider) -> HrResult<()> {
+        let _running = self.running.lock().await;
+        p.Refresh().await
+    }
+}
