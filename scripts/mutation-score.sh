@@ -12,7 +12,8 @@
 # quarter sample; default all. ARGS go to cargo-mutants (e.g. -j 2).
 #
 # provider:    sim/src/provider/ without wrap/ and mutation.rs (the mutant
-#              catalogue's decorators, not the reference). A mutant is a
+#              catalogue's decorators, not the reference) and declaration.rs
+#              (what any provider declares: the harness's interface). A mutant is a
 #              broken provider; it counts as caught when the default suite's
 #              verdict (`vds-harness run`, as the test
 #              the_default_suite_exercises_every_check_on_both_engines runs
@@ -55,7 +56,7 @@ usage() {
 
 files() {
     case "$1" in
-        provider) echo "-f sim/src/provider/** -e **/provider/wrap/** -e **/provider/mutation.rs --exclude-re mutated --exclude-re ReferenceFactory::mutant --exclude-re Cache::reseal --exclude-re replace.SimProvider:: --exclude-re replace.ProviderFactory::cannot_take --exclude-re fmt::Debug" ;;
+        provider) echo "-f sim/src/provider/** -e **/provider/wrap/** -e **/provider/mutation.rs -e **/provider/declaration.rs --exclude-re mutated --exclude-re ReferenceFactory::mutant --exclude-re Cache::reseal --exclude-re replace.SimProvider:: --exclude-re replace.ProviderFactory::cannot_take --exclude-re replace.ProviderFactory::declaration --exclude-re fmt::Debug" ;;
         environment) echo "-f sim/src/array/** -f sim/src/faults/** --exclude-re fmt::Debug" ;;
         toy) echo "-f **/toy_provider/provider.rs -f **/toy_provider/op.rs --exclude-re fmt::Debug" ;;
         *) echo "unknown set \`$1\`; expected provider, environment or toy" >&2; exit 2 ;;

@@ -1,5 +1,6 @@
 //! READS-TRUE: what a successful read reports is the array's, as of some
-//! instant before it answered. A list names only objects that were there
+//! instant before it answered (the subsystem a list or a pointer names
+//! included). A list names only objects that were there
 //! (a target's own groups, a group's own portals) and leaves out none that
 //! was there throughout the call and that the provider knew of; properties
 //! are the object's own (its id, a target's names, a portal's address and a
@@ -299,6 +300,24 @@ fn query_portals(h: &History, listed: &[Option<Id>]) -> Option<String> {
         .map(|p| format!("QueryPortals leaves out portal {p}"))
 }
 
+/// QuerySubSystems and GetSubSystem: the array's one subsystem (a list
+/// names it, a pointer is it).
+fn subsystems(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Option<String> {
+    let subsystem = h.out.initial_array.subsystem;
+    if let Some(other) = listed.iter().flatten().find(|id| **id != subsystem) {
+        return Some(format!(
+            "{} names {other}, which is not the array's subsystem {subsystem}",
+            s.method
+        ));
+    }
+    (!listed.contains(&Some(subsystem))).then(|| {
+        format!(
+            "{} does not name the array's subsystem {subsystem}",
+            s.method
+        )
+    })
+}
+
 /// The names a target had up to `t_us`, each also as the array truncates it.
 fn friendly_names(h: &History, target: Id, t_us: u128) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -416,6 +435,12 @@ pub(super) fn reads_true(h: &History, j: &mut Judgement) {
                 query_associated_portal_groups(h, s, listed)
             }
             (Method::SubSystemQueryTargets, Seen::Objects(listed)) => query_targets(h, s, listed),
+            (
+                Method::HwProviderQuerySubSystems
+                | Method::TargetGetSubSystem
+                | Method::PortalGetSubSystem,
+                Seen::Objects(listed),
+            ) => subsystems(h, s, listed),
             (Method::SubSystemQueryPortals, Seen::Objects(listed)) => query_portals(h, listed),
             (
                 Method::TargetGetProperties
