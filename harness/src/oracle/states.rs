@@ -204,12 +204,12 @@ impl History<'_> {
         if self.refreshing_during(s) {
             found.push(State::Refreshing);
         }
-        let target = s.object.and_then(|o| self.target_of(o));
+        let target = s.object.map(|o| self.target_of(o));
         for op in &self.ops {
             if std::ptr::eq(op.call, s) || !self.in_flight_during(op, s) {
                 continue;
             }
-            let other = op.call.object.and_then(|o| self.target_of(o));
+            let other = op.call.object.map(|o| self.target_of(o));
             found.push(if other.is_some() && other == target {
                 State::OperationOnTarget
             } else {
@@ -225,11 +225,8 @@ impl History<'_> {
     }
 
     /// The target `object` is or belongs to (a target is its own).
-    fn target_of(
-        &self,
-        object: vds_sim::props::VDS_OBJECT_ID,
-    ) -> Option<vds_sim::props::VDS_OBJECT_ID> {
-        self.group_target.get(&object).copied().or(Some(object))
+    fn target_of(&self, object: vds_sim::props::VDS_OBJECT_ID) -> vds_sim::props::VDS_OBJECT_ID {
+        self.group_target.get(&object).copied().unwrap_or(object)
     }
 
     /// Deleted behind the provider's back before `s` was called, learned or not.
