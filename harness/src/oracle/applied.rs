@@ -17,7 +17,7 @@ use vds_sim::profile::RuleId;
 use vds_sim::program::Step;
 use vds_sim::world::StepRecord;
 
-use super::history::request_of;
+use super::history::{kept, request_of};
 use super::{History, Judgement, Op};
 
 const RULE: RuleId = RuleId::SuccessApplied;
@@ -77,12 +77,6 @@ fn unapplied_success(h: &History, op: &Op, end: &StepRecord) -> Option<String> {
             call.method
         )
     })
-}
-
-/// The first `FRIENDLY_NAME_LIMIT` characters of a friendly name: what the
-/// array keeps of it.
-fn kept(name: &str) -> String {
-    name.chars().take(FRIENDLY_NAME_LIMIT).collect()
 }
 
 /// What is wrong with the names of a target CreateTarget made, if anything:

@@ -287,6 +287,14 @@ pub fn request_of(s: &StepRecord) -> Option<ArrayRequest> {
     })
 }
 
+/// The first `FRIENDLY_NAME_LIMIT` characters of a friendly name: what the
+/// array keeps of it.
+pub fn kept(name: &str) -> String {
+    name.chars()
+        .take(vds_sim::array::FRIENDLY_NAME_LIMIT)
+        .collect()
+}
+
 /// True for codes that come from the standard or converted-Win32 families,
 /// which any method may return under the faults that cause them.
 pub fn is_standard_failure(hr: HResult) -> bool {

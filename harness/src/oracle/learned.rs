@@ -14,7 +14,7 @@ use super::{History, Judgement};
 
 /// How the provider learned that `object` (deleted on the array at
 /// `t_deleted`) is gone before `read` was called, if it did.
-fn learned(
+pub(super) fn learned(
     h: &History,
     object: VDS_OBJECT_ID,
     t_deleted: u128,

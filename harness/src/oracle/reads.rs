@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use vds_sim::array::{ArrayRequest, FRIENDLY_NAME_LIMIT};
+use vds_sim::array::ArrayRequest;
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
@@ -335,10 +335,7 @@ fn friendly_names(h: &History, target: Id, t_us: u128) -> Vec<String> {
             _ => {}
         }
     }
-    let truncated: Vec<String> = names
-        .iter()
-        .map(|n| n.chars().take(FRIENDLY_NAME_LIMIT).collect())
-        .collect();
+    let truncated: Vec<String> = names.iter().map(|n| super::history::kept(n)).collect();
     names.extend(truncated);
     names
 }

@@ -269,18 +269,7 @@ fn takes_no_argument(method: Method) -> bool {
 /// that started its operation) may be found malformed by a provider, or
 /// name a portal the array does not have.
 fn arguments_may_be_malformed(h: &History, s: &StepRecord) -> bool {
-    let call = if matches!(s.method, Method::AsyncWait | Method::AsyncQueryStatus) {
-        match h
-            .ops
-            .iter()
-            .find(|op| op.follow.iter().any(|f| std::ptr::eq(*f, s)))
-        {
-            Some(op) => op.call,
-            None => return false,
-        }
-    } else {
-        s
-    };
+    let call = h.first_call_of(s);
     if matches!(
         call.method,
         Method::PortalGroupAddPortal | Method::PortalGroupRemovePortal

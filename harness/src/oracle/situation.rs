@@ -105,7 +105,7 @@ impl History<'_> {
     }
 
     /// The call that started the operation `s` is about, or `s` itself.
-    fn first_call_of<'s>(&'s self, s: &'s StepRecord) -> &'s StepRecord {
+    pub(super) fn first_call_of<'s>(&'s self, s: &'s StepRecord) -> &'s StepRecord {
         let Some(origin) = &s.origin else { return s };
         self.ops
             .iter()

@@ -48,9 +48,9 @@ pub enum State {
     /// The object (or its target) had been deleted on the array before the
     /// call, and the provider had not learned it.
     DeletedUnlearned,
-    /// The same, and the provider had learned it (a Refresh after the
-    /// deletion, its own delete seen to succeed, or an earlier
-    /// VDS_E_OBJECT_DELETED about it).
+    /// The same, and the provider had learned it, as CACHE-LEARNS-DELETIONS
+    /// counts learning (a Refresh after the deletion, its own delete seen to
+    /// succeed, or an earlier VDS_E_OBJECT_DELETED about it).
     DeletedLearned,
     /// A change on an object deleted behind the provider's back, learned
     /// or not (a change answers VDS_E_OBJECT_DELETED either way; only reads
@@ -252,31 +252,13 @@ impl History<'_> {
         if s.method.is_async() {
             return Some(State::Deleted);
         }
-        Some(if self.learned_before(object, gone, s) {
-            State::DeletedLearned
-        } else {
-            State::DeletedUnlearned
-        })
-    }
-
-    /// Whether the provider was told of the deletion of `object` (at
-    /// `gone`) before `s`: a Refresh called after it succeeded, or a call
-    /// about it answered VDS_E_OBJECT_DELETED.
-    fn learned_before(
-        &self,
-        object: vds_sim::props::VDS_OBJECT_ID,
-        gone: u128,
-        s: &StepRecord,
-    ) -> bool {
-        let parent = self.group_target.get(&object).copied();
-        self.calls.iter().any(|c| {
-            c.seq_return < s.seq_call
-                && ((c.method == Method::HwProviderRefresh
-                    && c.hr == HResult::S_OK
-                    && c.t_call_us >= gone)
-                    || ((c.object == Some(object) || (parent.is_some() && c.object == parent))
-                        && c.hr == HResult::VDS_E_OBJECT_DELETED))
-        })
+        Some(
+            if super::learned::learned(self, object, gone, s).is_some() {
+                State::DeletedLearned
+            } else {
+                State::DeletedUnlearned
+            },
+        )
     }
 
     /// The states of the object itself: the group limit and tags for
