@@ -194,6 +194,13 @@ pub const CHECKS: &[Check] = &[
         RuleId::SuccessApplied,
         "an operation that ends S_OK made its change on the array; a successful Cancel means the change never happens",
     ),
+    under(
+        ProviderFaultKind::FailNextAllocation,
+        check(
+            RuleId::AllocationFailureSuffered,
+            "an accepted allocation failure makes some call answer E_OUTOFMEMORY before pointers are handed out again",
+        ),
+    ),
 ];
 
 /// The check that enforces this rule, if any.
@@ -289,6 +296,7 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
             &[Method::TargetCreatePortalGroup, Method::TargetGetProperties]
         }
         R::CacheRecoverySequence => &[Method::HwProviderRefresh],
+        R::AllocationFailureSuffered => &[Method::TargetCreatePortalGroup],
         R::DeletedIsObjectDeleted => &[
             Method::TargetCreatePortalGroup,
             Method::TargetDelete,
@@ -385,6 +393,7 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
         }
         R::AsyncCancel | R::AsyncCancelAfterDone => &[Plain],
         R::CacheCorruptReported | R::CacheRecoverySequence => &[Fault("cache_corruption")],
+        R::AllocationFailureSuffered => &[Fault("allocation_failure")],
         // Judged after the cure, when the corruption is no longer in force;
         // its method cells say where.
         R::CacheRecoveredAfterRefresh => &[],

@@ -81,6 +81,7 @@ rule_ids! {
     RefusalWarranted = "REFUSAL-WARRANTED",
     ReadsTrue = "READS-TRUE",
     SuccessApplied = "SUCCESS-APPLIED",
+    AllocationFailureSuffered = "ALLOCATION-FAILURE-SUFFERED",
 }
 
 impl RuleId {
@@ -422,6 +423,11 @@ pub const RULES: &[Rule] = &[
         RuleId::SuccessApplied,
         "An operation a client saw end with S_OK made its change on the array while it ran: Delete deleted the target or group, AddPortal and RemovePortal changed that portal of that group, CreateTarget hands back the target the array made for it, with the iSCSI name the caller chose (if it chose one) and its friendly name. A synchronous change that answered success made it before it returned, with the caller's arguments: SetFriendlyName the name (VDS_S_NAME_TRUNCATED exactly when the array kept only part of it), SetSharedSecret and RememberInitiatorSharedSecret the secret given (or cleared it, for a NULL secret of size 0), SetStatus the status. A successful Cancel means the array never applies the operation's change (unless another call asking for the same change explains it).",
         "IVdsAsync::Cancel and the operations' pages; a success that did not happen, or a cancellation that did not stop the change, misleads the caller about the array.",
+    ),
+    decided(
+        RuleId::AllocationFailureSuffered,
+        "A provider that accepts an allocation failure fails an allocation for it: once a call made after the fault has handed out a new interface pointer with success (an IVdsAsync, or the enumerator of a Query method), some call or operation has answered E_OUTOFMEMORY since the fault, unless the provider restarted in between (a restarted provider has no allocation pending). Which call that is stays the provider's choice (FAILURE-PRECEDENCE): any call, an IVdsAsync call included, from the fault on.",
+        "The allocation_failure fault is this project's; a provider that says it suffered one and then allocates without failing has not simulated it, and the checks about E_OUTOFMEMORY would pass a provider that never reports the failure.",
     ),
 ];
 

@@ -97,6 +97,10 @@ pub const MUTANTS: &[Mutant] = &[
     hook(Mutation::RestartKeepsCache, RuleId::RestartReloadsCache),
     hook(Mutation::RefreshKeepsCache, RuleId::CacheLearnsDeletions),
     hook(
+        Mutation::IgnoreAllocationFailure,
+        RuleId::AllocationFailureSuffered,
+    ),
+    hook(
         Mutation::RecoverWithoutRefresh,
         RuleId::CacheRecoverySequence,
     ),

@@ -29,7 +29,7 @@ impl History<'_> {
         let Some(fault) = self
             .faults
             .iter()
-            .filter(|f| f.kind == "allocation_failure" && f.seq < call.seq_return)
+            .filter(|f| f.kind == "allocation_failure" && f.suffered() && f.seq < call.seq_return)
             .map(|f| f.seq)
             .max()
         else {

@@ -60,6 +60,14 @@ pub struct FaultFired {
     pub detail: String,
 }
 
+impl FaultFired {
+    /// Whether it took effect: false for a provider-side fault the provider
+    /// declined (it said it cannot simulate it), true for every other.
+    pub fn suffered(&self) -> bool {
+        !self.detail.starts_with("the provider cannot simulate")
+    }
+}
+
 /// Everything the oracle reads, indexed.
 pub struct History<'a> {
     /// The run.

@@ -3,6 +3,7 @@
 //! array's history as ground truth, and reports, per check, how often the
 //! run exercised it and every violation found.
 
+mod allocation;
 mod applied;
 mod arguments;
 mod async_rules;
@@ -254,6 +255,10 @@ const JUDGES: &[(RuleId, Judge)] = &[
     (RuleId::RefusalWarranted, refusals::refusal_warranted),
     (RuleId::ReadsTrue, reads::reads_true),
     (RuleId::SuccessApplied, applied::success_applied),
+    (
+        RuleId::AllocationFailureSuffered,
+        allocation::allocation_failure_suffered,
+    ),
 ];
 
 /// Judges one run against every check.

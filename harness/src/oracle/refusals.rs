@@ -321,7 +321,7 @@ fn invalid_argument_refusals(h: &History, j: &mut Judgement) {
 /// call's own answer or in Wait's or QueryStatus's pHrResult (set-up calls
 /// included): E_OUTOFMEMORY needs an allocation failure,
 /// VDS_E_PROVIDER_EXITING a restart, and VDS_E_PROVIDER_CACHE_CORRUPT a
-/// cache corruption, fired before the answer.
+/// cache corruption, suffered before the answer.
 fn provider_fault_refusals(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
     let causes = [
@@ -346,7 +346,7 @@ fn provider_fault_refusals(h: &History, j: &mut Judgement) {
             let fired = h
                 .faults
                 .iter()
-                .filter(|f| f.kind == kind && f.seq < s.seq_return)
+                .filter(|f| f.kind == kind && f.suffered() && f.seq < s.seq_return)
                 .count();
             // Each allocation failure fails one allocation: one call, or one
             // operation (however many calls then report its end).

@@ -237,7 +237,9 @@ impl Shared {
             if !s.cache.intact() && !self.mutated(Mutation::IgnoreCorruption) {
                 return Err(HResult::VDS_E_PROVIDER_CACHE_CORRUPT);
             }
-            if std::mem::take(&mut s.fail_next_allocation) {
+            if std::mem::take(&mut s.fail_next_allocation)
+                && !self.mutated(Mutation::IgnoreAllocationFailure)
+            {
                 return Err(HResult::E_OUTOFMEMORY);
             }
             if s.cache.loaded() {

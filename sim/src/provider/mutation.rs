@@ -35,11 +35,13 @@ pub enum Mutation {
     RestartKeepsCache,
     /// Refresh of a sound cache answers S_OK without reloading it.
     RefreshKeepsCache,
+    /// An allocation failure is accepted and never suffered.
+    IgnoreAllocationFailure,
 }
 
 impl Mutation {
     /// Every mutation.
-    pub const ALL: [Mutation; 11] = [
+    pub const ALL: [Mutation; 12] = [
         Mutation::PointerInFailedWait,
         Mutation::NoSerialisation,
         Mutation::RecoverWithoutRefresh,
@@ -51,6 +53,7 @@ impl Mutation {
         Mutation::RestartKeepsOperations,
         Mutation::RestartKeepsCache,
         Mutation::RefreshKeepsCache,
+        Mutation::IgnoreAllocationFailure,
     ];
 
     /// The mutation's name, as in `mutant:NAME`.
@@ -67,6 +70,7 @@ impl Mutation {
             Mutation::RestartKeepsOperations => "restart-keeps-operations",
             Mutation::RestartKeepsCache => "restart-keeps-cache",
             Mutation::RefreshKeepsCache => "refresh-keeps-cache",
+            Mutation::IgnoreAllocationFailure => "ignore-allocation-failure",
         }
     }
 
@@ -104,6 +108,9 @@ impl Mutation {
             }
             Mutation::RefreshKeepsCache => {
                 "Refresh of a sound cache succeeds without reloading it, so reads after it show objects deleted before it"
+            }
+            Mutation::IgnoreAllocationFailure => {
+                "an allocation_failure fault is accepted and no allocation ever fails for it"
             }
         }
     }
