@@ -29,7 +29,9 @@
 #              oracle trusts, proven by the environment's own tests: vds-sim's
 #              unit tests, the default suite's verdict (exercise), every
 #              scenario file's expectations (scenario_files: each fault kind
-#              has a file that expects its effect), fault_effects (a fault
+#              has a file that expects its effect), array_model (every
+#              request of the default suite answered as the array's
+#              specification, harness/src/model/array.rs, says), fault_effects (a fault
 #              that fires changes the run), and the trace digests
 #              that pin what every campaign's world does (snapshots). The
 #              rest of the workspace's tests (CLI, reports, features, the
@@ -68,7 +70,7 @@ tests() {
         provider)
             echo "--test-package vds-harness -- --test exercise -- the_default_suite_exercises" ;;
         environment)
-            echo "--test-package vds-sim --test-package vds-harness --test-package vds-conformance -- --lib --test exercise --test scenario_files --test fault_effects --test snapshots" ;;
+            echo "--test-package vds-sim --test-package vds-harness --test-package vds-conformance -- --lib --test exercise --test scenario_files --test fault_effects --test array_model --test snapshots" ;;
         toy)
             echo "--test-package vds-harness -- --test controls -- every_control_passes" ;;
     esac
