@@ -584,13 +584,27 @@ fn remove_portal(group: &str, op: &str) -> Step {
 
 /// Two groups on one target, one portal: adding it to both, moving it, then
 /// changing groups through pointers held across the deletion of the group
-/// and of its target; and the NULL-pointer cases of the CHAP methods.
+/// and of its target; the NULL-pointer cases of the CHAP methods; and the
+/// LUNs and logged-in initiators of a target that has both.
 fn portals_and_held_pointers(seed: u64) -> WorldConfig {
     let add = add_portal;
     let remove = remove_portal;
+    // t2 has LUNs and initiators logged in: its lists are not empty.
+    let array = ArrayConfig::new()
+        .target("t1")
+        .initial_target(InitialTarget {
+            name: "t2".into(),
+            groups: 0,
+            luns: 2,
+            initiators: vec![
+                "iqn.1991-05.com.example:host-a".into(),
+                "iqn.1991-05.com.example:host-b".into(),
+            ],
+        })
+        .portal("10.0.0.1", 3260);
     one(
         seed,
-        t1(),
+        array,
         FaultPlan::new(),
         vec![
             Step::cpg("t1", "op"),
@@ -682,6 +696,12 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
                 target: "t1".into(),
                 initiator: None,
                 secret: Some("s3cret-s3cret".into()),
+            },
+            Step::GetConnectedInitiators {
+                target: "t2".into(),
+            },
+            Step::QueryAssociatedLuns {
+                target: "t2".into(),
             },
             // g1 deleted, then changed through the pointer still held.
             Step::DeletePortalGroup {

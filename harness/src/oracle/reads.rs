@@ -3,8 +3,10 @@
 //! included). A list names only objects that were there
 //! (a target's own groups, a group's own portals) and leaves out none that
 //! was there throughout the call and that the provider knew of; properties
-//! are the object's own (its id, a target's names, a portal's address and a
-//! status it had; a group's tag is CPG-TAG-UNIQUE's). Stale views of deletions are
+//! are the object's own (its id, a target's names and a CHAP state it had,
+//! a portal's address and a status it had; a group's tag is
+//! CPG-TAG-UNIQUE's); a target's initiators and LUNs are its own, and a
+//! group's GetTarget is its own target. Stale views of deletions are
 //! CACHE-READS-MAY-BE-STALE's and CACHE-LEARNS-DELETIONS'.
 //!
 //! Everything here is read from the array's log and the step records; the
@@ -357,6 +359,69 @@ fn iscsi_name(h: &History, target: Id) -> Option<String> {
         })
 }
 
+/// GetConnectedInitiators and QueryAssociatedLuns: the target's own, each
+/// once, none left out (the array never changes either list).
+fn target_lists(h: &History, s: &StepRecord) -> Option<String> {
+    let target = s.object?;
+    let record = h
+        .out
+        .initial_array
+        .targets
+        .get(&target)
+        .or_else(|| h.out.array.targets.get(&target))?;
+    let (what, got, want): (&str, Vec<String>, Vec<String>) = match &s.seen {
+        Seen::Names(names) => (
+            "connected initiators",
+            names.clone(),
+            record.connected_initiators.clone(),
+        ),
+        Seen::Ids(ids) => (
+            "LUNs",
+            ids.iter().map(Id::to_string).collect(),
+            record.luns.iter().map(Id::to_string).collect(),
+        ),
+        _ => return None,
+    };
+    let (mut sorted_got, mut sorted_want) = (got.clone(), want.clone());
+    sorted_got.sort();
+    sorted_want.sort();
+    (sorted_got != sorted_want).then(|| {
+        format!(
+            "{} lists {what} {got:?}; the array's target {target} has {want:?}",
+            s.method
+        )
+    })
+}
+
+/// A group's GetTarget: a pointer to the group's own target.
+fn group_target(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Option<String> {
+    let want = *h.group_target.get(&s.object?)?;
+    (listed != [Some(want)]).then(|| {
+        format!(
+            "GetTarget of group {} hands back {listed:?}; the group's target is {want}",
+            s.object.unwrap_or_default()
+        )
+    })
+}
+
+/// Whether CHAP was on for `target` at some instant up to `t_us`, and off at some.
+fn chap_values(h: &History, target: Id, t_us: u128) -> Vec<bool> {
+    let mut values: Vec<bool> = Vec::new();
+    if let Some(t) = h.out.initial_array.targets.get(&target) {
+        values.push(t.chap_enabled);
+    }
+    for e in h.applied().filter(|e| e.t_us <= t_us) {
+        match &e.request {
+            ArrayRequest::CreateTarget { .. } if e.created == Some(target) => values.push(false),
+            ArrayRequest::SetSharedSecret {
+                target: t, secret, ..
+            } if *t == target => values.push(secret.as_ref().is_some_and(|s| !s.is_empty())),
+            _ => {}
+        }
+    }
+    values
+}
+
 /// What is wrong with a successful GetProperties, if anything.
 fn properties(h: &History, s: &StepRecord) -> Option<String> {
     let object = s.object?;
@@ -371,6 +436,13 @@ fn properties(h: &History, s: &StepRecord) -> Option<String> {
                 return Some(format!(
                     "target {object} reports iSCSI name {:?}, the array's is {name:?}",
                     p.pwszIscsiName
+                ));
+            }
+            let chap = chap_values(h, object, s.t_us);
+            if !chap.is_empty() && !chap.contains(&p.bChapEnabled) {
+                return Some(format!(
+                    "target {object} reports bChapEnabled {}, which it never had",
+                    p.bChapEnabled
                 ));
             }
             let names = friendly_names(h, object, s.t_us);
@@ -439,6 +511,9 @@ pub(super) fn reads_true(h: &History, j: &mut Judgement) {
                 Seen::Objects(listed),
             ) => subsystems(h, s, listed),
             (Method::SubSystemQueryPortals, Seen::Objects(listed)) => query_portals(h, listed),
+            (Method::PortalGroupGetTarget, Seen::Objects(listed)) => group_target(h, s, listed),
+            (Method::TargetGetConnectedInitiators, Seen::Names(_))
+            | (Method::TargetQueryAssociatedLuns, Seen::Ids(_)) => target_lists(h, s),
             (
                 Method::TargetGetProperties
                 | Method::PortalGroupGetProperties

@@ -74,6 +74,10 @@ pub enum Seen {
     Group(crate::props::VDS_ISCSI_PORTALGROUP_PROP),
     /// A portal's properties.
     Portal(crate::props::VDS_ISCSI_PORTAL_PROP),
+    /// A list of ids (QueryAssociatedLuns), in order.
+    Ids(Vec<VDS_OBJECT_ID>),
+    /// A list of names (GetConnectedInitiators), in order.
+    Names(Vec<String>),
 }
 
 /// Out-parameters the oracle reads ([`Seen`]); everything else is [`Seen::Nothing`].
@@ -115,8 +119,17 @@ impl Observe for crate::props::VDS_ISCSI_PORTAL_PROP {
 }
 
 impl Observe for () {}
-impl Observe for Vec<VDS_OBJECT_ID> {}
-impl Observe for Vec<String> {}
+impl Observe for Vec<VDS_OBJECT_ID> {
+    fn seen(&self) -> Seen {
+        Seen::Ids(self.clone())
+    }
+}
+
+impl Observe for Vec<String> {
+    fn seen(&self) -> Seen {
+        Seen::Names(self.clone())
+    }
+}
 
 /// What a client learns by asking a target handed back by Wait for its properties.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
