@@ -39,9 +39,10 @@ pub struct SuiteConfig {
     /// Wall time without progress of the simulator after which a run is
     /// declared stuck (a provider that blocks its thread). Default: the world's, 10 s.
     pub stuck_after: std::time::Duration,
-    /// Whether every check must be exercised on every engine the suite runs
-    /// (a check no run reached then fails the suite). Default true; choosing
-    /// campaigns with [`SuiteConfig::campaigns`] turns it off.
+    /// Whether every check must be exercised on every engine the suite runs,
+    /// wherever it applies (a check, cell or state no run reached makes the
+    /// suite inconclusive). Default true, whatever campaigns are chosen; a
+    /// run without it is partial and says so.
     pub require_exercise: bool,
     /// Runs made at once, each on a thread of its own. Reports are the same
     /// for any number. Default: the machine's cores.
@@ -86,14 +87,15 @@ impl SuiteConfig {
         self.engines = engines.to_vec();
         self
     }
-    /// Runs these campaigns only. A part of the suite need not exercise
-    /// every check, so this also stops requiring it.
+    /// Runs these campaigns only. Every check is still required unless
+    /// [`SuiteConfig::require_exercise`] says otherwise, so that a part of
+    /// the suite cannot pass a provider by testing nothing.
     pub fn campaigns(mut self, campaigns: Vec<&'static Campaign>) -> Self {
         self.campaigns = campaigns;
-        self.require_exercise = false;
         self
     }
-    /// Whether a check that no run exercised on an engine fails the suite.
+    /// Whether a check that no run exercised wherever it applies makes the
+    /// suite inconclusive; `false` makes the run partial.
     pub fn require_exercise(mut self, yes: bool) -> Self {
         self.require_exercise = yes;
         self
@@ -287,6 +289,13 @@ pub struct Tally {
     pub first_failure_after: Option<u64>,
 }
 
+/// How a provider process's hang reads in a run's error.
+const HANG: &str = "the provider hangs";
+
+/// After this many runs in a row in which a provider process hung, the
+/// suite stops.
+pub const HANGS_IN_A_ROW: u64 = 3;
+
 /// A check's verdict over the suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Verdict {
@@ -345,6 +354,9 @@ pub struct SuiteReport {
     /// reached, with the engine (empty unless the suite requires exercise).
     #[serde(skip)]
     pub unreached_states: Vec<(Method, oracle::State, EngineKind)>,
+    /// True when the suite did not require every check to be exercised
+    /// (`run --partial`, `sweep`): untested checks are then no verdict.
+    pub partial: bool,
 }
 
 impl SuiteReport {
@@ -482,6 +494,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
     let mut failures = Vec::new();
     let mut runs = 0;
     let mut stopped = None;
+    let mut hangs = 0;
     in_order(cfg, plan, &mut |i, outcome, judgement| {
         let Some(id) = &plan.get(i) else {
             return false;
@@ -508,6 +521,21 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
             passed,
         });
         if !passed && cfg.fail_fast {
+            return false;
+        }
+        // A provider process that hangs run after run costs the whole turn
+        // limit each time: after a few in a row the verdict is clear.
+        hangs = match &outcome.error {
+            Some(world::RunError::Provider { message, .. }) if message.contains(HANG) => hangs + 1,
+            _ => 0,
+        };
+        if hangs == HANGS_IN_A_ROW
+            && let Some(world::RunError::Provider { message, .. }) = &outcome.error
+        {
+            stopped = Some(format!(
+                "stopped after {runs} of {} runs: the provider hung in {HANGS_IN_A_ROW} runs in a row ({message}); fix that first",
+                plan.len()
+            ));
             return false;
         }
         if let Some(e @ world::RunError::Stuck { .. }) = &outcome.error {
@@ -537,6 +565,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         coverage,
         engines,
         unreached_states,
+        partial: !cfg.require_exercise,
     }
 }
 
@@ -738,6 +767,8 @@ pub fn run_scenarios(
                 .map(|(e, _)| e),
         ),
         unreached_states: Vec::new(),
+        // A scenario file names what it checks (its expectations).
+        partial: false,
     };
     (report, per_file)
 }

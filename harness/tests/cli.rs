@@ -59,9 +59,11 @@ fn assert_usage_error(out: &Out) -> &str {
     lines[0]
 }
 
+/// `N passed, N failed`, possibly followed by `, ...` (inconclusive, or
+/// untested in a partial run).
 fn is_counts_line(line: &str) -> Option<(u64, u64)> {
     let (p, f) = line.split_once(" passed, ")?;
-    let f = f.strip_suffix(" failed")?;
+    let f = f.split(',').next()?.strip_suffix(" failed")?;
     Some((p.parse().ok()?, f.parse().ok()?))
 }
 

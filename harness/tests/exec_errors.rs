@@ -160,3 +160,87 @@ fn the_cli_keeps_the_transcript_and_leaves_no_process_behind() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the CLI with `args`; returns its exit code and both streams.
+fn cli(args: &[&str]) -> (Option<i32>, String, String) {
+    let dir = std::env::temp_dir().join(format!("vds-exec-bounds-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_vds-harness"))
+        .args(args)
+        .arg("--artifacts")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_command_that_cannot_greet_the_harness_exits_2_with_its_cause() {
+    let script = std::env::temp_dir().join(format!("vds-bad-fault-{}.sh", std::process::id()));
+    std::fs::write(
+        &script,
+        "read x\necho '{\"type\":\"hello_ok\",\"protocol\":1,\"name\":\"x\",\"faults\":[\"telepathy\"]}'\nsleep 100\n",
+    )
+    .unwrap();
+    let bad_fault = format!("exec:sh {}", script.display());
+    let start = Instant::now();
+    for (provider, cause) in [
+        ("exec:no-such-provider-command", "not found"),
+        ("exec:no-such-provider-command", "exit status: 127"),
+        // A process writing without newlines is stopped at the line limit.
+        ("exec:cat /dev/zero", "a line longer than 1048576 bytes"),
+        ("exec:printf '\\377\\n'", "not UTF-8"),
+        (bad_fault.as_str(), "names the fault `telepathy`"),
+    ] {
+        let (code, stdout, stderr) = cli(&["run", "--provider", provider]);
+        assert_eq!(code, Some(2), "{provider}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("did not complete its handshake"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(cause), "{provider}: {stderr}");
+        assert!(stdout.is_empty(), "no run was made: {stdout}");
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+    let _ = std::fs::remove_file(&script);
+}
+
+#[test]
+fn a_provider_that_hangs_run_after_run_stops_the_suite() {
+    // Through a wrapper that does not `exec`: the provider is the wrapper's
+    // child, and must not outlive the run either.
+    let provider = format!("exec:sh -c '{} wrapped; true'", fixture("hang"));
+    let (code, stdout, _) = cli(&[
+        "run",
+        "--stuck-after",
+        "1",
+        "--jobs",
+        "1",
+        "--provider",
+        &provider,
+    ]);
+    assert_eq!(code, Some(1), "{stdout}");
+    let stopped = format!(
+        "stopped after {n} of 232 runs: the provider hung in {n} runs in a row",
+        n = vds_harness::suite::HANGS_IN_A_ROW
+    );
+    assert!(stdout.contains(&stopped), "{stdout}");
+    let left = Command::new("pgrep")
+        .args(["-f", "misbehave.py hang wrapped"])
+        .output();
+    if let Ok(left) = left {
+        assert!(
+            left.stdout.is_empty(),
+            "processes left: {}",
+            String::from_utf8_lossy(&left.stdout)
+        );
+    }
+}

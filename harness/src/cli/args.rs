@@ -188,10 +188,18 @@ pub fn factory_limited(
     stuck_after_secs: u64,
 ) -> Result<Arc<dyn ProviderFactory>, super::CliError> {
     match name.strip_prefix(crate::exec::EXEC_PREFIX) {
-        Some(command) if !command.trim().is_empty() => Ok(Arc::new(
-            crate::exec::ExecFactory::new(command)
-                .turn_limit(std::time::Duration::from_secs(stuck_after_secs)),
-        )),
+        Some(command) if !command.trim().is_empty() => {
+            let f = crate::exec::ExecFactory::new(command)
+                .turn_limit(std::time::Duration::from_secs(stuck_after_secs));
+            // A command that cannot even greet the harness would fail every
+            // run the same way: say why once, before any run (exit 2).
+            f.preflight().map_err(|why| {
+                super::CliError::Usage(format!(
+                    "the provider command `{command}` did not complete its handshake: {why}; expected a process that answers `hello` (docs/provider-protocol.md)"
+                ))
+            })?;
+            Ok(Arc::new(f))
+        }
         _ => factory(name),
     }
 }

@@ -9,6 +9,7 @@
 //! wakes the reader every [`TICK`]; only hang detection looks at it.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
@@ -20,6 +21,11 @@ use super::ExecError;
 /// At most this much of the process's standard error is kept.
 const STDERR_KEEP: usize = 64 * 1024;
 
+/// The longest protocol line a provider may write (bytes, without its end);
+/// a longer one ends the run (a process writing without newlines, such as
+/// `cat /dev/zero`, is stopped here instead of filling memory).
+pub(crate) const MAX_LINE: usize = 1024 * 1024;
+
 /// How often the ticker wakes a waiting reader.
 const TICK: Duration = Duration::from_millis(20);
 
@@ -29,6 +35,10 @@ enum Read1 {
     Line(String),
     /// End of output (or a read error).
     End,
+    /// A line longer than [`MAX_LINE`]; nothing more is read.
+    TooLong,
+    /// A line that is not UTF-8; nothing more is read.
+    NotUtf8,
     /// The ticker: some wall time passed.
     Tick,
 }
@@ -39,6 +49,10 @@ pub(crate) enum Got {
     Line(String),
     /// The output ended.
     End,
+    /// A line longer than [`MAX_LINE`].
+    TooLong,
+    /// A line that is not UTF-8.
+    NotUtf8,
     /// Nothing within the limit.
     Timeout,
 }
@@ -57,7 +71,10 @@ pub(crate) struct Child {
 impl Child {
     /// Starts `command` through the shell, its three streams piped.
     pub(crate) fn start(command: &str) -> Result<Self, ExecError> {
+        // A process group of its own, so that stopping it stops whatever
+        // it started too (a wrapper script's children).
         let mut process = Command::new("sh")
+            .process_group(0)
             .arg("-c")
             .arg(format!("exec {command}"))
             .stdin(Stdio::piped())
@@ -86,18 +103,22 @@ impl Child {
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
             loop {
-                let mut line = String::new();
-                match r.read_line(&mut line) {
-                    Ok(0) | Err(_) => {
-                        let _ = tx.send(Read1::End);
-                        return;
+                // Never more than one line's limit in memory.
+                let mut bytes = Vec::new();
+                let limit = MAX_LINE as u64 + 2;
+                let got = match (&mut r).take(limit).read_until(b'\n', &mut bytes) {
+                    Ok(0) | Err(_) => Read1::End,
+                    Ok(_) if bytes.len() > MAX_LINE + 1 && !bytes.ends_with(b"\n") => {
+                        Read1::TooLong
                     }
-                    Ok(_) => {
-                        let line = line.trim_end_matches(['\n', '\r']).to_string();
-                        if tx.send(Read1::Line(line)).is_err() {
-                            return;
-                        }
-                    }
+                    Ok(_) => match String::from_utf8(bytes) {
+                        Ok(line) => Read1::Line(line.trim_end_matches(['\n', '\r']).to_string()),
+                        Err(_) => Read1::NotUtf8,
+                    },
+                };
+                let last = !matches!(got, Read1::Line(_));
+                if tx.send(got).is_err() || last {
+                    return;
                 }
             }
         });
@@ -142,6 +163,8 @@ impl Child {
         loop {
             match self.lines.recv() {
                 Ok(Read1::Line(l)) => return Got::Line(l),
+                Ok(Read1::TooLong) => return Got::TooLong,
+                Ok(Read1::NotUtf8) => return Got::NotUtf8,
                 Ok(Read1::End) | Err(_) => return Got::End,
                 Ok(Read1::Tick) => {
                     vds_sim::runtime::beat();
@@ -165,9 +188,18 @@ impl Child {
         std::mem::take(&mut *self.stderr.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Closes its input, kills it and reaps it; says how it ended.
+    /// Closes its input, kills its process group and reaps it; says how it ended.
     pub(crate) fn stop(&mut self) -> String {
         self.stdin = None;
+        // Whatever the process started lives on in its group: kill that too.
+        let group = libc::pid_t::try_from(self.process.id()).unwrap_or(0);
+        if group > 0 {
+            // SAFETY: kill(2) with a negative pid signals the process group
+            // this harness created for the provider; it touches no memory.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
+        }
         if let Ok(Some(status)) = self.process.try_wait() {
             return status.to_string();
         }

@@ -42,6 +42,22 @@ pub enum ExecError {
         /// The limit.
         limit_ms: u128,
     },
+    /// A line longer than the protocol allows.
+    #[error(
+        "protocol line {line}: a line longer than {limit} bytes (expected one JSON message per line)"
+    )]
+    LineTooLong {
+        /// Where it started.
+        line: usize,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A line that is not UTF-8 text.
+    #[error("protocol line {line}: bytes that are not UTF-8 (expected one JSON message per line)")]
+    NotUtf8 {
+        /// The line.
+        line: usize,
+    },
     /// A line that is not a JSON message of the protocol.
     #[error("protocol line {line}: not a protocol message: {reason}")]
     Malformed {

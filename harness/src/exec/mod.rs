@@ -53,7 +53,7 @@ pub const EXEC_PREFIX: &str = "exec:";
 pub const DEFAULT_TURN_LIMIT: Duration = Duration::from_secs(10);
 
 /// Each fault kind with its protocol name.
-const FAULT_NAMES: [(ProviderFaultKind, &str); 3] = [
+pub(crate) const FAULT_NAMES: [(ProviderFaultKind, &str); 3] = [
     (ProviderFaultKind::CorruptCache, "cache_corruption"),
     (ProviderFaultKind::Restart, "restart"),
     (ProviderFaultKind::FailNextAllocation, "allocation_failure"),
@@ -75,7 +75,14 @@ pub struct ExecFactory {
 struct Handshake {
     cannot_take: &'static [ProviderFaultKind],
     declaration: Declaration,
+    /// Why the first handshake failed, with how the process ended and the
+    /// last lines of its standard error.
+    failure: Option<String>,
 }
+
+/// How many of a failed process's last standard-error lines a start-up
+/// error quotes.
+const STDERR_QUOTED: usize = 5;
 
 impl std::fmt::Debug for ExecFactory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -108,6 +115,14 @@ impl ExecFactory {
     /// The command it runs.
     pub fn command(&self) -> &str {
         &self.command
+    }
+
+    /// Starts a process and completes one handshake, before any run: a
+    /// command that cannot start, exits, or answers `hello` wrongly is an
+    /// error naming the protocol failure, how the process ended and the
+    /// last lines of its standard error.
+    pub fn preflight(&self) -> Result<(), String> {
+        self.handshake().failure.clone().map_or(Ok(()), Err)
     }
 }
 
@@ -153,7 +168,26 @@ impl ExecFactory {
             );
             let can = probe.faults();
             let declaration = probe.declaration();
-            probe.end();
+            let end = probe.end();
+            let failure = end.failure.map(|why| {
+                let ended = end
+                    .transcript
+                    .iter()
+                    .find_map(|l| l.strip_prefix("# the provider process: "))
+                    .map(|s| format!("; the process: {s}"))
+                    .unwrap_or_default();
+                let stderr: Vec<&str> = end
+                    .transcript
+                    .iter()
+                    .filter_map(|l| l.strip_prefix("# stderr: "))
+                    .collect();
+                let tail = &stderr[stderr.len().saturating_sub(STDERR_QUOTED)..];
+                let quoted = match tail {
+                    [] => String::new(),
+                    lines => format!("; its standard error ends: {}", lines.join(" | ")),
+                };
+                format!("{why}{ended}{quoted}")
+            });
             let list: Vec<ProviderFaultKind> = FAULT_NAMES
                 .iter()
                 .filter(|(_, name)| !can.iter().any(|c| c == name))
@@ -162,6 +196,7 @@ impl ExecFactory {
             Handshake {
                 cannot_take: Box::leak(list.into_boxed_slice()),
                 declaration,
+                failure,
             }
         })
     }

@@ -317,6 +317,11 @@ impl Session {
             let got = match child.read(left) {
                 Got::Line(l) => l,
                 Got::End => return Err(ExecError::Exited { line }),
+                Got::TooLong => {
+                    let limit = super::child::MAX_LINE;
+                    return Err(ExecError::LineTooLong { line, limit });
+                }
+                Got::NotUtf8 => return Err(ExecError::NotUtf8 { line }),
                 Got::Timeout => {
                     let limit_ms = self.turn_limit.as_millis();
                     return Err(ExecError::NoAnswer { line, limit_ms });
@@ -350,6 +355,17 @@ impl Session {
                 refresh_alongside,
                 ..
             } => match opened {
+                Opened::Hello
+                    if let Some(unknown) = faults
+                        .iter()
+                        .find(|f| !super::FAULT_NAMES.iter().any(|(_, n)| n == f)) =>
+                {
+                    let known: Vec<&str> = super::FAULT_NAMES.iter().map(|(_, n)| *n).collect();
+                    violation(format!(
+                        "`hello_ok` names the fault `{unknown}`; expected some of {}",
+                        known.join(", ")
+                    ))
+                }
                 Opened::Hello if protocol == PROTOCOL_VERSION => {
                     let declaration = Declaration::default()
                         .lock_domain(lock_domain)

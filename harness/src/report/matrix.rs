@@ -88,9 +88,18 @@ pub fn matrix(report: &SuiteReport) -> String {
     // The state table counts as one more inconclusive item when a cell is unreached.
     let (passed, failed, inconclusive) = report.counts();
     let inconclusive = inconclusive + usize::from(!report.unreached_states.is_empty());
-    match inconclusive {
-        0 => writeln!(s, "{passed} passed, {failed} failed"),
-        n => writeln!(s, "{passed} passed, {failed} failed, {n} inconclusive"),
+    let untested = report
+        .tallies
+        .values()
+        .filter(|t| t.verdict() == Verdict::Untested)
+        .count();
+    match (inconclusive, report.partial) {
+        (0, false) => writeln!(s, "{passed} passed, {failed} failed"),
+        (n, false) => writeln!(s, "{passed} passed, {failed} failed, {n} inconclusive"),
+        (_, true) => writeln!(
+            s,
+            "{passed} passed, {failed} failed, {untested} untested: partial (coverage not required)"
+        ),
     }
     .expect("writing to a String");
     s
