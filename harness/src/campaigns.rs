@@ -330,19 +330,46 @@ fn deleted_during_operation(seed: u64) -> WorldConfig {
     )
 }
 
+/// A second operation started on a target while the first is in flight,
+/// for every method that takes the target's lock, each first and second:
+/// the first is looked at after the second returned, so that a provider
+/// that let both run shows it (BUSY-IN-DOMAIN).
 fn back_to_back(seed: u64) -> WorldConfig {
-    one(
-        seed,
-        t1(),
-        FaultPlan::new(),
+    // `first` and then `second` at once; then whether `first` still ran.
+    fn overlap(first: Step, second: Step) -> Vec<Step> {
         vec![
-            Step::cpg("t1", "op1"),
-            Step::cpg("t1", "op2"),
+            first,
+            second,
             Step::query_status("op1"),
             Step::wait("op1"),
             Step::wait("op2"),
-        ],
-    )
+        ]
+    }
+    let delete_group = |g: &str, op: &str| Step::DeletePortalGroup {
+        group: g.into(),
+        bind: op.into(),
+    };
+    let mut steps = overlap(Step::cpg("t1", "op1"), Step::cpg("t1", "op2"));
+    // Groups to work on, made one at a time.
+    for g in ["g1", "g2"] {
+        steps.extend([Step::cpg("t1", "op"), Step::wait_as("op", g)]);
+    }
+    steps.extend(overlap(Step::cpg("t1", "op1"), add_portal("g1", "op2")));
+    // g1 holds the portal from here on, so that RemovePortal has work.
+    steps.extend(overlap(add_portal("g1", "op1"), delete_group("g2", "op2")));
+    steps.extend(overlap(Step::cpg("t1", "op1"), remove_portal("g1", "op2")));
+    steps.extend(overlap(remove_portal("g1", "op1"), Step::cpg("t1", "op2")));
+    steps.extend(overlap(delete_group("g2", "op1"), add_portal("g1", "op2")));
+    steps.extend(overlap(
+        Step::cpg("t2", "op1"),
+        Step::DeleteTarget {
+            target: "t2".into(),
+            bind: "op2".into(),
+        },
+    ));
+    // Room for every group made here, so that no CreatePortalGroup is
+    // answered at the limit without taking the lock.
+    one(seed, t1().group_limit(8), FaultPlan::new(), steps)
 }
 
 fn concurrent_clients(seed: u64) -> WorldConfig {
@@ -935,7 +962,7 @@ pub const CAMPAIGNS: &[Campaign] = &[
     },
     Campaign {
         name: "back-to-back",
-        about: "a second CreatePortalGroup while the first is in flight",
+        about: "a second operation on a target while the first is in flight (CreatePortalGroup, AddPortal, RemovePortal, both Deletes)",
         build: back_to_back,
     },
     Campaign {

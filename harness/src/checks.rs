@@ -279,8 +279,14 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
         | R::CpgAlreadyExists
         | R::CpgLimit
         | R::CpgLinearizable
-        | R::CpgTagUnique
-        | R::BusyInDomain => &[Method::TargetCreatePortalGroup],
+        | R::CpgTagUnique => &[Method::TargetCreatePortalGroup],
+        R::BusyInDomain => &[
+            Method::TargetCreatePortalGroup,
+            Method::TargetDelete,
+            Method::PortalGroupAddPortal,
+            Method::PortalGroupRemovePortal,
+            Method::PortalGroupDelete,
+        ],
         R::WaitFailureNullPointers
         | R::WaitFailureOutputType
         | R::OutputTypeMatchesOperation
