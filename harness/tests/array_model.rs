@@ -223,3 +223,27 @@ fn random_request_sequences_are_answered_as_the_model_says() {
         refusals.len()
     );
 }
+
+/// docs/array-protocol.md names every request, answer and refusal the
+/// protocol's schema allows (the schema is checked against real transcripts
+/// by `exec_protocol_schema.rs`).
+#[test]
+fn the_array_protocol_page_names_every_message() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let page = std::fs::read_to_string(root.join("docs/array-protocol.md")).unwrap();
+    let schema = std::fs::read_to_string(root.join("docs/provider-protocol.schema.json")).unwrap();
+    let mut named = 0;
+    for key in ["\"op\": { \"enum\": [", "\"error\": { \"enum\": [", "\"reply\": { \"enum\": ["] {
+        let at = schema.find(key).unwrap_or_else(|| panic!("the schema has no {key}")) + key.len();
+        let list = &schema[at..at + schema[at..].find(']').unwrap()];
+        for name in list.split(',').map(|n| n.trim().trim_matches('"')) {
+            let shown = [format!("`{name}`"), format!("\"{name}\""), format!("`{name},")];
+            assert!(
+                shown.iter().any(|s| page.contains(s.as_str())),
+                "docs/array-protocol.md does not name `{name}`"
+            );
+            named += 1;
+        }
+    }
+    assert_eq!(named, 14 + 7 + 6);
+}
