@@ -5,7 +5,7 @@
 //! No schema crate is in the dependency tree, so this file holds a small
 //! validator of the subset of JSON Schema the file uses (`$ref` to local
 //! `$defs`, `type`, `const`, `enum`, `properties`, `required`,
-//! `additionalProperties: false`, `items`, `minimum`, `oneOf`); any other
+//! `additionalProperties: false`, `items`, `minimum`, `maximum`, `oneOf`); any other
 //! keyword in the schema fails the test, so the subset cannot drift.
 
 use std::collections::BTreeSet;
@@ -31,6 +31,7 @@ const KNOWN: &[&str] = &[
     "additionalProperties",
     "items",
     "minimum",
+    "maximum",
     "oneOf",
 ];
 
@@ -94,6 +95,11 @@ fn validate(root: &Value, s: &Value, v: &Value, at: &str) -> Result<(), String> 
     if let Some(min) = s.get("minimum").and_then(Value::as_f64) {
         if v.as_f64().is_some_and(|x| x < min) {
             return Err(format!("{at}: {v} is below {min}"));
+        }
+    }
+    if let Some(max) = s.get("maximum").and_then(Value::as_u64) {
+        if v.is_number() && v.as_u64().is_none_or(|x| x > max) {
+            return Err(format!("{at}: {v} is above {max} or not a whole number"));
         }
     }
     if let Some(o) = v.as_object() {
