@@ -4,6 +4,10 @@
 # every K-th included mutant judged by the default `vds-harness run`.
 #
 #   scripts/python-mutation/run.sh [K]      # default K=2 (every 2nd mutant)
+#   PYMUT_ONLY=ids.txt scripts/python-mutation/run.sh [K]
+#                                           # only the sample's mutants named in
+#                                           # ids.txt (one id a line), e.g. an
+#                                           # earlier run's survivors, judged again
 #
 # Work happens in $PYMUT_DIR (default target/python-mutation): a venv with
 # mutmut 2.5.1, the mutants, and results.jsonl (one line per mutant: its
@@ -31,6 +35,9 @@ k = int(sys.argv[1])
 # Every k-th included mutant, in generation order; none fails to import.
 sample = [m for m in json.load(open("mutants.json")) if not m["excluded"]][::k]
 sample = [m for m in sample if m["viable"]]
+if os.environ.get("PYMUT_ONLY"):
+    only = set(open(os.environ["PYMUT_ONLY"]).read().split())
+    sample = [m for m in sample if m["id"] in only]
 done = set()
 if os.path.exists("results.jsonl"):
     done = {json.loads(l)["id"] for l in open("results.jsonl")}
