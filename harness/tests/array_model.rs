@@ -233,11 +233,22 @@ fn the_array_protocol_page_names_every_message() {
     let page = std::fs::read_to_string(root.join("docs/array-protocol.md")).unwrap();
     let schema = std::fs::read_to_string(root.join("docs/provider-protocol.schema.json")).unwrap();
     let mut named = 0;
-    for key in ["\"op\": { \"enum\": [", "\"error\": { \"enum\": [", "\"reply\": { \"enum\": ["] {
-        let at = schema.find(key).unwrap_or_else(|| panic!("the schema has no {key}")) + key.len();
+    for key in [
+        "\"op\": { \"enum\": [",
+        "\"error\": { \"enum\": [",
+        "\"reply\": { \"enum\": [",
+    ] {
+        let at = schema
+            .find(key)
+            .unwrap_or_else(|| panic!("the schema has no {key}"))
+            + key.len();
         let list = &schema[at..at + schema[at..].find(']').unwrap()];
         for name in list.split(',').map(|n| n.trim().trim_matches('"')) {
-            let shown = [format!("`{name}`"), format!("\"{name}\""), format!("`{name},")];
+            let shown = [
+                format!("`{name}`"),
+                format!("\"{name}\""),
+                format!("`{name},"),
+            ];
             assert!(
                 shown.iter().any(|s| page.contains(s.as_str())),
                 "docs/array-protocol.md does not name `{name}`"

@@ -516,6 +516,37 @@ fn a_closed_pipe_ends_output_quietly() {
 }
 
 #[test]
+fn closed_streams_never_change_the_verdict_or_lose_files() {
+    use std::process::Stdio;
+    let dir = scratch("closed-streams");
+    let junit = dir.join("junit.xml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vds-harness"))
+        .args([
+            "sweep",
+            "--seeds",
+            "20",
+            "--provider",
+            "mutant:duplicate-tags",
+            "--junit",
+        ])
+        .arg(&junit)
+        .arg("--artifacts")
+        .arg(dir.join("artifacts"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Both readers go away before a byte is read: every write fails.
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "the violations' exit status");
+    assert!(junit.is_file(), "the JUnit file is written");
+    let kept = std::fs::read_dir(dir.join("artifacts")).unwrap().count();
+    assert!(kept > 0, "the failing runs' artifacts are written");
+}
+
+#[test]
 fn messages_say_what_was_expected_once() {
     let line = usage_line(harness(&["run", "--seeds", "-5"]));
     assert!(

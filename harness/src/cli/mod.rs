@@ -24,6 +24,12 @@ macro_rules! outln {
     ($($t:tt)*) => { $crate::cli::write_out(format_args!("{}\n", format_args!($($t)*))) };
 }
 
+/// `eprintln!` that never panics: a closed standard error (a pipe whose
+/// reader went away) must not change the verdict or lose files.
+macro_rules! errln {
+    ($($t:tt)*) => { $crate::cli::write_err(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 mod args;
 mod bench;
 mod explain;
@@ -143,6 +149,11 @@ pub fn write_out(args: std::fmt::Arguments<'_>) {
     }
 }
 
+/// Writes to standard error, ignoring a closed stream (see `errln!`).
+pub fn write_err(args: std::fmt::Arguments<'_>) {
+    let _ = std::io::stderr().lock().write_fmt(args);
+}
+
 /// Runs the command line in `args` (the first item is the program name) and
 /// returns the exit status. Prints to standard output and standard error.
 pub fn run_args<I, T>(args: I) -> u8
@@ -173,11 +184,11 @@ where
         Ok(Err(CliError::Violations)) => EXIT_VIOLATIONS,
         Ok(Err(CliError::Inconclusive)) => EXIT_INCONCLUSIVE,
         Ok(Err(CliError::Usage(msg))) => {
-            eprintln!("error: {}", one_line(&msg));
+            errln!("error: {}", one_line(&msg));
             EXIT_USAGE
         }
         Err(_) => {
-            eprintln!("error: {}", panic::describe_last());
+            errln!("error: {}", panic::describe_last());
             EXIT_VIOLATIONS
         }
     }
@@ -258,7 +269,7 @@ fn clap_error(e: clap::Error, args: &[std::ffi::OsString]) -> u8 {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             let names: Vec<&str> = names.into_iter().filter(|n| *n != "help").collect();
-            eprintln!(
+            errln!(
                 "error: a subcommand is required; expected one of {} (see `{help}`)",
                 names.join(", ")
             );
@@ -279,9 +290,9 @@ fn clap_error(e: clap::Error, args: &[std::ffi::OsString]) -> u8 {
             let body = joined.strip_prefix("error: ").unwrap_or(&joined);
             // One pointer to more help: the message's own, if it has one.
             if body.contains("(see `") {
-                eprintln!("error: {body}");
+                errln!("error: {body}");
             } else {
-                eprintln!("error: {body} (see `{help}`)");
+                errln!("error: {body} (see `{help}`)");
             }
             EXIT_USAGE
         }

@@ -60,7 +60,7 @@ impl ProgressBar {
             let tenth = done * 10 / self.total;
             if tenth > self.last_tenth {
                 self.last_tenth = tenth;
-                eprintln!(
+                errln!(
                     "{}: {done}/{} runs ({}%), {} failed",
                     self.label,
                     self.total,

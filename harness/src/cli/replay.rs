@@ -122,12 +122,12 @@ pub fn replay(a: &ReplayArgs) -> CliResult {
     panic::set_current(None);
     out!("{}", first.trace_text());
     if findings.is_empty() {
-        eprintln!("replay: {what}: passed");
+        errln!("replay: {what}: passed");
         Ok(())
     } else {
-        eprintln!("replay: {what}: {} finding(s)", findings.len());
+        errln!("replay: {what}: {} finding(s)", findings.len());
         for f in &findings {
-            eprintln!("  {f}");
+            errln!("  {f}");
         }
         Err(CliError::Violations)
     }

@@ -402,7 +402,7 @@ pub(super) fn finish(
         };
     }
     for msg in &io_errors {
-        eprintln!("error: {msg}");
+        errln!("error: {msg}");
     }
     Err(verdict_error(report))
 }

@@ -26,6 +26,9 @@ const STDERR_KEEP: usize = 64 * 1024;
 /// `cat /dev/zero`, is stopped here instead of filling memory).
 pub(crate) const MAX_LINE: usize = 1024 * 1024;
 
+/// How long a stopped process's standard error is given to close.
+const STDERR_DRAIN: Duration = Duration::from_millis(500);
+
 /// How often the ticker wakes a waiting reader.
 const TICK: Duration = Duration::from_millis(20);
 
@@ -64,6 +67,11 @@ pub(crate) struct Child {
     stdin: Option<Sender<String>>,
     lines: Receiver<Read1>,
     stderr: Arc<Mutex<String>>,
+    /// How it ended, once stopped (a stopped process is not signalled again:
+    /// its process group id may belong to another by then).
+    ended: Option<String>,
+    /// The thread reading standard error (it ends when the stream closes).
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
     /// Wall milliseconds since the process started, kept by the ticker.
     wall_ms: Arc<AtomicU64>,
 }
@@ -123,9 +131,10 @@ impl Child {
             }
         });
         let stderr = Arc::new(Mutex::new(String::new()));
+        let mut stderr_reader = None;
         if let Some(mut err) = process.stderr.take() {
             let keep = stderr.clone();
-            std::thread::spawn(move || {
+            stderr_reader = Some(std::thread::spawn(move || {
                 let mut buf = [0u8; 4096];
                 while let Ok(n @ 1..) = err.read(&mut buf) {
                     let mut k = keep.lock().unwrap_or_else(|e| e.into_inner());
@@ -133,7 +142,7 @@ impl Child {
                         k.push_str(&String::from_utf8_lossy(&buf[..n]));
                     }
                 }
-            });
+            }));
         }
         let stdin = process.stdin.take().map(writer);
         Ok(Self {
@@ -141,6 +150,8 @@ impl Child {
             stdin,
             lines,
             stderr,
+            stderr_reader,
+            ended: None,
             wall_ms,
         })
     }
@@ -190,6 +201,9 @@ impl Child {
 
     /// Closes its input, kills its process group and reaps it; says how it ended.
     pub(crate) fn stop(&mut self) -> String {
+        if let Some(ended) = &self.ended {
+            return ended.clone();
+        }
         self.stdin = None;
         // Whatever the process started lives on in its group: kill that too.
         let group = libc::pid_t::try_from(self.process.id()).unwrap_or(0);
@@ -200,13 +214,30 @@ impl Child {
                 libc::kill(-group, libc::SIGKILL);
             }
         }
-        if let Ok(Some(status)) = self.process.try_wait() {
-            return status.to_string();
-        }
-        let _ = self.process.kill();
-        match self.process.wait() {
-            Ok(status) => format!("killed by the harness ({status})"),
-            Err(e) => format!("could not be reaped: {e}"),
+        let ended = if let Ok(Some(status)) = self.process.try_wait() {
+            status.to_string()
+        } else {
+            let _ = self.process.kill();
+            match self.process.wait() {
+                Ok(status) => format!("killed by the harness ({status})"),
+                Err(e) => format!("could not be reaped: {e}"),
+            }
+        };
+        self.drain_stderr();
+        self.ended = Some(ended.clone());
+        ended
+    }
+
+    /// Gives the standard-error reader a moment to take in what a process
+    /// that is gone wrote last (its reason for failing, often), without
+    /// waiting on a stream something else may still hold open.
+    fn drain_stderr(&mut self) {
+        let Some(reader) = self.stderr_reader.take() else {
+            return;
+        };
+        let start = Instant::now();
+        while !reader.is_finished() && start.elapsed() < STDERR_DRAIN {
+            std::thread::sleep(Duration::from_millis(2));
         }
     }
 }

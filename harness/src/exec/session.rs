@@ -249,15 +249,18 @@ impl Session {
         g.pending.clear();
         let mut transcript = g.transcript.clone();
         if let Some(mut child) = g.child.take() {
-            let stderr = child.take_stderr();
-            if g.failure.is_none() {
+            let stderr = if g.failure.is_none() {
+                let stderr = child.take_stderr();
                 let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
                 pool.push(child);
                 transcript.push("# the provider process: kept for the next run".to_string());
+                stderr
             } else {
+                // Stopped first, so that its last words are in.
                 let status = child.stop();
                 transcript.push(format!("# the provider process: {status}"));
-            }
+                child.take_stderr()
+            };
             for l in stderr.lines() {
                 transcript.push(format!("# stderr: {l}"));
             }

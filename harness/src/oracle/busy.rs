@@ -144,30 +144,58 @@ pub(super) fn busy_refusals(h: &History, j: &mut Judgement) {
     }
 }
 
-/// Evidence that `first` still ran when `second` returned: it ended with
-/// S_OK (so its end came from the array's reply to its request), and the
-/// array applied that request only after `second` had returned, with no
-/// other call asking for the same change. The seq of the Wait that showed
-/// the end.
-fn applied_after(h: &History, first: &super::Op, second: &StepRecord) -> Option<usize> {
-    let req = super::history::request_of(first.call)?;
-    let end = first
-        .waits()
-        .find(|w| w.hr.succeeded() && w.hr_result == Some(HResult::S_OK))?;
-    let rivals = h
-        .calls
-        .iter()
-        .filter(|o| super::history::request_of(o).as_ref() == Some(&req))
-        .count();
-    let applied = h
-        .applied()
-        .find(|e| !e.direct && e.request == req && e.t_us >= first.call.t_call_us)?;
-    (rivals == 1 && applied.t_us > second.t_us && applied.t_us <= end.t_us)
-        .then_some(end.seq_return)
+/// The array's log indexed by request, and how many calls asked for each
+/// request: built once a run, so that evidence is a lookup, not a scan.
+struct Requests<'h> {
+    /// Successful applications through a provider, by request, in order.
+    applied: std::collections::BTreeMap<String, Vec<&'h vds_sim::array::ArrayEvent>>,
+    /// How many calls asked for each request.
+    asked: std::collections::BTreeMap<String, usize>,
+}
+
+/// A request as a map key (`ArrayRequest` has no order of its own).
+fn key(req: &vds_sim::array::ArrayRequest) -> String {
+    serde_json::to_string(req).unwrap_or_default()
+}
+
+impl<'h> Requests<'h> {
+    fn new(h: &'h History) -> Self {
+        let mut applied: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+        for e in h.applied().filter(|e| !e.direct) {
+            applied.entry(key(&e.request)).or_default().push(e);
+        }
+        let mut asked: std::collections::BTreeMap<String, usize> = Default::default();
+        for req in h.calls.iter().filter_map(|c| super::history::request_of(c)) {
+            *asked.entry(key(&req)).or_default() += 1;
+        }
+        Self { applied, asked }
+    }
+
+    /// Evidence that `first` still ran when `second` returned: it ended with
+    /// S_OK (so its end came from the array's reply to its request), and the
+    /// array applied that request only after `second` had returned, with no
+    /// other call asking for the same change. The seq of the Wait that showed
+    /// the end.
+    fn applied_after(&self, first: &super::Op, second: &StepRecord) -> Option<usize> {
+        let req = key(&super::history::request_of(first.call)?);
+        let end = first
+            .waits()
+            .find(|w| w.hr.succeeded() && w.hr_result == Some(HResult::S_OK))?;
+        let rivals = self.asked.get(&req).copied().unwrap_or(0);
+        let applied = self
+            .applied
+            .get(&req)?
+            .iter()
+            .find(|e| e.t_us >= first.call.t_call_us)?;
+        (rivals == 1 && applied.t_us > second.t_us && applied.t_us <= end.t_us)
+            .then_some(end.seq_return)
+    }
 }
 
 /// BUSY-IN-DOMAIN (see the module). Exercised wherever an operation was
 /// accepted after another of its domain and the first was looked at after.
+/// Only pairs whose windows overlap are looked at: a second operation
+/// called after the first's last follow-up returned can show nothing.
 pub(super) fn busy_in_domain(h: &History, j: &mut Judgement) {
     let rule = RuleId::BusyInDomain;
     let d = h.out.declaration;
@@ -178,15 +206,35 @@ pub(super) fn busy_in_domain(h: &History, j: &mut Judgement) {
     {
         j.hit_at(rule, c);
     }
-    for first in h.ops.iter().filter(|o| o.call.hr == HResult::S_OK) {
-        let Some(lock) = held_by(h, d, first.call) else {
+    let held: Vec<Option<Lock>> = h
+        .ops
+        .iter()
+        .map(|o| {
+            (o.call.hr == HResult::S_OK)
+                .then(|| held_by(h, d, o.call))
+                .flatten()
+        })
+        .collect();
+    let requests = Requests::new(h);
+    for (i, first) in h.ops.iter().enumerate() {
+        let Some(lock) = held[i] else {
             continue;
         };
-        for second in h.ops.iter().filter(|o| {
-            o.call.hr == HResult::S_OK
-                && o.call.seq_call > first.call.seq_return
-                && held_by(h, d, o.call) == Some(lock)
-        }) {
+        let Some(last_look) = first.follow.iter().map(|s| s.seq_return).max() else {
+            continue;
+        };
+        // `h.ops` is in call order: the candidates were called after the
+        // first returned and before its last follow-up returned.
+        let from = h
+            .ops
+            .partition_point(|o| o.call.seq_call <= first.call.seq_return);
+        for (k, second) in h.ops.iter().enumerate().skip(from) {
+            if second.call.seq_call >= last_look {
+                break;
+            }
+            if held[k] != Some(lock) {
+                continue;
+            }
             let still_pending = first
                 .follow
                 .iter()
@@ -196,7 +244,7 @@ pub(super) fn busy_in_domain(h: &History, j: &mut Judgement) {
                         && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING)
                 })
                 .map(|q| q.seq_return)
-                .or_else(|| applied_after(h, first, second.call));
+                .or_else(|| requests.applied_after(first, second.call));
             if let Some(q) = still_pending {
                 j.fail(
                     rule,

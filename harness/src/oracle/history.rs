@@ -80,6 +80,46 @@ pub struct History<'a> {
     pub faults: Vec<FaultFired>,
     /// Which target each portal group belongs (or belonged) to.
     pub group_target: BTreeMap<VDS_OBJECT_ID, VDS_OBJECT_ID>,
+    /// When each portal group came to be on the array (`None`: it was
+    /// there at the start) and when it was deleted, itself or with its
+    /// target: one pass over the log, so that asking is not a scan.
+    group_life: BTreeMap<VDS_OBJECT_ID, (Option<u128>, Option<u128>)>,
+    /// The indices in `ops` of the operations each (method, object) started,
+    /// in call order: judges ask about one object's operations, not all.
+    ops_on: BTreeMap<(Method, VDS_OBJECT_ID), Vec<usize>>,
+}
+
+/// Each portal group's life on the array, from its log (see `History::group_life`).
+fn group_lives(out: &RunOutcome) -> BTreeMap<VDS_OBJECT_ID, (Option<u128>, Option<u128>)> {
+    let mut life = BTreeMap::new();
+    let mut alive: BTreeMap<VDS_OBJECT_ID, Vec<VDS_OBJECT_ID>> = BTreeMap::new();
+    for g in out.initial_array.groups.values() {
+        life.insert(g.id, (None, None));
+        alive.entry(g.target).or_default().push(g.id);
+    }
+    for e in out.array_log.iter().filter(|e| e.error.is_none()) {
+        let mut died = |g: VDS_OBJECT_ID| {
+            if let Some((_, end)) = life.get_mut(&g) {
+                end.get_or_insert(e.t_us);
+            }
+        };
+        match &e.request {
+            ArrayRequest::CreatePortalGroup { target } => {
+                if let Some(id) = e.created {
+                    life.insert(id, (Some(e.t_us), None));
+                    alive.entry(*target).or_default().push(id);
+                }
+            }
+            ArrayRequest::DeletePortalGroup { group } => died(*group),
+            ArrayRequest::DeleteTarget { target } => {
+                for g in alive.remove(target).unwrap_or_default() {
+                    died(g);
+                }
+            }
+            _ => {}
+        }
+    }
+    life
 }
 
 impl<'a> History<'a> {
@@ -104,6 +144,12 @@ impl<'a> History<'a> {
             }
         }
         ops.sort_by_key(|op| op.call.seq_call);
+        let mut ops_on: BTreeMap<(Method, VDS_OBJECT_ID), Vec<usize>> = BTreeMap::new();
+        for (i, op) in ops.iter().enumerate() {
+            if let Some(object) = op.call.object {
+                ops_on.entry((op.call.method, object)).or_default().push(i);
+            }
+        }
         let faults = out
             .trace
             .iter()
@@ -140,6 +186,8 @@ impl<'a> History<'a> {
             ops,
             faults,
             group_target,
+            group_life: group_lives(out),
+            ops_on,
         }
     }
 
@@ -256,21 +304,28 @@ impl<'a> History<'a> {
         t
     }
 
+    /// The operations `method` started on `object`, in call order.
+    pub fn ops_on(&self, method: Method, object: VDS_OBJECT_ID) -> impl Iterator<Item = &Op<'a>> {
+        self.ops_on
+            .get(&(method, object))
+            .into_iter()
+            .flatten()
+            .map(|i| &self.ops[*i])
+    }
+
+    /// True when `group` existed on the array at some instant up to `t_us`.
+    pub fn group_existed_by(&self, group: VDS_OBJECT_ID, t_us: u128) -> bool {
+        self.group_life.get(&group).is_some_and(|(born, died)| {
+            let born = born.unwrap_or(0);
+            born <= t_us && died.is_none_or(|d| d > born)
+        })
+    }
+
     /// True when `group` existed on the array at time `t_us`.
     pub fn group_existed_at(&self, group: VDS_OBJECT_ID, t_us: u128) -> bool {
-        let Some(target) = self.group_target.get(&group) else {
-            return false;
-        };
-        let mut alive = self.out.initial_array.groups.contains_key(&group);
-        for e in self.applied().filter(|e| e.t_us <= t_us) {
-            match &e.request {
-                ArrayRequest::CreatePortalGroup { .. } if e.created == Some(group) => alive = true,
-                ArrayRequest::DeletePortalGroup { group: g } if *g == group => alive = false,
-                ArrayRequest::DeleteTarget { target: t } if t == target => alive = false,
-                _ => {}
-            }
-        }
-        alive
+        self.group_life.get(&group).is_some_and(|(born, died)| {
+            born.is_none_or(|b| b <= t_us) && died.is_none_or(|d| d > t_us)
+        })
     }
 }
 

@@ -37,10 +37,12 @@ fn history_until(h: &History, t_us: u128) -> Vec<u128> {
 /// run at some instant of `s` (called before `s` returned, not seen over
 /// before `s` was called).
 fn change_in_flight(h: &History, s: &StepRecord, methods: &[Method], object: Id) -> bool {
-    h.ops.iter().any(|op| {
-        methods.contains(&op.call.method)
-            && op.call.object == Some(object)
-            && op.call.seq_call < s.seq_return
+    let called_before = |m: &Method| {
+        h.ops_on(*m, object)
+            .take_while(|op| op.call.seq_call < s.seq_return)
+    };
+    methods.iter().flat_map(called_before).any(|op| {
+        op.call.seq_call < s.seq_return
             && !op.follow.iter().any(|f| {
                 f.seq_return < s.seq_call
                     && f.hr.succeeded()
@@ -54,9 +56,11 @@ fn change_in_flight(h: &History, s: &StepRecord, methods: &[Method], object: Id)
 /// before `s` was called; for Wait-revealed objects, `product` is the object
 /// handed back.
 fn seen_done(h: &History, s: &StepRecord, method: Method, object: Option<Id>) -> Vec<Option<Id>> {
-    h.ops
-        .iter()
-        .filter(|op| op.call.method == method && (object.is_none() || op.call.object == object))
+    let ops: Box<dyn Iterator<Item = &super::Op>> = match object {
+        Some(o) => Box::new(h.ops_on(method, o)),
+        None => Box::new(h.ops.iter().filter(move |op| op.call.method == method)),
+    };
+    ops.take_while(|op| op.call.seq_call < s.seq_call)
         .filter_map(|op| {
             op.waits().find(|w| {
                 w.seq_return < s.seq_call && w.hr.succeeded() && w.hr_result == Some(HResult::S_OK)
@@ -80,14 +84,16 @@ pub(super) fn ended_ok_before(
     object: Id,
     which: impl Fn(&StepRecord) -> bool,
 ) -> bool {
-    h.ops.iter().any(|op| {
-        op.call.method == method
-            && op.call.object == Some(object)
-            && which(op.call)
-            && op.waits().any(|w| {
-                w.seq_return < s.seq_call && w.hr.succeeded() && w.hr_result == Some(HResult::S_OK)
-            })
-    })
+    let ops = h.ops_on(method, object);
+    ops.take_while(|op| op.call.seq_call < s.seq_call)
+        .any(|op| {
+            which(op.call)
+                && op.waits().any(|w| {
+                    w.seq_return < s.seq_call
+                        && w.hr.succeeded()
+                        && w.hr_result == Some(HResult::S_OK)
+                })
+        })
 }
 
 /// QueryPortalGroups: the target's own groups, none left out that the
@@ -101,9 +107,7 @@ fn query_portal_groups(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Op
     }
     for g in &unique {
         let own = h.group_target.get(g) == Some(&target);
-        let born = history_until(h, s.t_us)
-            .into_iter()
-            .any(|t| h.group_existed_at(*g, t));
+        let born = h.group_existed_by(*g, s.t_us);
         if !own || !born {
             return Some(format!(
                 "QueryPortalGroups of {target} lists {g}, which was never a group of that target"
