@@ -555,6 +555,8 @@ fn messages_say_what_was_expected_once() {
     );
     let line = usage_line(harness(&["sweep", "--seeds", "-5"]));
     assert!(line.contains("non-negative"), "{line}");
+    let line = usage_line(harness(&["sweep", "--seeds", "3", "--jobs", "257"]));
+    assert!(line.contains("at most 256"), "{line}");
     let line = usage_line(harness(&["run", "--provider", "nope"]));
     assert_eq!(line.matches("(see `").count(), 1, "{line}");
     let out = harness(&["help", "--help"]);

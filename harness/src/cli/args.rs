@@ -119,6 +119,20 @@ pub fn parse_positive(s: &str) -> Result<u64, String> {
     }
 }
 
+/// The most runs `--jobs` may make at once: each is a thread with a world of
+/// its own, and more than this buys nothing on any machine this runs on.
+pub const MAX_JOBS: u64 = 256;
+
+/// Parses `--jobs`: 1 to [`MAX_JOBS`].
+pub fn parse_jobs(s: &str) -> Result<u64, String> {
+    match parse_positive(s)? {
+        n if n > MAX_JOBS => Err(format!(
+            "expected at most {MAX_JOBS} runs at once (got {n})"
+        )),
+        n => Ok(n),
+    }
+}
+
 /// Parses a size in bytes (at least 1).
 pub fn parse_bytes(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {

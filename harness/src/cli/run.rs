@@ -9,8 +9,8 @@ use vds_sim::provider::ProviderFactory;
 
 use super::args::{
     EngineChoice, Shard, campaign_help, check_seed_range, default_mixed_seeds, default_seeds,
-    default_start, factory_limited, parse_bytes, parse_campaign, parse_count, parse_max_steps,
-    parse_positive, parse_provider, parse_seed, parse_shard,
+    default_start, factory_limited, parse_bytes, parse_campaign, parse_count, parse_jobs,
+    parse_max_steps, parse_positive, parse_provider, parse_seed, parse_shard,
 };
 use super::panic;
 use super::progress::ProgressBar;
@@ -79,8 +79,8 @@ pub struct RunArgs {
     /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
     pub stuck_after: u64,
-    /// Runs made at once [default: the machine's cores]; the output is the same for any number.
-    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    /// Runs made at once, 1 to 256 [default: the machine's cores]; the output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<u64>,
     /// Shrink the first failing run of each failed check and write its
     /// minimal scenario and feature beside the artifacts.
@@ -163,8 +163,8 @@ pub struct SweepArgs {
     /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
     pub stuck_after: u64,
-    /// Runs made at once [default: the machine's cores]; the output is the same for any number.
-    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    /// Runs made at once, 1 to 256 [default: the machine's cores]; the output is the same for any number.
+    #[arg(long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<u64>,
     /// Print the runs this sweep would make (campaign, engine, seed; one a line) and stop.
     #[arg(long)]
