@@ -234,6 +234,20 @@ fn explain_decodes_codes() {
     assert!(out.stdout.contains("failure"), "{}", out.stdout);
     let out = harness(&["explain", "HRESULT_FROM_WIN32(ERROR_TIMEOUT)"]);
     assert!(out.stdout.contains("0x800705B4"), "{}", out.stdout);
+    // Which methods may return it, from the allow-lists.
+    let out = harness(&["explain", "E_OUTOFMEMORY"]);
+    assert!(
+        out.stdout.contains("methods:   every method"),
+        "{}",
+        out.stdout
+    );
+    let out = harness(&["explain", "VDS_E_OBJECT_EXISTS"]);
+    assert!(
+        out.stdout
+            .contains("methods:   IVdsIscsiPortalGroup::AddPortal"),
+        "{}",
+        out.stdout
+    );
     let out = harness(&["explain", "0x1234ABCD"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("0xABCD"), "{}", out.stdout);

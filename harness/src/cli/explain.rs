@@ -5,6 +5,8 @@
 use std::fmt::Write;
 
 use vds_sim::hresult::{HResult, win32};
+use vds_sim::method::Method;
+use vds_sim::outcomes;
 use vds_sim::profile::RULES;
 
 use super::{CliError, CliResult};
@@ -117,6 +119,21 @@ pub fn explain(hr: HResult) -> String {
     let advice = hr.advice().unwrap_or_else(|| hr.family_advice());
     let _ = writeln!(s, "  meaning:   {}", advice.meaning);
     let _ = writeln!(s, "  caller:    {}", advice.action);
+    let methods: Vec<Method> = Method::ALL
+        .iter()
+        .copied()
+        .filter(|m| outcomes::may_return(*m, hr))
+        .collect();
+    match methods.len() {
+        0 => {}
+        n if n == Method::ALL.len() => {
+            let _ = writeln!(s, "  methods:   every method may return it");
+        }
+        _ => {
+            let names: Vec<&str> = methods.iter().map(|m| m.sdk_name()).collect();
+            let _ = writeln!(s, "  methods:   {}", names.join(", "));
+        }
+    }
     let rules = rules_mentioning(hr);
     if !rules.is_empty() {
         let _ = writeln!(s, "  profile:   {}", rules.join(", "));

@@ -79,7 +79,8 @@ pub const EXIT_INCONCLUSIVE: u8 = 3;
     long_about = "Conformance harness for VDS iSCSI hardware providers: runs deterministic \
 simulations of IVdsIscsiTarget::CreatePortalGroup and IVdsAsync on two engines (madsim, \
 turmoil), judges every run against the contract profile, and reports a verdict per check.\n\n\
-Exit status: 0 conformant/success, 1 violations found, 2 bad usage or bad input.",
+Exit status: 0 conformant/success, 1 violations found, 2 bad usage or bad input, 3 inconclusive \
+(no violation, but a check, cell or state the suite requires was reached by no run).",
     after_help = "Examples:\n  vds-harness run\n  vds-harness run --provider mutant:duplicate-tags --junit out.xml\n  \
 vds-harness sweep --seeds 1000 --shard 1/4\n  vds-harness replay --campaign mixed --engine turmoil --seed 7\n  \
 vds-harness explain 0x8004240B"

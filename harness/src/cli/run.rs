@@ -30,7 +30,9 @@ run's trace and findings are written to the artifacts directory.\n\n\
 With --scenario, runs YAML scenario files instead: each on all its engines and seeds, judged by \
 its own expectations and by the oracle.\n\n\
 Exit status: 0 conformant, 1 violations found, 2 bad usage or bad input (including a malformed \
-scenario file, reported as FILE:LINE:COL: ...).",
+scenario file, reported as FILE:LINE:COL: ..., and a provider command that fails its first \
+handshake), 3 inconclusive (no violation, but a check, cell or state no run reached; --partial \
+does not require them).",
     after_help = "Examples:\n  vds-harness run\n  vds-harness run --seeds 1 --mixed-seeds 5 --engine madsim\n  \
 vds-harness run --provider mutant:duplicate-tags --junit junit.xml --artifacts out/\n  \
 vds-harness run --scenario scenarios/baseline.yaml --scenario scenarios/cancel.yaml"
@@ -130,8 +132,9 @@ fn verdict_error(report: &SuiteReport) -> CliError {
     long_about = "Run many seeds of one campaign (default `mixed`, the seeded random workload) \
 against a provider. Shows a progress bar when standard error is a terminal, a line per tenth of \
 the runs otherwise. --shard K/N takes every run i with i % N == K-1 of the unsharded plan, so N \
-shards together make exactly the runs of one unsharded sweep.\n\n\
-Exit status: 0 conformant, 1 violations found, 2 bad usage or bad input.",
+shards together make exactly the runs of one unsharded sweep. A sweep is partial: checks it \
+leaves unexercised are no verdict, and its last line says so.\n\n\
+Exit status: 0 no violation, 1 violations found, 2 bad usage or bad input.",
     after_help = "Examples:\n  vds-harness sweep --seeds 1000\n  vds-harness sweep --seeds 1000 --shard 2/4 --junit shard2.xml\n  \
 vds-harness sweep --seeds 50 --campaign cancellation --engine turmoil\n  vds-harness sweep --seeds 10 --shard 1/2 --dry-run"
 )]
