@@ -108,8 +108,9 @@ fn unknown_messages_and_second_answers_are_findings() {
 fn the_cli_keeps_the_transcript_and_leaves_no_process_behind() {
     let dir = std::env::temp_dir().join(format!("vds-exec-errors-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    // `cli` only marks these processes apart from the other tests' ones.
-    let provider = format!("exec:{} cli", fixture("hang"));
+    // The marker sets these processes apart from other tests' and other checkouts' ones.
+    let marker = format!("cli-{}", std::process::id());
+    let provider = format!("exec:{} {marker}", fixture("hang"));
     let out = Command::new(env!("CARGO_BIN_EXE_vds-harness"))
         .args([
             "sweep",
@@ -149,7 +150,7 @@ fn the_cli_keeps_the_transcript_and_leaves_no_process_behind() {
         "{text}"
     );
     let left = Command::new("pgrep")
-        .args(["-f", "misbehave.py hang cli"])
+        .args(["-f", &format!("misbehave.py hang {marker}")])
         .output();
     if let Ok(left) = left {
         assert!(
@@ -217,7 +218,10 @@ fn a_command_that_cannot_greet_the_harness_exits_2_with_its_cause() {
 fn a_provider_that_hangs_run_after_run_stops_the_suite() {
     // Through a wrapper that does not `exec`: the provider is the wrapper's
     // child, and must not outlive the run either.
-    let provider = format!("exec:sh -c '{} wrapped; true'", fixture("hang"));
+    // The marker is this test process's own, so that a concurrent run of
+    // the same test (another checkout) is not counted.
+    let marker = format!("wrapped-{}", std::process::id());
+    let provider = format!("exec:sh -c '{} {marker}; true'", fixture("hang"));
     let (code, stdout, _) = cli(&[
         "run",
         "--stuck-after",
@@ -234,7 +238,7 @@ fn a_provider_that_hangs_run_after_run_stops_the_suite() {
     );
     assert!(stdout.contains(&stopped), "{stdout}");
     let left = Command::new("pgrep")
-        .args(["-f", "misbehave.py hang wrapped"])
+        .args(["-f", &format!("misbehave.py hang {marker}")])
         .output();
     if let Ok(left) = left {
         assert!(
@@ -243,4 +247,28 @@ fn a_provider_that_hangs_run_after_run_stops_the_suite() {
             String::from_utf8_lossy(&left.stdout)
         );
     }
+}
+
+#[test]
+fn a_flooding_provider_keeps_a_bounded_transcript() {
+    let command = format!(
+        "python3 {}/tests/exec_fixtures/flood.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let factory = ExecFactory::new(command);
+    let id = RunId {
+        campaign: campaigns::by_name("create-and-probe").unwrap(),
+        engine: EngineKind::Madsim,
+        seed: 0,
+    };
+    let outcome = id.run(&factory);
+    let bytes: usize = outcome.transcript.iter().map(String::len).sum();
+    assert!(bytes <= 9 << 20, "{bytes} bytes of transcript");
+    assert!(
+        outcome
+            .transcript
+            .iter()
+            .any(|l| l.contains("more protocol lines left out")),
+        "the transcript says what it left out"
+    );
 }

@@ -26,8 +26,11 @@ const STDERR_KEEP: usize = 64 * 1024;
 /// `cat /dev/zero`, is stopped here instead of filling memory).
 pub(crate) const MAX_LINE: usize = 1024 * 1024;
 
-/// How long a stopped process's standard error is given to close.
-const STDERR_DRAIN: Duration = Duration::from_millis(500);
+/// How long (ms) a process being stopped is given to exit on its own.
+const EXIT_GRACE_MS: u32 = 50;
+
+/// How long (ms) a stopped process's standard error is given to close.
+const STDERR_DRAIN_MS: u32 = 500;
 
 /// How often the ticker wakes a waiting reader.
 const TICK: Duration = Duration::from_millis(20);
@@ -205,6 +208,18 @@ impl Child {
             return ended.clone();
         }
         self.stdin = None;
+        // A process that closed its output is usually on its way out: let
+        // it end on its own, so that its own exit status is reported.
+        // Counted in sleeps, not read from a clock: on the world's thread
+        // `Instant` follows the simulated clock, which stands still here.
+        let mut exited = self.process.try_wait().ok().flatten();
+        for _ in 0..EXIT_GRACE_MS {
+            if exited.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+            exited = self.process.try_wait().ok().flatten();
+        }
         // Whatever the process started lives on in its group: kill that too.
         let group = libc::pid_t::try_from(self.process.id()).unwrap_or(0);
         if group > 0 {
@@ -214,13 +229,14 @@ impl Child {
                 libc::kill(-group, libc::SIGKILL);
             }
         }
-        let ended = if let Ok(Some(status)) = self.process.try_wait() {
-            status.to_string()
-        } else {
-            let _ = self.process.kill();
-            match self.process.wait() {
-                Ok(status) => format!("killed by the harness ({status})"),
-                Err(e) => format!("could not be reaped: {e}"),
+        let ended = match exited {
+            Some(status) => status.to_string(),
+            None => {
+                let _ = self.process.kill();
+                match self.process.wait() {
+                    Ok(status) => format!("killed by the harness ({status})"),
+                    Err(e) => format!("could not be reaped: {e}"),
+                }
             }
         };
         self.drain_stderr();
@@ -235,9 +251,11 @@ impl Child {
         let Some(reader) = self.stderr_reader.take() else {
             return;
         };
-        let start = Instant::now();
-        while !reader.is_finished() && start.elapsed() < STDERR_DRAIN {
-            std::thread::sleep(Duration::from_millis(2));
+        for _ in 0..STDERR_DRAIN_MS {
+            if reader.is_finished() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
         }
     }
 }

@@ -58,8 +58,15 @@ enum Ending {
 /// What a session keeps between turns.
 struct Inner {
     child: Option<Child>,
-    /// Every protocol line, `> ` harness to provider, `< ` provider to harness.
+    /// The protocol lines, `> ` harness to provider, `< ` provider to
+    /// harness: the first [`TRANSCRIPT_KEEP`] bytes' worth of them.
     transcript: Vec<String>,
+    /// Bytes held in `transcript`.
+    kept_bytes: usize,
+    /// Protocol lines so far, kept or not (line numbers count them all).
+    lines: usize,
+    /// Protocol lines past the transcript's limit, counted and not kept.
+    left_out: usize,
     next_call: u64,
     /// Calls answered `pending`, waiting for their reply.
     pending: BTreeMap<u64, oneshot::Sender<Answer>>,
@@ -120,6 +127,9 @@ impl Session {
             inner: Mutex::new(Inner {
                 child,
                 transcript: Vec::new(),
+                kept_bytes: 0,
+                lines: 0,
+                left_out: 0,
                 next_call: 1,
                 pending: BTreeMap::new(),
                 timers: BTreeMap::new(),
@@ -248,6 +258,13 @@ impl Session {
         g.ended = true;
         g.pending.clear();
         let mut transcript = g.transcript.clone();
+        if g.left_out > 0 {
+            transcript.push(format!(
+                "# {} more protocol lines left out: a transcript keeps {} MiB",
+                g.left_out,
+                TRANSCRIPT_KEEP >> 20
+            ));
+        }
         if let Some(mut child) = g.child.take() {
             let stderr = if g.failure.is_none() {
                 let stderr = child.take_stderr();
@@ -301,8 +318,7 @@ impl Session {
             return Ok(Ending::Done(None));
         }
         let text = msg.to_string();
-        g.transcript.push(format!("> {text}"));
-        let line = g.transcript.len();
+        let line = record(g, format!("> {text}"));
         let child = g.child.as_mut().ok_or(ExecError::Write { line })?;
         if !child.send(&text) {
             return Err(ExecError::Write { line });
@@ -310,7 +326,7 @@ impl Session {
         // The limit is for the whole turn, however many lines it takes.
         let mut left = self.turn_limit;
         loop {
-            let line = g.transcript.len() + 1;
+            let line = g.lines + 1;
             let child = g.child.as_mut().ok_or(ExecError::Exited { line })?;
             if left.is_zero() {
                 let limit_ms = self.turn_limit.as_millis();
@@ -332,7 +348,7 @@ impl Session {
             };
             let spent = child.wall_ms().saturating_sub(waited);
             left = left.saturating_sub(Duration::from_millis(spent));
-            g.transcript.push(format!("< {got}"));
+            record(g, format!("< {got}"));
             let m = FromProvider::parse(&got)
                 .map_err(|reason| ExecError::Malformed { line, reason })?;
             if let Some(end) = self.handle(g, m, opened, line)? {
@@ -489,6 +505,23 @@ impl Session {
             }
         });
     }
+}
+
+/// How much of a run's protocol lines its transcript keeps (a provider
+/// that floods its output must not fill the disk with one run's artifacts).
+pub(crate) const TRANSCRIPT_KEEP: usize = 8 << 20;
+
+/// Counts one protocol line and keeps it, within [`TRANSCRIPT_KEEP`];
+/// returns its line number.
+fn record(g: &mut Inner, line: String) -> usize {
+    g.lines += 1;
+    if g.kept_bytes + line.len() <= TRANSCRIPT_KEEP {
+        g.kept_bytes += line.len();
+        g.transcript.push(line);
+    } else {
+        g.left_out += 1;
+    }
+    g.lines
 }
 
 /// Records the first protocol error and kills the process.
