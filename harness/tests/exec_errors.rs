@@ -149,6 +149,12 @@ fn the_cli_keeps_the_transcript_and_leaves_no_process_behind() {
         text.lines().nth(3).is_none_or(|l| l.starts_with('#')),
         "{text}"
     );
+    assert_no_process_left(&marker);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Fails if a process of the hanging fixture run with `marker` is still alive.
+fn assert_no_process_left(marker: &str) {
     let left = Command::new("pgrep")
         .args(["-f", &format!("misbehave.py hang {marker}")])
         .output();
@@ -159,7 +165,6 @@ fn the_cli_keeps_the_transcript_and_leaves_no_process_behind() {
             String::from_utf8_lossy(&left.stdout)
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Runs the CLI with `args`; returns its exit code and both streams.
@@ -237,16 +242,7 @@ fn a_provider_that_hangs_run_after_run_stops_the_suite() {
         n = vds_harness::suite::HANGS_IN_A_ROW
     );
     assert!(stdout.contains(&stopped), "{stdout}");
-    let left = Command::new("pgrep")
-        .args(["-f", &format!("misbehave.py hang {marker}")])
-        .output();
-    if let Ok(left) = left {
-        assert!(
-            left.stdout.is_empty(),
-            "processes left: {}",
-            String::from_utf8_lossy(&left.stdout)
-        );
-    }
+    assert_no_process_left(&marker);
 }
 
 #[test]

@@ -173,13 +173,13 @@ impl ExecFactory {
                 let ended = end
                     .transcript
                     .iter()
-                    .find_map(|l| l.strip_prefix("# the provider process: "))
+                    .find_map(|l| l.strip_prefix(session::PROCESS_NOTE))
                     .map(|s| format!("; the process: {s}"))
                     .unwrap_or_default();
                 let stderr: Vec<&str> = end
                     .transcript
                     .iter()
-                    .filter_map(|l| l.strip_prefix("# stderr: "))
+                    .filter_map(|l| l.strip_prefix(session::STDERR_NOTE))
                     .collect();
                 let tail = &stderr[stderr.len().saturating_sub(STDERR_QUOTED)..];
                 let quoted = match tail {

@@ -270,16 +270,16 @@ impl Session {
                 let stderr = child.take_stderr();
                 let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
                 pool.push(child);
-                transcript.push("# the provider process: kept for the next run".to_string());
+                transcript.push(format!("{PROCESS_NOTE}kept for the next run"));
                 stderr
             } else {
                 // Stopped first, so that its last words are in.
                 let status = child.stop();
-                transcript.push(format!("# the provider process: {status}"));
+                transcript.push(format!("{PROCESS_NOTE}{status}"));
                 child.take_stderr()
             };
             for l in stderr.lines() {
-                transcript.push(format!("# stderr: {l}"));
+                transcript.push(format!("{STDERR_NOTE}{l}"));
             }
         }
         ProviderEnd {
@@ -506,6 +506,12 @@ impl Session {
         });
     }
 }
+
+/// How a transcript's note on how the process ended begins.
+pub(crate) const PROCESS_NOTE: &str = "# the provider process: ";
+
+/// How a transcript's line of the process's standard error begins.
+pub(crate) const STDERR_NOTE: &str = "# stderr: ";
 
 /// How much of a run's protocol lines its transcript keeps (a provider
 /// that floods its output must not fill the disk with one run's artifacts).

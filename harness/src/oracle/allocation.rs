@@ -44,11 +44,7 @@ impl History<'_> {
 
     /// The trace seq of the first restart the provider suffered after `seq`.
     fn restart_after(&self, seq: usize) -> Option<usize> {
-        self.faults
-            .iter()
-            .filter(|f| f.kind == "provider_restart" && f.detail.starts_with("provider restarted"))
-            .map(|f| f.seq)
-            .find(|s| *s > seq)
+        self.restarts().map(|f| f.seq).find(|s| *s > seq)
     }
 }
 

@@ -67,14 +67,9 @@ fn episodes(h: &History) -> Vec<Episode> {
         // until a definitive recovery.
         // So may a restart, which loses the cache.
         let restart = h
-            .faults
-            .iter()
-            .filter(|f| {
-                f.kind == "provider_restart"
-                    && f.detail.starts_with("provider restarted")
-                    && f.seq > start
-            })
+            .restarts()
             .map(|f| f.seq)
+            .filter(|seq| *seq > start)
             .min()
             .unwrap_or(usize::MAX);
         let ambiguous_from = h

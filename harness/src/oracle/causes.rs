@@ -45,12 +45,8 @@ impl History<'_> {
 
     /// Whether the provider restarted at some instant of the call.
     pub fn restarted_during(&self, call: &StepRecord) -> bool {
-        self.faults.iter().any(|f| {
-            f.kind == "provider_restart"
-                && f.detail.starts_with("provider restarted")
-                && f.seq > call.seq_call
-                && f.seq < call.seq_return
-        })
+        self.restarts()
+            .any(|f| f.seq > call.seq_call && f.seq < call.seq_return)
     }
 
     /// Whether a link fault had fired by the call's return.
@@ -90,11 +86,7 @@ impl History<'_> {
                 .follow
                 .iter()
                 .any(|s| s.method == Method::AsyncCancel && s.hr == HResult::S_OK),
-            HResult::VDS_E_PROVIDER_EXITING => self.faults.iter().any(|f| {
-                f.kind == "provider_restart"
-                    && f.detail.starts_with("provider restarted")
-                    && f.seq > op.call.seq_call
-            }),
+            HResult::VDS_E_PROVIDER_EXITING => self.restarts().any(|f| f.seq > op.call.seq_call),
             _ => false,
         }
     }

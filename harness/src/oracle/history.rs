@@ -304,6 +304,13 @@ impl<'a> History<'a> {
         t
     }
 
+    /// The provider restarts that took effect, in order.
+    pub fn restarts(&self) -> impl Iterator<Item = &FaultFired> {
+        self.faults
+            .iter()
+            .filter(|f| f.kind == "provider_restart" && f.detail.starts_with("provider restarted"))
+    }
+
     /// The operations `method` started on `object`, in call order.
     pub fn ops_on(&self, method: Method, object: VDS_OBJECT_ID) -> impl Iterator<Item = &Op<'a>> {
         self.ops_on

@@ -8,7 +8,6 @@ use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::world::StepRecord;
 
-use super::history::FaultFired;
 use super::{History, Judgement, Op};
 
 const EXITING: HResult = HResult::VDS_E_PROVIDER_EXITING;
@@ -79,18 +78,12 @@ fn applied_after(h: &History, op: &Op, t_restart: u128) -> bool {
 
 /// The provider restarts that happened (a restart the provider could not
 /// take is traced too, and is not one).
-fn restarts<'h>(h: &'h History) -> impl Iterator<Item = &'h FaultFired> {
-    h.faults
-        .iter()
-        .filter(|f| f.kind == "provider_restart" && f.detail.starts_with("provider restarted"))
-}
-
 /// RESTART-ABANDONS-OPERATIONS: an operation in flight at a restart that
 /// then fails, fails with VDS_E_PROVIDER_EXITING, unless something before
 /// the restart explains its failure.
 pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
     let rule = RuleId::RestartAbandonsOperations;
-    for restart in restarts(h) {
+    for restart in h.restarts() {
         let (seq, t_restart) = (restart.seq, restart.t_us);
         for op in h.ops.iter().filter(|op| op.call.seq_return < seq) {
             let seen_ended = op.follow.iter().any(|s| {
@@ -183,7 +176,7 @@ pub(super) fn restart_reloads_cache(h: &History, j: &mut Judgement) {
         .iter()
         .filter(|s| reads.contains(&s.method) && s.hr.succeeded())
     {
-        let Some(restart) = restarts(h).filter(|r| r.seq < call.seq_call).last() else {
+        let Some(restart) = h.restarts().filter(|r| r.seq < call.seq_call).last() else {
             continue;
         };
         j.hit_at(rule, call);
