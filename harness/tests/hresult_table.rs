@@ -23,8 +23,10 @@ fn table() -> String {
          the same of one code, with what a caller should do and the profile rules\n\
          that name it. An operation's end (Wait's and QueryStatus's `pHrResult`)\n\
          may be a failure its method could return, or VDS_E_OPERATION_CANCELED.\n\
+         A failure is allowed only when what the last column names happened at\n\
+         some instant between the call and the answer (rule REFUSAL-WARRANTED).\n\
          This file is written by `harness/tests/hresult_table.rs`.\n\n\
-         | Code | Value | Meaning | Methods |\n|---|---|---|---|\n",
+         | Code | Value | Meaning | Methods | Warranted by |\n|---|---|---|---|---|\n",
     );
     for c in codes {
         let methods: Vec<&str> = Method::ALL
@@ -37,11 +39,15 @@ fn table() -> String {
         } else {
             methods.join(", ")
         };
+        let warrant = Method::ALL
+            .iter()
+            .find_map(|m| vds_harness::oracle::warrant(*m, c))
+            .unwrap_or("—");
         let meaning = c.advice().unwrap_or_else(|| c.family_advice()).meaning;
         let name = c.to_string();
         let name = name.split(" (").next().unwrap_or_default().to_string();
         s.push_str(&format!(
-            "| `{name}` | `0x{:08X}` | {meaning} | {methods} |\n",
+            "| `{name}` | `0x{:08X}` | {meaning} | {methods} | {warrant} |\n",
             c.as_u32()
         ));
     }

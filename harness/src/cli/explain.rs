@@ -134,6 +134,9 @@ pub fn explain(hr: HResult) -> String {
             let _ = writeln!(s, "  methods:   {}", names.join(", "));
         }
     }
+    if let Some(w) = methods.iter().find_map(|m| crate::oracle::warrant(*m, hr)) {
+        let _ = writeln!(s, "  warranted: by {w} (REFUSAL-WARRANTED)");
+    }
     let rules = rules_mentioning(hr);
     if !rules.is_empty() {
         let _ = writeln!(s, "  profile:   {}", rules.join(", "));

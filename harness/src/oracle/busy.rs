@@ -1,7 +1,8 @@
 //! Busy answers, judged against the provider's declared lock domain
 //! ([`Declaration`]) and over the whole window of each call (CALL-WINDOW).
 //!
-//! - REFUSAL-WARRANTED, for VDS_E_ANOTHER_CALL_IN_PROGRESS: at some instant
+//! - REFUSAL-WARRANTED's warrant for VDS_E_ANOTHER_CALL_IN_PROGRESS
+//!   ([`busy_because`], read by `warrants.rs`): at some instant
 //!   of the refused call, a Reenumerate or Refresh was being answered, or an
 //!   operation (or a call starting one) in the call's lock domain may have
 //!   been running; for a Reenumerate or Refresh, any operation, unless the
@@ -101,7 +102,7 @@ fn blocks(h: &History, d: Declaration, o: &StepRecord, c: &StepRecord) -> bool {
 }
 
 /// What could have kept the provider busy at some instant of `c`, if anything.
-fn busy_because(h: &History, c: &StepRecord) -> Option<String> {
+pub(super) fn busy_because(h: &History, c: &StepRecord) -> Option<String> {
     let d = h.out.declaration;
     let name = |o: &StepRecord| format!("{} ({} step {})", o.method, o.client, o.step);
     let refresh = h
@@ -124,24 +125,6 @@ fn busy_because(h: &History, c: &StepRecord) -> Option<String> {
         .iter()
         .find(|o| !std::ptr::eq(**o, c) && blocks(h, d, o, c) && overlap(o, c))
         .map(|o| name(o))
-}
-
-/// REFUSAL-WARRANTED, for VDS_E_ANOTHER_CALL_IN_PROGRESS (see the module).
-pub(super) fn busy_refusals(h: &History, j: &mut Judgement) {
-    let rule = RuleId::RefusalWarranted;
-    for c in h.calls.iter().filter(|c| c.hr == BUSY) {
-        j.hit_at(rule, c);
-        if busy_because(h, c).is_none() {
-            j.fail(
-                rule,
-                c,
-                format!(
-                    "{} answered {BUSY}, but at no instant of the call did a Reenumerate or Refresh run or an operation in its lock domain ({}) run",
-                    c.method, h.out.declaration.lock_domain
-                ),
-            );
-        }
-    }
 }
 
 /// The array's log indexed by request, and how many calls asked for each

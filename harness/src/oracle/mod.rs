@@ -25,6 +25,7 @@ mod situation;
 mod states;
 mod targets;
 mod wait;
+mod warrants;
 
 use std::collections::BTreeMap;
 
@@ -178,6 +179,21 @@ impl Judgement {
 /// `IVdsAsync` the method that started the operation.
 pub fn subject(s: &StepRecord) -> Method {
     s.origin.as_ref().map_or(s.method, |o| o.method)
+}
+
+/// What must have happened for `method` to answer the failure `hr`
+/// (REFUSAL-WARRANTED's table); `None` for a success, or a code off the
+/// method's allow-list.
+///
+/// ```
+/// use vds_sim::hresult::HResult;
+/// use vds_sim::method::Method;
+/// let w = vds_harness::oracle::warrant(Method::TargetDelete, HResult::VDS_E_ASSOCIATED_LUNS_EXIST);
+/// assert_eq!(w, Some("LUNs on the target"));
+/// ```
+pub fn warrant(method: Method, hr: vds_sim::hresult::HResult) -> Option<&'static str> {
+    let w = warrants::needed(method, hr);
+    (hr.failed() && w != warrants::Warrant::Unlisted).then(|| w.describe())
 }
 
 /// The function that judges one rule.

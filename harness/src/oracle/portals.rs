@@ -53,7 +53,7 @@ pub(super) fn holders_at(h: &History, portal: Id, t_us: u128) -> BTreeSet<Id> {
 }
 
 /// Whether another group of `group`'s target held `portal` at `t_us`.
-fn held_elsewhere(h: &History, group: Id, portal: Id, t_us: u128) -> bool {
+pub(super) fn held_elsewhere(h: &History, group: Id, portal: Id, t_us: u128) -> bool {
     let target = h.group_target.get(&group);
     holders_at(h, portal, t_us)
         .iter()

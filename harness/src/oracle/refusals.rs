@@ -12,7 +12,7 @@ use vds_sim::world::StepRecord;
 
 use super::history::request_of;
 use super::portals::{holders_at, portal_of};
-use super::{History, Judgement};
+use super::{History, Judgement, warrants};
 
 /// Failures that leave the caller not knowing whether the change was made.
 const UNKNOWING: [HResult; 2] = [vds_sim::outcomes::TIMEOUT, HResult::VDS_E_PROVIDER_EXITING];
@@ -39,20 +39,10 @@ fn made_by_this_call(h: &History, call: &StepRecord, req: &ArrayRequest, at: &St
     first.error.is_none() && !first.direct && !rival
 }
 
-/// Whether `group` held any portal at one of the `moments`.
-fn had_portals(h: &History, group: Id, moments: &[u128]) -> bool {
-    let portals: Vec<Id> = h.out.initial_array.portals.keys().copied().collect();
-    moments.iter().any(|t| {
-        portals
-            .iter()
-            .any(|p| holders_at(h, *p, *t).contains(&group))
-    })
-}
-
 /// Whether the provider knew, when `call` was made, that `group` holds
 /// `portal`: it did from the start, or an AddPortal that put it there was
 /// seen to end with S_OK before the call (and nothing took it out since).
-fn known_member(h: &History, call: &StepRecord, group: Id, portal: Id) -> bool {
+pub(super) fn known_member(h: &History, call: &StepRecord, group: Id, portal: Id) -> bool {
     let last = h
         .applied()
         .filter(|e| e.t_us < call.t_call_us)
@@ -74,97 +64,102 @@ fn known_member(h: &History, call: &StepRecord, group: Id, portal: Id) -> bool {
     }
 }
 
-/// Why the refusal `hr` of `call` (revealed by `at`) is not warranted, if it is not.
-fn unwarranted(h: &History, call: &StepRecord, hr: HResult, at: &StepRecord) -> Option<String> {
-    let object = call.object?;
-    let when = h.instants(call.t_call_us, at.t_us);
-    // Only a portal change is judged so: a Delete answered
-    // VDS_E_OBJECT_DELETED may have met a deletion by another path that
-    // this oracle cannot tell from its own.
-    let portal_change = matches!(
-        call.method,
-        Method::PortalGroupAddPortal | Method::PortalGroupRemovePortal
-    );
-    if let Some(req) = request_of(call).filter(|_| portal_change)
-        && !UNKNOWING.contains(&hr)
-        && hr != HResult::VDS_E_OBJECT_DELETED
-        && made_by_this_call(h, call, &req, at)
-    {
-        return Some(format!(
-            "the array made the change ({req:?}) while the caller was told {hr}"
-        ));
-    }
-    match (call.method, hr) {
-        (Method::TargetDelete, HResult::VDS_E_ASSOCIATED_LUNS_EXIST) => {
-            let luns = h
-                .out
-                .initial_array
-                .targets
-                .get(&object)
-                .is_some_and(|t| !t.luns.is_empty());
-            (!luns).then(|| format!("target {object} has no LUNs"))
-        }
-        (Method::PortalGroupDelete, HResult::VDS_E_ASSOCIATED_PORTALS_EXIST) => {
-            (!had_portals(h, object, &when)).then(|| format!("group {object} held no portal"))
-        }
-        (Method::PortalGroupRemovePortal, HResult::VDS_E_OBJECT_NOT_FOUND) => {
-            let portal = portal_of(call)?;
-            let held = when
-                .iter()
-                .all(|t| holders_at(h, portal, *t).contains(&object));
-            (held && known_member(h, call, object, portal)).then(|| {
-                format!(
-                    "group {object} held portal {portal} throughout the call, as the provider knew"
-                )
-            })
-        }
-        (Method::PortalGroupAddPortal, HResult::VDS_E_OBJECT_NOT_FOUND) => {
-            let portal = portal_of(call)?;
-            h.out
-                .initial_array
-                .portals
-                .contains_key(&portal)
-                .then(|| format!("portal {portal} exists on the array"))
-        }
-        _ => None,
-    }
-}
-
-/// REFUSAL-WARRANTED.
+/// REFUSAL-WARRANTED: every failure answered, by any call of any method
+/// (set-up calls included) or as an operation's end, has the warrant the
+/// contract's table ([`super::warrants`]) asks of its code; and a portal
+/// change the array made for this call is never reported as refused.
 pub(super) fn refusal_warranted(h: &History, j: &mut Judgement) {
     let rule = RuleId::RefusalWarranted;
-    create_target_refusals(h, j);
-    invalid_argument_refusals(h, j);
-    provider_fault_refusals(h, j);
-    deleted_refusals(h, j);
-    initiator_refusals(h, j);
-    super::busy::busy_refusals(h, j);
-    // CreatePortalGroup's refusals are other rules' (CPG-*, BUSY-IN-DOMAIN).
-    let judged =
-        |s: &&&StepRecord| s.method != Method::TargetCreatePortalGroup && request_of(s).is_some();
-    for call in h.calls.iter().filter(judged) {
-        let Some((hr, at)) = h.answer(call) else {
-            continue;
-        };
-        if hr.succeeded() {
-            continue;
+    let mut out_of_memory = 0;
+    for a in failures(h) {
+        j.hit_at(rule, a.call);
+        if a.hr == HResult::E_OUTOFMEMORY {
+            out_of_memory += 1;
         }
-        j.hit_at(rule, call);
-        if let Some(why) = unwarranted(h, call, hr, at) {
+        let told = if a.end {
+            format!("{} ended with {}", a.call.method, a.hr)
+        } else {
+            format!("{} answered {}", a.call.method, a.hr)
+        };
+        if let Err(why) = warrants::holds(h, &a, out_of_memory) {
+            let wants = warrants::needed(a.call.method, a.hr).describe();
             j.fail(
                 rule,
-                at,
-                format!("{} answered {hr}, but {why}", call.method),
+                a.at,
+                format!("{told}, which needs {wants}, but {why}"),
+            );
+        } else if let Some(req) = made_by_this(h, &a) {
+            j.fail(
+                rule,
+                a.at,
+                format!("{told}, but the array made the change ({req:?}) for this call"),
             );
         }
     }
+}
+
+/// Every failure answer of the run, in the order revealed: each call's own
+/// failure, and each operation's failed end once, at the first Wait or
+/// QueryStatus that reported it.
+fn failures<'h>(h: &'h History) -> Vec<warrants::Answer<'h>> {
+    let mut steps: Vec<&StepRecord> = h.out.steps.iter().collect();
+    steps.sort_by_key(|s| s.seq_return);
+    let mut ended: std::collections::BTreeSet<(&str, usize)> = Default::default();
+    let mut out = Vec::new();
+    for s in steps {
+        if s.hr.failed() {
+            out.push(warrants::Answer {
+                call: s,
+                hr: s.hr,
+                at: s,
+                end: false,
+            });
+            continue;
+        }
+        let reports_end = matches!(s.method, Method::AsyncWait | Method::AsyncQueryStatus);
+        let Some(r) = s
+            .hr_result
+            .filter(|r| reports_end && r.failed() && *r != HResult::VDS_E_OPERATION_PENDING)
+        else {
+            continue;
+        };
+        let Some(origin) = &s.origin else { continue };
+        if ended.insert((s.client.as_str(), origin.step)) {
+            out.push(warrants::Answer {
+                call: h.first_call_of(s),
+                hr: r,
+                at: s,
+                end: true,
+            });
+        }
+    }
+    out
+}
+
+/// The portal change the array made for the failed call `a`, if it did
+/// (failures that leave the outcome unknown, and VDS_E_OBJECT_DELETED,
+/// excepted).
+fn made_by_this(h: &History, a: &warrants::Answer) -> Option<ArrayRequest> {
+    let portal_change = matches!(
+        a.call.method,
+        Method::PortalGroupAddPortal | Method::PortalGroupRemovePortal
+    );
+    if !portal_change
+        || a.call.step == 0
+        || UNKNOWING.contains(&a.hr)
+        || a.hr == HResult::VDS_E_OBJECT_DELETED
+    {
+        return None;
+    }
+    let req = request_of(a.call)?;
+    made_by_this_call(h, a.call, &req, a.at).then_some(req)
 }
 
 /// The iSCSI name a CreateTarget call chose, from its rendered arguments
 /// (`iscsi_name=Some("iqn...") friendly_name=...`); `None` when it chose
 /// none: NULL, or the empty name, which also leaves the choice to the
 /// provider (ARG-NULL-POINTER).
-fn chosen_name(args: &str) -> Option<&str> {
+pub(super) fn chosen_name(args: &str) -> Option<&str> {
     args.strip_prefix("iscsi_name=Some(\"")?
         .split("\") friendly_name=")
         .next()
@@ -173,7 +168,7 @@ fn chosen_name(args: &str) -> Option<&str> {
 
 /// Whether a target named `name` was on the array at some time in
 /// `[from, to]` (simulated µs).
-fn name_taken_between(h: &History, name: &str, from: u128, to: u128) -> bool {
+pub(super) fn name_taken_between(h: &History, name: &str, from: u128, to: u128) -> bool {
     let mut alive: std::collections::BTreeSet<_> = h
         .out
         .initial_array
@@ -199,40 +194,6 @@ fn name_taken_between(h: &History, name: &str, from: u128, to: u128) -> bool {
         }
     }
     taken || !alive.is_empty()
-}
-
-/// REFUSAL-WARRANTED for CreateTarget: VDS_E_NAME_NOT_UNIQUE is warranted
-/// only by a target with the chosen iSCSI name on the array while the call
-/// ran.
-fn create_target_refusals(h: &History, j: &mut Judgement) {
-    let rule = RuleId::RefusalWarranted;
-    for call in h
-        .calls
-        .iter()
-        .filter(|s| s.method == Method::SubSystemCreateTarget)
-    {
-        let Some((hr, at)) = h.answer(call) else {
-            continue;
-        };
-        if hr.succeeded() {
-            continue;
-        }
-        j.hit_at(rule, call);
-        if hr == HResult::VDS_E_NAME_NOT_UNIQUE {
-            let taken = chosen_name(&call.args)
-                .is_some_and(|n| name_taken_between(h, n, call.t_call_us, at.t_us));
-            if !taken {
-                j.fail(
-                    rule,
-                    at,
-                    format!(
-                        "CreateTarget answered {hr}, but no target on the array had its chosen iSCSI name ({})",
-                        chosen_name(&call.args).unwrap_or("none: the provider chooses")
-                    ),
-                );
-            }
-        }
-    }
 }
 
 /// Whether `method` takes no argument a provider could find malformed.
@@ -268,7 +229,7 @@ fn takes_no_argument(method: Method) -> bool {
 /// Whether the arguments of `s` (for a Wait or QueryStatus: of the call
 /// that started its operation) may be found malformed by a provider, or
 /// name a portal the array does not have.
-fn arguments_may_be_malformed(h: &History, s: &StepRecord) -> bool {
+pub(super) fn arguments_may_be_malformed(h: &History, s: &StepRecord) -> bool {
     let call = h.first_call_of(s);
     if matches!(
         call.method,
@@ -280,169 +241,6 @@ fn arguments_may_be_malformed(h: &History, s: &StepRecord) -> bool {
         Some(step) => super::arguments::may_be_malformed(step),
         // A set-up call: only its method is known.
         None => !takes_no_argument(call.method),
-    }
-}
-
-/// REFUSAL-WARRANTED for E_INVALIDARG, as a call's own answer or in Wait's
-/// or QueryStatus's pHrResult (set-up calls included): warranted by
-/// arguments a provider may find malformed, or by an invalid_argument fault
-/// (the array refuses a request as malformed) fired before the answer.
-fn invalid_argument_refusals(h: &History, j: &mut Judgement) {
-    let rule = RuleId::RefusalWarranted;
-    for s in &h.out.steps {
-        let hr = match s.hr_result.filter(|_| s.hr.succeeded()) {
-            Some(r) if s.method == Method::AsyncWait || s.method == Method::AsyncQueryStatus => r,
-            _ => s.hr,
-        };
-        if hr != HResult::E_INVALIDARG {
-            continue;
-        }
-        j.hit_at(rule, s);
-        let fault = h
-            .faults
-            .iter()
-            .any(|f| f.kind == "invalid_argument" && f.seq < s.seq_return);
-        if !fault && !arguments_may_be_malformed(h, s) {
-            j.fail(
-                rule,
-                s,
-                format!(
-                    "{} {} E_INVALIDARG, but nothing in its arguments ({}) is malformed and no invalid_argument fault had fired",
-                    s.method,
-                    if hr == s.hr { "answered" } else { "reported in pHrResult" },
-                    s.args
-                ),
-            );
-        }
-    }
-}
-
-/// REFUSAL-WARRANTED for the codes only a provider-side fault causes, as a
-/// call's own answer or in Wait's or QueryStatus's pHrResult (set-up calls
-/// included): E_OUTOFMEMORY needs an allocation failure,
-/// VDS_E_PROVIDER_EXITING a restart, and VDS_E_PROVIDER_CACHE_CORRUPT a
-/// cache corruption, suffered before the answer.
-fn provider_fault_refusals(h: &History, j: &mut Judgement) {
-    let rule = RuleId::RefusalWarranted;
-    let causes = [
-        (HResult::E_OUTOFMEMORY, "allocation_failure"),
-        (HResult::VDS_E_PROVIDER_EXITING, "provider_restart"),
-        (HResult::VDS_E_PROVIDER_CACHE_CORRUPT, "cache_corruption"),
-    ];
-    // Failures already counted: (code, an operation's start) for failures
-    // reported in pHrResult, which every Wait and QueryStatus after the end
-    // repeats; and how many of each code were answered so far.
-    let mut counted: std::collections::BTreeSet<(HResult, String, usize)> = Default::default();
-    let mut answered: std::collections::BTreeMap<HResult, usize> = Default::default();
-    let mut steps: Vec<&StepRecord> = h.out.steps.iter().collect();
-    steps.sort_by_key(|s| s.seq_return);
-    for s in steps {
-        let seen = [Some(s.hr), s.hr_result.filter(|_| s.hr.succeeded())];
-        for (code, kind) in causes {
-            if !seen.contains(&Some(code)) {
-                continue;
-            }
-            j.hit_at(rule, s);
-            let fired = h
-                .faults
-                .iter()
-                .filter(|f| f.kind == kind && f.suffered() && f.seq < s.seq_return)
-                .count();
-            // Each allocation failure fails one allocation: one call, or one
-            // operation (however many calls then report its end).
-            if code == HResult::E_OUTOFMEMORY {
-                let once = match &s.origin {
-                    Some(o) if s.hr != code => counted.insert((code, s.client.clone(), o.step)),
-                    _ => true,
-                };
-                if !once {
-                    continue;
-                }
-                let n = answered.entry(code).or_default();
-                *n += 1;
-                if *n > fired && fired > 0 {
-                    j.fail(
-                        rule,
-                        s,
-                        format!(
-                            "{} answered {code}, failure number {n} of an allocation, but only {fired} allocation_failure fault(s) had fired: each fails one allocation",
-                            s.method
-                        ),
-                    );
-                    continue;
-                }
-            }
-            if fired == 0 {
-                j.fail(
-                    rule,
-                    s,
-                    format!(
-                        "{} answered {code}, but no {kind} fault had fired",
-                        s.method
-                    ),
-                );
-            }
-        }
-    }
-}
-
-/// REFUSAL-WARRANTED for VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED: only a
-/// SetSharedSecret that named an initiator asked for an initiator-specific
-/// secret.
-fn initiator_refusals(h: &History, j: &mut Judgement) {
-    let rule = RuleId::RefusalWarranted;
-    let code = HResult::VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED;
-    for s in h.calls.iter().filter(|s| s.hr == code) {
-        j.hit_at(rule, s);
-        let named = matches!(&s.asked,
-            Some(vds_sim::program::Step::SetSharedSecret { initiator: Some(i), .. }) if !i.is_empty());
-        if !named {
-            j.fail(
-                rule,
-                s,
-                format!(
-                    "{} answered {code}, but no initiator name was given",
-                    s.method
-                ),
-            );
-        }
-    }
-}
-
-/// REFUSAL-WARRANTED for VDS_E_OBJECT_DELETED from a call on a target, a
-/// portal group or a portal: the array must have deleted the object (or the
-/// group's target) by the time of the answer; the array never deletes a
-/// portal. A stale cache may miss a deletion,
-/// but it never justifies calling a living object deleted.
-fn deleted_refusals(h: &History, j: &mut Judgement) {
-    let rule = RuleId::RefusalWarranted;
-    // Set-up calls too: a client finds its targets and portals by reading them.
-    for call in h.out.steps.iter().filter(|s| {
-        matches!(
-            s.method.interface(),
-            "IVdsIscsiTarget" | "IVdsIscsiPortalGroup" | "IVdsIscsiPortal"
-        )
-    }) {
-        let Some(object) = call.object else {
-            continue;
-        };
-        let Some((hr, at)) = h.answer(call) else {
-            continue;
-        };
-        if hr != HResult::VDS_E_OBJECT_DELETED {
-            continue;
-        }
-        j.hit_at(rule, call);
-        if h.deleted_at(object).is_none_or(|t| t > at.t_us) {
-            j.fail(
-                rule,
-                at,
-                format!(
-                    "{} answered {hr}, but the array had not deleted {object}",
-                    call.method
-                ),
-            );
-        }
     }
 }
 
