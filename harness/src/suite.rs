@@ -47,6 +47,11 @@ pub struct SuiteConfig {
     /// Runs made at once, each on a thread of its own. Reports are the same
     /// for any number. Default: the machine's cores.
     pub jobs: usize,
+    /// Where each failing run's files are written as soon as it is judged
+    /// (its trace and transcript then leave memory), so that a long or
+    /// interrupted sweep keeps what it found. Default: none; the caller
+    /// writes them from the report (`report::write_artifacts`).
+    pub artifacts: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for SuiteConfig {
@@ -75,7 +80,14 @@ impl SuiteConfig {
             stuck_after: vds_sim::world::WorldConfig::new(0).stuck_after,
             require_exercise: true,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            artifacts: None,
         }
+    }
+    /// Writes each failing run's trace, findings and transcript into `dir`
+    /// as soon as it is judged, and keeps only its findings in memory.
+    pub fn artifacts(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.artifacts = Some(dir.into());
+        self
     }
     /// Makes up to `n` runs at once (at least one); the report does not depend on it.
     pub fn jobs(mut self, n: usize) -> Self {
@@ -261,6 +273,10 @@ pub struct FailedRun {
     pub transcript: Vec<String>,
     /// The command that replays it.
     pub replay: String,
+    /// Its files, when they were written as the run was judged
+    /// ([`SuiteConfig::artifacts`]); the trace and transcript are then empty.
+    #[serde(skip)]
+    pub written: Option<crate::report::Artifact>,
 }
 
 /// One check's tally over the suite.
@@ -357,6 +373,9 @@ pub struct SuiteReport {
     /// True when the suite did not require every check to be exercised
     /// (`run --partial`, `sweep`): untested checks are then no verdict.
     pub partial: bool,
+    /// The signal that stopped the suite before the end of its plan, if
+    /// one did (see [`crate::interrupt`]).
+    pub interrupted: Option<crate::interrupt::Signal>,
 }
 
 impl SuiteReport {
@@ -504,7 +523,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         coverage.add(&judgement, id.engine);
         let passed = judgement.passed();
         if !passed {
-            failures.push(FailedRun {
+            let mut failed = FailedRun {
                 campaign: id.campaign.name.to_string(),
                 engine: id.engine,
                 seed: id.seed,
@@ -512,7 +531,18 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
                 trace: outcome.trace,
                 transcript: outcome.transcript,
                 replay: id.replay_command(&provider),
-            });
+                written: None,
+            };
+            // Written now, the trace leaves memory; if it cannot be, it
+            // stays for the caller to try again and report why.
+            if let Some(dir) = &cfg.artifacts
+                && let Ok(files) = crate::report::write_run(dir, &provider, &failed)
+            {
+                failed.trace = Vec::new();
+                failed.transcript = Vec::new();
+                failed.written = Some(files);
+            }
+            failures.push(failed);
         }
         progress(Progress {
             done: i + 1,
@@ -549,6 +579,13 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         }
         true
     });
+    let interrupted = crate::interrupt::received();
+    if let Some(sig) = interrupted {
+        stopped.get_or_insert(format!(
+            "interrupted by {sig} after {runs} of {} runs; the verdict covers those runs only",
+            plan.len()
+        ));
+    }
     let engines = plan.engines();
     let mut unreached_states = Vec::new();
     if cfg.require_exercise && stopped.is_none() {
@@ -566,6 +603,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         engines,
         unreached_states,
         partial: !cfg.require_exercise,
+        interrupted,
     }
 }
 
@@ -710,10 +748,17 @@ pub fn run_scenarios(
     let mut failures = Vec::new();
     let mut per_file = Vec::new();
     let mut runs = 0u64;
+    let total: usize = scenarios
+        .iter()
+        .map(|s| scenario_plan(s, engines).len())
+        .sum();
     for s in scenarios {
         let plan = scenario_plan(s, engines);
         let mut failed = 0;
         for (engine, seed) in &plan {
+            if crate::interrupt::received().is_some() {
+                break;
+            }
             let replay = scenario_replay_command(&s.file, *engine, *seed, &provider);
             starting(&format!(
                 "scenario {} on {engine} seed {seed} (replay: {replay})",
@@ -742,6 +787,7 @@ pub fn run_scenarios(
                     trace: run.outcome.trace,
                     transcript: run.outcome.transcript,
                     replay,
+                    written: None,
                 });
             }
         }
@@ -758,7 +804,11 @@ pub fn run_scenarios(
         runs,
         tallies,
         failures,
-        stopped: None,
+        stopped: crate::interrupt::received().map(|sig| {
+            format!(
+                "interrupted by {sig} after {runs} of {total} runs; the verdict covers those runs only"
+            )
+        }),
         coverage,
         engines: engines_of(
             scenarios
@@ -769,6 +819,7 @@ pub fn run_scenarios(
         unreached_states: Vec::new(),
         // A scenario file names what it checks (its expectations).
         partial: false,
+        interrupted: crate::interrupt::received(),
     };
     (report, per_file)
 }

@@ -87,6 +87,9 @@ pub(crate) fn in_order(
     let mut waiting: BTreeMap<usize, Judged> = BTreeMap::new();
     let (mut due, mut sent) = (0, 0);
     'runs: while due < plan.len() {
+        if crate::interrupt::received().is_some() {
+            break;
+        }
         {
             let mut queue = lock(&shared.queue);
             while sent < due + ahead

@@ -128,6 +128,9 @@ pub enum CliError {
     /// The command ran, found no violation, but could not judge every
     /// check wherever it applies (exit 3); already reported.
     Inconclusive,
+    /// A signal stopped the command before the end of its runs (exit 128 +
+    /// the signal's number); what was found is reported and written.
+    Interrupted(crate::interrupt::Signal),
 }
 
 /// What a command returns.
@@ -184,6 +187,7 @@ where
         Ok(Ok(())) => EXIT_OK,
         Ok(Err(CliError::Violations)) => EXIT_VIOLATIONS,
         Ok(Err(CliError::Inconclusive)) => EXIT_INCONCLUSIVE,
+        Ok(Err(CliError::Interrupted(sig))) => sig.exit_status(),
         Ok(Err(CliError::Usage(msg))) => {
             errln!("error: {}", one_line(&msg));
             EXIT_USAGE

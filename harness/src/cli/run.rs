@@ -234,7 +234,7 @@ pub fn run(a: &RunArgs) -> CliResult {
     if !a.scenarios.is_empty() {
         return run_scenarios(a, f);
     }
-    let cfg = run_config(a, f)?;
+    let cfg = run_config(a, f)?.artifacts(artifacts_dir(a.artifacts.as_deref()));
     let plan = cfg.plan();
     if plan.is_empty() {
         let names: Vec<&str> = cfg.campaigns.iter().map(|c| c.name).collect();
@@ -287,6 +287,7 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         engines.join(", "),
         plan.len()
     );
+    let cfg = cfg.artifacts(artifacts_dir(a.artifacts.as_deref()));
     let report = run_plan(&cfg, &plan, "sweep", true);
     out!("{}", report::matrix(&report));
     let shrink = a.shrink.map(|n| Shrinking {
@@ -304,6 +305,7 @@ pub(super) fn run_plan(
     label: &'static str,
     plain: bool,
 ) -> SuiteReport {
+    crate::interrupt::install();
     let provider = cfg.factory.name();
     panic::set_current(plan.get(0).map(|id| id.describe(&provider)));
     let mut bar = ProgressBar::new(label, plan.len(), plain);
@@ -346,6 +348,12 @@ fn check_outputs(junit: Option<&Path>, artifacts: Option<&Path>) -> CliResult {
     Ok(())
 }
 
+/// Where failing runs leave their files: `--artifacts DIR`, or
+/// `artifacts/` (made only when a run fails).
+fn artifacts_dir(flag: Option<&Path>) -> std::path::PathBuf {
+    flag.unwrap_or(Path::new("artifacts")).to_path_buf()
+}
+
 /// Prints the failures, writes the JUnit file and the artifacts, and turns
 /// the report into an exit status. An output that cannot be written is an
 /// error (exit 2) unless the run found violations: then it is reported on
@@ -360,7 +368,8 @@ pub(super) fn finish(
     if !report.failures.is_empty() {
         outln!();
         out!("{}", report::summary(report));
-        let dir = artifacts.unwrap_or(Path::new("artifacts"));
+        let dir = artifacts_dir(artifacts);
+        let dir = dir.as_path();
         match report::write_artifacts(dir, report) {
             Ok(written) => {
                 outln!();
@@ -383,7 +392,7 @@ pub(super) fn finish(
                 dir.display()
             )),
         }
-        if let Some(s) = shrink
+        if let Some(s) = shrink.filter(|_| report.interrupted.is_none())
             && let Err(e) =
                 super::shrink::distinct_bugs(report, s.factory, s.scenarios, s.per_check, dir)
         {
@@ -397,6 +406,16 @@ pub(super) fn finish(
             "cannot write the JUnit report to {}: {e}; expected a writable file path",
             path.display()
         ));
+    }
+    if let Some(sig) = report.interrupted {
+        for msg in &io_errors {
+            errln!("error: {msg}");
+        }
+        errln!(
+            "interrupted by {sig} after {} run(s): the failures found so far are reported and written; the verdict covers those runs only",
+            report.runs
+        );
+        return Err(CliError::Interrupted(sig));
     }
     if report.conformant() {
         return match io_errors.is_empty() {
@@ -436,6 +455,7 @@ fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
             )));
         }
     }
+    crate::interrupt::install();
     let (report, per_file) =
         suite::run_scenarios(&scenarios, f.as_ref(), keep.as_deref(), &mut |run| {
             panic::set_current(Some(run.to_string()));

@@ -44,37 +44,46 @@ pub fn artifact_stem_of(campaign: &str, engine: vds_sim::runtime::EngineKind, se
 }
 
 /// Writes the trace and the findings of every failing run into `dir`
-/// (created if missing), in the report's order, each file atomically.
+/// (created if missing), in the report's order, each file atomically. Runs
+/// whose files were written as they were judged
+/// ([`crate::suite::SuiteConfig::artifacts`]) are not written again.
 pub fn write_artifacts(dir: &Path, report: &SuiteReport) -> io::Result<Vec<Artifact>> {
-    if report.failures.is_empty() {
-        return Ok(Vec::new());
-    }
-    std::fs::create_dir_all(dir)?;
     let mut out = Vec::new();
     for run in &report.failures {
-        let stem = artifact_stem(run);
-        let trace = dir.join(format!("{stem}.trace.jsonl"));
-        let findings = dir.join(format!("{stem}.findings.txt"));
-        let t = vds_sim::trace::render(&run.trace);
-        super::write_atomic(&trace, t.as_bytes())?;
-        super::write_atomic(&findings, findings_text(&report.provider, run).as_bytes())?;
-        let transcript = if run.transcript.is_empty() {
-            None
-        } else {
-            let path = dir.join(format!("{stem}.transcript.jsonl"));
-            let mut t = run.transcript.join("\n");
-            t.push('\n');
-            super::write_atomic(&path, t.as_bytes())?;
-            Some(path)
-        };
-        out.push(Artifact {
-            trace,
-            findings,
-            transcript,
-            replay: run.replay.clone(),
-        });
+        match &run.written {
+            Some(files) => out.push(files.clone()),
+            None => out.push(write_run(dir, &report.provider, run)?),
+        }
     }
     Ok(out)
+}
+
+/// Writes one failing run's trace, findings and transcript into `dir`
+/// (created if missing), each file whole or not at all (not waiting for
+/// the disk: a replay makes them again).
+pub fn write_run(dir: &Path, provider: &str, run: &FailedRun) -> io::Result<Artifact> {
+    std::fs::create_dir_all(dir)?;
+    let stem = artifact_stem(run);
+    let trace = dir.join(format!("{stem}.trace.jsonl"));
+    let findings = dir.join(format!("{stem}.findings.txt"));
+    let t = vds_sim::trace::render(&run.trace);
+    super::output::write_replacing(&trace, t.as_bytes())?;
+    super::output::write_replacing(&findings, findings_text(provider, run).as_bytes())?;
+    let transcript = if run.transcript.is_empty() {
+        None
+    } else {
+        let path = dir.join(format!("{stem}.transcript.jsonl"));
+        let mut t = run.transcript.join("\n");
+        t.push('\n');
+        super::output::write_replacing(&path, t.as_bytes())?;
+        Some(path)
+    };
+    Ok(Artifact {
+        trace,
+        findings,
+        transcript,
+        replay: run.replay.clone(),
+    })
 }
 
 /// The findings file: which run, how to replay it, every finding.

@@ -112,6 +112,16 @@ pub fn junit(report: &SuiteReport) -> String {
             body: String::new(),
         });
     }
+    // A suite stopped before the end of its plan (interrupted, or a
+    // provider that hangs) judged only part of it: never green.
+    if let Some(why) = &report.stopped {
+        cases.push(Case {
+            name: "SUITE-STOPPED".to_string(),
+            verdict: Verdict::Inconclusive,
+            message: why.clone(),
+            body: String::new(),
+        });
+    }
     let failures = cases.iter().filter(|c| c.verdict == Verdict::Fail).count();
     let errors = cases
         .iter()

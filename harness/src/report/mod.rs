@@ -7,7 +7,9 @@ mod junit;
 mod matrix;
 mod output;
 
-pub use artifacts::{Artifact, artifact_stem, artifact_stem_of, findings_text, write_artifacts};
+pub use artifacts::{
+    Artifact, artifact_stem, artifact_stem_of, findings_text, write_artifacts, write_run,
+};
 pub use coverage::{CoverageRow, coverage, coverage_rows};
 pub use junit::{escape as xml_escape, junit};
 pub use matrix::{matrix, summary};
