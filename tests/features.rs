@@ -326,6 +326,9 @@ fn main() {
         Args::List => return,
         Args::Run(args, filter, input) => (args, filter, input),
     };
+    if let Some(i) = &input {
+        let _ = world::INPUT.set(std::path::PathBuf::from(i));
+    }
     let provider = world::default_provider_name();
     let cannot_take = match world::factory_for(&provider) {
         Ok(f) => f.cannot_take(),
@@ -378,5 +381,12 @@ fn main() {
             writer.hook_errors()
         );
         std::process::exit(1);
+    }
+    // A filter or an input that selects nothing tested nothing: never green.
+    if writer.passed_steps() + writer.skipped_steps() == 0 {
+        eprintln!(
+            "features: no scenario ran; expected --name, --tags or --input to select at least one"
+        );
+        std::process::exit(2);
     }
 }

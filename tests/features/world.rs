@@ -17,6 +17,10 @@ use vds_sim::provider::ProviderFactory;
 use vds_sim::runtime::EngineKind;
 use vds_sim::world::{RunOutcome, StepRecord, WorldConfig};
 
+/// The feature file or folder the run was given (`--input`), which a
+/// failure's `reproduce:` line must name again; unset for `features/`.
+pub static INPUT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
 /// The seed a scenario runs from unless it names one.
 pub const DEFAULT_SEED: u64 = 1;
 
@@ -352,8 +356,14 @@ impl VdsWorld {
             Ok(p) if !p.trim().is_empty() => format!("VDS_PROVIDER='{p}' "),
             _ => String::new(),
         };
+        let input = INPUT.get().map_or_else(String::new, |i| {
+            format!(
+                "--input '{}' ",
+                i.display().to_string().replace('\'', "'\\''")
+            )
+        });
         msg.push_str(&format!(
-            "  reproduce: {env}cargo test --test features -- --name '^{}$'",
+            "  reproduce: {env}cargo test --test features -- {input}--name '^{}$'",
             regex_escape(&self.scenario).replace('\'', "'\\''")
         ));
         msg
