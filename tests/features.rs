@@ -20,25 +20,11 @@
 //!   exact match). `cargo test --workspace -- FILTER` thus runs the
 //!   scenarios FILTER names here and the tests it names elsewhere.
 
-#[path = "features/given.rs"]
-mod given;
-#[path = "features/then.rs"]
-mod then;
-#[path = "features/when.rs"]
-mod when;
-#[path = "features/world.rs"]
-mod world;
-
 use std::ffi::OsString;
 
 use std::io::{self, Write};
-use vds_sim::provider::ProviderFaultKind;
 
-use cucumber::writer::Stats as _;
-use cucumber::{World as _, WriterExt as _, cli, writer};
-use futures::FutureExt as _;
-
-use world::VdsWorld;
+use vds_harness::features::{self, Filter, world};
 
 /// libtest flags without a value; meaningless here.
 const LIBTEST_FLAGS: &[&str] = &[
@@ -87,76 +73,6 @@ enum Args {
     /// scenarios the bare words select, on the features in the path given
     /// (`--input` naming a file or folder), else in `features/`.
     Run(Vec<OsString>, Filter, Option<std::path::PathBuf>),
-}
-
-/// libtest-style filters: bare words, each selecting the scenarios whose
-/// name or one of whose tags (feature, rule, scenario or example tags)
-/// contains it, or equals it with `--exact`. Ignored when `--name` or
-/// `--tags` is given, as cucumber then filters by those alone.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Filter {
-    words: Vec<String>,
-    exact: bool,
-}
-
-impl Filter {
-    fn keeps(
-        &self,
-        feature: &cucumber::gherkin::Feature,
-        rule: Option<&cucumber::gherkin::Rule>,
-        scenario: &cucumber::gherkin::Scenario,
-    ) -> bool {
-        if self.words.is_empty() {
-            return true;
-        }
-        let hit = |text: &str, word: &str| {
-            if self.exact {
-                text == word
-            } else {
-                text.contains(word)
-            }
-        };
-        let tags: Vec<&String> = feature
-            .tags
-            .iter()
-            .chain(rule.iter().flat_map(|r| &r.tags))
-            .chain(&scenario.tags)
-            .collect();
-        self.words.iter().any(|w| {
-            let w = w.trim_start_matches('@');
-            hit(&scenario.name, w) || tags.iter().any(|t| hit(t, w))
-        })
-    }
-}
-
-/// The provider-side fault a scenario injects (by the wording of the steps
-/// in `features/given.rs` that inject one), if any: a scenario needing a
-/// fault the provider declared it cannot take
-/// (`ProviderFactory::cannot_take`, or an `exec:` provider's handshake) is
-/// skipped, as the suite leaves such checks untested.
-fn needed_fault(scenario: &cucumber::gherkin::Scenario) -> Option<ProviderFaultKind> {
-    const PHRASES: [(&str, ProviderFaultKind); 3] = [
-        (
-            "the provider's cache is corrupted",
-            ProviderFaultKind::CorruptCache,
-        ),
-        (
-            "the provider's next allocation fails",
-            ProviderFaultKind::FailNextAllocation,
-        ),
-        ("the provider restarts", ProviderFaultKind::Restart),
-    ];
-    // An outline's rows may hold the step text (`And <fault>`).
-    let cells = scenario
-        .examples
-        .iter()
-        .filter_map(|e| e.table.as_ref())
-        .flat_map(|t| t.rows.iter().flatten());
-    let texts = scenario.steps.iter().map(|s| &s.value).chain(cells);
-    texts
-        .flat_map(|text| PHRASES.iter().filter(move |(p, _)| text.starts_with(p)))
-        .map(|(_, f)| *f)
-        .next()
 }
 
 /// Translates libtest's arguments into cucumber's.
@@ -233,42 +149,6 @@ fn translate(args: impl IntoIterator<Item = OsString>) -> Args {
     Args::Run(out, filter, input)
 }
 
-/// The Basic parser, with each scenario's check IDs (its own and its
-/// Examples' tags) appended to its name: `should X when Y [CPG-S_OK]`. The
-/// console, the JUnit report and the tags then name the same checks.
-struct CheckIdsInNames(cucumber::parser::Basic);
-
-type ParsedFeature = cucumber::parser::Result<cucumber::gherkin::Feature>;
-
-fn name_check_ids(feature: ParsedFeature) -> ParsedFeature {
-    let mut feature = feature?;
-    let rules = feature
-        .rules
-        .iter_mut()
-        .flat_map(|r| r.scenarios.iter_mut());
-    for scenario in feature.scenarios.iter_mut().chain(rules) {
-        if !scenario.tags.is_empty() {
-            scenario.name = format!("{} [{}]", scenario.name, scenario.tags.join(", "));
-        }
-    }
-    Ok(feature)
-}
-
-impl<I: AsRef<std::path::Path>> cucumber::Parser<I> for CheckIdsInNames {
-    type Cli = <cucumber::parser::Basic as cucumber::Parser<I>>::Cli;
-    type Output = futures::stream::Map<
-        <cucumber::parser::Basic as cucumber::Parser<I>>::Output,
-        fn(ParsedFeature) -> ParsedFeature,
-    >;
-
-    fn parse(self, input: I, cli: Self::Cli) -> Self::Output {
-        use futures::StreamExt as _;
-        self.0
-            .parse(input, cli)
-            .map(name_check_ids as fn(ParsedFeature) -> ParsedFeature)
-    }
-}
-
 /// Where the JUnit report goes: `$VDS_JUNIT_DIR/features.xml`, or nowhere.
 fn junit_output() -> io::Result<Box<dyn Write>> {
     match std::env::var_os("VDS_JUNIT_DIR").filter(|d| !d.is_empty()) {
@@ -282,36 +162,9 @@ fn junit_output() -> io::Result<Box<dyn Write>> {
     }
 }
 
-/// A scenario with a step nobody defined, for the self-check.
-const UNDEFINED_STEP_FEATURE: &str = "\
-Feature: Self-check
-  Scenario: should fail the run when a step is undefined
-    Given a target \"t1\"
-    When client \"c1\" does something no step definition knows
-    Then the call returns S_OK
-";
-
-/// Self-check: a feature with an undefined step must fail the run, as
-/// `fail_on_skipped` promises. Runs quietly before the real features.
-async fn undefined_steps_fail() -> io::Result<bool> {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("features-self-check");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("undefined-step.feature"), UNDEFINED_STEP_FEATURE)?;
-    let writer = VdsWorld::cucumber()
-        .with_writer(
-            writer::Basic::raw(io::sink(), writer::Coloring::Never, 0)
-                .summarized()
-                .normalized(),
-        )
-        .fail_on_skipped()
-        .with_default_cli()
-        .run(dir)
-        .await;
-    Ok(writer.execution_has_failed())
-}
-
 fn main() {
-    match futures::executor::block_on(undefined_steps_fail()) {
+    let self_check = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("features-self-check");
+    match features::undefined_steps_fail(&self_check) {
         Ok(true) => {}
         Ok(false) => {
             eprintln!("self-check failed: a scenario with an undefined step passed");
@@ -327,66 +180,39 @@ fn main() {
         Args::Run(args, filter, input) => (args, filter, input),
     };
     if let Some(i) = &input {
-        let _ = world::INPUT.set(std::path::PathBuf::from(i));
+        let _ = world::INPUT.set(i.clone());
     }
-    let provider = world::default_provider_name();
-    let cannot_take = match world::factory_for(&provider) {
-        Ok(f) => f.cannot_take(),
-        Err(e) => {
-            eprintln!("VDS_PROVIDER: {e}");
-            std::process::exit(2);
-        }
-    };
-    if !cannot_take.is_empty() {
-        println!(
-            "provider `{provider}` cannot take the faults {cannot_take:?}: the scenarios that inject them are skipped"
-        );
-    }
+    let _ = world::TRACES
+        .set(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("features-traces"));
     let junit = junit_output().unwrap_or_else(|e| {
         eprintln!("VDS_JUNIT_DIR: cannot write features.xml: {e}");
         std::process::exit(2);
     });
-    let cli = <cli::Opts<_, _, _, cli::Empty> as cli::Parser>::parse_from(args);
-    // Each run happens on threads of its own, so scenarios can overlap; the
-    // normalised writer prints them in file order whatever the overlap.
-    let concurrency = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
-    let features = input.unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/features").into());
-    let writer = futures::executor::block_on(
-        VdsWorld::cucumber::<std::path::PathBuf>()
-            .with_parser(CheckIdsInNames(cucumber::parser::Basic::new()))
-            .max_concurrent_scenarios(concurrency)
-            .before(|_feature, _rule, scenario, world| {
-                world.scenario = scenario.name.clone();
-                async {}.boxed_local()
-            })
-            .with_writer(
-                writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
-                    .summarized()
-                    .tee::<VdsWorld, _>(writer::JUnit::for_tee(junit, 0))
-                    .normalized(),
-            )
-            .fail_on_skipped()
-            .with_cli(cli)
-            .filter_run(features, move |feature, rule, scenario| {
-                filter.keeps(feature, rule, scenario)
-                    && needed_fault(scenario).is_none_or(|f| !cannot_take.contains(&f))
-            }),
-    );
-    if writer.execution_has_failed() {
-        eprintln!(
-            "features failed: {} failed steps, {} parsing errors, {} hook errors \
-             (an undefined step counts as failed)",
-            writer.failed_steps(),
-            writer.parsing_errors(),
-            writer.hook_errors()
-        );
-        std::process::exit(1);
-    }
-    // A filter or an input that selects nothing tested nothing: never green.
-    if writer.passed_steps() + writer.skipped_steps() == 0 {
+    let run = features::Run {
+        features: input.unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/features").into()),
+        args,
+        filter,
+        junit,
+    };
+    let outcome = match features::run(run) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    if outcome.ran_nothing() {
         eprintln!(
             "features: no scenario ran; expected --name, --tags or --input to select at least one"
         );
         std::process::exit(2);
+    }
+    if outcome.failed() {
+        eprintln!(
+            "features failed: {} failed steps, {} parsing errors, {} hook errors \
+             (an undefined step counts as failed)",
+            outcome.failed_steps, outcome.parsing_errors, outcome.hook_errors
+        );
+        std::process::exit(1);
     }
 }

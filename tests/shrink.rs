@@ -4,15 +4,6 @@
 //! a feature that both fail with the mutant's check; a shrunk mixed run
 //! has at most 7 calls; and shrinking is deterministic.
 
-#[path = "features/given.rs"]
-mod given;
-#[path = "features/then.rs"]
-mod then;
-#[path = "features/when.rs"]
-mod when;
-#[path = "features/world.rs"]
-mod world;
-
 use std::path::{Path, PathBuf};
 
 use cucumber::writer::Stats as _;
@@ -26,7 +17,7 @@ use vds_harness::suite::{self, SuiteConfig};
 use vds_sim::provider::ProviderFactory;
 use vds_sim::runtime::EngineKind;
 
-use world::VdsWorld;
+use vds_harness::features::VdsWorld;
 
 /// A failed run: its campaign, engine and seed.
 struct Failure {

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod cli;
 pub mod controls;
 pub mod exec;
+pub mod features;
 pub mod interrupt;
 pub mod model;
 pub mod mutants;

@@ -39,7 +39,7 @@ pub fn program() -> &'static str {
 /// A provider name nobody knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown provider `{name}`: expected `reference`, `mutant:NAME` (see `vds-harness mutants --list`), `control:NAME` (one of toy, provider-lock, late-busy, refresh-alongside, limit-in-operation) or `exec:COMMAND` (a provider process)"
+    "unknown provider `{name}`: expected `reference`, `mutant:NAME` (see `vds-harness mutants --list`), `control:NAME` (a name `vds-harness controls` lists) or `exec:COMMAND` (a provider process)"
 )]
 pub struct UnknownProvider {
     /// The name given.

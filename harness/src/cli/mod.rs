@@ -33,6 +33,7 @@ macro_rules! errln {
 mod args;
 mod bench;
 mod explain;
+mod features;
 mod listings;
 mod mutants;
 mod panic;
@@ -116,6 +117,8 @@ pub enum Command {
     Controls,
     /// Measure simulation throughput on each engine.
     Bench(bench::BenchArgs),
+    /// Run Gherkin features (the project's own, compiled in, or a file or folder) against a provider.
+    Features(features::FeaturesArgs),
 }
 
 /// A command that could not do its job.
@@ -200,7 +203,9 @@ where
 }
 
 /// The subcommands that take `--provider`.
-const WITH_PROVIDER: [&str; 6] = ["run", "sweep", "coverage", "replay", "shrink", "bench"];
+const WITH_PROVIDER: [&str; 7] = [
+    "run", "sweep", "coverage", "replay", "shrink", "bench", "features",
+];
 
 /// The command line's definition; with a provider registered by
 /// [`crate::main`], that provider is `--provider`'s default.
@@ -248,6 +253,7 @@ fn dispatch(cli: Cli) -> CliResult {
             Ok(())
         }
         Command::Bench(a) => bench::command(&a),
+        Command::Features(a) => features::command(&a),
     }
 }
 

@@ -60,9 +60,10 @@ pub fn account(origin: &str, provider: &str, s: &Shrunk, files: &ShrinkFiles) ->
     );
     let _ = writeln!(
         t,
-        "feature: {feature}\n  run it: VDS_PROVIDER={} cargo test --test features -- --input {}",
-        shell_quote(provider),
-        shell_quote(&feature)
+        "feature: {feature}\n  run it: {} features {} --provider {}",
+        shell_quote(crate::providers::program()),
+        shell_quote(&feature),
+        shell_quote(provider)
     );
     let _ = writeln!(t, "trace: {}", files.trace.display());
     t

@@ -25,7 +25,7 @@ pub fn feature(world: &WorldConfig, title: &str, about: &str, check: CheckId) ->
     );
     let _ = writeln!(
         t,
-        "# Run: VDS_PROVIDER=... cargo test --test features -- --input FILE"
+        "# Run: vds-harness features FILE --provider P (or VDS_PROVIDER=P cargo test --test features -- --input FILE)"
     );
     let _ = writeln!(t, "Feature: {title}\n\n  Scenario: {title}");
     let mut lines = Vec::new();

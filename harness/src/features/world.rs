@@ -21,6 +21,24 @@ use vds_sim::world::{RunOutcome, StepRecord, WorldConfig};
 /// failure's `reproduce:` line must name again; unset for `features/`.
 pub static INPUT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
 
+/// The provider scenarios run against unless they name one (`vds-harness
+/// features --provider P`); unset: `VDS_PROVIDER`, else `reference`.
+pub static PROVIDER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Where a failing scenario's trace is written; unset: the system's
+/// temporary directory.
+pub static TRACES: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// The command that runs features, as a failure's `reproduce:` line
+/// starts (the program's path and `features`); unset: `cargo test --test
+/// features --`, with the provider in `VDS_PROVIDER`.
+pub static REPRODUCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// `s` in single quotes for a POSIX shell.
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
 /// The seed a scenario runs from unless it names one.
 pub const DEFAULT_SEED: u64 = 1;
 
@@ -84,8 +102,11 @@ impl fmt::Debug for VdsWorld {
     }
 }
 
-/// The provider named by `VDS_PROVIDER`, or `reference`.
+/// The provider [`PROVIDER`] or `VDS_PROVIDER` names, or `reference`.
 pub fn default_provider_name() -> String {
+    if let Some(p) = PROVIDER.get() {
+        return p.clone();
+    }
     std::env::var("VDS_PROVIDER")
         .ok()
         .filter(|s| !s.trim().is_empty())
@@ -94,7 +115,7 @@ pub fn default_provider_name() -> String {
 
 /// The factory for a provider name, with the harness's error message.
 pub fn factory_for(name: &str) -> Result<Arc<dyn ProviderFactory>, String> {
-    vds_harness::providers::by_name(name).map_err(|e| e.to_string())
+    crate::providers::by_name(name).map_err(|e| e.to_string())
 }
 
 impl VdsWorld {
@@ -352,25 +373,32 @@ impl VdsWorld {
         if let Some(path) = self.write_trace(o) {
             msg.push_str(&format!("  trace: {}\n", path.display()));
         }
-        let env = match std::env::var("VDS_PROVIDER") {
-            Ok(p) if !p.trim().is_empty() => format!("VDS_PROVIDER='{p}' "),
-            _ => String::new(),
+        let path = INPUT.get().map(|i| quoted(&i.to_string_lossy()));
+        let name = quoted(&format!("^{}$", regex_escape(&self.scenario)));
+        let command = match REPRODUCE.get() {
+            Some(program) => format!(
+                "{program} {}--provider {} --name {name}",
+                path.map_or_else(String::new, |p| format!("{p} ")),
+                quoted(&default_provider_name())
+            ),
+            None => {
+                let input = path.map_or_else(String::new, |p| format!("--input {p} "));
+                let env = match std::env::var("VDS_PROVIDER") {
+                    Ok(p) if !p.trim().is_empty() => format!("VDS_PROVIDER={} ", quoted(&p)),
+                    _ => String::new(),
+                };
+                format!("{env}cargo test --test features -- {input}--name {name}")
+            }
         };
-        let input = INPUT.get().map_or_else(String::new, |i| {
-            format!(
-                "--input '{}' ",
-                i.display().to_string().replace('\'', "'\\''")
-            )
-        });
-        msg.push_str(&format!(
-            "  reproduce: {env}cargo test --test features -- {input}--name '^{}$'",
-            regex_escape(&self.scenario).replace('\'', "'\\''")
-        ));
+        msg.push_str(&format!("  reproduce: {command}"));
         msg
     }
 
     fn write_trace(&self, o: &RunOutcome) -> Option<std::path::PathBuf> {
-        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("features-traces");
+        let dir = TRACES
+            .get()
+            .cloned()
+            .unwrap_or_else(|| std::env::temp_dir().join("vds-features-traces"));
         std::fs::create_dir_all(&dir).ok()?;
         let slug: String = self
             .scenario

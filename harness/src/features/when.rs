@@ -7,7 +7,7 @@
 use cucumber::when;
 use vds_sim::program::Step;
 
-use crate::world::{Alias, VdsWorld};
+use super::world::{Alias, VdsWorld};
 
 fn op_name(op: &str) -> String {
     if op.is_empty() {

@@ -10,7 +10,7 @@ use vds_sim::program::Step;
 use vds_sim::props::VDS_OBJECT_ID;
 use vds_sim::world::{RunOutcome, StepRecord};
 
-use crate::world::{
+use super::world::{
     VdsWorld, describe, factory_for, parse_hrs, record, show_hrs, target_id, traced_out,
 };
 
@@ -88,7 +88,7 @@ fn group_id(
 async fn no_violation(w: &mut VdsWorld) -> Result<(), String> {
     w.runs().await?;
     for o in w.outcomes.as_deref().unwrap_or_default() {
-        let findings = vds_harness::oracle::judge(o).findings;
+        let findings = crate::oracle::judge(o).findings;
         if !findings.is_empty() {
             let list: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
             return Err(w.failure(
@@ -587,7 +587,7 @@ async fn call_reports_initiators(w: &mut VdsWorld, list: String) -> Result<(), S
     let want = if list == "none" {
         Vec::new()
     } else {
-        crate::given::quoted_list(&list)?
+        super::given::quoted_list(&list)?
     };
     let (client, step) = last(w)?;
     w.check(|_, o| {

@@ -9,7 +9,7 @@ use vds_sim::faults::Fault;
 use vds_sim::program::Step;
 use vds_sim::runtime::EngineKind;
 
-use crate::world::{Alias, VdsWorld, factory_for};
+use super::world::{Alias, VdsWorld, factory_for};
 
 // ------------------------------------------------------- seed, engine, provider
 
