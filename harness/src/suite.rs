@@ -47,12 +47,17 @@ pub struct SuiteConfig {
     /// Runs made at once, each on a thread of its own. Reports are the same
     /// for any number. Default: the machine's cores.
     pub jobs: usize,
-    /// Where each failing run's files are written as soon as it is judged
-    /// (its trace and transcript then leave memory), so that a long or
-    /// interrupted sweep keeps what it found. Default: none; the caller
-    /// writes them from the report (`report::write_artifacts`).
-    pub artifacts: Option<std::path::PathBuf>,
+    /// What keeps each failing run as soon as it is judged (writes its
+    /// files: `report::spill_to`); when it does, the run's trace and
+    /// transcript leave memory, so that a long or interrupted sweep keeps
+    /// what it found. Default: none; the caller writes them from the report
+    /// (`report::write_artifacts`).
+    pub spill: Option<Spill>,
 }
+
+/// Keeps one failing run as it is judged; true when it did (its files are
+/// written, and the report holds only its findings).
+pub type Spill = Arc<dyn Fn(&FailedRun) -> bool + Send + Sync>;
 
 impl std::fmt::Debug for SuiteConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -80,13 +85,13 @@ impl SuiteConfig {
             stuck_after: vds_sim::world::WorldConfig::new(0).stuck_after,
             require_exercise: true,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            artifacts: None,
+            spill: None,
         }
     }
-    /// Writes each failing run's trace, findings and transcript into `dir`
-    /// as soon as it is judged, and keeps only its findings in memory.
-    pub fn artifacts(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
-        self.artifacts = Some(dir.into());
+    /// Keeps each failing run with `spill` as soon as it is judged (see
+    /// [`SuiteConfig::spill`]).
+    pub fn spill(mut self, spill: Spill) -> Self {
+        self.spill = Some(spill);
         self
     }
     /// Makes up to `n` runs at once (at least one); the report does not depend on it.
@@ -273,10 +278,10 @@ pub struct FailedRun {
     pub transcript: Vec<String>,
     /// The command that replays it.
     pub replay: String,
-    /// Its files, when they were written as the run was judged
-    /// ([`SuiteConfig::artifacts`]); the trace and transcript are then empty.
+    /// True when its files were written as the run was judged
+    /// ([`SuiteConfig::spill`]); the trace and transcript are then empty.
     #[serde(skip)]
-    pub written: Option<crate::report::Artifact>,
+    pub written: bool,
 }
 
 /// One check's tally over the suite.
@@ -531,16 +536,16 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
                 trace: outcome.trace,
                 transcript: outcome.transcript,
                 replay: id.replay_command(&provider),
-                written: None,
+                written: false,
             };
-            // Written now, the trace leaves memory; if it cannot be, it
-            // stays for the caller to try again and report why.
-            if let Some(dir) = &cfg.artifacts
-                && let Ok(files) = crate::report::write_run(dir, &provider, &failed)
+            // Kept now, the trace leaves memory; if it cannot be, it stays
+            // for the caller to try again and report why.
+            if let Some(spill) = &cfg.spill
+                && spill(&failed)
             {
                 failed.trace = Vec::new();
                 failed.transcript = Vec::new();
-                failed.written = Some(files);
+                failed.written = true;
             }
             failures.push(failed);
         }
@@ -787,7 +792,7 @@ pub fn run_scenarios(
                     trace: run.outcome.trace,
                     transcript: run.outcome.transcript,
                     replay,
-                    written: None,
+                    written: false,
                 });
             }
         }

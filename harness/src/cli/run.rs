@@ -234,7 +234,12 @@ pub fn run(a: &RunArgs) -> CliResult {
     if !a.scenarios.is_empty() {
         return run_scenarios(a, f);
     }
-    let cfg = run_config(a, f)?.artifacts(artifacts_dir(a.artifacts.as_deref()));
+    let cfg = run_config(a, f)?;
+    let provider = cfg.factory.name();
+    let cfg = cfg.spill(report::spill_to(
+        &artifacts_dir(a.artifacts.as_deref()),
+        &provider,
+    ));
     let plan = cfg.plan();
     if plan.is_empty() {
         let names: Vec<&str> = cfg.campaigns.iter().map(|c| c.name).collect();
@@ -287,7 +292,11 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         engines.join(", "),
         plan.len()
     );
-    let cfg = cfg.artifacts(artifacts_dir(a.artifacts.as_deref()));
+    let provider = cfg.factory.name();
+    let cfg = cfg.spill(report::spill_to(
+        &artifacts_dir(a.artifacts.as_deref()),
+        &provider,
+    ));
     let report = run_plan(&cfg, &plan, "sweep", true);
     out!("{}", report::matrix(&report));
     let shrink = a.shrink.map(|n| Shrinking {

@@ -492,11 +492,30 @@ fn properties(h: &History, s: &StepRecord) -> Option<String> {
     }
 }
 
+/// The first entry a list names twice, if any.
+fn repeated(seen: &Seen) -> Option<String> {
+    fn first_twice<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
+        let mut once = BTreeSet::new();
+        items.into_iter().find(|x| !once.insert(x.clone()))
+    }
+    match seen {
+        Seen::Objects(listed) => first_twice(listed.iter().flatten()).map(|id| id.to_string()),
+        Seen::Ids(ids) => first_twice(ids.iter()).map(|id| id.to_string()),
+        Seen::Names(names) => first_twice(names.iter()).cloned(),
+        _ => None,
+    }
+}
+
 /// READS-TRUE (see the module).
 /// Set-up calls are judged too: a client finds its targets and portals by
 /// what they report.
 pub(super) fn reads_true(h: &History, j: &mut Judgement) {
     for s in h.out.steps.iter().filter(|s| s.hr.succeeded()) {
+        // A list names each object (or LUN, or initiator) once, whatever it lists.
+        if let Some(twice) = repeated(&s.seen) {
+            j.fail(RULE, s, format!("{} lists {twice} twice", s.method));
+            continue;
+        }
         let wrong = match (s.method, &s.seen) {
             (Method::TargetQueryPortalGroups, Seen::Objects(listed)) => {
                 query_portal_groups(h, s, listed)

@@ -50,12 +50,31 @@ pub fn artifact_stem_of(campaign: &str, engine: vds_sim::runtime::EngineKind, se
 pub fn write_artifacts(dir: &Path, report: &SuiteReport) -> io::Result<Vec<Artifact>> {
     let mut out = Vec::new();
     for run in &report.failures {
-        match &run.written {
-            Some(files) => out.push(files.clone()),
-            None => out.push(write_run(dir, &report.provider, run)?),
+        match run.written {
+            true => out.push(written(dir, run)),
+            false => out.push(write_run(dir, &report.provider, run)?),
         }
     }
     Ok(out)
+}
+
+/// A [`crate::suite::Spill`] that writes each failing run's files into
+/// `dir` as it is judged ([`write_run`]).
+pub fn spill_to(dir: &Path, provider: &str) -> crate::suite::Spill {
+    let (dir, provider) = (dir.to_path_buf(), provider.to_string());
+    std::sync::Arc::new(move |run: &FailedRun| write_run(&dir, &provider, run).is_ok())
+}
+
+/// The files a spilled run left in `dir`.
+fn written(dir: &Path, run: &FailedRun) -> Artifact {
+    let stem = artifact_stem(run);
+    let transcript = dir.join(format!("{stem}.transcript.jsonl"));
+    Artifact {
+        trace: dir.join(format!("{stem}.trace.jsonl")),
+        findings: dir.join(format!("{stem}.findings.txt")),
+        transcript: transcript.is_file().then_some(transcript),
+        replay: run.replay.clone(),
+    }
 }
 
 /// Writes one failing run's trace, findings and transcript into `dir`
