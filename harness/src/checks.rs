@@ -9,7 +9,7 @@ use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::provider::ProviderFaultKind;
 
-use crate::oracle::Situation;
+use crate::situation::Situation;
 
 /// One conformance check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -19,6 +19,7 @@ pub mod regressions;
 pub mod report;
 pub mod scenario;
 pub mod shrink;
+pub mod situation;
 pub mod suite;
 mod workers;
 

@@ -5,7 +5,10 @@
 use vds_sim::runtime::EngineKind;
 
 use crate::campaigns::Campaign;
-use crate::suite::RunId;
+use vds_sim::provider::ProviderFactory;
+use vds_sim::world::RunOutcome;
+
+use crate::providers::{provider_flag, shell_quote};
 
 /// Every (campaign, engine, seed) of a suite, in order: campaign by
 /// campaign, seed by seed, engine by engine; or every n-th of them (a shard).
@@ -166,5 +169,66 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+/// One run of the suite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunId {
+    /// The campaign.
+    pub campaign: &'static Campaign,
+    /// The engine.
+    pub engine: EngineKind,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl PartialEq for Campaign {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl Eq for Campaign {}
+
+impl RunId {
+    /// The world of this run.
+    pub fn world(&self) -> vds_sim::world::WorldConfig {
+        (self.campaign.build)(self.seed).engine(self.engine)
+    }
+
+    /// Runs it against a provider.
+    pub fn run(&self, factory: &dyn ProviderFactory) -> RunOutcome {
+        vds_sim::run(&self.world(), factory)
+    }
+
+    /// The command line that replays this run; for a provider the command
+    /// does not know, the library call that does.
+    pub fn replay_command(&self, provider: &str) -> String {
+        if crate::providers::by_name(provider).is_err() {
+            return format!(
+                "RunId {{ campaign: vds_harness::campaigns::by_name(\"{}\").unwrap(), engine: EngineKind::{:?}, seed: {} }}.run(&your_factory)",
+                self.campaign.name, self.engine, self.seed
+            );
+        }
+        format!(
+            "{} replay --campaign {} --engine {} --seed {}{}",
+            shell_quote(crate::providers::program()),
+            self.campaign.name,
+            self.engine,
+            self.seed,
+            provider_flag(provider)
+        )
+    }
+
+    /// `CAMPAIGN on ENGINE seed S (replay: COMMAND)`, for progress and
+    /// panic reports.
+    pub fn describe(&self, provider: &str) -> String {
+        format!(
+            "{} on {} seed {} (replay: {})",
+            self.campaign.name,
+            self.engine,
+            self.seed,
+            self.replay_command(provider)
+        )
     }
 }

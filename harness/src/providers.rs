@@ -82,3 +82,26 @@ pub fn by_name(name: &str) -> Result<Arc<dyn ProviderFactory>, UnknownProvider> 
             }),
     }
 }
+
+/// ` --provider P` unless P is the command's default provider (the
+/// reference, or the provider of a program built on [`crate::main`]).
+pub fn provider_flag(provider: &str) -> String {
+    let default = own_name().unwrap_or_else(|| "reference".to_string());
+    if provider == default {
+        String::new()
+    } else {
+        format!(" --provider {}", shell_quote(provider))
+    }
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+pub fn shell_quote(s: &str) -> String {
+    let safe = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-:+=,@".contains(c));
+    if safe {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}

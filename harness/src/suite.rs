@@ -16,7 +16,8 @@ use vds_sim::world::{self, RunOutcome};
 use crate::campaigns::{CAMPAIGNS, Campaign};
 use crate::checks::{CHECKS, CheckId};
 use crate::oracle::{self, Finding, Situation};
-pub use crate::plan::Plan;
+pub use crate::plan::{Plan, RunId};
+pub use crate::providers::{provider_flag, shell_quote};
 use crate::scenario::Scenario;
 
 /// What to run, built with setters that state their defaults.
@@ -161,67 +162,6 @@ impl SuiteConfig {
     }
 }
 
-/// One run of the suite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RunId {
-    /// The campaign.
-    pub campaign: &'static Campaign,
-    /// The engine.
-    pub engine: EngineKind,
-    /// The seed.
-    pub seed: u64,
-}
-
-impl PartialEq for Campaign {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-impl Eq for Campaign {}
-
-impl RunId {
-    /// The world of this run.
-    pub fn world(&self) -> vds_sim::world::WorldConfig {
-        (self.campaign.build)(self.seed).engine(self.engine)
-    }
-
-    /// Runs it against a provider.
-    pub fn run(&self, factory: &dyn ProviderFactory) -> RunOutcome {
-        vds_sim::run(&self.world(), factory)
-    }
-
-    /// The command line that replays this run; for a provider the command
-    /// does not know, the library call that does.
-    pub fn replay_command(&self, provider: &str) -> String {
-        if crate::providers::by_name(provider).is_err() {
-            return format!(
-                "RunId {{ campaign: vds_harness::campaigns::by_name(\"{}\").unwrap(), engine: EngineKind::{:?}, seed: {} }}.run(&your_factory)",
-                self.campaign.name, self.engine, self.seed
-            );
-        }
-        format!(
-            "{} replay --campaign {} --engine {} --seed {}{}",
-            shell_quote(crate::providers::program()),
-            self.campaign.name,
-            self.engine,
-            self.seed,
-            provider_flag(provider)
-        )
-    }
-
-    /// `CAMPAIGN on ENGINE seed S (replay: COMMAND)`, for progress and
-    /// panic reports.
-    pub fn describe(&self, provider: &str) -> String {
-        format!(
-            "{} on {} seed {} (replay: {})",
-            self.campaign.name,
-            self.engine,
-            self.seed,
-            self.replay_command(provider)
-        )
-    }
-}
-
 /// The command line that replays one run of a scenario file.
 pub fn scenario_replay_command(
     file: &str,
@@ -235,29 +175,6 @@ pub fn scenario_replay_command(
         shell_quote(file),
         provider_flag(provider)
     )
-}
-
-/// ` --provider P` unless P is the command's default provider (the
-/// reference, or the provider of a program built on [`crate::main`]).
-pub fn provider_flag(provider: &str) -> String {
-    let default = crate::providers::own_name().unwrap_or_else(|| "reference".to_string());
-    if provider == default {
-        String::new()
-    } else {
-        format!(" --provider {}", shell_quote(provider))
-    }
-}
-
-/// Quotes a word for a POSIX shell when it needs it.
-pub fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-:+=,@".contains(c));
-    if safe {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }
 
 /// A run with violations.

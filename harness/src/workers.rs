@@ -20,7 +20,7 @@ use vds_sim::provider::ProviderFactory;
 use vds_sim::world::RunOutcome;
 
 use crate::oracle::{self, Judgement};
-use crate::suite::{Plan, RunId};
+use crate::plan::{Plan, RunId};
 
 /// How often the caller's thread looks at the workers.
 const TICK: Duration = Duration::from_millis(1);
