@@ -54,11 +54,17 @@ pub struct SuiteConfig {
     /// what it found. Default: none; the caller writes them from the report
     /// (`report::write_artifacts`).
     pub spill: Option<Spill>,
+    /// How many failing runs per failed check the report keeps (with their
+    /// findings, and their traces when spilled); a failing run is kept
+    /// while one of its checks has room. The others are counted
+    /// ([`SuiteReport::unkept`]) and, when spilled, listed. Default: all.
+    pub keep_per_check: usize,
 }
 
-/// Keeps one failing run as it is judged; true when it did (its files are
-/// written, and the report holds only its findings).
-pub type Spill = Arc<dyn Fn(&FailedRun) -> bool + Send + Sync>;
+/// Keeps one failing run as it is judged: lists it, and writes its files
+/// when `trace` is true. True when it did (the report then holds only its
+/// findings).
+pub type Spill = Arc<dyn Fn(&FailedRun, bool) -> bool + Send + Sync>;
 
 impl std::fmt::Debug for SuiteConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -87,7 +93,14 @@ impl SuiteConfig {
             require_exercise: true,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             spill: None,
+            keep_per_check: usize::MAX,
         }
+    }
+    /// Keeps at most `n` failing runs per failed check (at least one); see
+    /// [`SuiteConfig::keep_per_check`].
+    pub fn keep_per_check(mut self, n: usize) -> Self {
+        self.keep_per_check = n.max(1);
+        self
     }
     /// Keeps each failing run with `spill` as soon as it is judged (see
     /// [`SuiteConfig::spill`]).
@@ -298,6 +311,9 @@ pub struct SuiteReport {
     /// The signal that stopped the suite before the end of its plan, if
     /// one did (see [`crate::interrupt`]).
     pub interrupted: Option<crate::interrupt::Signal>,
+    /// Failing runs beyond [`SuiteConfig::keep_per_check`]: counted in the
+    /// tallies, listed by the spill, not kept here.
+    pub unkept: u64,
 }
 
 impl SuiteReport {
@@ -436,6 +452,8 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
     let mut runs = 0;
     let mut stopped = None;
     let mut hangs = 0;
+    let mut kept: BTreeMap<CheckId, usize> = BTreeMap::new();
+    let mut unkept = 0u64;
     in_order(cfg, plan, &mut |i, outcome, judgement| {
         let Some(id) = &plan.get(i) else {
             return false;
@@ -455,16 +473,29 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
                 replay: id.replay_command(&provider),
                 written: false,
             };
+            // Kept while one of its checks has room; the others are counted
+            // (and listed by the spill), so memory stays bounded.
+            let checks: std::collections::BTreeSet<CheckId> =
+                failed.findings.iter().map(|f| f.check).collect();
+            let keep = checks
+                .iter()
+                .any(|c| kept.get(c).copied().unwrap_or(0) < cfg.keep_per_check);
             // Kept now, the trace leaves memory; if it cannot be, it stays
             // for the caller to try again and report why.
-            if let Some(spill) = &cfg.spill
-                && spill(&failed)
-            {
-                failed.trace = Vec::new();
-                failed.transcript = Vec::new();
-                failed.written = true;
+            let spilled = cfg.spill.as_ref().is_some_and(|spill| spill(&failed, keep));
+            if keep {
+                for c in checks {
+                    *kept.entry(c).or_default() += 1;
+                }
+                if spilled {
+                    failed.trace = Vec::new();
+                    failed.transcript = Vec::new();
+                    failed.written = true;
+                }
+                failures.push(failed);
+            } else {
+                unkept += 1;
             }
-            failures.push(failed);
         }
         progress(Progress {
             done: i + 1,
@@ -526,6 +557,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         unreached_states,
         partial: !cfg.require_exercise,
         interrupted,
+        unkept,
     }
 }
 
@@ -742,6 +774,7 @@ pub fn run_scenarios(
         // A scenario file names what it checks (its expectations).
         partial: false,
         interrupted: crate::interrupt::received(),
+        unkept: 0,
     };
     (report, per_file)
 }

@@ -712,3 +712,43 @@ fn run_shrink_writes_the_minimal_files_of_each_failed_check() {
     assert!(yaml.is_file(), "{out:#?}");
     assert!(dir.join("up-to-the-limit-madsim-seed0.feature").is_file());
 }
+
+#[test]
+fn a_failure_heavy_sweep_keeps_a_few_traces_per_check_and_lists_every_failing_run() {
+    let dir = fresh("keep-failures");
+    let artifacts = dir.join("artifacts");
+    let out = harness(&[
+        "sweep",
+        "--seeds",
+        "300",
+        "--provider",
+        "mutant:duplicate-tags",
+        "--keep-failures",
+        "3",
+        "--artifacts",
+        artifacts.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    let names: Vec<String> = std::fs::read_dir(&artifacts)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let traces = names.iter().filter(|n| n.ends_with(".trace.jsonl")).count();
+    assert!((1..=3).contains(&traces), "{names:?}");
+    let listed = std::fs::read_to_string(artifacts.join("failing-runs.txt")).unwrap();
+    let more: usize = out
+        .stdout
+        .lines()
+        .find_map(|l| {
+            l.split_once(" more failing run(s)")
+                .map(|(n, _)| n.parse().unwrap())
+        })
+        .expect("the count of failing runs not kept");
+    assert_eq!(listed.lines().count(), traces + more, "{listed}");
+    for line in listed.lines() {
+        assert!(
+            line.contains(" | replay: ") && line.contains("CPG-TAG-UNIQUE"),
+            "{line}"
+        );
+    }
+}

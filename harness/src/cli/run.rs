@@ -78,6 +78,10 @@ pub struct RunArgs {
     /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
+    /// Failing runs kept per failed check, with findings and trace files;
+    /// every failing run is still counted and listed in DIR/failing-runs.txt.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::args::parse_positive)]
+    pub keep_failures: u64,
     /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
     pub stuck_after: u64,
@@ -163,6 +167,10 @@ pub struct SweepArgs {
     /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
+    /// Failing runs kept per failed check, with findings and trace files;
+    /// every failing run is still counted and listed in DIR/failing-runs.txt.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::args::parse_positive)]
+    pub keep_failures: u64,
     /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
     pub stuck_after: u64,
@@ -236,10 +244,12 @@ pub fn run(a: &RunArgs) -> CliResult {
     }
     let cfg = run_config(a, f)?;
     let provider = cfg.factory.name();
-    let cfg = cfg.spill(report::spill_to(
-        &artifacts_dir(a.artifacts.as_deref()),
-        &provider,
-    ));
+    let cfg = cfg
+        .spill(report::spill_to(
+            &artifacts_dir(a.artifacts.as_deref()),
+            &provider,
+        ))
+        .keep_per_check(usize::try_from(a.keep_failures).unwrap_or(usize::MAX));
     let plan = cfg.plan();
     if plan.is_empty() {
         let names: Vec<&str> = cfg.campaigns.iter().map(|c| c.name).collect();
@@ -293,10 +303,12 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         plan.len()
     );
     let provider = cfg.factory.name();
-    let cfg = cfg.spill(report::spill_to(
-        &artifacts_dir(a.artifacts.as_deref()),
-        &provider,
-    ));
+    let cfg = cfg
+        .spill(report::spill_to(
+            &artifacts_dir(a.artifacts.as_deref()),
+            &provider,
+        ))
+        .keep_per_check(usize::try_from(a.keep_failures).unwrap_or(usize::MAX));
     let report = run_plan(&cfg, &plan, "sweep", true);
     out!("{}", report::matrix(&report));
     let shrink = a.shrink.map(|n| Shrinking {
@@ -387,6 +399,13 @@ pub(super) fn finish(
                     written.len(),
                     dir.display()
                 );
+                if report.unkept > 0 {
+                    outln!(
+                        "{} more failing run(s) beyond --keep-failures per check: counted, and listed with their replay commands in {}",
+                        report.unkept,
+                        dir.join(report::FAILING_RUNS).display()
+                    );
+                }
                 for a in &written {
                     outln!("  {}", a.trace.display());
                     outln!("  {}", a.findings.display());

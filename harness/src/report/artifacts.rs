@@ -58,11 +58,41 @@ pub fn write_artifacts(dir: &Path, report: &SuiteReport) -> io::Result<Vec<Artif
     Ok(out)
 }
 
-/// A [`crate::suite::Spill`] that writes each failing run's files into
-/// `dir` as it is judged ([`write_run`]).
+/// The list of every failing run a spill met, one line each, in `dir`.
+pub const FAILING_RUNS: &str = "failing-runs.txt";
+
+/// A [`crate::suite::Spill`] that lists each failing run in
+/// `dir/failing-runs.txt` (its seed, checks and replay command) as it is
+/// judged, and writes the files of the runs kept ([`write_run`]).
 pub fn spill_to(dir: &Path, provider: &str) -> crate::suite::Spill {
     let (dir, provider) = (dir.to_path_buf(), provider.to_string());
-    std::sync::Arc::new(move |run: &FailedRun| write_run(&dir, &provider, run).is_ok())
+    let list = std::sync::Mutex::new(None::<std::fs::File>);
+    std::sync::Arc::new(move |run: &FailedRun, trace: bool| {
+        let mut list = list.lock().unwrap_or_else(|e| e.into_inner());
+        if list.is_none() {
+            let opened = std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::File::create(dir.join(FAILING_RUNS)));
+            *list = opened.ok();
+        }
+        let Some(file) = list.as_mut() else {
+            return false;
+        };
+        let checks: std::collections::BTreeSet<String> =
+            run.findings.iter().map(|f| f.check.to_string()).collect();
+        let checks: Vec<String> = checks.into_iter().collect();
+        let line = format!(
+            "{} {} seed {}: {} | replay: {}\n",
+            run.campaign,
+            run.engine,
+            run.seed,
+            checks.join(", "),
+            run.replay
+        );
+        if io::Write::write_all(file, line.as_bytes()).is_err() {
+            return false;
+        }
+        !trace || write_run(&dir, &provider, run).is_ok()
+    })
 }
 
 /// The files a spilled run left in `dir`.

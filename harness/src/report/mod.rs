@@ -8,7 +8,8 @@ mod matrix;
 mod output;
 
 pub use artifacts::{
-    Artifact, artifact_stem, artifact_stem_of, findings_text, spill_to, write_artifacts, write_run,
+    Artifact, FAILING_RUNS, artifact_stem, artifact_stem_of, findings_text, spill_to,
+    write_artifacts, write_run,
 };
 pub use coverage::{CoverageRow, coverage, coverage_rows};
 pub use junit::{escape as xml_escape, junit};
