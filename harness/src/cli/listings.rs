@@ -123,7 +123,7 @@ fn declarations(s: &mut String) {
 fn answers(s: &mut String) {
     use vds_sim::hresult::HResult;
     use vds_sim::method::Method;
-    use vds_sim::outcomes::{ANY_METHOD, may_end_with, returns};
+    use vds_sim::outcomes::{ANY_METHOD, returns};
     let names = |codes: &mut dyn Iterator<Item = HResult>| {
         codes.map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
     };
@@ -144,19 +144,7 @@ fn answers(s: &mut String) {
             names(&mut returns(m).iter().copied())
         );
         if m.is_async() {
-            let mut ends: Vec<HResult> = vec![HResult::S_OK];
-            ends.extend(
-                [HResult::VDS_S_ALREADY_EXISTS]
-                    .into_iter()
-                    .filter(|&c| may_end_with(m, HResult::S_OK, c)),
-            );
-            ends.extend(
-                vds_sim::hresult::KNOWN
-                    .iter()
-                    .map(|&(_, c)| c)
-                    .chain([vds_sim::outcomes::TIMEOUT])
-                    .filter(|c| c.failed() && may_end_with(m, HResult::S_OK, *c)),
-            );
+            let ends = operation_ends(m);
             let _ = writeln!(
                 s,
                 "    its operation ends (Wait's pHrResult): {}",
@@ -165,6 +153,124 @@ fn answers(s: &mut String) {
         }
     }
     let _ = writeln!(s);
+}
+
+/// What an operation `m` starts may end with (Wait's pHrResult), when the
+/// call itself returned S_OK.
+fn operation_ends(m: vds_sim::method::Method) -> Vec<vds_sim::hresult::HResult> {
+    use vds_sim::hresult::HResult;
+    use vds_sim::outcomes::may_end_with;
+    let mut ends: Vec<HResult> = vec![HResult::S_OK];
+    ends.extend(
+        [HResult::VDS_S_ALREADY_EXISTS]
+            .into_iter()
+            .filter(|&c| may_end_with(m, HResult::S_OK, c)),
+    );
+    ends.extend(
+        vds_sim::hresult::KNOWN
+            .iter()
+            .map(|&(_, c)| c)
+            .chain([vds_sim::outcomes::TIMEOUT])
+            .filter(|c| c.failed() && may_end_with(m, HResult::S_OK, *c)),
+    );
+    ends
+}
+
+/// What no reading of RFC 3720 could call a malformed iSCSI name (the
+/// oracle's grammar; a provider may refuse anything else as E_INVALIDARG).
+const ISCSI_NAME_GRAMMAR: &str = "`iqn.YYYY-MM.` and a reversed domain name, optionally `:` and more, in lower case; or `eui.` and 16 hexadecimal digits; or `naa.` and 16 or 32 hexadecimal digits; at most 223 bytes. A name outside this may be refused with E_INVALIDARG or taken. A NULL or empty name for CreateTarget asks the provider to choose one.";
+
+/// The profile as one JSON document (`profile --format json`; schema in
+/// `docs/profile.schema.json`): every rule with where and when it is
+/// judged, every method's allowed answers with the warrant of each
+/// failure, the declarations, the fault kinds and the iSCSI name grammar.
+pub fn profile_json() -> serde_json::Value {
+    use serde_json::json;
+    use vds_sim::hresult::HResult;
+    use vds_sim::method::Method;
+    use vds_sim::outcomes::{ANY_METHOD, returns};
+    use vds_sim::provider::declaration::{Declaration, LockDomain};
+    let code = |m: Option<Method>, c: HResult| {
+        let name = c.to_string();
+        let name = name.split(" (").next().unwrap_or_default().to_string();
+        let warrant = m.and_then(|m| crate::oracle::warrant(m, c)).or_else(|| {
+            Method::ALL
+                .iter()
+                .find_map(|m| crate::oracle::warrant(*m, c))
+        });
+        json!({"code": name, "value": format!("0x{:08X}", c.as_u32()), "warranted_by": warrant})
+    };
+    let rules: Vec<_> = RULES
+        .iter()
+        .map(|r| {
+            let check = CHECKS.iter().find(|c| c.id == r.id);
+            json!({
+                "id": r.id.to_string(),
+                "basis": basis(r.basis),
+                "kind": if check.is_some() { "check" } else if r.permission.is_some() { "permission" } else { "unchecked" },
+                "statement": r.statement,
+                "source": r.source,
+                "no_check_because": r.permission,
+                "judged_at": applies_to(r.id).iter().map(|m| m.sdk_name()).collect::<Vec<_>>(),
+                "judged_in": crate::checks::applies_in(r.id).iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+                "needs_fault": check.and_then(|c| c.needs).map(|f| format!("{f:?}")),
+            })
+        })
+        .collect();
+    let methods: Vec<_> = Method::ALL
+        .iter()
+        .map(|&m| {
+            json!({
+                "method": m.sdk_name(),
+                "returns": returns(m).iter().map(|&c| code(Some(m), c)).collect::<Vec<_>>(),
+                "operation_ends_with": m.is_async().then(|| {
+                    operation_ends(m).into_iter().map(|c| code(Some(m), c)).collect::<Vec<_>>()
+                }),
+            })
+        })
+        .collect();
+    let provider_side: Vec<&str> = vds_sim::faults::Fault::PROVIDER_SIDE
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
+    json!({
+        "tool": "vds-harness",
+        "version": env!("CARGO_PKG_VERSION"),
+        "time_rule": "CALL-WINDOW",
+        "precedence_rule": "FAILURE-PRECEDENCE",
+        "rules": rules,
+        "any_method": ANY_METHOD.iter().map(|&c| code(None, c)).collect::<Vec<_>>(),
+        "methods": methods,
+        "declarations": {
+            "lock_domain": {
+                "values": LockDomain::ALL.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+                "default": LockDomain::default().to_string(),
+            },
+            "refresh_alongside": {"default": Declaration::default().refresh_alongside},
+        },
+        "fault_kinds": vds_sim::faults::Fault::KINDS.iter().map(|k| json!({
+            "kind": k,
+            "provider_side": provider_side.contains(k),
+        })).collect::<Vec<_>>(),
+        "iscsi_name_grammar": ISCSI_NAME_GRAMMAR,
+    })
+}
+
+/// `vds-harness profile`.
+#[derive(Debug, clap::Args)]
+pub struct ProfileArgs {
+    /// `text` for people; `json` for tools (schema: docs/profile.schema.json).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+/// How `profile` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Text,
+    /// One JSON document.
+    Json,
 }
 
 /// One control per line: its name (as in `--provider control:NAME`), what

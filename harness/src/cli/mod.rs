@@ -108,7 +108,7 @@ pub enum Command {
     /// List every conformance check with the profile rule it enforces.
     Checks,
     /// Print the contract profile: every rule, documented or decided, with its source.
-    Profile,
+    Profile(listings::ProfileArgs),
     /// Run the suite and print rule coverage: runs per (check, method) cell and engine.
     Coverage(run::RunArgs),
     /// Run every mutant and print the kill matrix; or list the mutants.
@@ -243,8 +243,14 @@ fn dispatch(cli: Cli) -> CliResult {
             out!("{}", listings::checks());
             Ok(())
         }
-        Command::Profile => {
-            out!("{}", listings::profile());
+        Command::Profile(a) => {
+            match a.format {
+                listings::Format::Text => out!("{}", listings::profile()),
+                listings::Format::Json => outln!(
+                    "{}",
+                    serde_json::to_string_pretty(&listings::profile_json()).unwrap_or_default()
+                ),
+            }
             Ok(())
         }
         Command::Mutants(a) => mutants::command(&a),
