@@ -75,6 +75,9 @@ pub struct RunArgs {
     /// Write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Write the result as one JSON document to this file (schema: docs/report.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
@@ -164,6 +167,9 @@ pub struct SweepArgs {
     /// Write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Write the result as one JSON document to this file (schema: docs/report.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
@@ -238,7 +244,11 @@ pub fn sweep_plan(
 /// `vds-harness run`.
 pub fn run(a: &RunArgs) -> CliResult {
     let f = factory_limited(&a.provider, a.stuck_after)?;
-    check_outputs(a.junit.as_deref(), a.artifacts.as_deref())?;
+    check_outputs(
+        a.junit.as_deref(),
+        a.artifacts.as_deref(),
+        a.report.as_deref(),
+    )?;
     if !a.scenarios.is_empty() {
         return run_scenarios(a, f);
     }
@@ -267,7 +277,22 @@ pub fn run(a: &RunArgs) -> CliResult {
         scenarios: &[],
         per_check: 1,
     });
-    finish(&report, a.junit.as_deref(), a.artifacts.as_deref(), shrink)
+    let plan_doc = serde_json::json!({
+        "command": "run",
+        "campaigns": cfg.campaigns.iter().map(|c| c.name).collect::<Vec<_>>(),
+        "seeds": cfg.seeds,
+        "mixed_seeds": cfg.mixed_seeds,
+        "start": cfg.start,
+        "engines": cfg.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),
+    });
+    let json = a.report.as_deref().map(|p| (p, plan_doc));
+    finish(
+        &report,
+        a.junit.as_deref(),
+        a.artifacts.as_deref(),
+        shrink,
+        json,
+    )
 }
 
 /// `vds-harness sweep`.
@@ -284,7 +309,11 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         )));
     }
     if !a.dry_run {
-        check_outputs(a.junit.as_deref(), a.artifacts.as_deref())?;
+        check_outputs(
+            a.junit.as_deref(),
+            a.artifacts.as_deref(),
+            a.report.as_deref(),
+        )?;
     }
     if a.dry_run {
         for id in plan.iter() {
@@ -316,7 +345,22 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         scenarios: &[],
         per_check: usize::try_from(n).unwrap_or(usize::MAX),
     });
-    finish(&report, a.junit.as_deref(), a.artifacts.as_deref(), shrink)
+    let plan_doc = serde_json::json!({
+        "command": "sweep",
+        "campaigns": [a.campaign.name],
+        "seeds": a.seeds,
+        "start": a.start,
+        "engines": cfg.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),
+        "shard": a.shard.map(|s| s.to_string()),
+    });
+    let json = a.report.as_deref().map(|p| (p, plan_doc));
+    finish(
+        &report,
+        a.junit.as_deref(),
+        a.artifacts.as_deref(),
+        shrink,
+        json,
+    )
 }
 
 /// Runs a plan with a progress bar, keeping the panic hook told which run is in progress.
@@ -349,7 +393,15 @@ pub(super) struct Shrinking<'a> {
 
 /// Refuses, before anything runs, a JUnit file or an artifacts directory
 /// that could not be written.
-fn check_outputs(junit: Option<&Path>, artifacts: Option<&Path>) -> CliResult {
+fn check_outputs(junit: Option<&Path>, artifacts: Option<&Path>, json: Option<&Path>) -> CliResult {
+    if let Some(path) = json {
+        report::check_writable_file(path).map_err(|e| {
+            CliError::Usage(format!(
+                "cannot write the report to {}: {e}; expected a file path in a writable directory (--report FILE)",
+                path.display()
+            ))
+        })?;
+    }
     if let Some(path) = junit {
         report::check_writable_file(path).map_err(|e| {
             CliError::Usage(format!(
@@ -384,6 +436,7 @@ pub(super) fn finish(
     junit: Option<&Path>,
     artifacts: Option<&Path>,
     shrink: Option<Shrinking<'_>>,
+    json: Option<(&Path, serde_json::Value)>,
 ) -> CliResult {
     let mut io_errors = Vec::new();
     if !report.failures.is_empty() {
@@ -425,6 +478,17 @@ pub(super) fn finish(
                 super::shrink::distinct_bugs(report, s.factory, s.scenarios, s.per_check, dir)
         {
             io_errors.push(e);
+        }
+    }
+    if let Some((path, plan)) = json {
+        let doc = report::json_report(report, plan);
+        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        text.push('\n');
+        if let Err(e) = report::write_atomic(path, text.as_bytes()) {
+            io_errors.push(format!(
+                "cannot write the report to {}: {e}; expected a writable file path",
+                path.display()
+            ));
         }
     }
     if let Some(path) = junit
@@ -504,5 +568,16 @@ fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
         scenarios: &scenarios,
         per_check: 1,
     });
-    finish(&report, a.junit.as_deref(), a.artifacts.as_deref(), shrink)
+    let plan_doc = serde_json::json!({
+        "command": "run",
+        "scenarios": scenarios.iter().map(|s| s.file.clone()).collect::<Vec<_>>(),
+    });
+    let json = a.report.as_deref().map(|p| (p, plan_doc));
+    finish(
+        &report,
+        a.junit.as_deref(),
+        a.artifacts.as_deref(),
+        shrink,
+        json,
+    )
 }

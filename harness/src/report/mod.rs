@@ -3,6 +3,7 @@
 
 mod artifacts;
 mod coverage;
+mod json;
 mod junit;
 mod matrix;
 mod output;
@@ -12,6 +13,7 @@ pub use artifacts::{
     write_artifacts, write_run,
 };
 pub use coverage::{CoverageRow, coverage, coverage_rows};
+pub use json::json_report;
 pub use junit::{escape as xml_escape, junit};
 pub use matrix::{matrix, summary};
 pub use output::{check_writable_dir, check_writable_file, write_atomic};
