@@ -240,9 +240,6 @@ pub struct Tally {
     pub first_failure_after: Option<u64>,
 }
 
-/// How a provider process's hang reads in a run's error.
-const HANG: &str = "the provider hangs";
-
 /// After this many runs in a row in which a provider process hung, the
 /// suite stops.
 pub const HANGS_IN_A_ROW: u64 = 3;
@@ -509,7 +506,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         // A provider process that hangs run after run costs the whole turn
         // limit each time: after a few in a row the verdict is clear.
         hangs = match &outcome.error {
-            Some(world::RunError::Provider { message, .. }) if message.contains(HANG) => hangs + 1,
+            Some(world::RunError::Provider { hung: true, .. }) => hangs + 1,
             _ => 0,
         };
         if hangs == HANGS_IN_A_ROW

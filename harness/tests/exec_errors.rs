@@ -40,7 +40,7 @@ fn run(how: &str) -> (String, Vec<String>) {
         judgement.findings
     );
     match outcome.error {
-        Some(RunError::Provider { seed, message }) => {
+        Some(RunError::Provider { seed, message, .. }) => {
             assert_eq!(seed, 5);
             (message, outcome.transcript)
         }

@@ -284,6 +284,7 @@ impl Session {
         }
         ProviderEnd {
             failure: g.failure.as_ref().map(ToString::to_string),
+            hung: matches!(g.failure, Some(ExecError::NoAnswer { .. })),
             transcript,
         }
     }

@@ -95,6 +95,9 @@ pub struct ProviderEnd {
     /// process that exited or broke its protocol. The run's verdict becomes
     /// `RunError::Provider` with this message.
     pub failure: Option<String>,
+    /// True when that failure is a hang: the provider did not answer within
+    /// its turn limit (a suite stops after a few such runs in a row).
+    pub hung: bool,
     /// Its protocol transcript, for the artifacts of a failing run (empty
     /// for an in-process provider).
     pub transcript: Vec<String>,

@@ -59,7 +59,11 @@ impl RunContext {
         // the world); its own account of what happened is the verdict.
         let ended = self.provider.end();
         let error = match ended.failure {
-            Some(message) => Some(RunError::Provider { seed, message }),
+            Some(message) => Some(RunError::Provider {
+                seed,
+                message,
+                hung: ended.hung,
+            }),
             None => error,
         };
         let outcome = match &error {

@@ -47,6 +47,8 @@ pub enum RunError {
         seed: u64,
         /// What it did, with the protocol line.
         message: String,
+        /// True when it hung: no answer within its turn limit.
+        hung: bool,
     },
 }
 
