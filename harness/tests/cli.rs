@@ -752,3 +752,57 @@ fn a_failure_heavy_sweep_keeps_a_few_traces_per_check_and_lists_every_failing_ru
         );
     }
 }
+
+#[test]
+fn shard_auto_reads_the_ci_systems_variables_and_the_shards_cover_the_sweep() {
+    let dry = |shard: Option<&str>, env: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_vds-harness"));
+        c.args(["sweep", "--seeds", "7", "--dry-run"]);
+        if let Some(s) = shard {
+            c.args(["--shard", s]);
+        }
+        for v in ["CI_NODE_INDEX", "CI_NODE_TOTAL", "JOB_COMPLETION_INDEX"] {
+            c.env_remove(v);
+        }
+        c.envs(env.iter().copied());
+        let out = c.output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (_, whole, _) = dry(None, &[]);
+    let mut gitlab: Vec<String> = Vec::new();
+    let mut k8s: Vec<String> = Vec::new();
+    for k in 1..=3 {
+        let k = k.to_string();
+        let (code, out, err) = dry(
+            Some("auto"),
+            &[("CI_NODE_INDEX", &k), ("CI_NODE_TOTAL", "3")],
+        );
+        assert_eq!(code, 0, "{err}");
+        gitlab.extend(out.lines().map(String::from));
+        let i = (k.parse::<usize>().unwrap() - 1).to_string();
+        let (code, out, err) = dry(Some("auto/3"), &[("JOB_COMPLETION_INDEX", &i)]);
+        assert_eq!(code, 0, "{err}");
+        k8s.extend(out.lines().map(String::from));
+    }
+    let mut whole: Vec<String> = whole.lines().map(String::from).collect();
+    whole.sort();
+    gitlab.sort();
+    k8s.sort();
+    assert_eq!(gitlab, whole);
+    assert_eq!(k8s, whole);
+    for (shard, env) in [
+        ("auto", vec![]),
+        ("auto", vec![("CI_NODE_INDEX", "4"), ("CI_NODE_TOTAL", "3")]),
+        ("auto", vec![("CI_NODE_INDEX", "1")]),
+        ("auto/3", vec![]),
+    ] {
+        let (code, _, err) = dry(Some(shard), &env);
+        assert_eq!(code, 2, "{shard} {env:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: "), "{err}");
+    }
+}

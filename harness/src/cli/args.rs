@@ -78,7 +78,66 @@ impl std::str::FromStr for Shard {
 
 /// Parses `--shard`.
 pub fn parse_shard(s: &str) -> Result<Shard, String> {
-    s.parse()
+    shard_from(s, &|name| std::env::var(name).ok())
+}
+
+/// `K/N`; or `auto`, the shard a CI system gives this job: GitLab CI's
+/// `CI_NODE_INDEX` (1-based) and `CI_NODE_TOTAL` (`parallel: N`); or
+/// `auto/N`, shard `JOB_COMPLETION_INDEX + 1` of N (a Kubernetes Indexed
+/// Job, whose total the job spec holds, not its environment). `env` reads
+/// a variable.
+///
+/// ```
+/// use vds_harness::cli::parsers::shard_from;
+/// let gitlab = |v: &str| match v {
+///     "CI_NODE_INDEX" => Some("2".to_string()),
+///     "CI_NODE_TOTAL" => Some("5".to_string()),
+///     _ => None,
+/// };
+/// assert_eq!(shard_from("auto", &gitlab).unwrap().to_string(), "2/5");
+/// let k8s = |v: &str| (v == "JOB_COMPLETION_INDEX").then(|| "0".to_string());
+/// assert_eq!(shard_from("auto/3", &k8s).unwrap().to_string(), "1/3");
+/// assert!(shard_from("auto", &|_| None).is_err());
+/// ```
+pub fn shard_from(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Shard, String> {
+    let number = |name: &str| -> Result<Option<usize>, String> {
+        match env(name) {
+            None => Ok(None),
+            Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
+                format!("{name} is `{v}`, not a whole number; expected the CI system's shard index")
+            }),
+        }
+    };
+    let shard = |k: usize, n: usize, from: &str| {
+        format!("{k}/{n}")
+            .parse::<Shard>()
+            .map_err(|e| format!("{from} gives shard {k} of {n}: {e}"))
+    };
+    match s.trim() {
+        "auto" => match (number("CI_NODE_INDEX")?, number("CI_NODE_TOTAL")?) {
+            (Some(k), Some(n)) => shard(k, n, "CI_NODE_INDEX and CI_NODE_TOTAL"),
+            (Some(_), None) | (None, Some(_)) => Err(
+                "only one of CI_NODE_INDEX and CI_NODE_TOTAL is set; expected both (GitLab CI `parallel:`)"
+                    .into(),
+            ),
+            (None, None) => Err(
+                "--shard auto found no CI shard: expected CI_NODE_INDEX and CI_NODE_TOTAL (GitLab CI), or --shard auto/N with JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); on GitHub Actions pass --shard ${{ matrix.k }}/${{ matrix.n }}"
+                    .into(),
+            ),
+        },
+        t if t.starts_with("auto/") => {
+            let n: usize = t["auto/".len()..]
+                .parse()
+                .map_err(|_| format!("`{t}`: expected auto/N with N the number of shards"))?;
+            match number("JOB_COMPLETION_INDEX")? {
+                Some(i) => shard(i + 1, n, "JOB_COMPLETION_INDEX"),
+                None => Err(format!(
+                    "--shard {t} needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's index, 0-based); it is not set"
+                )),
+            }
+        }
+        t => t.parse(),
+    }
 }
 
 /// Parses a seed: a whole number 0..=2^64-1, decimal or `0x` hex.

@@ -55,7 +55,7 @@ pub use explain::{explain, explain_text};
 #[doc(hidden)]
 pub mod parsers {
     pub use super::args::{
-        parse_bytes, parse_count, parse_engine, parse_positive, parse_seed, parse_shard,
+        parse_bytes, parse_count, parse_engine, parse_positive, parse_seed, parse_shard, shard_from,
     };
     pub use super::explain::parse_code;
 }

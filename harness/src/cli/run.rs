@@ -139,7 +139,9 @@ fn verdict_error(report: &SuiteReport) -> CliError {
     long_about = "Run many seeds of one campaign (default `mixed`, the seeded random workload) \
 against a provider. Shows a progress bar when standard error is a terminal, a line per tenth of \
 the runs otherwise. --shard K/N takes every run i with i % N == K-1 of the unsharded plan, so N \
-shards together make exactly the runs of one unsharded sweep. A sweep is partial: checks it \
+shards together make exactly the runs of one unsharded sweep. --shard auto reads GitLab CI's \
+CI_NODE_INDEX and CI_NODE_TOTAL; --shard auto/N takes shard JOB_COMPLETION_INDEX+1 of N (a \
+Kubernetes Indexed Job); on GitHub Actions pass the matrix's values as --shard K/N. A sweep is partial: checks it \
 leaves unexercised are no verdict, and its last line says so.\n\n\
 Exit status: 0 no violation, 1 violations found, 2 bad usage or bad input.",
     after_help = "Examples:\n  vds-harness sweep --seeds 1000\n  vds-harness sweep --seeds 1000 --shard 2/4 --junit shard2.xml\n  \
