@@ -440,6 +440,11 @@ fn in_order(
     crate::workers::in_order(factory, cfg.stuck_after, cfg.jobs, plan, visit);
 }
 
+/// Why a plan stopped when a signal interrupted it.
+fn interrupted_note(sig: crate::interrupt::Signal, runs: u64, total: usize) -> String {
+    format!("interrupted by {sig} after {runs} of {total} runs; the verdict covers those runs only")
+}
+
 /// Runs a list of runs and tallies them.
 pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progress)) -> SuiteReport {
     let provider = cfg.factory.name();
@@ -531,10 +536,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
     });
     let interrupted = crate::interrupt::received();
     if let Some(sig) = interrupted {
-        stopped.get_or_insert(format!(
-            "interrupted by {sig} after {runs} of {} runs; the verdict covers those runs only",
-            plan.len()
-        ));
+        stopped.get_or_insert(interrupted_note(sig, runs, plan.len()));
     }
     let engines = plan.engines();
     let mut unreached_states = Vec::new();
@@ -755,11 +757,7 @@ pub fn run_scenarios(
         runs,
         tallies,
         failures,
-        stopped: crate::interrupt::received().map(|sig| {
-            format!(
-                "interrupted by {sig} after {runs} of {total} runs; the verdict covers those runs only"
-            )
-        }),
+        stopped: crate::interrupt::received().map(|sig| interrupted_note(sig, runs, total)),
         coverage,
         engines: engines_of(
             scenarios

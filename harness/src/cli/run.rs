@@ -2,7 +2,7 @@
 //! campaign) against one provider, then the matrix, the failures, the JUnit
 //! file and the artifacts of every failing run.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use vds_sim::provider::ProviderFactory;
@@ -72,19 +72,9 @@ pub struct RunArgs {
     /// Refuse a scenario file with a client of more than this many steps.
     #[arg(long, value_name = "N", default_value_t = MAX_STEPS, value_parser = parse_max_steps)]
     pub max_steps: usize,
-    /// Write a JUnit XML report here.
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Write the result as one JSON document to this file (schema: docs/report.schema.json).
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
-    /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
-    #[arg(long, value_name = "DIR")]
-    pub artifacts: Option<PathBuf>,
-    /// Failing runs kept per failed check, with findings and trace files;
-    /// every failing run is still counted and listed in DIR/failing-runs.txt.
-    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::args::parse_positive)]
-    pub keep_failures: u64,
+    /// What the run writes besides the matrix.
+    #[command(flatten)]
+    pub outputs: Outputs,
     /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
     pub stuck_after: u64,
@@ -166,19 +156,9 @@ pub struct SweepArgs {
     /// The provider under test: `reference`, `mutant:NAME`, or `exec:COMMAND` (a provider process).
     #[arg(long, value_name = "P", default_value = "reference", value_parser = parse_provider)]
     pub provider: String,
-    /// Write a JUnit XML report here.
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Write the result as one JSON document to this file (schema: docs/report.schema.json).
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
-    /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
-    #[arg(long, value_name = "DIR")]
-    pub artifacts: Option<PathBuf>,
-    /// Failing runs kept per failed check, with findings and trace files;
-    /// every failing run is still counted and listed in DIR/failing-runs.txt.
-    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::args::parse_positive)]
-    pub keep_failures: u64,
+    /// What the run writes besides the matrix.
+    #[command(flatten)]
+    pub outputs: Outputs,
     /// Wall seconds a run may make no progress before it is reported as stuck (a blocked thread).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = parse_positive)]
     pub stuck_after: u64,
@@ -246,22 +226,11 @@ pub fn sweep_plan(
 /// `vds-harness run`.
 pub fn run(a: &RunArgs) -> CliResult {
     let f = factory_limited(&a.provider, a.stuck_after)?;
-    check_outputs(
-        a.junit.as_deref(),
-        a.artifacts.as_deref(),
-        a.report.as_deref(),
-    )?;
+    a.outputs.check()?;
     if !a.scenarios.is_empty() {
         return run_scenarios(a, f);
     }
-    let cfg = run_config(a, f)?;
-    let provider = cfg.factory.name();
-    let cfg = cfg
-        .spill(report::spill_to(
-            &artifacts_dir(a.artifacts.as_deref()),
-            &provider,
-        ))
-        .keep_per_check(usize::try_from(a.keep_failures).unwrap_or(usize::MAX));
+    let cfg = a.outputs.keeping_failures(run_config(a, f)?);
     let plan = cfg.plan();
     if plan.is_empty() {
         let names: Vec<&str> = cfg.campaigns.iter().map(|c| c.name).collect();
@@ -287,14 +256,7 @@ pub fn run(a: &RunArgs) -> CliResult {
         "start": cfg.start,
         "engines": cfg.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),
     });
-    let json = a.report.as_deref().map(|p| (p, plan_doc));
-    finish(
-        &report,
-        a.junit.as_deref(),
-        a.artifacts.as_deref(),
-        shrink,
-        json,
-    )
+    finish(&report, &a.outputs, shrink, plan_doc)
 }
 
 /// `vds-harness sweep`.
@@ -311,11 +273,7 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         )));
     }
     if !a.dry_run {
-        check_outputs(
-            a.junit.as_deref(),
-            a.artifacts.as_deref(),
-            a.report.as_deref(),
-        )?;
+        a.outputs.check()?;
     }
     if a.dry_run {
         for id in plan.iter() {
@@ -333,13 +291,7 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         engines.join(", "),
         plan.len()
     );
-    let provider = cfg.factory.name();
-    let cfg = cfg
-        .spill(report::spill_to(
-            &artifacts_dir(a.artifacts.as_deref()),
-            &provider,
-        ))
-        .keep_per_check(usize::try_from(a.keep_failures).unwrap_or(usize::MAX));
+    let cfg = a.outputs.keeping_failures(cfg);
     let report = run_plan(&cfg, &plan, "sweep", true);
     out!("{}", report::matrix(&report));
     let shrink = a.shrink.map(|n| Shrinking {
@@ -355,14 +307,7 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         "engines": cfg.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),
         "shard": a.shard.map(|s| s.to_string()),
     });
-    let json = a.report.as_deref().map(|p| (p, plan_doc));
-    finish(
-        &report,
-        a.junit.as_deref(),
-        a.artifacts.as_deref(),
-        shrink,
-        json,
-    )
+    finish(&report, &a.outputs, shrink, plan_doc)
 }
 
 /// Runs a plan with a progress bar, keeping the panic hook told which run is in progress.
@@ -393,58 +338,89 @@ pub(super) struct Shrinking<'a> {
     pub per_check: usize,
 }
 
-/// Refuses, before anything runs, a JUnit file or an artifacts directory
-/// that could not be written.
-fn check_outputs(junit: Option<&Path>, artifacts: Option<&Path>, json: Option<&Path>) -> CliResult {
-    if let Some(path) = json {
-        report::check_writable_file(path).map_err(|e| {
-            CliError::Usage(format!(
-                "cannot write the report to {}: {e}; expected a file path in a writable directory (--report FILE)",
-                path.display()
-            ))
-        })?;
-    }
-    if let Some(path) = junit {
-        report::check_writable_file(path).map_err(|e| {
-            CliError::Usage(format!(
-                "cannot write the JUnit report to {}: {e}; expected a file path in a writable directory (--junit FILE)",
-                path.display()
-            ))
-        })?;
-    }
-    if let Some(dir) = artifacts {
-        report::check_writable_dir(dir).map_err(|e| {
-            CliError::Usage(format!(
-                "cannot write artifacts to {}: {e}; expected a writable directory (--artifacts DIR)",
-                dir.display()
-            ))
-        })?;
-    }
-    Ok(())
+/// The files a run or sweep writes besides the matrix, and how many
+/// failing runs it keeps (flags shared by `run` and `sweep`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Outputs {
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the result as one JSON document to this file (schema: docs/report.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
+    #[arg(long, value_name = "DIR")]
+    pub artifacts: Option<PathBuf>,
+    /// Failing runs kept per failed check, with findings and trace files;
+    /// every failing run is still counted and listed in DIR/failing-runs.txt.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::args::parse_positive)]
+    pub keep_failures: u64,
 }
 
-/// Where failing runs leave their files: `--artifacts DIR`, or
-/// `artifacts/` (made only when a run fails).
-fn artifacts_dir(flag: Option<&Path>) -> std::path::PathBuf {
-    flag.unwrap_or(Path::new("artifacts")).to_path_buf()
+impl Outputs {
+    /// Refuses, before anything runs, a report, JUnit file or artifacts
+    /// directory that could not be written.
+    fn check(&self) -> CliResult {
+        if let Some(path) = &self.report {
+            report::check_writable_file(path).map_err(|e| {
+                CliError::Usage(format!(
+                    "cannot write the report to {}: {e}; expected a file path in a writable directory (--report FILE)",
+                    path.display()
+                ))
+            })?;
+        }
+        if let Some(path) = &self.junit {
+            report::check_writable_file(path).map_err(|e| {
+                CliError::Usage(format!(
+                    "cannot write the JUnit report to {}: {e}; expected a file path in a writable directory (--junit FILE)",
+                    path.display()
+                ))
+            })?;
+        }
+        if let Some(dir) = &self.artifacts {
+            report::check_writable_dir(dir).map_err(|e| {
+                CliError::Usage(format!(
+                    "cannot write artifacts to {}: {e}; expected a writable directory (--artifacts DIR)",
+                    dir.display()
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `cfg` listing each failing run in the artifacts directory as it is
+    /// judged, and keeping `--keep-failures` per failed check with their files.
+    fn keeping_failures(&self, cfg: SuiteConfig) -> SuiteConfig {
+        let provider = cfg.factory.name();
+        cfg.spill(report::spill_to(&self.dir(), &provider))
+            .keep_per_check(usize::try_from(self.keep_failures).unwrap_or(usize::MAX))
+    }
+
+    /// Where failing runs leave their files: `--artifacts DIR`, or
+    /// `artifacts/` (made only when a run fails).
+    fn dir(&self) -> PathBuf {
+        self.artifacts
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("artifacts"))
+    }
 }
 
 /// Prints the failures, writes the JUnit file and the artifacts, and turns
 /// the report into an exit status. An output that cannot be written is an
 /// error (exit 2) unless the run found violations: then it is reported on
 /// standard error and the status stays 1, so that no violation is hidden.
+/// `plan` says what was asked for, in the JSON report.
 pub(super) fn finish(
     report: &SuiteReport,
-    junit: Option<&Path>,
-    artifacts: Option<&Path>,
+    outputs: &Outputs,
     shrink: Option<Shrinking<'_>>,
-    json: Option<(&Path, serde_json::Value)>,
+    plan: serde_json::Value,
 ) -> CliResult {
     let mut io_errors = Vec::new();
     if !report.failures.is_empty() {
         outln!();
         out!("{}", report::summary(report));
-        let dir = artifacts_dir(artifacts);
+        let dir = outputs.dir();
         let dir = dir.as_path();
         match report::write_artifacts(dir, report) {
             Ok(written) => {
@@ -482,7 +458,7 @@ pub(super) fn finish(
             io_errors.push(e);
         }
     }
-    if let Some((path, plan)) = json {
+    if let Some(path) = &outputs.report {
         let doc = report::json_report(report, plan);
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');
@@ -493,7 +469,7 @@ pub(super) fn finish(
             ));
         }
     }
-    if let Some(path) = junit
+    if let Some(path) = &outputs.junit
         && let Err(e) = report::write_atomic(path, report::junit(report).as_bytes())
     {
         io_errors.push(format!(
@@ -574,12 +550,5 @@ fn run_scenarios(a: &RunArgs, f: Arc<dyn ProviderFactory>) -> CliResult {
         "command": "run",
         "scenarios": scenarios.iter().map(|s| s.file.clone()).collect::<Vec<_>>(),
     });
-    let json = a.report.as_deref().map(|p| (p, plan_doc));
-    finish(
-        &report,
-        a.junit.as_deref(),
-        a.artifacts.as_deref(),
-        shrink,
-        json,
-    )
+    finish(&report, &a.outputs, shrink, plan_doc)
 }

@@ -92,12 +92,7 @@ pub(super) fn portal_one_group_per_target(h: &History, j: &mut Judgement) {
             continue;
         };
         // Times at which the array's state could have been what the provider saw.
-        let mut times = vec![call.t_call_us];
-        times.extend(
-            h.applied()
-                .filter(|e| e.t_us > call.t_call_us && e.t_us <= at.t_us)
-                .map(|e| e.t_us),
-        );
+        let times = h.instants(call.t_call_us, at.t_us);
         let held: Vec<bool> = times
             .iter()
             .map(|t| held_elsewhere(h, group, portal, *t))

@@ -327,13 +327,9 @@ fn name_taken(h: &History, a: &Answer) -> Result<(), String> {
 /// before the report; for Cancel's own answer, an earlier Cancel of the same
 /// operation, or a restart, before the answer.
 fn canceled(h: &History, a: &Answer) -> Result<(), String> {
-    let Some(op) = h.ops.iter().find(|op| {
-        std::ptr::eq(op.call, a.call) || {
-            a.at.origin
-                .as_ref()
-                .is_some_and(|o| op.call.client == a.at.client && op.call.step == o.step)
-        }
-    }) else {
+    // The Wait, QueryStatus or Cancel that answered leads to the operation.
+    let started_by = h.first_call_of(a.at);
+    let Some(op) = h.ops.iter().find(|op| std::ptr::eq(op.call, started_by)) else {
         return Ok(());
     };
     let cancels = op

@@ -31,6 +31,11 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
     } else {
         "conformant"
     };
+    let per_engine = |m: &std::collections::BTreeMap<vds_sim::runtime::EngineKind, u64>| {
+        m.iter()
+            .map(|(e, n)| (e.to_string(), json!(n)))
+            .collect::<serde_json::Map<_, _>>()
+    };
     let checks: Vec<Value> = report
         .rows()
         .into_iter()
@@ -39,7 +44,11 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
                 .unexercised_on
                 .iter()
                 .map(|e| format!("on {e}"))
-                .chain(t.unexercised_cells.iter().map(|(m, e)| format!("{m} on {e}")))
+                .chain(
+                    t.unexercised_cells
+                        .iter()
+                        .map(|(m, e)| format!("{m} on {e}")),
+                )
                 .chain(
                     t.unexercised_situations
                         .iter()
@@ -52,16 +61,11 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
                 "runs": t.runs,
                 "failed_runs": t.failed_runs,
                 "exercised": t.exercised,
-                "runs_by_engine": t.runs_by_engine.iter().map(|(e, n)| (e.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                "runs_by_engine": per_engine(&t.runs_by_engine),
                 "unexercised": unexercised,
             })
         })
         .collect();
-    let per_engine = |m: &std::collections::BTreeMap<vds_sim::runtime::EngineKind, u64>| {
-        m.iter()
-            .map(|(e, n)| (e.to_string(), json!(n)))
-            .collect::<serde_json::Map<_, _>>()
-    };
     let cov = &report.coverage;
     let cells: Vec<Value> = cov
         .cells
