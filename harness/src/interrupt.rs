@@ -52,6 +52,18 @@ impl Signal {
     pub fn exit_status(self) -> u8 {
         u8::try_from(128 + self.0).unwrap_or(255)
     }
+
+    /// The signal a report names (`SIGINT`, `SIGTERM`, `signal N`).
+    pub fn from_name(name: &str) -> Option<Signal> {
+        match name {
+            "SIGINT" => Some(Signal(libc::SIGINT)),
+            "SIGTERM" => Some(Signal(libc::SIGTERM)),
+            _ => name
+                .strip_prefix("signal ")
+                .and_then(|n| n.parse().ok())
+                .map(Signal),
+        }
+    }
 }
 
 impl std::fmt::Display for Signal {

@@ -85,12 +85,18 @@ impl Plan {
         self.len() == 0
     }
 
+    /// Where run `i` stands in the unsharded plan (0-based): the same run
+    /// has the same position in every shard, so shards can be merged.
+    pub fn position(&self, i: usize) -> u64 {
+        self.first + i as u64 * self.every
+    }
+
     /// Run `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<RunId> {
         if i >= self.len() {
             return None;
         }
-        let mut at = self.first + i as u64 * self.every;
+        let mut at = self.position(i);
         let e = self.engines.len() as u64;
         for &(campaign, seeds) in &self.campaigns {
             let here = seeds * e;

@@ -199,6 +199,9 @@ pub struct FailedRun {
     pub engine: EngineKind,
     /// The seed.
     pub seed: u64,
+    /// Its place in the unsharded plan (1-based; for scenario files, in
+    /// the order their runs were made).
+    pub run: u64,
     /// What was violated.
     pub findings: Vec<Finding>,
     /// The whole trace.
@@ -236,7 +239,8 @@ pub struct Tally {
     /// that no run exercised it in, with the engine (empty unless the
     /// suite requires exercise).
     pub unexercised_situations: Vec<(Situation, EngineKind)>,
-    /// How many runs were made before the first violation (1-based), if any.
+    /// The place in the unsharded plan (1-based) of the first run that
+    /// violated it, if any: the same in a shard as in the whole.
     pub first_failure_after: Option<u64>,
 }
 
@@ -285,6 +289,9 @@ pub struct SuiteReport {
     pub provider: String,
     /// What the provider declared of its design, which it was judged against.
     pub declaration: vds_sim::provider::declaration::Declaration,
+    /// The faults the provider declared it cannot simulate: checks and
+    /// states that need them are not required.
+    pub cannot_take: Vec<ProviderFaultKind>,
     /// Runs made.
     pub runs: u64,
     /// Per check id, in catalogue order.
@@ -405,12 +412,13 @@ fn empty_tallies() -> BTreeMap<RuleId, Tally> {
     CHECKS.iter().map(|c| (c.id, Tally::default())).collect()
 }
 
-/// Adds one run's judgement (the `runs`-th, on `engine`) to the tallies.
+/// Adds one run's judgement (the run at 1-based place `run` of the
+/// unsharded plan, on `engine`) to the tallies.
 fn tally(
     tallies: &mut BTreeMap<RuleId, Tally>,
     j: &oracle::Judgement,
     engine: EngineKind,
-    runs: u64,
+    run: u64,
 ) {
     for (check, n) in &j.exercised {
         let t = tallies
@@ -425,7 +433,7 @@ fn tally(
             .get_mut(&check)
             .expect("oracle checks are catalogued");
         t.failed_runs += 1;
-        t.first_failure_after.get_or_insert(runs);
+        t.first_failure_after.get_or_insert(run);
     }
 }
 
@@ -461,7 +469,8 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
             return false;
         };
         runs += 1;
-        tally(&mut tallies, &judgement, id.engine, runs);
+        let place = plan.position(i) + 1;
+        tally(&mut tallies, &judgement, id.engine, place);
         coverage.add(&judgement, id.engine);
         let passed = judgement.passed();
         if !passed {
@@ -469,6 +478,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
                 campaign: id.campaign.name.to_string(),
                 engine: id.engine,
                 seed: id.seed,
+                run: place,
                 findings: judgement.findings,
                 trace: outcome.trace,
                 transcript: outcome.transcript,
@@ -547,6 +557,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
     SuiteReport {
         provider,
         declaration: cfg.factory.declaration(),
+        cannot_take: cfg.factory.cannot_take().to_vec(),
         runs,
         stopped,
         tallies,
@@ -589,7 +600,7 @@ fn cannot_take_kind(cannot_take: &[ProviderFaultKind], kind: &str) -> bool {
 
 /// Marks each check that no run exercised on an engine the plan ran on,
 /// except checks that need a fault the provider declared it cannot take.
-fn require_exercise(
+pub(crate) fn require_exercise(
     tallies: &mut BTreeMap<RuleId, Tally>,
     coverage: &Coverage,
     engines: &[EngineKind],
@@ -621,7 +632,7 @@ fn require_exercise(
 
 /// The cells of the state-coverage table no run reached on an engine of
 /// the plan, except states that need a fault the provider cannot take.
-fn unreached(
+pub(crate) fn unreached(
     coverage: &Coverage,
     engines: &[EngineKind],
     cannot_take: &[ProviderFaultKind],
@@ -736,6 +747,7 @@ pub fn run_scenarios(
                     campaign: s.name.clone(),
                     engine: *engine,
                     seed: *seed,
+                    run: runs,
                     findings,
                     trace: run.outcome.trace,
                     transcript: run.outcome.transcript,
@@ -754,6 +766,7 @@ pub fn run_scenarios(
     let report = SuiteReport {
         provider,
         declaration: factory.declaration(),
+        cannot_take: factory.cannot_take().to_vec(),
         runs,
         tallies,
         failures,

@@ -358,7 +358,7 @@ fn usage_help_and_version() {
     assert_usage_error(&harness(&[]));
     assert_usage_error(&harness(&["run", "--no-such-flag"]));
     for sub in [
-        "run", "sweep", "replay", "explain", "checks", "profile", "mutants", "bench",
+        "run", "sweep", "merge", "replay", "explain", "checks", "profile", "mutants", "bench",
     ] {
         let out = harness(&[sub, "--help"]);
         assert_eq!(out.code, 0, "{sub} --help: {out:#?}");
@@ -367,6 +367,16 @@ fn usage_help_and_version() {
     let out = harness(&["--version"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.starts_with("vds-harness "));
+    // The version and the commit it was built from (12 hex digits, or
+    // `unknown` outside a git checkout).
+    let commit = out.stdout.split("(commit ").nth(1).expect("a commit");
+    let commit = commit.trim_end().trim_end_matches(')');
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

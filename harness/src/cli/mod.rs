@@ -35,6 +35,7 @@ mod bench;
 mod explain;
 mod features;
 mod listings;
+mod merge;
 mod mutants;
 mod panic;
 mod progress;
@@ -70,11 +71,19 @@ pub const EXIT_USAGE: u8 = 2;
 /// the suite requires it (see [`crate::suite::Verdict::Inconclusive`]).
 pub const EXIT_INCONCLUSIVE: u8 = 3;
 
+/// The version `--version` prints: the package's and the commit built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("VDS_HARNESS_COMMIT"),
+    ")"
+);
+
 /// The command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "vds-harness",
-    version,
+    version = VERSION,
     propagate_version = true,
     about = "Conformance harness for VDS iSCSI hardware providers (IVdsIscsiTarget::CreatePortalGroup, IVdsAsync)",
     long_about = "Conformance harness for VDS iSCSI hardware providers: runs deterministic \
@@ -99,6 +108,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Run many seeds of one campaign (default `mixed`), optionally one shard of them.
     Sweep(run::SweepArgs),
+    /// Merge the JSON reports of a sweep's shards into one matrix, JUnit file and report.
+    Merge(merge::MergeArgs),
     /// Print the whole trace of one run; or check that it is deterministic.
     Replay(replay::ReplayArgs),
     /// Shrink a failing run to the smallest world that still fails the same check.
@@ -236,6 +247,7 @@ fn dispatch(cli: Cli) -> CliResult {
         Command::Run(a) => run::run(&a),
         Command::Sweep(a) => run::sweep(&a),
         Command::Coverage(a) => run::coverage(&a),
+        Command::Merge(a) => merge::command(&a),
         Command::Replay(a) => replay::replay(&a),
         Command::Shrink(a) => shrink::shrink(&a),
         Command::Explain(a) => explain::command(&a),

@@ -255,6 +255,7 @@ pub fn run(a: &RunArgs) -> CliResult {
         "mixed_seeds": cfg.mixed_seeds,
         "start": cfg.start,
         "engines": cfg.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),
+        "keep_failures": a.outputs.keep_failures,
     });
     finish(&report, &a.outputs, shrink, plan_doc)
 }
@@ -306,6 +307,7 @@ pub fn sweep(a: &SweepArgs) -> CliResult {
         "start": a.start,
         "engines": cfg.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),
         "shard": a.shard.map(|s| s.to_string()),
+        "keep_failures": a.outputs.keep_failures,
     });
     finish(&report, &a.outputs, shrink, plan_doc)
 }
@@ -420,6 +422,7 @@ pub(super) fn finish(
     if !report.failures.is_empty() {
         outln!();
         out!("{}", report::summary(report));
+        out!("{}", report::distinct_text(report));
         let dir = outputs.dir();
         let dir = dir.as_path();
         match report::write_artifacts(dir, report) {
@@ -477,6 +480,13 @@ pub(super) fn finish(
             path.display()
         ));
     }
+    verdict_of(report, io_errors)
+}
+
+/// The exit status of a report whose outputs are written, `io_errors`
+/// saying which could not be: interrupted, conformant, or the verdict
+/// (an unwritable output is exit 2 only when nothing else is wrong).
+pub(super) fn verdict_of(report: &SuiteReport, io_errors: Vec<String>) -> CliResult {
     if let Some(sig) = report.interrupted {
         for msg in &io_errors {
             errln!("error: {msg}");

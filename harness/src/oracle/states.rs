@@ -69,6 +69,27 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, in table order.
+    pub const ALL: [State; 17] = [
+        State::Plain,
+        State::AtLimit,
+        State::AtLimitBesideOthers,
+        State::LowerTagFree,
+        State::InThisGroup,
+        State::InOtherGroup,
+        State::InNoGroup,
+        State::NoSuchPortal,
+        State::HoldsPortals,
+        State::DeletedUnlearned,
+        State::DeletedLearned,
+        State::Deleted,
+        State::Corrupt,
+        State::Refreshing,
+        State::Restarting,
+        State::OperationOnTarget,
+        State::OperationElsewhere,
+    ];
+
     /// Its name in the table.
     pub const fn name(self) -> &'static str {
         match self {
@@ -355,5 +376,21 @@ impl History<'_> {
                     .is_some_and(|r| r != HResult::VDS_E_OPERATION_PENDING)
         });
         op.call.seq_call < s.seq_return && end.is_some_and(|f| f.seq_return > s.seq_call)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_every_state_once_with_its_own_name() {
+        let names: BTreeSet<&str> = State::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(names.len(), State::ALL.len());
+        for m in Method::ALL {
+            for s in applicable(*m) {
+                assert!(State::ALL.contains(s), "{s:?}");
+            }
+        }
     }
 }

@@ -19,6 +19,14 @@ fn verdict(v: Verdict) -> &'static str {
     }
 }
 
+/// A provider-side fault kind as scenario files name it.
+pub(crate) fn fault_kind(k: vds_sim::provider::ProviderFaultKind) -> &'static str {
+    vds_sim::faults::Fault::PROVIDER_SIDE
+        .iter()
+        .find(|(_, kind)| *kind == k)
+        .map_or("unknown", |(name, _)| name)
+}
+
 /// The report as a JSON document; `plan` says what was asked for (the
 /// command's campaigns, seeds, engines and shard).
 pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
@@ -62,6 +70,7 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
                 "failed_runs": t.failed_runs,
                 "exercised": t.exercised,
                 "runs_by_engine": per_engine(&t.runs_by_engine),
+                "first_failing_run": t.first_failure_after,
                 "unexercised": unexercised,
             })
         })
@@ -95,6 +104,7 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
                 "campaign": f.campaign,
                 "engine": f.engine.to_string(),
                 "seed": f.seed,
+                "run": f.run,
                 "replay": f.replay,
                 "findings": f.findings.iter().map(|x| json!({
                     "check": x.check.to_string(),
@@ -106,15 +116,28 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
             })
         })
         .collect();
+    let distinct: Vec<Value> = super::distinct_failures(report)
+        .iter()
+        .map(|d| {
+            json!({
+                "checks": d.checks.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                "runs": d.runs.len(),
+                "first": {"campaign": d.runs[0].campaign, "engine": d.runs[0].engine.to_string(), "seed": d.runs[0].seed, "replay": d.runs[0].replay},
+            })
+        })
+        .collect();
     json!({
         "tool": "vds-harness",
         "version": env!("CARGO_PKG_VERSION"),
+        "commit": env!("VDS_HARNESS_COMMIT"),
         "provider": report.provider,
         "declaration": {
             "lock_domain": report.declaration.lock_domain.to_string(),
             "refresh_alongside": report.declaration.refresh_alongside,
+            "cannot_take": report.cannot_take.iter().map(|k| fault_kind(*k)).collect::<Vec<_>>(),
         },
         "plan": plan,
+        "engines": report.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),
         "runs": report.runs,
         "outcome": outcome,
         "partial": report.partial,
@@ -126,6 +149,7 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
         "states": states,
         "unreached_states": unreached,
         "failures": failures,
+        "distinct_failures": distinct,
         "failing_runs_not_kept": report.unkept,
     })
 }

@@ -120,3 +120,57 @@ pub fn summary(report: &SuiteReport) -> String {
     }
     s
 }
+
+/// Failing runs that break the same set of checks: one bug, most likely,
+/// seen in several runs.
+pub struct Distinct<'a> {
+    /// The checks each of its runs breaks.
+    pub checks: Vec<crate::checks::CheckId>,
+    /// Its runs, in plan order.
+    pub runs: Vec<&'a crate::suite::FailedRun>,
+}
+
+/// The kept failing runs grouped by the set of checks they break, in the
+/// order each group first failed.
+pub fn distinct_failures(report: &SuiteReport) -> Vec<Distinct<'_>> {
+    let mut groups: Vec<Distinct<'_>> = Vec::new();
+    for f in &report.failures {
+        let mut checks: Vec<_> = f.findings.iter().map(|x| x.check).collect();
+        checks.sort();
+        checks.dedup();
+        match groups.iter_mut().find(|g| g.checks == checks) {
+            Some(g) => g.runs.push(f),
+            None => groups.push(Distinct {
+                checks,
+                runs: vec![f],
+            }),
+        }
+    }
+    groups
+}
+
+/// The distinct failures as text: each set of checks, how many kept runs
+/// break it, and the first one's replay command.
+pub fn distinct_text(report: &SuiteReport) -> String {
+    let mut s = String::new();
+    let groups = distinct_failures(report);
+    if groups.is_empty() {
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "{} distinct failure(s), grouped by the checks they break:",
+        groups.len()
+    );
+    for g in &groups {
+        let names: Vec<String> = g.checks.iter().map(|c| c.to_string()).collect();
+        let _ = writeln!(
+            s,
+            "  {} ({} run(s)); first: {}",
+            names.join(", "),
+            g.runs.len(),
+            g.runs[0].replay
+        );
+    }
+    s
+}

@@ -6,6 +6,7 @@ mod coverage;
 mod json;
 mod junit;
 mod matrix;
+mod merge;
 mod output;
 
 pub use artifacts::{
@@ -15,5 +16,6 @@ pub use artifacts::{
 pub use coverage::{CoverageRow, coverage, coverage_rows};
 pub use json::json_report;
 pub use junit::{escape as xml_escape, junit};
-pub use matrix::{matrix, summary};
+pub use matrix::{Distinct, distinct_failures, distinct_text, matrix, summary};
+pub use merge::{MergeError, Merged, merge};
 pub use output::{check_writable_dir, check_writable_file, write_atomic};
