@@ -317,20 +317,34 @@ fn deleted_behind_back(seed: u64) -> WorldConfig {
     one(seed, t1().target("t3"), faults, steps)
 }
 
+/// A target deleted on the array while an operation on it is in flight:
+/// once before the first Wait, once after the operation was polled while
+/// pending; each failed end is polled again and canceled too late.
 fn deleted_during_operation(seed: u64) -> WorldConfig {
+    let delete = |target: &str| Fault::DeleteTarget {
+        target: target.into(),
+    };
     one(
         seed,
         t1(),
-        FaultPlan::new().before_call(
-            2,
-            Fault::DeleteTarget {
-                target: "t1".into(),
-            },
-        ),
+        FaultPlan::new()
+            .before_call(2, delete("t1"))
+            .before_call(7, delete("t2")),
         vec![
             Step::cpg("t1", "op"),
             Step::wait("op"),
             Step::query_status("op"),
+            // Ended (failed, as a rule): too late to cancel.
+            Step::cancel("op"),
+            Step::cpg("t2", "op2"),
+            Step::query_status("op2"),
+            Step::Sleep { ms: 1 },
+            // t2 is deleted just before this call.
+            Step::query_status("op2"),
+            Step::wait("op2"),
+            // After a failed end: 0 percent, and too late to cancel.
+            Step::query_status("op2"),
+            Step::cancel("op2"),
         ],
     )
 }
@@ -448,6 +462,13 @@ fn progress(seed: u64) -> WorldConfig {
             Step::query_status("op"),
             Step::wait("op"),
             Step::query_status("op"),
+            // Canceled past the window, while the slowed request runs:
+            // too late, and the group is made.
+            Step::cpg("t1", "op2"),
+            Step::Sleep { ms: 8 },
+            Step::cancel("op2"),
+            Step::query_status("op2"),
+            Step::wait("op2"),
         ],
     )
 }
@@ -538,7 +559,8 @@ fn restart_then_corrupt(seed: u64) -> WorldConfig {
 /// Faults that refuse a call at once (allocation, a malformed request, an
 /// unreachable array), then the same faults arriving while operations run,
 /// so that they end in Wait's pHrResult: a request refused as malformed, a
-/// lost message and a hold; last, a slow link.
+/// lost message and a hold; a slow link; last, a rescan cut off by the link,
+/// after which calls are served again.
 fn call_faults(seed: u64) -> WorldConfig {
     let create = |name: &str, op: &str| Step::CreateTarget {
         iscsi_name: None,
@@ -569,7 +591,9 @@ fn call_faults(seed: u64) -> WorldConfig {
                     extra_ms: 5,
                     duration_ms: 100,
                 },
-            ),
+            )
+            // A rescan cut off by the link: it fails, and is over.
+            .before_call(16, Fault::LinkPartition { duration_ms: 2_000 }),
         vec![
             Step::cpg("t1", "op"),
             Step::cpg("t1", "op"),
@@ -587,6 +611,12 @@ fn call_faults(seed: u64) -> WorldConfig {
             Step::cpg("t2", "op"),
             Step::wait("op"),
             Step::Sleep { ms: 2_000 },
+            Step::cpg("t2", "op"),
+            Step::wait("op"),
+            Step::Reenumerate,
+            Step::Refresh,
+            Step::Sleep { ms: 2_000 },
+            // The link is back and nothing runs: served, not busy.
             Step::cpg("t2", "op"),
             Step::wait("op"),
         ],
@@ -614,10 +644,98 @@ fn remove_portal(group: &str, op: &str) -> Step {
     }
 }
 
-/// Two groups on one target, one portal: adding it to both, moving it, then
-/// changing groups through pointers held across the deletion of the group
-/// and of its target; the NULL-pointer cases of the CHAP methods; and the
-/// LUNs and logged-in initiators of a target that has both.
+/// The synchronous changes of t1 and the portal, with nothing in flight on
+/// the target, each read back (friendly names up to, at and past the length
+/// the array keeps; CHAP set and cleared); the NULL-pointer cases of the
+/// CHAP methods.
+fn synchronous_changes() -> Vec<Step> {
+    vec![
+        Step::SetFriendlyName {
+            target: "t1".into(),
+            name: "t1".into(),
+        },
+        target_properties("t1"),
+        // Longer than the array keeps: VDS_S_NAME_TRUNCATED.
+        Step::SetFriendlyName {
+            target: "t1".into(),
+            name: "a friendly name longer than the array keeps".into(),
+        },
+        target_properties("t1"),
+        // Exactly as long as the array keeps, then one longer.
+        Step::SetFriendlyName {
+            target: "t1".into(),
+            name: "x".repeat(NAME_KEPT),
+        },
+        target_properties("t1"),
+        Step::SetFriendlyName {
+            target: "t1".into(),
+            name: "y".repeat(NAME_KEPT + 1),
+        },
+        target_properties("t1"),
+        // A secret for one initiator: set, or VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED.
+        Step::SetSharedSecret {
+            target: "t1".into(),
+            secret: Some("chap-secret-34".into()),
+            null_secret_with_size: None,
+            initiator: Some("iqn.1991-05.com.example:host-b".into()),
+        },
+        target_properties("t1"),
+        // No secret at all: the default secret cleared.
+        Step::SetSharedSecret {
+            target: "t1".into(),
+            secret: None,
+            null_secret_with_size: None,
+            initiator: None,
+        },
+        target_properties("t1"),
+        Step::SetPortalStatus {
+            portal: PORTAL.into(),
+            status: vds_sim::props::VDS_ISCSI_PORTAL_STATUS::VDS_IPS_OFFLINE,
+        },
+        Step::GetPortalProperties {
+            portal: PORTAL.into(),
+        },
+        Step::SetSharedSecret {
+            target: "t1".into(),
+            secret: Some("chap-secret-12".into()),
+            null_secret_with_size: None,
+            initiator: None,
+        },
+        target_properties("t1"),
+        // Cleared again: CHAP off.
+        Step::SetSharedSecret {
+            target: "t1".into(),
+            secret: None,
+            null_secret_with_size: None,
+            initiator: None,
+        },
+        target_properties("t1"),
+        Step::RememberInitiatorSharedSecret {
+            target: "t1".into(),
+            initiator: Some("iqn.1991-05.com.example:host-a".into()),
+            secret: Some("s3cret-s3cret".into()),
+        },
+        Step::SetSharedSecret {
+            target: "t1".into(),
+            secret: None,
+            null_secret_with_size: Some(8),
+            initiator: None,
+        },
+        Step::RememberInitiatorSharedSecret {
+            target: "t1".into(),
+            initiator: None,
+            secret: Some("s3cret-s3cret".into()),
+        },
+    ]
+}
+
+/// Two groups on one target, one portal: adding it to both, moving it, a
+/// group of another target holding it too, then changing groups through
+/// pointers held across the deletion of the group and of its target; each
+/// synchronous change read back (friendly names up to, at and past the
+/// length the array keeps; CHAP set and cleared); the NULL-pointer cases of
+/// the CHAP methods; and the LUNs and logged-in initiators of a target that
+/// has both.
 fn portals_and_held_pointers(seed: u64) -> WorldConfig {
     let add = add_portal;
     let remove = remove_portal;
@@ -634,136 +752,107 @@ fn portals_and_held_pointers(seed: u64) -> WorldConfig {
             ],
         })
         .portal("10.0.0.1", 3260);
-    one(
-        seed,
-        array,
-        FaultPlan::new(),
-        vec![
-            Step::cpg("t1", "op"),
-            Step::wait_as("op", "g1"),
-            Step::cpg("t1", "op"),
-            Step::wait_as("op", "g2"),
-            add("g1", "op"),
-            Step::wait("op"),
-            // In g1 already: VDS_E_OBJECT_EXISTS.
-            add("g2", "op"),
-            Step::wait("op"),
-            remove("g1", "op"),
-            Step::wait("op"),
-            Step::QueryAssociatedPortals { group: "g1".into() },
-            add("g2", "op"),
-            Step::wait("op"),
-            Step::QueryAssociatedPortals { group: "g2".into() },
-            Step::QueryAssociatedPortalGroups {
-                portal: PORTAL.into(),
-            },
-            // A portal id the array does not have: VDS_E_OBJECT_NOT_FOUND.
-            Step::AddPortal {
-                group: "g2".into(),
-                portal: "10.9.9.9:3260".into(),
-                bind: "op".into(),
-            },
-            Step::wait("op"),
-            Step::RemovePortal {
-                group: "g2".into(),
-                portal: "10.9.9.9:3260".into(),
-                bind: "op".into(),
-            },
-            Step::wait("op"),
-            // g2 holds the portal: VDS_E_ASSOCIATED_PORTALS_EXIST.
-            Step::DeletePortalGroup {
-                group: "g2".into(),
-                bind: "op".into(),
-            },
-            Step::wait("op"),
-            // The synchronous changes, with nothing in flight on the target.
-            Step::SetFriendlyName {
-                target: "t1".into(),
-                name: "t1".into(),
-            },
-            // Longer than the array keeps: VDS_S_NAME_TRUNCATED.
-            Step::SetFriendlyName {
-                target: "t1".into(),
-                name: "a friendly name longer than the array keeps".into(),
-            },
-            // A secret for one initiator: set, or VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED.
-            Step::SetSharedSecret {
-                target: "t1".into(),
-                secret: Some("chap-secret-34".into()),
-                null_secret_with_size: None,
-                initiator: Some("iqn.1991-05.com.example:host-b".into()),
-            },
-            // No secret at all: the default secret cleared.
-            Step::SetSharedSecret {
-                target: "t1".into(),
-                secret: None,
-                null_secret_with_size: None,
-                initiator: None,
-            },
-            Step::SetPortalStatus {
-                portal: PORTAL.into(),
-                status: vds_sim::props::VDS_ISCSI_PORTAL_STATUS::VDS_IPS_OFFLINE,
-            },
-            Step::GetPortalProperties {
-                portal: PORTAL.into(),
-            },
-            Step::SetSharedSecret {
-                target: "t1".into(),
-                secret: Some("chap-secret-12".into()),
-                null_secret_with_size: None,
-                initiator: None,
-            },
-            Step::RememberInitiatorSharedSecret {
-                target: "t1".into(),
-                initiator: Some("iqn.1991-05.com.example:host-a".into()),
-                secret: Some("s3cret-s3cret".into()),
-            },
-            Step::SetSharedSecret {
-                target: "t1".into(),
-                secret: None,
-                null_secret_with_size: Some(8),
-                initiator: None,
-            },
-            Step::RememberInitiatorSharedSecret {
-                target: "t1".into(),
-                initiator: None,
-                secret: Some("s3cret-s3cret".into()),
-            },
-            Step::GetConnectedInitiators {
-                target: "t2".into(),
-            },
-            Step::QueryAssociatedLuns {
-                target: "t2".into(),
-            },
-            // g1 deleted, then changed through the pointer still held.
-            Step::DeletePortalGroup {
-                group: "g1".into(),
-                bind: "op".into(),
-            },
-            Step::wait("op"),
-            add("g1", "op"),
-            Step::wait("op"),
-            // The target deleted, then its group changed through a held pointer.
-            Step::DeleteTarget {
-                target: "t1".into(),
-                bind: "op".into(),
-            },
-            Step::wait("op"),
-            // Deleted, then deleted again through the pointer still held.
-            Step::DeleteTarget {
-                target: "t1".into(),
-                bind: "op".into(),
-            },
-            remove("g2", "op"),
-            Step::wait("op"),
-            Step::DeletePortalGroup {
-                group: "g2".into(),
-                bind: "op".into(),
-            },
-            Step::wait("op"),
-        ],
-    )
+    let mut steps = vec![
+        Step::cpg("t1", "op"),
+        Step::wait_as("op", "g1"),
+        Step::cpg("t1", "op"),
+        Step::wait_as("op", "g2"),
+        add("g1", "op"),
+        Step::wait("op"),
+        // In g1 already: VDS_E_OBJECT_EXISTS.
+        add("g2", "op"),
+        Step::wait("op"),
+        remove("g1", "op"),
+        Step::wait("op"),
+        Step::QueryAssociatedPortals { group: "g1".into() },
+        add("g2", "op"),
+        Step::wait("op"),
+        Step::QueryAssociatedPortals { group: "g2".into() },
+        Step::QueryAssociatedPortalGroups {
+            portal: PORTAL.into(),
+        },
+        // A group of another target may hold the same portal: the
+        // portal's list then names both groups.
+        Step::cpg("t2", "op"),
+        Step::wait_as("op", "g3"),
+        add("g3", "op"),
+        Step::wait("op"),
+        Step::QueryAssociatedPortalGroups {
+            portal: PORTAL.into(),
+        },
+        // A portal id the array does not have: VDS_E_OBJECT_NOT_FOUND.
+        Step::AddPortal {
+            group: "g2".into(),
+            portal: "10.9.9.9:3260".into(),
+            bind: "op".into(),
+        },
+        Step::wait("op"),
+        Step::RemovePortal {
+            group: "g2".into(),
+            portal: "10.9.9.9:3260".into(),
+            bind: "op".into(),
+        },
+        Step::wait("op"),
+        // g2 holds the portal: VDS_E_ASSOCIATED_PORTALS_EXIST.
+        Step::DeletePortalGroup {
+            group: "g2".into(),
+            bind: "op".into(),
+        },
+        Step::wait("op"),
+    ];
+    steps.extend(synchronous_changes());
+    steps.extend([
+        Step::GetConnectedInitiators {
+            target: "t2".into(),
+        },
+        Step::QueryAssociatedLuns {
+            target: "t2".into(),
+        },
+        // g1 deleted, then changed through the pointer still held.
+        Step::DeletePortalGroup {
+            group: "g1".into(),
+            bind: "op".into(),
+        },
+        Step::wait("op"),
+        add("g1", "op"),
+        Step::wait("op"),
+        // The target deleted, then its group changed through a held pointer.
+        Step::DeleteTarget {
+            target: "t1".into(),
+            bind: "op".into(),
+        },
+        Step::wait("op"),
+        // Reads of the deleted target through the pointer still held.
+        Step::GetSubSystem {
+            target: "t1".into(),
+        },
+        target_properties("t1"),
+        // Deleted, then deleted again through the pointer still held.
+        Step::DeleteTarget {
+            target: "t1".into(),
+            bind: "op".into(),
+        },
+        remove("g2", "op"),
+        Step::wait("op"),
+        Step::DeletePortalGroup {
+            group: "g2".into(),
+            bind: "op".into(),
+        },
+        Step::wait("op"),
+    ]);
+    one(seed, array, FaultPlan::new(), steps)
 }
+
+/// `IVdsIscsiTarget::GetProperties` of `target`.
+fn target_properties(target: &str) -> Step {
+    Step::GetTargetProperties {
+        target: target.into(),
+    }
+}
+
+/// How many characters of a friendly name the array keeps
+/// (docs/array-protocol.md).
+const NAME_KEPT: usize = 32;
 
 /// The read-only calls of every interface, on t1, its group g1 and the portal.
 fn read_only_calls() -> Vec<Step> {

@@ -225,7 +225,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::CpgLinearizable,
-        "The results clients see from CreatePortalGroup and from deleting targets and groups are those of some serial order of the operations that respects real time: each takes effect at one instant between its call and the response that reveals its result.",
+        "The results clients see from CreatePortalGroup and from deleting targets and groups are those of some serial order of the operations that respects real time: each takes effect at one instant between its call and the response that reveals its result. A call or operation that failed without saying whether the array applied it (VDS_E_PROVIDER_EXITING, a link timeout, VDS_E_OBJECT_STATUS_FAILED) may have taken effect at any instant after its call, or never.",
         "The docs describe each call alone; concurrent clients need the calls to compose like a sequential object (linearizability).",
     ),
     decided(
@@ -296,7 +296,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::AsyncCancelAfterDone,
-        "Cancel on an operation that has already finished (not by cancellation) answers VDS_E_CANCEL_TOO_LATE.",
+        "Cancel on an operation that has already finished (not by cancellation) answers VDS_E_CANCEL_TOO_LATE, or VDS_E_NOT_SUPPORTED, which the page gives as the other answer for an operation that can no longer be canceled.",
         "The docs cover 'too far along' but not 'finished'; finished is the furthest along an operation gets.",
     ),
     permits(
@@ -309,7 +309,7 @@ pub const RULES: &[Rule] = &[
     ),
     documented(
         RuleId::CacheCorruptReported,
-        "Once the provider's cache is corrupt, calls that depend on it answer VDS_E_PROVIDER_CACHE_CORRUPT rather than serve damaged data.",
+        "Once the provider's cache is corrupt, calls that depend on it answer VDS_E_PROVIDER_CACHE_CORRUPT rather than serve damaged data (or busy, or a failure with a cause of its own, FAILURE-PRECEDENCE).",
         "IVdsIscsiTarget::CreatePortalGroup, VDS_E_PROVIDER_CACHE_CORRUPT row",
     ),
     decided(
@@ -355,7 +355,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::ArgNullPointer,
-        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER, before any check of the object's state (so also while the target is busy, deleted or its cache corrupt), and E_POINTER answers nothing else; a malformed iSCSI name answers E_INVALIDARG. A NULL or empty iSCSI name for CreateTarget asks the provider to choose one, and is never refused as malformed.",
+        "A NULL pointer where the method needs one (a NULL secret with a non-zero size, a NULL initiator name for RememberInitiatorSharedSecret) answers E_POINTER, before any check of the object's state (so also while the target is busy, deleted or its cache corrupt; an allocation failure, a restart during the call or VDS_E_NOT_SUPPORTED, the method itself unsupported, may still come first), and E_POINTER answers nothing else; a malformed iSCSI name answers E_INVALIDARG. A NULL or empty iSCSI name for CreateTarget asks the provider to choose one, and is never refused as malformed.",
         "Standard COM practice; the docs name only E_INVALIDARG in general.",
     ),
     decided(
@@ -394,7 +394,7 @@ pub const RULES: &[Rule] = &[
     permits(
         decided(
             RuleId::FailurePrecedence,
-            "When several causes of failure hold at once, the provider may answer any of them, with one exception: a NULL pointer the method needs answers E_POINTER before anything about the object's state (ARG-NULL-POINTER), though an allocation failure or a restart during the call may still come first. The causes: E_OUTOFMEMORY while an allocation failure is pending (the fault makes the provider's next allocation fail, and which calls allocate is the provider's choice: any call from the fault until one answers E_OUTOFMEMORY may), VDS_E_PROVIDER_EXITING across a restart, HRESULT_FROM_WIN32(ERROR_TIMEOUT) once a link fault has fired, VDS_E_PROVIDER_CACHE_CORRUPT on a damaged cache, VDS_E_ANOTHER_CALL_IN_PROGRESS in a busy domain, VDS_E_OBJECT_DELETED for a deleted object.",
+            "When several causes of failure hold at once, the provider may answer any of them, with one exception: a NULL pointer the method needs answers E_POINTER before anything about the object's state (ARG-NULL-POINTER), though an allocation failure or a restart during the call may still come first. The causes: E_OUTOFMEMORY while an allocation failure is pending (the fault makes the provider's next allocation fail, and which calls allocate is the provider's choice: any call from the fault until one answers E_OUTOFMEMORY may), VDS_E_PROVIDER_EXITING across a restart, HRESULT_FROM_WIN32(ERROR_TIMEOUT) once a link fault has fired, VDS_E_PROVIDER_CACHE_CORRUPT on a damaged cache, VDS_E_ANOTHER_CALL_IN_PROGRESS in a busy domain, VDS_E_OBJECT_DELETED for a deleted object, VDS_E_NOT_SUPPORTED where the method's page lists it, and every other failure whose fact (REFUSAL-WARRANTED's table: a portal missing or held elsewhere, LUNs or portals present, a name taken) held at some instant of the call.",
             "The docs give each code alone and no order between them; a provider's order of checks is its own.",
         ),
         "It lets any cause that holds win; every rule about one cause lets an answer with a cause of its own stand.",
@@ -416,7 +416,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::ReadsTrue,
-        "What a successful read reports is the array's as of some instant before it answered (CALL-WINDOW; deletions may be seen late, CACHE-READS-MAY-BE-STALE): every list names each object, LUN or initiator once; QueryPortalGroups lists only the target's own groups, and leaves out none the provider knew of (it was in the array at the start or a client saw its creation end) that stood throughout the call with no deletion of it under way; QueryAssociatedPortals likewise for the group's portals; GetProperties reports the object's own id, a target's iSCSI name, a friendly name it had (as the array stores it, at most 32 characters) and a CHAP state it had (on while it had a non-empty secret), a portal's address and a status it had (a group's tag is CPG-TAG-UNIQUE's); GetConnectedInitiators and QueryAssociatedLuns list exactly the target's own initiators and LUNs, in any order; a group's GetTarget hands back the group's own target.",
+        "What a successful read reports is the array's as of some instant before it answered (CALL-WINDOW; deletions may be seen late, CACHE-READS-MAY-BE-STALE): every list names each object, LUN or initiator once; QueryPortalGroups lists only the target's own groups, and leaves out none the provider knew of (it was in the array at the start or a client saw its creation end) that stood throughout the call with no deletion of it under way; QueryAssociatedPortals likewise for the group's portals; GetProperties reports the object's own id, a target's iSCSI name, a friendly name it had (as the array stores it: a created target's as given, SetFriendlyName's cut to 32 characters) and a CHAP state it had (on while it had a non-empty secret), never older than the provider's own last successful SetFriendlyName or SetSharedSecret on that target returned before the read was called (a change the provider made itself, it has learned), a portal's address and a status it had (a group's tag is CPG-TAG-UNIQUE's); GetConnectedInitiators and QueryAssociatedLuns list exactly the target's own initiators and LUNs, in any order; a group's GetTarget hands back the group's own target.",
         "The property and query pages describe what each out-parameter is; the docs do not say how current a provider's answer must be, so the window of the call (and the staleness rules for deletions) bound it.",
     ),
     decided(

@@ -622,8 +622,10 @@ impl Wrap for RenameAlwaysBusy {
     }
 }
 
-/// A Cancel that came too late is claimed as a success, and the operation
-/// is then reported cancelled, while the array applies its change anyway.
+/// A Cancel that came too late, while the operation still ran, is claimed
+/// as a success, and the operation is then reported cancelled, while the
+/// array applies its change anyway. (A Cancel after the end is answered
+/// truly: that lie is ASYNC-CANCEL-AFTER-DONE's, not this mutant's.)
 #[derive(Default)]
 pub(super) struct CancelTooLateHidden {
     /// The operations whose late Cancel was claimed, by object address.
@@ -652,6 +654,13 @@ impl Wrap for CancelTooLateHidden {
     async fn async_cancel(&self, a: &dyn IVdsAsync) -> HrResult<()> {
         if self.claimed(a) {
             return Err(HResult::VDS_E_OPERATION_CANCELED);
+        }
+        let running = a
+            .QueryStatus()
+            .await
+            .is_ok_and(|s| s.out.hr_result == HResult::VDS_E_OPERATION_PENDING);
+        if !running {
+            return a.Cancel().await;
         }
         match a.Cancel().await {
             Err(HResult::VDS_E_CANCEL_TOO_LATE) => {

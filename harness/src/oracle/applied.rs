@@ -230,10 +230,10 @@ fn sync_changes_applied(h: &History, j: &mut Judgement) {
 }
 
 /// Whether another call than `op`'s asked for `req` and may have been
-/// under way at `t_us` (so it may have made the change): its answer came
-/// after `op` was called, or left the outcome unknown (a timeout, or an
-/// operation abandoned at a restart, whose request the array may still
-/// apply later: RESTART-ABANDONS-OPERATIONS).
+/// under way at `t_us` (so it may have made the change): called by then,
+/// and answered at or after it, or with an answer that left the outcome
+/// unknown (a timeout, or an operation abandoned at a restart, whose
+/// request the array may still apply later: RESTART-ABANDONS-OPERATIONS).
 fn rival(h: &History, op: &Op, req: &ArrayRequest, t_us: u128) -> bool {
     const UNKNOWING: [HResult; 2] = [vds_sim::outcomes::TIMEOUT, HResult::VDS_E_PROVIDER_EXITING];
     h.calls.iter().any(|o| {
@@ -241,7 +241,7 @@ fn rival(h: &History, op: &Op, req: &ArrayRequest, t_us: u128) -> bool {
             && request_of(o).as_ref() == Some(req)
             && o.t_call_us <= t_us
             && h.answer(o)
-                .is_none_or(|(hr, a)| a.t_us >= op.call.t_call_us || UNKNOWING.contains(&hr))
+                .is_none_or(|(hr, a)| a.t_us >= t_us || UNKNOWING.contains(&hr))
     })
 }
 

@@ -171,10 +171,16 @@ pub(super) fn arg_null_pointer(h: &History, j: &mut Judgement) {
     }
     for s in h.calls.iter().filter(|s| passes_null(s)) {
         j.hit_at(RuleId::ArgNullPointer, s);
-        // An allocation failure or a restart during the call may come first
-        // (FAILURE-PRECEDENCE); nothing about the object's state may.
-        let provider_cause = [HResult::E_OUTOFMEMORY, HResult::VDS_E_PROVIDER_EXITING]
-            .contains(&s.hr)
+        // An allocation failure or a restart during the call may come
+        // first, and so may VDS_E_NOT_SUPPORTED (the method itself is not
+        // supported) where the page lists it (FAILURE-PRECEDENCE); nothing
+        // about the object's state may.
+        let provider_cause = [
+            HResult::E_OUTOFMEMORY,
+            HResult::VDS_E_PROVIDER_EXITING,
+            HResult::VDS_E_NOT_SUPPORTED,
+        ]
+        .contains(&s.hr)
             && h.excused(s);
         if s.hr != HResult::E_POINTER && !provider_cause {
             j.fail(

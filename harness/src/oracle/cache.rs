@@ -133,11 +133,12 @@ fn episodes(h: &History) -> Vec<Episode> {
     episodes
 }
 
-/// Gated calls made after the damage of an episode, in a new episode of no
-/// other, that returned before anything may have restored the cache.
+/// Gated calls (set-up calls included: a client discovering objects asks
+/// the same cache) made after the damage of an episode, in a new episode
+/// of no other, that returned before anything may have restored the cache.
 fn judged<'h>(h: &'h History, e: &Episode) -> impl Iterator<Item = &'h StepRecord> {
     let (start, next, until) = (e.start, e.next, e.judged_until);
-    h.calls.iter().copied().filter(move |s| {
+    h.out.steps.iter().filter(move |s| {
         gated(s) && s.seq_call > start && s.seq_call < next && s.seq_return < until
     })
 }

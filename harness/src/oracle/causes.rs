@@ -71,9 +71,15 @@ impl History<'_> {
         }
     }
 
-    /// [`History::cause_of_its_own`] for the call's own HRESULT.
+    /// Whether the call's own failure has a cause of its own at some
+    /// instant of the call: one of [`History::cause_of_its_own`], or a fact
+    /// its code states that held then (REFUSAL-WARRANTED's table: the object
+    /// deleted, the portal missing or held elsewhere, LUNs or portals
+    /// present, the name taken, a busy domain, a damaged cache), or
+    /// VDS_E_NOT_SUPPORTED where the method's page lists it.
     pub fn excused(&self, call: &StepRecord) -> bool {
-        call.hr.failed() && self.cause_of_its_own(call, call.hr)
+        call.hr.failed()
+            && (self.cause_of_its_own(call, call.hr) || super::warrants::of_its_own(self, call))
     }
 
     /// Whether an operation's end `result` has a cause of its own that

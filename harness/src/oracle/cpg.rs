@@ -168,8 +168,18 @@ pub(super) fn cpg_already_exists(h: &History, j: &mut Judgement) {
         match f.group {
             None => j.fail(rule, wait, "Wait handed back a NULL group"),
             Some(g) => {
-                let existing = h.group_existed_at(g, f.call.t_call_us)
-                    || (f.call.hr != exists && h.group_existed_at(g, wait.t_us));
+                // At some instant of the answer's window (CALL-WINDOW): the
+                // call's, or for an end in pHrResult the operation's, up to
+                // the Wait that revealed it.
+                let end = if f.call.hr == exists {
+                    f.call.t_us
+                } else {
+                    wait.t_us
+                };
+                let existing = h
+                    .instants(f.call.t_call_us, end)
+                    .iter()
+                    .any(|t| h.group_existed_at(g, *t));
                 if !existing || h.group_target.get(&g) != Some(&target) {
                     j.fail(
                         rule,

@@ -141,6 +141,17 @@ fn refused(r: HResult) -> bool {
     .contains(&r)
 }
 
+/// Failures of a call that leave it unknown whether the array applied
+/// its request: the provider restarted, or the array did not answer.
+fn uncertain(r: HResult) -> bool {
+    [
+        HResult::VDS_E_PROVIDER_EXITING,
+        HResult::VDS_E_OBJECT_STATUS_FAILED,
+        vds_sim::outcomes::TIMEOUT,
+    ]
+    .contains(&r)
+}
+
 fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
     let mut by: BTreeMap<Id, Vec<LinOp>> = BTreeMap::new();
     let mut push = |t: Id, op: LinOp<'a>| by.entry(t).or_default().push(op);
@@ -159,6 +170,33 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
                 },
             );
         }
+    }
+    // Calls that failed without saying whether the array applied their
+    // request (a restart, a link fault): their change may have happened at
+    // any instant after the call, or never.
+    for c in h
+        .calls
+        .iter()
+        .filter(|c| [CPG, DELETE_TARGET, DELETE_GROUP].contains(&c.method) && uncertain(c.hr))
+    {
+        let Some(object) = c.object else { continue };
+        let (target, effect) = match c.method {
+            CPG => (object, Effect::CreateSome),
+            DELETE_TARGET => (object, Effect::DeleteTarget),
+            _ => match h.group_target.get(&object) {
+                Some(t) => (*t, Effect::RemoveGroup(object)),
+                None => continue,
+            },
+        };
+        push(
+            target,
+            LinOp {
+                inv: c.t_call_us,
+                resp: None,
+                effect,
+                at: Some(c),
+            },
+        );
     }
     for op in &h.ops {
         let call = op.call;

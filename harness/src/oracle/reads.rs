@@ -321,26 +321,86 @@ fn subsystems(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Option<Stri
     })
 }
 
-/// The names a target had up to `t_us`, each also as the array truncates it.
-fn friendly_names(h: &History, target: Id, t_us: u128) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    if let Some(t) = h.out.initial_array.targets.get(&target) {
-        names.push(t.friendly_name.clone());
-    }
-    for e in h.applied().filter(|e| e.t_us <= t_us) {
+/// The friendly names a read of `target` answered by `read` may report:
+/// the one it had when the provider last learned it (see [`learned_values`])
+/// and every one it had since, up to the read's return. The array keeps a
+/// created target's name as given and SetFriendlyName's as truncated.
+fn friendly_names(h: &History, target: Id, read: &StepRecord) -> Vec<String> {
+    let mut changes: Vec<(u128, bool, String)> = Vec::new();
+    for e in h.applied() {
         match &e.request {
             ArrayRequest::CreateTarget { friendly_name, .. } if e.created == Some(target) => {
-                names.push(friendly_name.clone());
+                changes.push((e.t_us, e.direct, friendly_name.clone()));
             }
             ArrayRequest::SetFriendlyName { target: t, name } if *t == target => {
-                names.push(name.clone());
+                changes.push((e.t_us, e.direct, super::history::kept(name)));
             }
             _ => {}
         }
     }
-    let truncated: Vec<String> = names.iter().map(|n| super::history::kept(n)).collect();
-    names.extend(truncated);
-    names
+    let initial = h
+        .out
+        .initial_array
+        .targets
+        .get(&target)
+        .map(|t| t.friendly_name.clone());
+    learned_values(
+        h,
+        target,
+        read,
+        Method::TargetSetFriendlyName,
+        initial,
+        changes,
+    )
+}
+
+/// The values a read may report of one field of `target` that only the
+/// provider's own synchronous setter (`setter`) changes, given the field's
+/// `initial` value and its `changes` on the array (instant, direct, value):
+/// a read may be stale, but not older than what the provider had learned
+/// when it was called. It learned a value when a `setter` call of its own
+/// on the target returned success: the field's last change through the
+/// provider by then. Every value since that one, up to the read's return,
+/// may be reported (CALL-WINDOW); with nothing learned, any value the field
+/// had by then.
+fn learned_values<T: Clone + PartialEq>(
+    h: &History,
+    target: Id,
+    read: &StepRecord,
+    setter: Method,
+    initial: Option<T>,
+    changes: Vec<(u128, bool, T)>,
+) -> Vec<T> {
+    let learned_at = h
+        .calls
+        .iter()
+        .filter(|c| {
+            c.method == setter
+                && c.object == Some(target)
+                && c.hr.succeeded()
+                && c.seq_return < read.seq_call
+        })
+        .filter_map(|c| {
+            changes
+                .iter()
+                .filter(|(t, direct, _)| !direct && *t <= c.t_us)
+                .map(|(t, _, _)| *t)
+                .max()
+        })
+        .max();
+    let mut values: Vec<T> = Vec::new();
+    let mut last = initial;
+    for (t, _, v) in changes {
+        if t > read.t_us {
+            break;
+        }
+        if learned_at.is_none_or(|l| t > l) {
+            values.extend(last.take());
+        }
+        last = Some(v);
+    }
+    values.extend(last);
+    values
 }
 
 /// The target's iSCSI name, where the run shows it.
@@ -405,22 +465,41 @@ fn group_target(h: &History, s: &StepRecord, listed: &[Option<Id>]) -> Option<St
     })
 }
 
-/// Whether CHAP was on for `target` at some instant up to `t_us`, and off at some.
-fn chap_values(h: &History, target: Id, t_us: u128) -> Vec<bool> {
-    let mut values: Vec<bool> = Vec::new();
-    if let Some(t) = h.out.initial_array.targets.get(&target) {
-        values.push(t.chap_enabled);
-    }
-    for e in h.applied().filter(|e| e.t_us <= t_us) {
+/// The CHAP states a read of `target` answered by `read` may report (see
+/// [`learned_values`]): on while a non-empty secret is set.
+fn chap_values(h: &History, target: Id, read: &StepRecord) -> Vec<bool> {
+    let mut changes: Vec<(u128, bool, bool)> = Vec::new();
+    for e in h.applied() {
         match &e.request {
-            ArrayRequest::CreateTarget { .. } if e.created == Some(target) => values.push(false),
+            ArrayRequest::CreateTarget { .. } if e.created == Some(target) => {
+                changes.push((e.t_us, e.direct, false));
+            }
             ArrayRequest::SetSharedSecret {
                 target: t, secret, ..
-            } if *t == target => values.push(secret.as_ref().is_some_and(|s| !s.is_empty())),
+            } if *t == target => {
+                changes.push((
+                    e.t_us,
+                    e.direct,
+                    secret.as_ref().is_some_and(|s| !s.is_empty()),
+                ));
+            }
             _ => {}
         }
     }
-    values
+    let initial = h
+        .out
+        .initial_array
+        .targets
+        .get(&target)
+        .map(|t| t.chap_enabled);
+    learned_values(
+        h,
+        target,
+        read,
+        Method::TargetSetSharedSecret,
+        initial,
+        changes,
+    )
 }
 
 /// What is wrong with a successful GetProperties, if anything.
@@ -439,14 +518,14 @@ fn properties(h: &History, s: &StepRecord) -> Option<String> {
                     p.pwszIscsiName
                 ));
             }
-            let chap = chap_values(h, object, s.t_us);
+            let chap = chap_values(h, object, s);
             if !chap.is_empty() && !chap.contains(&p.bChapEnabled) {
                 return Some(format!(
                     "target {object} reports bChapEnabled {}, which it never had",
                     p.bChapEnabled
                 ));
             }
-            let names = friendly_names(h, object, s.t_us);
+            let names = friendly_names(h, object, s);
             (!names.is_empty() && !names.contains(&p.pwszFriendlyName)).then(|| {
                 format!(
                     "target {object} reports friendly name {:?}, which the array never gave it (it had {names:?})",

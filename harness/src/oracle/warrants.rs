@@ -222,6 +222,40 @@ pub(super) fn holds(h: &History, a: &Answer, ordinal: usize) -> Result<(), Strin
     }
 }
 
+/// Whether the failure `call` answered states a fact that held at some
+/// instant of the call (its warrant holds), so that rules about other
+/// causes let it stand (FAILURE-PRECEDENCE). The provider's own causes
+/// (an allocation failure, a restart, a link timeout, a NULL pointer) are
+/// [`History::cause_of_its_own`]'s, judged more narrowly there; a Cancel's
+/// codes and VDS_E_CANCEL_TOO_LATE are about the operation, which the
+/// async rules judge; codes off the allow-list are OUTCOME-LISTED's.
+pub(super) fn of_its_own(h: &History, call: &StepRecord) -> bool {
+    let hr = call.hr;
+    if [
+        HResult::E_OUTOFMEMORY,
+        HResult::VDS_E_PROVIDER_EXITING,
+        HResult::E_POINTER,
+        TIMEOUT,
+        HResult::VDS_E_CANCEL_TOO_LATE,
+    ]
+    .contains(&hr)
+    {
+        return false;
+    }
+    match needed(call.method, hr) {
+        Warrant::Unlisted | Warrant::Canceled => false,
+        _ => {
+            let answer = Answer {
+                call,
+                hr,
+                at: call,
+                end: false,
+            };
+            holds(h, &answer, 0).is_ok()
+        }
+    }
+}
+
 /// [`Warrant::Malformed`]: the arguments of the call (for an end, of the
 /// call that started the operation) may be found malformed, or an
 /// invalid_argument fault fired before the answer.

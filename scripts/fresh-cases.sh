@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the default suite against every provider of harness/tests/fresh_cases:
+# each broken one (the Python example with one bug) must be caught (exit 1),
+# each correct one must not be refused (exit 0, or 3 for a design that
+# leaves cells unreached). Prints one line each and a summary; exits 1 if
+# a broken provider passed or a correct one was refused.
+#   scripts/fresh-cases.sh [PATH-TO-vds-harness]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${1:-target/release/vds-harness}"
+[ -x "$bin" ] || cargo build --release --locked -p vds-harness
+example=harness/examples/python_provider/provider.py
+cases=harness/tests/fresh_cases
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+bad=0 caught=0 broken=0 refused=0
+for d in "$cases"/broken/b*.diff; do
+    n=$(basename "$d" .diff)
+    cp "$example" "$work/$n.py"
+    patch -s "$work/$n.py" < "$d"
+    status=0
+    "$bin" run --artifacts "$work/art-$n" --provider "exec:python3 $work/$n.py" > "$work/$n.out" 2>&1 || status=$?
+    broken=$((broken + 1))
+    if [ "$status" -eq 1 ]; then caught=$((caught + 1)); echo "$n caught"; else bad=1; echo "$n MISSED (exit $status)"; fi
+done
+cp "$example" "$work/lib.py"
+patch -s "$work/lib.py" < "$cases/correct/lib.diff"
+# Variants build on each other (c10 on c2): all of them side by side.
+cp "$cases"/correct/c*.py "$work/"
+for c in "$cases"/correct/c*.py; do
+    n=$(basename "$c" .py)
+    status=0
+    "$bin" run --artifacts "$work/art-$n" --provider "exec:python3 $work/$n.py" > "$work/$n.out" 2>&1 || status=$?
+    case "$status" in
+        0) echo "$n passed" ;;
+        3) echo "$n inconclusive" ;;
+        *) refused=$((refused + 1)); bad=1; echo "$n REFUSED (exit $status)"; grep -m3 "^  [A-Z-]*:" "$work/$n.out" || true ;;
+    esac
+done
+echo "broken: $caught of $broken caught; correct: $refused refused"
+exit "$bad"
