@@ -519,10 +519,11 @@ fn restart(seed: u64) -> WorldConfig {
             },
         )
         .before_call(second, Fault::ProviderRestart);
-    // Two operations in flight on two targets at a restart: both abandoned.
+    // Two operations in flight on two targets at a restart: both abandoned,
+    // over at once (polled first), then waited for.
     steps.extend([Step::cpg("t1", "r1"), Step::cpg("t2", "r2")]);
     let third = steps.iter().filter(|s| s.is_call()).count() as u64 + 1;
-    steps.extend([Step::wait("r1"), Step::wait("r2")]);
+    steps.extend([Step::query_status("r2"), Step::wait("r1"), Step::wait("r2")]);
     let faults = faults.before_call(third, Fault::ProviderRestart);
     one(seed, t1().target("t3"), faults, steps)
 }

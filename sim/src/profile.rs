@@ -365,7 +365,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::RestartAbandonsOperations,
-        "When the provider restarts, operations in flight end with VDS_E_PROVIDER_EXITING and NULL output; the array may or may not have applied them, and the reloaded cache shows which.",
+        "When the provider restarts, operations in flight end with VDS_E_PROVIDER_EXITING and NULL output, at the restart: no QueryStatus after it reports them pending; the array may or may not have applied them, and the reloaded cache shows which.",
         "The docs do not cover provider restarts.",
     ),
     decided(

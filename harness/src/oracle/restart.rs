@@ -95,6 +95,23 @@ pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
             if seen_ended {
                 continue;
             }
+            // The restart ended it: no report made after the restart says
+            // it still runs.
+            for q in op.follow.iter().filter(|s| {
+                s.method == Method::AsyncQueryStatus && s.seq_call > seq && s.hr.succeeded()
+            }) {
+                j.hit_at(rule, q);
+                if q.hr_result == Some(HResult::VDS_E_OPERATION_PENDING) {
+                    j.fail(
+                        rule,
+                        q,
+                        format!(
+                            "{} step {} was in flight at the provider restart (trace seq {seq}), yet QueryStatus after the restart reports it still pending",
+                            op.call.client, op.call.step
+                        ),
+                    );
+                }
+            }
             let Some(w) = op
                 .waits()
                 .find(|w| w.seq_call > seq && w.hr.succeeded() && w.hr_result.is_some())
