@@ -5,6 +5,7 @@
 //! kill matrix.
 
 use serde::Serialize;
+use vds_sim::faults::FaultKind;
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::provider::ProviderFaultKind;
@@ -352,23 +353,23 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
     const EVERY: &[Situation] = &[
         Plain,
         Deleted,
-        Fault("cache_corruption"),
-        Fault("delete_target"),
-        Fault("delete_portal_group"),
-        Fault("concurrent_calls"),
-        Fault("allocation_failure"),
-        Fault("invalid_argument"),
-        Fault("link_loss"),
-        Fault("link_partition"),
-        Fault("link_hold"),
-        Fault("link_latency"),
-        Fault("slow_operations"),
-        Fault("provider_restart"),
+        Fault(FaultKind::CacheCorruption),
+        Fault(FaultKind::DeleteTarget),
+        Fault(FaultKind::DeletePortalGroup),
+        Fault(FaultKind::ConcurrentCalls),
+        Fault(FaultKind::AllocationFailure),
+        Fault(FaultKind::InvalidArgument),
+        Fault(FaultKind::LinkLoss),
+        Fault(FaultKind::LinkPartition),
+        Fault(FaultKind::LinkHold),
+        Fault(FaultKind::LinkLatency),
+        Fault(FaultKind::SlowOperations),
+        Fault(FaultKind::ProviderRestart),
     ];
     const LINK: &[Situation] = &[
-        Fault("link_loss"),
-        Fault("link_partition"),
-        Fault("link_hold"),
+        Fault(FaultKind::LinkLoss),
+        Fault(FaultKind::LinkPartition),
+        Fault(FaultKind::LinkHold),
     ];
     match rule {
         R::RunCompletes | R::LedgerBalanced => &[],
@@ -377,44 +378,46 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
         R::CpgReturnCodes => &[
             Plain,
             Deleted,
-            Fault("cache_corruption"),
-            Fault("concurrent_calls"),
-            Fault("allocation_failure"),
-            Fault("invalid_argument"),
-            Fault("link_loss"),
-            Fault("provider_restart"),
+            Fault(FaultKind::CacheCorruption),
+            Fault(FaultKind::ConcurrentCalls),
+            Fault(FaultKind::AllocationFailure),
+            Fault(FaultKind::InvalidArgument),
+            Fault(FaultKind::LinkLoss),
+            Fault(FaultKind::ProviderRestart),
         ],
-        R::CpgSOkNewGroup | R::CpgTagUnique => &[Plain, Fault("concurrent_calls")],
+        R::CpgSOkNewGroup | R::CpgTagUnique => &[Plain, Fault(FaultKind::ConcurrentCalls)],
         R::CpgAlreadyExists | R::CpgLimit => &[Plain],
-        R::CpgLinearizable => &[Plain, Deleted, Fault("concurrent_calls")],
+        R::CpgLinearizable => &[Plain, Deleted, Fault(FaultKind::ConcurrentCalls)],
         R::WaitFailureNullPointers | R::WaitFailureOutputType => &[
             Deleted,
-            Fault("invalid_argument"),
-            Fault("link_loss"),
-            Fault("provider_restart"),
+            Fault(FaultKind::InvalidArgument),
+            Fault(FaultKind::LinkLoss),
+            Fault(FaultKind::ProviderRestart),
         ],
         R::OutputTypeMatchesOperation | R::AsyncWaitRepeatable => &[Plain],
         R::AsyncPendingInHrResult | R::AsyncPercentRange | R::AsyncPercentMonotonic => {
-            &[Plain, Fault("slow_operations")]
+            &[Plain, Fault(FaultKind::SlowOperations)]
         }
         R::AsyncCancel | R::AsyncCancelAfterDone => &[Plain],
-        R::CacheCorruptReported | R::CacheRecoverySequence => &[Fault("cache_corruption")],
-        R::AllocationFailureSuffered => &[Fault("allocation_failure")],
+        R::CacheCorruptReported | R::CacheRecoverySequence => &[Fault(FaultKind::CacheCorruption)],
+        R::AllocationFailureSuffered => &[Fault(FaultKind::AllocationFailure)],
         // Judged after the cure, when the corruption is no longer in force;
         // its method cells say where.
         R::CacheRecoveredAfterRefresh => &[],
         R::DeletedIsObjectDeleted => &[Deleted],
-        R::BusyInDomain => &[Plain, Fault("concurrent_calls")],
+        R::BusyInDomain => &[Plain, Fault(FaultKind::ConcurrentCalls)],
         R::LinkErrorsAsWin32 => LINK,
-        R::RestartAbandonsOperations | R::RestartReloadsCache => &[Fault("provider_restart")],
+        R::RestartAbandonsOperations | R::RestartReloadsCache => {
+            &[Fault(FaultKind::ProviderRestart)]
+        }
         R::PortalOneGroupPerTarget => &[Plain],
         R::CacheLearnsDeletions => &[Deleted],
         R::ArgNullPointer => &[Plain],
         R::RefusalWarranted => &[
             Plain,
             Deleted,
-            Fault("invalid_argument"),
-            Fault("cache_corruption"),
+            Fault(FaultKind::InvalidArgument),
+            Fault(FaultKind::CacheCorruption),
         ],
         R::CpgLimitExisting
         | R::AsyncCancelWindow

@@ -5,7 +5,7 @@
 //! oracle names the situations of each call it judged.
 
 use serde::Serialize;
-use vds_sim::faults::Fault;
+use vds_sim::faults::FaultKind;
 
 /// One situation a call can be made in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,20 +16,17 @@ pub enum Situation {
     /// an operation works on) had been deleted on the array by the time the
     /// call returned: the caller held its pointer across the deletion.
     Deleted,
-    /// A fault of this kind (as scenario files name it) fired between the
-    /// client's previous call and this call's return (for a call on an
-    /// operation, from before the call that started it); a cache corruption
-    /// counts until a Refresh succeeds.
-    Fault(&'static str),
+    /// A fault of this kind fired between the client's previous call and
+    /// this call's return (for a call on an operation, from before the call
+    /// that started it); a cache corruption counts until a Refresh succeeds.
+    Fault(FaultKind),
 }
 
 impl Situation {
-    /// The situation for a fault kind, as traced; `None` for an unknown kind.
+    /// The situation for a fault kind named as scenario files and traces
+    /// name it; `None` for an unknown name.
     pub fn fault(kind: &str) -> Option<Situation> {
-        Fault::KINDS
-            .iter()
-            .find(|k| **k == kind)
-            .map(|k| Situation::Fault(k))
+        FaultKind::from_name(kind).map(Situation::Fault)
     }
 }
 

@@ -591,11 +591,10 @@ fn count_runs<'a, K: Ord + Copy + 'a>(
 }
 
 /// Whether a provider that cannot take the faults `cannot_take` is excused
-/// from situations under the fault `kind` (as scenario files name it).
-fn cannot_take_kind(cannot_take: &[ProviderFaultKind], kind: &str) -> bool {
-    vds_sim::faults::Fault::PROVIDER_SIDE
-        .iter()
-        .any(|(k, f)| *k == kind && cannot_take.contains(f))
+/// from situations under the fault `kind`.
+fn cannot_take_kind(cannot_take: &[ProviderFaultKind], kind: vds_sim::faults::FaultKind) -> bool {
+    kind.provider_side()
+        .is_some_and(|f| cannot_take.contains(&f))
 }
 
 /// Marks each check that no run exercised on an engine the plan ran on,
@@ -623,7 +622,9 @@ pub(crate) fn require_exercise(
             .collect();
         t.unexercised_situations = crate::checks::applies_in(c.id)
             .iter()
-            .filter(|s| !matches!(s, Situation::Fault(kind) if cannot_take_kind(cannot_take, kind)))
+            .filter(
+                |s| !matches!(s, Situation::Fault(kind) if cannot_take_kind(cannot_take, *kind)),
+            )
             .flat_map(|s| engines.iter().map(move |e| (*s, *e)))
             .filter(|(s, e)| !coverage.reached_in(c.id, *s, *e))
             .collect();

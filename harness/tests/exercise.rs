@@ -59,7 +59,7 @@ fn a_situation_no_run_reached_makes_the_suite_inconclusive() {
     assert!(report.failures.is_empty(), "the reference breaks nothing");
     let t = &report.tallies[&RuleId::LinkErrorsAsWin32];
     assert_eq!(t.verdict(), Verdict::Inconclusive);
-    let hold = vds_harness::oracle::Situation::Fault("link_hold");
+    let hold = vds_harness::oracle::Situation::Fault(vds_sim::faults::FaultKind::LinkHold);
     assert!(
         t.unexercised_situations
             .contains(&(hold, EngineKind::Madsim)),

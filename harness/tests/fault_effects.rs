@@ -86,7 +86,8 @@ fn every_fault_that_fires_changes_the_run() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let all: BTreeSet<&str> = vds_sim::faults::Fault::KINDS.iter().copied().collect();
+    let all: BTreeSet<vds_sim::faults::FaultKind> =
+        vds_sim::faults::FaultKind::ALL.iter().copied().collect();
     let missing: Vec<_> = all.difference(&kinds_seen).collect();
     assert!(
         missing.is_empty(),

@@ -25,6 +25,7 @@ pub mod array;
 pub mod client;
 pub mod com;
 pub mod engine;
+mod fault_kind;
 pub mod faults;
 pub mod hresult;
 pub mod interfaces;

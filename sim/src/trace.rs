@@ -101,7 +101,7 @@ pub enum Event {
         /// The fault rule's index in the plan.
         rule: usize,
         /// The fault's kind.
-        kind: &'static str,
+        kind: crate::fault_kind::FaultKind,
         /// True if it took effect.
         fired: bool,
         /// What it did.

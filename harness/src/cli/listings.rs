@@ -229,10 +229,6 @@ pub fn profile_json() -> serde_json::Value {
             })
         })
         .collect();
-    let provider_side: Vec<&str> = vds_sim::faults::Fault::PROVIDER_SIDE
-        .iter()
-        .map(|(k, _)| *k)
-        .collect();
     json!({
         "tool": "vds-harness",
         "version": env!("CARGO_PKG_VERSION"),
@@ -248,9 +244,9 @@ pub fn profile_json() -> serde_json::Value {
             },
             "refresh_alongside": {"default": Declaration::default().refresh_alongside},
         },
-        "fault_kinds": vds_sim::faults::Fault::KINDS.iter().map(|k| json!({
-            "kind": k,
-            "provider_side": provider_side.contains(k),
+        "fault_kinds": vds_sim::faults::FaultKind::ALL.iter().map(|k| json!({
+            "kind": k.name(),
+            "provider_side": k.provider_side().is_some(),
         })).collect::<Vec<_>>(),
         "iscsi_name_grammar": ISCSI_NAME_GRAMMAR,
     })

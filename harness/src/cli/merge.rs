@@ -80,25 +80,7 @@ pub fn command(a: &MergeArgs) -> CliResult {
             );
         }
     }
-    let mut io_errors = Vec::new();
-    if let Some(path) = &a.report {
-        let mut text = serde_json::to_string_pretty(&report::json_report(r, merged.plan.clone()))
-            .unwrap_or_default();
-        text.push('\n');
-        if let Err(e) = report::write_atomic(path, text.as_bytes()) {
-            io_errors.push(format!(
-                "cannot write the report to {}: {e}",
-                path.display()
-            ));
-        }
-    }
-    if let Some(path) = &a.junit
-        && let Err(e) = report::write_atomic(path, report::junit(r).as_bytes())
-    {
-        io_errors.push(format!(
-            "cannot write the JUnit report to {}: {e}",
-            path.display()
-        ));
-    }
+    let json = a.report.as_deref().map(|path| (path, merged.plan.clone()));
+    let io_errors = super::run::write_reports(r, json, a.junit.as_deref());
     super::run::verdict_of(r, io_errors)
 }

@@ -461,7 +461,20 @@ pub(super) fn finish(
             io_errors.push(e);
         }
     }
-    if let Some(path) = &outputs.report {
+    let json = outputs.report.as_deref().map(|path| (path, plan));
+    io_errors.extend(write_reports(report, json, outputs.junit.as_deref()));
+    verdict_of(report, io_errors)
+}
+
+/// Writes the JSON report (to the path, with the plan it is given) and the
+/// JUnit file, each atomically; says which could not be written.
+pub(super) fn write_reports(
+    report: &SuiteReport,
+    json: Option<(&std::path::Path, serde_json::Value)>,
+    junit: Option<&std::path::Path>,
+) -> Vec<String> {
+    let mut io_errors = Vec::new();
+    if let Some((path, plan)) = json {
         let doc = report::json_report(report, plan);
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');
@@ -472,7 +485,7 @@ pub(super) fn finish(
             ));
         }
     }
-    if let Some(path) = &outputs.junit
+    if let Some(path) = junit
         && let Err(e) = report::write_atomic(path, report::junit(report).as_bytes())
     {
         io_errors.push(format!(
@@ -480,7 +493,7 @@ pub(super) fn finish(
             path.display()
         ));
     }
-    verdict_of(report, io_errors)
+    io_errors
 }
 
 /// The exit status of a report whose outputs are written, `io_errors`

@@ -39,7 +39,7 @@ impl History<'_> {
     pub fn allocation_failures(&self) -> impl Iterator<Item = &FaultFired> {
         self.faults
             .iter()
-            .filter(|f| f.kind == "allocation_failure" && f.suffered())
+            .filter(|f| f.kind == vds_sim::faults::FaultKind::AllocationFailure && f.suffered())
     }
 
     /// The trace seq of the first restart the provider suffered after `seq`.

@@ -55,7 +55,10 @@ fn episodes(h: &History) -> Vec<Episode> {
     let corruptions: Vec<usize> = h
         .faults
         .iter()
-        .filter(|f| f.kind == "cache_corruption" && f.detail == "provider cache corrupted")
+        .filter(|f| {
+            f.kind == vds_sim::faults::FaultKind::CacheCorruption
+                && f.detail == "provider cache corrupted"
+        })
         .map(|f| f.seq)
         .collect();
     let ok = |m: Method, s: &&&StepRecord| s.method == m && s.hr.succeeded();

@@ -4,6 +4,7 @@
 //! cause does not hold that answer against the provider. The causes are
 //! read over the whole window of the call, from its call to its return.
 
+use vds_sim::faults::FaultKind;
 use vds_sim::hresult::HResult;
 use vds_sim::world::StepRecord;
 
@@ -11,15 +12,6 @@ use vds_sim::method::Method;
 
 use super::arguments::passes_null;
 use super::{History, Op};
-
-/// Fault kinds after which the array may fail to answer in time.
-pub(super) const LINK_FAULTS: [&str; 5] = [
-    "link_loss",
-    "link_partition",
-    "link_hold",
-    "link_latency",
-    "slow_operations",
-];
 
 impl History<'_> {
     /// Whether an allocation failure was pending at some instant of the
@@ -29,7 +21,9 @@ impl History<'_> {
         let Some(fault) = self
             .faults
             .iter()
-            .filter(|f| f.kind == "allocation_failure" && f.suffered() && f.seq < call.seq_return)
+            .filter(|f| {
+                f.kind == FaultKind::AllocationFailure && f.suffered() && f.seq < call.seq_return
+            })
             .map(|f| f.seq)
             .max()
         else {
@@ -53,7 +47,7 @@ impl History<'_> {
     pub fn link_faulted_by(&self, call: &StepRecord) -> bool {
         self.faults
             .iter()
-            .any(|f| LINK_FAULTS.contains(&f.kind.as_str()) && f.seq < call.seq_return)
+            .any(|f| f.kind.slows_the_link() && f.seq < call.seq_return)
     }
 
     /// Whether `hr`, answered by `call`, has a cause of its own at some

@@ -2,6 +2,7 @@
 //! faults fired, and the array's history.
 
 use std::collections::BTreeMap;
+use vds_sim::faults::FaultKind;
 use vds_sim::method::Method;
 
 use vds_sim::array::{ArrayEvent, ArrayRequest};
@@ -54,8 +55,8 @@ pub struct FaultFired {
     pub seq: usize,
     /// Simulated time it took effect, in µs.
     pub t_us: u128,
-    /// Its kind, e.g. `cache_corruption`.
-    pub kind: String,
+    /// Its kind.
+    pub kind: FaultKind,
     /// What it did.
     pub detail: String,
 }
@@ -162,7 +163,7 @@ impl<'a> History<'a> {
                 } => Some(FaultFired {
                     seq: line.seq,
                     t_us: line.t_us,
-                    kind: kind.to_string(),
+                    kind: *kind,
                     detail: detail.clone(),
                 }),
                 _ => None,
@@ -306,9 +307,9 @@ impl<'a> History<'a> {
 
     /// The provider restarts that took effect, in order.
     pub fn restarts(&self) -> impl Iterator<Item = &FaultFired> {
-        self.faults
-            .iter()
-            .filter(|f| f.kind == "provider_restart" && f.detail.starts_with("provider restarted"))
+        self.faults.iter().filter(|f| {
+            f.kind == FaultKind::ProviderRestart && f.detail.starts_with("provider restarted")
+        })
     }
 
     /// The operations `method` started on `object`, in call order.

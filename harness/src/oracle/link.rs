@@ -6,7 +6,6 @@ use vds_sim::hresult::{HResult, win32};
 use vds_sim::profile::RuleId;
 use vds_sim::world::StepRecord;
 
-use super::causes::LINK_FAULTS;
 use super::{History, Judgement};
 
 /// `HRESULT_FROM_WIN32(ERROR_TIMEOUT)`, the profile's code for an array that does not answer.
@@ -36,7 +35,7 @@ pub(super) fn link_errors_as_win32(h: &History, j: &mut Judgement) {
     let first_link_fault = h
         .faults
         .iter()
-        .filter(|f| LINK_FAULTS.contains(&f.kind.as_str()))
+        .filter(|f| f.kind.slows_the_link())
         .map(|f| f.seq)
         .min();
     for (s, hr, how) in failures(h) {

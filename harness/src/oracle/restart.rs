@@ -3,6 +3,7 @@
 //! knows of the array).
 
 use vds_sim::array::ArrayRequest;
+use vds_sim::faults::FaultKind;
 use vds_sim::hresult::{HResult, win32};
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
@@ -12,22 +13,18 @@ use super::{History, Judgement, Op};
 
 const EXITING: HResult = HResult::VDS_E_PROVIDER_EXITING;
 
-/// The fault kinds that can explain an operation ending with `r`, if `r`
-/// is a code a fault causes.
-fn caused_by(r: HResult) -> &'static [&'static str] {
+/// Whether a fault of `kind` can explain an operation ending with `r`
+/// (a code that fault causes).
+fn caused_by(r: HResult, kind: FaultKind) -> bool {
     match r {
-        r if r == HResult::from_win32(win32::ERROR_TIMEOUT) => &[
-            "link_loss",
-            "link_partition",
-            "link_hold",
-            "link_latency",
-            "slow_operations",
-        ],
-        HResult::E_OUTOFMEMORY => &["allocation_failure"],
-        HResult::E_INVALIDARG => &["invalid_argument"],
-        HResult::VDS_E_PROVIDER_CACHE_CORRUPT => &["cache_corruption"],
-        HResult::VDS_E_OBJECT_DELETED => &["delete_target", "delete_portal_group"],
-        _ => &[],
+        r if r == HResult::from_win32(win32::ERROR_TIMEOUT) => kind.slows_the_link(),
+        HResult::E_OUTOFMEMORY => kind == FaultKind::AllocationFailure,
+        HResult::E_INVALIDARG => kind == FaultKind::InvalidArgument,
+        HResult::VDS_E_PROVIDER_CACHE_CORRUPT => kind == FaultKind::CacheCorruption,
+        HResult::VDS_E_OBJECT_DELETED => {
+            matches!(kind, FaultKind::DeleteTarget | FaultKind::DeletePortalGroup)
+        }
+        _ => false,
     }
 }
 
@@ -40,7 +37,7 @@ fn explained(h: &History, op: &Op, r: HResult, restart: usize, t_restart: u128) 
     let fault = h
         .faults
         .iter()
-        .any(|f| f.seq < restart && caused_by(r).contains(&f.kind.as_str()));
+        .any(|f| f.seq < restart && caused_by(r, f.kind));
     let window = op.call.t_call_us..=t_restart;
     let deleted = r == HResult::VDS_E_OBJECT_DELETED
         && h.applied().any(|e| {

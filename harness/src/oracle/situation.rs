@@ -4,6 +4,7 @@
 //! judged in every situation it applies to has been tried where providers
 //! go wrong, not only on the path the reference takes.
 
+use vds_sim::faults::FaultKind;
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
 use vds_sim::world::StepRecord;
@@ -37,8 +38,8 @@ impl History<'_> {
             .unwrap_or(0);
         for f in &self.faults {
             let around = f.seq > since && f.seq < last.seq_return;
-            if around || (f.kind == "cache_corruption" && self.uncured(f.seq, s.seq_call)) {
-                found.extend(Situation::fault(&f.kind));
+            if around || (f.kind == FaultKind::CacheCorruption && self.uncured(f.seq, s.seq_call)) {
+                found.push(Situation::Fault(f.kind));
             }
         }
         found.sort();

@@ -214,10 +214,14 @@ impl History<'_> {
     fn states_of(&self, s: &StepRecord) -> Vec<State> {
         let mut found = Vec::new();
         let situations = self.situations(s);
-        if situations.contains(&Situation::Fault("cache_corruption")) {
+        if situations.contains(&Situation::Fault(
+            vds_sim::faults::FaultKind::CacheCorruption,
+        )) {
             found.push(State::Corrupt);
         }
-        if situations.contains(&Situation::Fault("provider_restart")) {
+        if situations.contains(&Situation::Fault(
+            vds_sim::faults::FaultKind::ProviderRestart,
+        )) {
             found.push(State::Restarting);
         }
         found.extend(self.deleted_state(s));

@@ -14,6 +14,7 @@
 //! runs from the call that started the operation to that report. Codes off
 //! the allow-list are OUTCOME-LISTED's, not this table's.
 
+use vds_sim::faults::FaultKind;
 use vds_sim::hresult::HResult;
 use vds_sim::method::Method;
 use vds_sim::outcomes::TIMEOUT;
@@ -156,7 +157,7 @@ impl Warrant {
 /// Whether the warrant of `a` holds; `Err` says why not. `ordinal` counts
 /// the E_OUTOFMEMORY answers so far, this one included.
 pub(super) fn holds(h: &History, a: &Answer, ordinal: usize) -> Result<(), String> {
-    let fired = |kind: &str| {
+    let fired = |kind: FaultKind| {
         h.faults
             .iter()
             .filter(|f| f.kind == kind && f.suffered() && f.seq < a.at.seq_return)
@@ -170,7 +171,7 @@ pub(super) fn holds(h: &History, a: &Answer, ordinal: usize) -> Result<(), Strin
             a.call.args
         )),
         Warrant::Malformed => malformed(h, a),
-        Warrant::AllocationFailure => match fired("allocation_failure") {
+        Warrant::AllocationFailure => match fired(FaultKind::AllocationFailure) {
             0 => none("allocation_failure fault"),
             n if ordinal > n => Err(format!(
                 "it is failure number {ordinal} of an allocation, but only {n} allocation_failure fault(s) had fired: each fails one allocation"
@@ -187,7 +188,7 @@ pub(super) fn holds(h: &History, a: &Answer, ordinal: usize) -> Result<(), Strin
                 h.out.declaration.lock_domain
             )
         }),
-        Warrant::Corruption if fired("cache_corruption") > 0 => Ok(()),
+        Warrant::Corruption if fired(FaultKind::CacheCorruption) > 0 => Ok(()),
         Warrant::Corruption => none("cache_corruption fault"),
         Warrant::Deleted => deleted(h, a),
         Warrant::PortalNotInPlace => portal_not_in_place(h, a),
@@ -263,7 +264,7 @@ fn malformed(h: &History, a: &Answer) -> Result<(), String> {
     let fault = h
         .faults
         .iter()
-        .any(|f| f.kind == "invalid_argument" && f.seq < a.at.seq_return);
+        .any(|f| f.kind == FaultKind::InvalidArgument && f.seq < a.at.seq_return);
     if fault || super::refusals::arguments_may_be_malformed(h, a.call) {
         return Ok(());
     }

@@ -21,10 +21,7 @@ fn verdict(v: Verdict) -> &'static str {
 
 /// A provider-side fault kind as scenario files name it.
 pub(crate) fn fault_kind(k: vds_sim::provider::ProviderFaultKind) -> &'static str {
-    vds_sim::faults::Fault::PROVIDER_SIDE
-        .iter()
-        .find(|(_, kind)| *kind == k)
-        .map_or("unknown", |(name, _)| name)
+    vds_sim::faults::FaultKind::of_provider_side(k).name()
 }
 
 /// The report as a JSON document; `plan` says what was asked for (the

@@ -401,10 +401,8 @@ impl Sum {
         let mut cannot_take: Vec<ProviderFaultKind> = Vec::new();
         for k in r.array(decl, "declaration", "cannot_take")? {
             let name = k.as_str().unwrap_or("");
-            let kind = vds_sim::faults::Fault::PROVIDER_SIDE
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, kind)| *kind)
+            let kind = vds_sim::faults::FaultKind::from_name(name)
+                .and_then(vds_sim::faults::FaultKind::provider_side)
                 .ok_or_else(|| {
                     r.bad(format!(
                         "`declaration.cannot_take` names no provider fault: `{name}`"

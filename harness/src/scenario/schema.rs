@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
-use vds_sim::faults::Fault;
+use vds_sim::faults::{Fault, FaultKind};
 use vds_sim::hresult::HResult;
 use vds_sim::program::Step;
 use vds_sim::runtime::EngineKind;
@@ -494,7 +494,7 @@ impl<'de> Visitor<'de> for FaultVisitor {
                 "this fault has no `kind`",
                 format_args!(
                     "`kind:` with one of {}",
-                    tables::list(Fault::KINDS.iter().copied())
+                    tables::list(FaultKind::ALL.iter().map(|k| k.name()))
                 ),
             ));
         };

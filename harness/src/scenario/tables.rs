@@ -185,7 +185,7 @@ pub(crate) struct KindSpec {
 
 const DURATION: Field = req("duration_ms", TIME_MS);
 
-/// Every fault kind, in the order of [`vds_sim::faults::Fault::KINDS`].
+/// Every fault kind, in the order of [`vds_sim::faults::FaultKind::ALL`].
 pub(crate) const KINDS: &[KindSpec] = &[
     KindSpec {
         name: "cache_corruption",
@@ -328,12 +328,16 @@ mod tests {
     #[test]
     fn every_kind_matches_the_sims_fault() {
         let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
-        assert_eq!(names, Fault::KINDS);
+        let sims: Vec<&str> = vds_sim::faults::FaultKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        assert_eq!(names, sims);
         for k in KINDS {
             let v = build("kind", k.name, k.fields, false);
             let fault: Fault =
                 serde_yaml::from_value(v).unwrap_or_else(|e| panic!("{}: {e}", k.name));
-            assert_eq!(fault.kind(), k.name);
+            assert_eq!(fault.kind().name(), k.name);
             for f in k.fields {
                 let mut v = build("kind", k.name, k.fields, false);
                 v.as_mapping_mut().unwrap().remove(f.name);

@@ -279,7 +279,7 @@ impl Visitor<'_> for KindNameVisitor {
                 format_args!("unknown fault kind `{v}`"),
                 format_args!(
                     "one of {}",
-                    tables::list(vds_sim::faults::Fault::KINDS.iter().copied())
+                    tables::list(vds_sim::faults::FaultKind::ALL.iter().map(|k| k.name()))
                 ),
             )
         })

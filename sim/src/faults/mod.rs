@@ -4,9 +4,9 @@
 
 pub mod injector;
 
-use serde::{Deserialize, Serialize};
+pub use crate::fault_kind::FaultKind;
 
-use crate::provider::ProviderFaultKind;
+use serde::{Deserialize, Serialize};
 
 /// What goes wrong.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,47 +76,22 @@ pub enum Fault {
 
 impl Fault {
     /// The fault's kind, as written in scenario files.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> FaultKind {
         match self {
-            Fault::CacheCorruption => "cache_corruption",
-            Fault::DeleteTarget { .. } => "delete_target",
-            Fault::DeletePortalGroup { .. } => "delete_portal_group",
-            Fault::ConcurrentCalls { .. } => "concurrent_calls",
-            Fault::AllocationFailure => "allocation_failure",
-            Fault::InvalidArgument => "invalid_argument",
-            Fault::LinkLoss { .. } => "link_loss",
-            Fault::LinkPartition { .. } => "link_partition",
-            Fault::LinkHold { .. } => "link_hold",
-            Fault::LinkLatency { .. } => "link_latency",
-            Fault::SlowOperations { .. } => "slow_operations",
-            Fault::ProviderRestart => "provider_restart",
+            Fault::CacheCorruption => FaultKind::CacheCorruption,
+            Fault::DeleteTarget { .. } => FaultKind::DeleteTarget,
+            Fault::DeletePortalGroup { .. } => FaultKind::DeletePortalGroup,
+            Fault::ConcurrentCalls { .. } => FaultKind::ConcurrentCalls,
+            Fault::AllocationFailure => FaultKind::AllocationFailure,
+            Fault::InvalidArgument => FaultKind::InvalidArgument,
+            Fault::LinkLoss { .. } => FaultKind::LinkLoss,
+            Fault::LinkPartition { .. } => FaultKind::LinkPartition,
+            Fault::LinkHold { .. } => FaultKind::LinkHold,
+            Fault::LinkLatency { .. } => FaultKind::LinkLatency,
+            Fault::SlowOperations { .. } => FaultKind::SlowOperations,
+            Fault::ProviderRestart => FaultKind::ProviderRestart,
         }
     }
-
-    /// The kinds of the faults a provider suffers itself, each with the
-    /// [`ProviderFaultKind`] a provider that cannot take it declares
-    /// (`ProviderFactory::cannot_take`).
-    pub const PROVIDER_SIDE: [(&'static str, ProviderFaultKind); 3] = [
-        ("cache_corruption", ProviderFaultKind::CorruptCache),
-        ("allocation_failure", ProviderFaultKind::FailNextAllocation),
-        ("provider_restart", ProviderFaultKind::Restart),
-    ];
-
-    /// Every kind, for documentation and error messages.
-    pub const KINDS: [&'static str; 12] = [
-        "cache_corruption",
-        "delete_target",
-        "delete_portal_group",
-        "concurrent_calls",
-        "allocation_failure",
-        "invalid_argument",
-        "link_loss",
-        "link_partition",
-        "link_hold",
-        "link_latency",
-        "slow_operations",
-        "provider_restart",
-    ];
 }
 
 /// When a fault fires.
