@@ -35,7 +35,7 @@ fn interrupted_sweep(name: &str, signal: i32) -> (i32, String, String, PathBuf) 
     let dir = scratch(name);
     let artifacts = dir.join("artifacts");
     let junit = dir.join("junit.xml");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vds-harness"))
+    let child = Command::new(env!("CARGO_BIN_EXE_vds-harness"))
         .args(["sweep", "--seeds", "1000000", "--provider"])
         .arg("mutant:duplicate-tags")
         .arg("--artifacts")

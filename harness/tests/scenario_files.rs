@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use vds_sim::method::Method;
 
 use vds_harness::scenario::{self, Actual, Checked, Scenario, ScenarioError};
-use vds_sim::faults::Fault;
 use vds_sim::hresult::HResult;
 use vds_sim::provider::ReferenceFactory;
 use vds_sim::runtime::EngineKind;
