@@ -4,6 +4,7 @@
 //! mixed workload also draws its programs and faults from the seed).
 
 use std::time::Duration;
+use vds_sim::array::FRIENDLY_NAME_LIMIT;
 
 use vds_sim::array::{ArrayConfig, InitialTarget};
 use vds_sim::faults::{Fault, FaultPlan};
@@ -665,12 +666,12 @@ fn synchronous_changes() -> Vec<Step> {
         // Exactly as long as the array keeps, then one longer.
         Step::SetFriendlyName {
             target: "t1".into(),
-            name: "x".repeat(NAME_KEPT),
+            name: "x".repeat(FRIENDLY_NAME_LIMIT),
         },
         target_properties("t1"),
         Step::SetFriendlyName {
             target: "t1".into(),
-            name: "y".repeat(NAME_KEPT + 1),
+            name: "y".repeat(FRIENDLY_NAME_LIMIT + 1),
         },
         target_properties("t1"),
         // A secret for one initiator: set, or VDS_E_INITIATOR_SPECIFIC_NOT_SUPPORTED.
@@ -850,10 +851,6 @@ fn target_properties(target: &str) -> Step {
         target: target.into(),
     }
 }
-
-/// How many characters of a friendly name the array keeps
-/// (docs/array-protocol.md).
-const NAME_KEPT: usize = 32;
 
 /// The read-only calls of every interface, on t1, its group g1 and the portal.
 fn read_only_calls() -> Vec<Step> {

@@ -475,6 +475,23 @@ impl std::fmt::Display for CheckId {
     }
 }
 
+impl CheckId {
+    /// The check a finding's printed id names, if any.
+    ///
+    /// ```
+    /// use vds_harness::checks::CheckId;
+    /// assert_eq!(CheckId::from_name("SCENARIO-EXPECTATIONS"), Some(CheckId::ScenarioExpectations));
+    /// assert_eq!(CheckId::from_name("CPG-LIMIT").map(|c| c.to_string()), Some("CPG-LIMIT".into()));
+    /// assert_eq!(CheckId::from_name("NO-SUCH-CHECK"), None);
+    /// ```
+    pub fn from_name(s: &str) -> Option<CheckId> {
+        match s {
+            "SCENARIO-EXPECTATIONS" => Some(CheckId::ScenarioExpectations),
+            _ => s.parse::<RuleId>().ok().map(CheckId::Rule),
+        }
+    }
+}
+
 impl Serialize for CheckId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())

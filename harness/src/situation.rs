@@ -28,6 +28,24 @@ impl Situation {
     pub fn fault(kind: &str) -> Option<Situation> {
         FaultKind::from_name(kind).map(Situation::Fault)
     }
+
+    /// The situation its printed form (`plain`, `deleted`, `fault KIND`)
+    /// names, if any.
+    ///
+    /// ```
+    /// use vds_harness::oracle::Situation;
+    /// for s in ["plain", "deleted", "fault link_hold"] {
+    ///     assert_eq!(Situation::from_name(s).unwrap().to_string(), s);
+    /// }
+    /// assert_eq!(Situation::from_name("fault meteor"), None);
+    /// ```
+    pub fn from_name(s: &str) -> Option<Situation> {
+        match s {
+            "plain" => Some(Situation::Plain),
+            "deleted" => Some(Situation::Deleted),
+            _ => s.strip_prefix("fault ").and_then(Situation::fault),
+        }
+    }
 }
 
 impl std::fmt::Display for Situation {

@@ -407,6 +407,40 @@ impl Coverage {
     }
 }
 
+/// Which failing runs a report keeps: taken in plan order, a run is kept
+/// while one of the checks it breaks has had fewer than `per_check` kept.
+/// The same in a suite as in the merge of its shards' reports.
+pub(crate) struct Keeper {
+    per_check: usize,
+    kept: BTreeMap<CheckId, usize>,
+}
+
+impl Keeper {
+    /// Keeping at most `per_check` runs per failed check.
+    pub(crate) fn new(per_check: usize) -> Self {
+        Self {
+            per_check,
+            kept: BTreeMap::new(),
+        }
+    }
+
+    /// Whether the next failing run, with these findings, is kept; if so it
+    /// counts against each of its checks.
+    pub(crate) fn keeps(&mut self, findings: &[Finding]) -> bool {
+        let checks: std::collections::BTreeSet<CheckId> =
+            findings.iter().map(|f| f.check).collect();
+        let keep = checks
+            .iter()
+            .any(|c| self.kept.get(c).copied().unwrap_or(0) < self.per_check);
+        if keep {
+            for c in checks {
+                *self.kept.entry(c).or_default() += 1;
+            }
+        }
+        keep
+    }
+}
+
 /// The tallies of a suite before its first run: one per catalogued check.
 fn empty_tallies() -> BTreeMap<RuleId, Tally> {
     CHECKS.iter().map(|c| (c.id, Tally::default())).collect()
@@ -462,7 +496,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
     let mut runs = 0;
     let mut stopped = None;
     let mut hangs = 0;
-    let mut kept: BTreeMap<CheckId, usize> = BTreeMap::new();
+    let mut keeper = Keeper::new(cfg.keep_per_check);
     let mut unkept = 0u64;
     in_order(cfg, plan, &mut |i, outcome, judgement| {
         let Some(id) = &plan.get(i) else {
@@ -487,18 +521,11 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
             };
             // Kept while one of its checks has room; the others are counted
             // (and listed by the spill), so memory stays bounded.
-            let checks: std::collections::BTreeSet<CheckId> =
-                failed.findings.iter().map(|f| f.check).collect();
-            let keep = checks
-                .iter()
-                .any(|c| kept.get(c).copied().unwrap_or(0) < cfg.keep_per_check);
+            let keep = keeper.keeps(&failed.findings);
             // Kept now, the trace leaves memory; if it cannot be, it stays
             // for the caller to try again and report why.
             let spilled = cfg.spill.as_ref().is_some_and(|spill| spill(&failed, keep));
             if keep {
-                for c in checks {
-                    *kept.entry(c).or_default() += 1;
-                }
                 if spilled {
                     failed.trace = Vec::new();
                     failed.transcript = Vec::new();

@@ -65,12 +65,7 @@ pub fn command(a: &FeaturesArgs) -> CliResult {
         parses(path)?;
     }
     if let Some(path) = &a.junit {
-        crate::report::check_writable_file(path).map_err(|e| {
-            CliError::Usage(format!(
-                "cannot write the JUnit report to {}: {e}; expected a file path in a writable directory (--junit FILE)",
-                path.display()
-            ))
-        })?;
+        super::run::check_output_file(path, "the JUnit report", "--junit")?;
     }
     let scratch = std::env::temp_dir().join(format!("vds-harness-features-{}", std::process::id()));
     let result = run_in(a, &scratch);

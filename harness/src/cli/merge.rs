@@ -52,15 +52,11 @@ fn read(path: &PathBuf) -> Result<(String, serde_json::Value), CliError> {
 
 /// `vds-harness merge`.
 pub fn command(a: &MergeArgs) -> CliResult {
-    for (path, flag) in [(&a.junit, "--junit"), (&a.report, "--report")] {
-        if let Some(path) = path {
-            report::check_writable_file(path).map_err(|e| {
-                CliError::Usage(format!(
-                    "cannot write {}: {e}; expected a file path in a writable directory ({flag} FILE)",
-                    path.display()
-                ))
-            })?;
-        }
+    if let Some(path) = &a.junit {
+        super::run::check_output_file(path, "the JUnit report", "--junit")?;
+    }
+    if let Some(path) = &a.report {
+        super::run::check_output_file(path, "the report", "--report")?;
     }
     let docs = a.reports.iter().map(read).collect::<Result<Vec<_>, _>>()?;
     let merged = report::merge(&docs).map_err(|e| CliError::Usage(e.to_string()))?;

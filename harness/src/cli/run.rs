@@ -364,20 +364,10 @@ impl Outputs {
     /// directory that could not be written.
     fn check(&self) -> CliResult {
         if let Some(path) = &self.report {
-            report::check_writable_file(path).map_err(|e| {
-                CliError::Usage(format!(
-                    "cannot write the report to {}: {e}; expected a file path in a writable directory (--report FILE)",
-                    path.display()
-                ))
-            })?;
+            check_output_file(path, "the report", "--report")?;
         }
         if let Some(path) = &self.junit {
-            report::check_writable_file(path).map_err(|e| {
-                CliError::Usage(format!(
-                    "cannot write the JUnit report to {}: {e}; expected a file path in a writable directory (--junit FILE)",
-                    path.display()
-                ))
-            })?;
+            check_output_file(path, "the JUnit report", "--junit")?;
         }
         if let Some(dir) = &self.artifacts {
             report::check_writable_dir(dir).map_err(|e| {
@@ -405,6 +395,17 @@ impl Outputs {
             .clone()
             .unwrap_or_else(|| PathBuf::from("artifacts"))
     }
+}
+
+/// Refuses, before anything runs, an output file that could not be
+/// written: `what` names it in the message, `flag` is the option that gave it.
+pub(super) fn check_output_file(path: &std::path::Path, what: &str, flag: &str) -> CliResult {
+    report::check_writable_file(path).map_err(|e| {
+        CliError::Usage(format!(
+            "cannot write {what} to {}: {e}; expected a file path in a writable directory ({flag} FILE)",
+            path.display()
+        ))
+    })
 }
 
 /// Prints the failures, writes the JUnit file and the artifacts, and turns

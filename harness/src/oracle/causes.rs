@@ -50,30 +50,34 @@ impl History<'_> {
             .any(|f| f.kind.slows_the_link() && f.seq < call.seq_return)
     }
 
-    /// Whether `hr`, answered by `call`, has a cause of its own at some
-    /// instant of the call, so that rules about other causes let it stand
-    /// (FAILURE-PRECEDENCE): E_OUTOFMEMORY with an allocation failure
-    /// pending, VDS_E_PROVIDER_EXITING across a restart, the link timeout
-    /// after a link fault, E_POINTER for a NULL pointer the method needs.
-    pub fn cause_of_its_own(&self, call: &StepRecord, hr: HResult) -> bool {
+    /// For the codes of the provider's own causes, whether `hr`, answered
+    /// by `call`, had its cause at some instant of the call, so that rules
+    /// about other causes let it stand (FAILURE-PRECEDENCE): E_OUTOFMEMORY
+    /// with an allocation failure pending, VDS_E_PROVIDER_EXITING across a
+    /// restart, the link timeout after a link fault, E_POINTER for a NULL
+    /// pointer the method needs. `None` for every other code.
+    pub fn cause_of_its_own(&self, call: &StepRecord, hr: HResult) -> Option<bool> {
         match hr {
-            HResult::E_OUTOFMEMORY => self.allocation_pending(call),
-            HResult::VDS_E_PROVIDER_EXITING => self.restarted_during(call),
-            HResult::E_POINTER => passes_null(call),
-            hr if hr == vds_sim::outcomes::TIMEOUT => self.link_faulted_by(call),
-            _ => false,
+            HResult::E_OUTOFMEMORY => Some(self.allocation_pending(call)),
+            HResult::VDS_E_PROVIDER_EXITING => Some(self.restarted_during(call)),
+            HResult::E_POINTER => Some(passes_null(call)),
+            hr if hr == vds_sim::outcomes::TIMEOUT => Some(self.link_faulted_by(call)),
+            _ => None,
         }
     }
 
     /// Whether the call's own failure has a cause of its own at some
-    /// instant of the call: one of [`History::cause_of_its_own`], or a fact
-    /// its code states that held then (REFUSAL-WARRANTED's table: the object
-    /// deleted, the portal missing or held elsewhere, LUNs or portals
-    /// present, the name taken, a busy domain, a damaged cache), or
-    /// VDS_E_NOT_SUPPORTED where the method's page lists it.
+    /// instant of the call: one of [`History::cause_of_its_own`] for the
+    /// provider's own codes, and for every other code a fact it states that
+    /// held then (REFUSAL-WARRANTED's table: the object deleted, the portal
+    /// missing or held elsewhere, LUNs or portals present, the name taken, a
+    /// busy domain, a damaged cache), or VDS_E_NOT_SUPPORTED where the
+    /// method's page lists it.
     pub fn excused(&self, call: &StepRecord) -> bool {
         call.hr.failed()
-            && (self.cause_of_its_own(call, call.hr) || super::warrants::of_its_own(self, call))
+            && self
+                .cause_of_its_own(call, call.hr)
+                .unwrap_or_else(|| super::warrants::of_its_own(self, call))
     }
 
     /// Whether an operation's end `result` has a cause of its own that

@@ -152,6 +152,17 @@ fn uncertain(r: HResult) -> bool {
     .contains(&r)
 }
 
+/// The target a CreatePortalGroup or a target's or group's Delete works
+/// on: the call's object, or the deleted group's target.
+fn target_of(h: &History, c: &StepRecord) -> Option<Id> {
+    let object = c.object?;
+    match c.method {
+        CPG | DELETE_TARGET => Some(object),
+        DELETE_GROUP => h.group_target.get(&object).copied(),
+        _ => None,
+    }
+}
+
 fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
     let mut by: BTreeMap<Id, Vec<LinOp>> = BTreeMap::new();
     let mut push = |t: Id, op: LinOp<'a>| by.entry(t).or_default().push(op);
@@ -174,19 +185,14 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
     // Calls that failed without saying whether the array applied their
     // request (a restart, a link fault): their change may have happened at
     // any instant after the call, or never.
-    for c in h
-        .calls
-        .iter()
-        .filter(|c| [CPG, DELETE_TARGET, DELETE_GROUP].contains(&c.method) && uncertain(c.hr))
-    {
-        let Some(object) = c.object else { continue };
-        let (target, effect) = match c.method {
-            CPG => (object, Effect::CreateSome),
-            DELETE_TARGET => (object, Effect::DeleteTarget),
-            _ => match h.group_target.get(&object) {
-                Some(t) => (*t, Effect::RemoveGroup(object)),
-                None => continue,
-            },
+    for c in h.calls.iter().filter(|c| uncertain(c.hr)) {
+        let (Some(target), Some(object)) = (target_of(h, c), c.object) else {
+            continue;
+        };
+        let effect = match c.method {
+            CPG => Effect::CreateSome,
+            DELETE_TARGET => Effect::DeleteTarget,
+            _ => Effect::RemoveGroup(object),
         };
         push(
             target,
@@ -200,14 +206,8 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
     }
     for op in &h.ops {
         let call = op.call;
-        let Some(object) = call.object else { continue };
-        let target = match call.method {
-            CPG | DELETE_TARGET => object,
-            DELETE_GROUP => match h.group_target.get(&object) {
-                Some(t) => *t,
-                None => continue,
-            },
-            _ => continue,
+        let (Some(target), Some(object)) = (target_of(h, call), call.object) else {
+            continue;
         };
         let wait = op
             .waits()

@@ -90,6 +90,11 @@ impl State {
         State::OperationElsewhere,
     ];
 
+    /// The state named `name` in the table, if any.
+    pub fn from_name(name: &str) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// Its name in the table.
     pub const fn name(self) -> &'static str {
         match self {

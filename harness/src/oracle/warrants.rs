@@ -225,22 +225,14 @@ pub(super) fn holds(h: &History, a: &Answer, ordinal: usize) -> Result<(), Strin
 
 /// Whether the failure `call` answered states a fact that held at some
 /// instant of the call (its warrant holds), so that rules about other
-/// causes let it stand (FAILURE-PRECEDENCE). The provider's own causes
-/// (an allocation failure, a restart, a link timeout, a NULL pointer) are
-/// [`History::cause_of_its_own`]'s, judged more narrowly there; a Cancel's
-/// codes and VDS_E_CANCEL_TOO_LATE are about the operation, which the
-/// async rules judge; codes off the allow-list are OUTCOME-LISTED's.
+/// causes let it stand (FAILURE-PRECEDENCE); for every code but the
+/// provider's own causes, which [`History::excused`] leaves to the
+/// narrower [`History::cause_of_its_own`]. A Cancel's codes and
+/// VDS_E_CANCEL_TOO_LATE are about the operation, which the async rules
+/// judge; codes off the allow-list are OUTCOME-LISTED's.
 pub(super) fn of_its_own(h: &History, call: &StepRecord) -> bool {
     let hr = call.hr;
-    if [
-        HResult::E_OUTOFMEMORY,
-        HResult::VDS_E_PROVIDER_EXITING,
-        HResult::E_POINTER,
-        TIMEOUT,
-        HResult::VDS_E_CANCEL_TOO_LATE,
-    ]
-    .contains(&hr)
-    {
+    if hr == HResult::VDS_E_CANCEL_TOO_LATE {
         return false;
     }
     match needed(call.method, hr) {

@@ -19,11 +19,6 @@ fn verdict(v: Verdict) -> &'static str {
     }
 }
 
-/// A provider-side fault kind as scenario files name it.
-pub(crate) fn fault_kind(k: vds_sim::provider::ProviderFaultKind) -> &'static str {
-    vds_sim::faults::FaultKind::of_provider_side(k).name()
-}
-
 /// The report as a JSON document; `plan` says what was asked for (the
 /// command's campaigns, seeds, engines and shard).
 pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
@@ -131,7 +126,11 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
         "declaration": {
             "lock_domain": report.declaration.lock_domain.to_string(),
             "refresh_alongside": report.declaration.refresh_alongside,
-            "cannot_take": report.cannot_take.iter().map(|k| fault_kind(*k)).collect::<Vec<_>>(),
+            "cannot_take": report
+                .cannot_take
+                .iter()
+                .map(|k| vds_sim::faults::FaultKind::of_provider_side(*k).name())
+                .collect::<Vec<_>>(),
         },
         "plan": plan,
         "engines": report.engines.iter().map(|e| e.name()).collect::<Vec<_>>(),

@@ -20,6 +20,7 @@ use vds_sim::runtime::EngineKind;
 
 use crate::checks::CheckId;
 use crate::oracle::{Finding, State};
+use crate::plan::Shard;
 use crate::situation::Situation;
 use crate::suite::{Coverage, FailedRun, SuiteReport, Tally};
 
@@ -160,39 +161,16 @@ impl Reader<'_> {
     }
 }
 
-/// A situation as the report writes it.
-fn situation(s: &str) -> Option<Situation> {
-    match s {
-        "plain" => Some(Situation::Plain),
-        "deleted" => Some(Situation::Deleted),
-        _ => s.strip_prefix("fault ").and_then(Situation::fault),
-    }
-}
-
-/// A state, by name.
-fn state(name: &str) -> Option<State> {
-    State::ALL.into_iter().find(|s| s.name() == name)
-}
-
-/// A check id as findings print it.
-fn check_id(s: &str) -> Option<CheckId> {
-    match s {
-        "SCENARIO-EXPECTATIONS" => Some(CheckId::ScenarioExpectations),
-        _ => s.parse::<RuleId>().ok().map(CheckId::Rule),
-    }
-}
-
 /// The shard a report's plan names: (k, n); the whole sweep is 1/1.
 fn shard_of(r: &Reader, plan: &Value) -> Result<(u64, u64), MergeError> {
-    match plan.get("shard") {
-        None | Some(Value::Null) => Ok((1, 1)),
+    let shard = match plan.get("shard") {
+        None | Some(Value::Null) => Shard { k: 1, n: 1 },
         Some(Value::String(s)) => s
-            .split_once('/')
-            .and_then(|(k, n)| Some((k.parse().ok()?, n.parse().ok()?)))
-            .filter(|&(k, n): &(u64, u64)| k >= 1 && k <= n)
-            .ok_or_else(|| r.bad(format!("`plan.shard` is `{s}`, not K/N"))),
-        Some(other) => Err(r.bad(format!("`plan.shard` is {other}, not K/N"))),
-    }
+            .parse::<Shard>()
+            .map_err(|e| r.bad(format!("`plan.shard`: {e}")))?,
+        Some(other) => return Err(r.bad(format!("`plan.shard` is {other}, not K/N"))),
+    };
+    Ok((shard.k as u64, shard.n as u64))
 }
 
 /// What every shard of one sweep has in common, as text, field by field.
@@ -342,7 +320,7 @@ impl Sum {
         for (i, c) in r.array(doc, "", "situations")?.iter().enumerate() {
             let path = format!("situations[{i}]");
             let name = r.str(c, &path, "situation")?;
-            let s = situation(name)
+            let s = Situation::from_name(name)
                 .ok_or_else(|| r.bad(format!("`{path}.situation` names none: `{name}`")))?;
             add_counts(
                 self.coverage
@@ -356,7 +334,7 @@ impl Sum {
             let path = format!("states[{i}]");
             let m = r.method(c, &path)?;
             let name = r.str(c, &path, "state")?;
-            let s = state(name)
+            let s = State::from_name(name)
                 .ok_or_else(|| r.bad(format!("`{path}.state` names no state: `{name}`")))?;
             add_counts(
                 self.coverage.states.entry((m, s)).or_default(),
@@ -420,7 +398,13 @@ impl Sum {
             .map(|c| (c.id, self.tallies.remove(&c.id).unwrap_or_default()))
             .collect();
         self.failures.sort_by_key(|f| f.run);
-        let failures = keep_first(self.failures, keep_failures);
+        let mut keeper =
+            crate::suite::Keeper::new(usize::try_from(keep_failures).unwrap_or(usize::MAX));
+        let failures: Vec<FailedRun> = self
+            .failures
+            .into_iter()
+            .filter(|f| keeper.keeps(&f.findings))
+            .collect();
         let unkept = self.failing - failures.len() as u64;
         let engines: Vec<EngineKind> = self.engines.into_iter().collect();
         let stopped = (!self.stopped.is_empty()).then(|| self.stopped.join("; "));
@@ -462,7 +446,7 @@ fn failed_run(r: &Reader, f: &Value, path: &str) -> Result<FailedRun, MergeError
         let at = format!("{path}.findings[{i}]");
         let name = r.str(x, &at, "check")?;
         findings.push(Finding {
-            check: check_id(name)
+            check: CheckId::from_name(name)
                 .ok_or_else(|| r.bad(format!("`{at}.check` names no check: `{name}`")))?,
             client: r.str(x, &at, "client")?.to_string(),
             step: r.u64(x, &at, "step")? as usize,
@@ -481,23 +465,4 @@ fn failed_run(r: &Reader, f: &Value, path: &str) -> Result<FailedRun, MergeError
         replay: r.str(f, path, "replay")?.to_string(),
         written: true,
     })
-}
-
-/// The failing runs (in plan order) a suite keeping `keep` per check keeps.
-fn keep_first(failures: Vec<FailedRun>, keep: u64) -> Vec<FailedRun> {
-    let mut kept: BTreeMap<CheckId, u64> = BTreeMap::new();
-    let mut out = Vec::new();
-    for f in failures {
-        let checks: BTreeSet<CheckId> = f.findings.iter().map(|x| x.check).collect();
-        if checks
-            .iter()
-            .any(|c| kept.get(c).copied().unwrap_or(0) < keep)
-        {
-            for c in checks {
-                *kept.entry(c).or_default() += 1;
-            }
-            out.push(f);
-        }
-    }
-    out
 }
