@@ -23,19 +23,25 @@ for d in "$cases"/broken/b*.diff; do
     broken=$((broken + 1))
     if [ "$status" -eq 1 ]; then caught=$((caught + 1)); echo "$n caught"; else bad=1; echo "$n MISSED (exit $status)"; fi
 done
-cp "$example" "$work/lib.py"
-patch -s "$work/lib.py" < "$cases/correct/lib.diff"
-# Variants build on each other (c10 on c2): all of them side by side.
-cp "$cases"/correct/c*.py "$work/"
-for c in "$cases"/correct/c*.py; do
-    n=$(basename "$c" .py)
-    status=0
-    "$bin" run --artifacts "$work/art-$n" --provider "exec:python3 $work/$n.py" > "$work/$n.out" 2>&1 || status=$?
-    case "$status" in
-        0) echo "$n passed" ;;
-        3) echo "$n inconclusive" ;;
-        *) refused=$((refused + 1)); bad=1; echo "$n REFUSED (exit $status)"; grep -m3 "^  [A-Z-]*:" "$work/$n.out" || true ;;
-    esac
+# Each set of correct variants imports its own `lib` (the example with
+# hooks): one directory per set, the variants side by side (c10 builds on c2).
+correct=0 inconclusive=0
+for set in correct correct2; do
+    mkdir -p "$work/$set"
+    cp "$example" "$work/$set/lib.py"
+    patch -s "$work/$set/lib.py" < "$cases/$set/lib.diff"
+    cp "$cases/$set"/[cd]*.py "$work/$set/"
+    for c in "$cases/$set"/[cd]*.py; do
+        n=$(basename "$c" .py)
+        status=0
+        "$bin" run --artifacts "$work/art-$n" --provider "exec:python3 $work/$set/$n.py" > "$work/$n.out" 2>&1 || status=$?
+        correct=$((correct + 1))
+        case "$status" in
+            0) echo "$n passed" ;;
+            3) inconclusive=$((inconclusive + 1)); echo "$n inconclusive" ;;
+            *) refused=$((refused + 1)); bad=1; echo "$n REFUSED (exit $status)"; grep -m3 "^  [A-Z-]*:" "$work/$n.out" || true ;;
+        esac
+    done
 done
-echo "broken: $caught of $broken caught; correct: $refused refused"
+echo "broken: $caught of $broken caught; correct: $refused of $correct refused, $inconclusive inconclusive"
 exit "$bad"

@@ -172,7 +172,9 @@ fn cache_corruption(seed: u64) -> WorldConfig {
         t1(),
         FaultPlan::new()
             .before_call(2, Fault::CacheCorruption)
-            .before_call(13, Fault::CacheCorruption),
+            .before_call(13, Fault::CacheCorruption)
+            .before_call(21, Fault::CacheCorruption)
+            .before_call(23, Fault::LinkPartition { duration_ms: 1_000 }),
         vec![
             Step::QueryPortalGroups {
                 target: "t1".into(),
@@ -212,6 +214,17 @@ fn cache_corruption(seed: u64) -> WorldConfig {
             Step::Reenumerate,
             Step::Refresh,
             Step::GetPortalGroupProperties { group: "g".into() },
+            // Damaged a third time (before call 21); Reenumerate, then a
+            // Refresh the link cuts off (call 23): it fails, so the cache
+            // stays damaged until a Refresh succeeds.
+            Step::GetPortalGroupProperties { group: "g".into() },
+            Step::Reenumerate,
+            Step::Refresh,
+            Step::Sleep { ms: 1_500 },
+            Step::GetPortalGroupProperties { group: "g".into() },
+            Step::Reenumerate,
+            Step::Refresh,
+            Step::GetPortalGroupProperties { group: "g".into() },
         ],
     )
 }
@@ -225,8 +238,12 @@ fn deleted_behind_back(seed: u64) -> WorldConfig {
     let group = |g: &str| Step::GetPortalGroupProperties { group: g.into() };
     let mut steps = vec![
         target("t1"),
+        // Each waited for: a provider that finds the deletion only inside
+        // the operation holds t1 until it ends (BUSY-IN-DOMAIN).
         Step::cpg("t1", "op"),
+        Step::wait("op"),
         Step::cpg("t1", "op"),
+        Step::wait("op"),
         Step::SetFriendlyName {
             target: "t1".into(),
             name: "renamed".into(),
@@ -697,6 +714,8 @@ fn synchronous_changes() -> Vec<Step> {
         Step::GetPortalProperties {
             portal: PORTAL.into(),
         },
+        // An offline portal is still the subsystem's.
+        Step::QueryPortals,
         Step::SetSharedSecret {
             target: "t1".into(),
             secret: Some("chap-secret-12".into()),
@@ -941,10 +960,17 @@ fn every_operation(seed: u64) -> WorldConfig {
     steps.push(Step::wait_as("w1", "t9"));
     steps.extend(watched(add("w2"), "w2"));
     steps.extend(canceled(remove("c4"), "c4"));
+    // Whether c4 was canceled or not, the portal is in g1 again, so that
+    // the watched RemovePortal reaches the array (a provider may never
+    // cancel: DECLARATION-KEPT).
+    steps.extend([add("w3a"), Step::wait("w3a")]);
     steps.extend(watched(remove("w3"), "w3"));
     steps.extend(watched(delete_group("g2", "w4"), "w4"));
-    steps.extend(canceled(delete_target("t9", "c5"), "c5"));
-    steps.extend(watched(delete_target("t9", "w5"), "w5"));
+    // Targets the array has from the start: the watched Delete finds its
+    // own whether the canceled one was canceled or not, and whether the
+    // provider creates targets or not (DECLARATION-KEPT).
+    steps.extend(canceled(delete_target("t3", "c5"), "c5"));
+    steps.extend(watched(delete_target("t4", "w5"), "w5"));
     // The same name twice: the second is refused.
     steps.push(Step::CreateTarget {
         iscsi_name: Some("iqn.1991-05.com.example:t1".into()),
@@ -986,8 +1012,10 @@ fn every_operation(seed: u64) -> WorldConfig {
     }
     steps.extend(read_only_calls());
     // A restart under each operation but CreatePortalGroup's (the portal
-    // back in g1 first, so that RemovePortal reaches the array).
+    // back in g1 first, so that RemovePortal reaches the array; a group of
+    // its own to delete, as g3 is gone if c3 was not canceled).
     steps.extend([add("p0"), Step::wait("p0")]);
+    steps.extend([Step::cpg("t1", "p1"), Step::wait_as("p1", "g4")]);
     let restarts = steps.iter().filter(|s| s.is_call()).count() + 2;
     let mut faults = FaultPlan::new().before_call(
         1,
@@ -1000,7 +1028,7 @@ fn every_operation(seed: u64) -> WorldConfig {
         (create("t7", "r1"), "r1"),
         (remove("r3"), "r3"),
         (add("r2"), "r2"),
-        (delete_group("g3", "r4"), "r4"),
+        (delete_group("g4", "r4"), "r4"),
         (delete_target("t1", "r5"), "r5"),
     ];
     for (i, (start, op)) in tail.into_iter().enumerate() {
@@ -1017,7 +1045,7 @@ fn every_operation(seed: u64) -> WorldConfig {
     // A change refused while the cache is corrupt.
     steps.extend([read(), add("k1"), Step::wait("k1")]);
     steps.extend([Step::Reenumerate, Step::Refresh, read()]);
-    one(seed, t1(), faults, steps)
+    one(seed, t1().target("t3").target("t4"), faults, steps)
 }
 
 /// Every fixed campaign, in the order the suite runs them.

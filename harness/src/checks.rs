@@ -9,6 +9,7 @@ use vds_sim::faults::FaultKind;
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::provider::ProviderFaultKind;
+use vds_sim::provider::declaration::Declaration;
 
 use crate::situation::Situation;
 
@@ -150,6 +151,10 @@ pub const CHECKS: &[Check] = &[
         "two operations in one declared lock domain never run at once",
     ),
     check(
+        RuleId::DeclarationKept,
+        "a method declared not supported never succeeds; operations declared to end in the call are never pending after it",
+    ),
+    check(
         RuleId::LinkErrorsAsWin32,
         "an unreachable array is HRESULT_FROM_WIN32(ERROR_TIMEOUT), in every return and pHrResult",
     ),
@@ -281,6 +286,8 @@ pub fn applies_to(rule: RuleId) -> &'static [Method] {
         | R::CpgLimit
         | R::CpgLinearizable
         | R::CpgTagUnique => &[Method::TargetCreatePortalGroup],
+        // Where the provider's declaration says: `required_methods`.
+        R::DeclarationKept => &[],
         R::BusyInDomain => &[
             Method::TargetCreatePortalGroup,
             Method::TargetDelete,
@@ -406,6 +413,7 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
         R::CacheRecoveredAfterRefresh => &[],
         R::DeletedIsObjectDeleted => &[Deleted],
         R::BusyInDomain => &[Plain, Fault(FaultKind::ConcurrentCalls)],
+        R::DeclarationKept => &[Plain],
         R::LinkErrorsAsWin32 => LINK,
         R::RestartAbandonsOperations | R::RestartReloadsCache => {
             &[Fault(FaultKind::ProviderRestart)]
@@ -427,6 +435,53 @@ pub fn applies_in(rule: RuleId) -> &'static [Situation] {
         | R::CallWindow
         | R::FailurePrecedence => &[],
     }
+}
+
+/// Whether a provider of the declared design can reach `rule` at all: a
+/// design that never cancels cannot show a successful Cancel; one whose
+/// operations end in the call never has one pending (to poll, to fail
+/// later in Wait, to be under way at a restart); DECLARATION-KEPT has
+/// nothing to judge when nothing is declared (DECLARATION-KEPT's text).
+pub fn reachable(rule: RuleId, d: &Declaration) -> bool {
+    use RuleId as R;
+    match rule {
+        R::AsyncCancel => !d.never_cancels(),
+        R::AsyncPercentMonotonic
+        | R::WaitFailureNullPointers
+        | R::WaitFailureOutputType
+        | R::RestartAbandonsOperations => !d.never_pending(),
+        R::DeclarationKept => !d.not_supported.is_empty() || d.operations_end_in_call,
+        _ => true,
+    }
+}
+
+/// The methods on which a provider of the declared design must exercise
+/// `rule`: where it applies, less the methods the provider does not carry
+/// out; for DECLARATION-KEPT, the methods its declaration speaks of.
+pub fn required_methods(rule: RuleId, d: &Declaration) -> Vec<Method> {
+    if !reachable(rule, d) {
+        return Vec::new();
+    }
+    if rule != RuleId::DeclarationKept {
+        return applies_to(rule)
+            .iter()
+            .copied()
+            .filter(|m| !d.not_supported.contains(*m))
+            .collect();
+    }
+    // A Cancel or QueryStatus counts on the method that started its operation.
+    let follow_ups = d.operations_end_in_call || d.not_supported.contains(Method::AsyncCancel);
+    let mut methods: Vec<Method> = d
+        .not_supported
+        .iter()
+        .filter(|m| *m != Method::AsyncCancel)
+        .collect();
+    if follow_ups {
+        methods.extend(ASYNC.iter().filter(|m| !d.not_supported.contains(**m)));
+    }
+    methods.sort();
+    methods.dedup();
+    methods
 }
 
 /// What a finding is about: a catalogued check, or the expectations

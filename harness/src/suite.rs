@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
+use vds_sim::provider::declaration::Declaration;
 use vds_sim::provider::{ProviderFactory, ProviderFaultKind};
 use vds_sim::runtime::EngineKind;
 use vds_sim::world::{self, RunOutcome};
@@ -578,8 +579,12 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
     let engines = plan.engines();
     let mut unreached_states = Vec::new();
     if cfg.require_exercise && stopped.is_none() {
-        require_exercise(&mut tallies, &coverage, &engines, cfg.factory.cannot_take());
-        unreached_states = unreached(&coverage, &engines, cfg.factory.cannot_take());
+        let design = Design {
+            cannot_take: cfg.factory.cannot_take().to_vec(),
+            declaration: cfg.factory.declaration(),
+        };
+        require_exercise(&mut tallies, &coverage, &engines, &design);
+        unreached_states = unreached(&coverage, &engines, &design);
     }
     SuiteReport {
         provider,
@@ -625,32 +630,36 @@ fn cannot_take_kind(cannot_take: &[ProviderFaultKind], kind: vds_sim::faults::Fa
 }
 
 /// Marks each check that no run exercised on an engine the plan ran on,
-/// except checks that need a fault the provider declared it cannot take.
+/// except checks that need a fault the provider declared it cannot take,
+/// or that its declared design cannot reach (`checks::reachable`,
+/// `checks::required_methods`).
 pub(crate) fn require_exercise(
     tallies: &mut BTreeMap<RuleId, Tally>,
     coverage: &Coverage,
     engines: &[EngineKind],
-    cannot_take: &[ProviderFaultKind],
+    design: &Design,
 ) {
     for c in CHECKS {
-        if c.needs.is_some_and(|f| cannot_take.contains(&f)) {
+        let t = tallies.get_mut(&c.id).expect("every check has a tally");
+        if c.needs.is_some_and(|f| design.cannot_take.contains(&f))
+            || !crate::checks::reachable(c.id, &design.declaration)
+        {
             continue;
         }
-        let t = tallies.get_mut(&c.id).expect("every check has a tally");
         t.unexercised_on = engines
             .iter()
             .copied()
             .filter(|e| !t.runs_by_engine.contains_key(e))
             .collect();
-        t.unexercised_cells = crate::checks::applies_to(c.id)
-            .iter()
-            .flat_map(|m| engines.iter().map(move |e| (*m, *e)))
+        t.unexercised_cells = crate::checks::required_methods(c.id, &design.declaration)
+            .into_iter()
+            .flat_map(|m| engines.iter().map(move |e| (m, *e)))
             .filter(|(m, e)| !coverage.reached(c.id, *m, *e))
             .collect();
         t.unexercised_situations = crate::checks::applies_in(c.id)
             .iter()
             .filter(
-                |s| !matches!(s, Situation::Fault(kind) if cannot_take_kind(cannot_take, *kind)),
+                |s| !matches!(s, Situation::Fault(kind) if cannot_take_kind(&design.cannot_take, *kind)),
             )
             .flat_map(|s| engines.iter().map(move |e| (*s, *e)))
             .filter(|(s, e)| !coverage.reached_in(c.id, *s, *e))
@@ -658,17 +667,31 @@ pub(crate) fn require_exercise(
     }
 }
 
+/// What a provider said of itself that changes what the suite requires of
+/// it: the faults it cannot take and its declared design.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Design {
+    /// The provider-side faults it cannot suffer.
+    pub cannot_take: Vec<ProviderFaultKind>,
+    /// Its declared design.
+    pub declaration: Declaration,
+}
+
 /// The cells of the state-coverage table no run reached on an engine of
-/// the plan, except states that need a fault the provider cannot take.
+/// the plan, except states that need a fault the provider cannot take and
+/// methods it declared it does not carry out.
 pub(crate) fn unreached(
     coverage: &Coverage,
     engines: &[EngineKind],
-    cannot_take: &[ProviderFaultKind],
+    design: &Design,
 ) -> Vec<(Method, oracle::State, EngineKind)> {
     let mut out = Vec::new();
     for m in oracle::state_methods() {
+        if design.declaration.not_supported.contains(m) {
+            continue;
+        }
         for st in oracle::state_cells(m) {
-            if st.needs().is_some_and(|f| cannot_take.contains(&f)) {
+            if st.needs().is_some_and(|f| design.cannot_take.contains(&f)) {
                 continue;
             }
             for e in engines {

@@ -149,6 +149,70 @@ impl<'de> Deserialize<'de> for Method {
     }
 }
 
+/// A set of methods, small enough to copy: what a provider declares it does
+/// not carry out ([`Declaration::not_supported`](crate::provider::declaration::Declaration)).
+/// Iterates in [`Method::ALL`] order and serializes as a list of SDK names.
+///
+/// ```
+/// use vds_sim::method::{Method, MethodSet};
+/// let s = MethodSet::EMPTY.with(Method::AsyncCancel);
+/// assert!(s.contains(Method::AsyncCancel) && !s.contains(Method::AsyncWait));
+/// assert_eq!(s.to_string(), "IVdsAsync::Cancel");
+/// assert_eq!(MethodSet::EMPTY.to_string(), "none");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct MethodSet(u64);
+
+impl MethodSet {
+    /// No method.
+    pub const EMPTY: MethodSet = MethodSet(0);
+
+    /// The same set with `m` in it.
+    pub const fn with(self, m: Method) -> MethodSet {
+        MethodSet(self.0 | 1 << m as u32)
+    }
+
+    /// Whether `m` is in the set.
+    pub const fn contains(self, m: Method) -> bool {
+        self.0 & 1 << m as u32 != 0
+    }
+
+    /// Whether the set has no method.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Its methods, in [`Method::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Method> {
+        Method::ALL
+            .iter()
+            .copied()
+            .filter(move |m| self.contains(*m))
+    }
+}
+
+impl FromIterator<Method> for MethodSet {
+    fn from_iter<I: IntoIterator<Item = Method>>(it: I) -> Self {
+        it.into_iter().fold(MethodSet::EMPTY, MethodSet::with)
+    }
+}
+
+impl std::fmt::Display for MethodSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_empty() {
+            return f.write_str("none");
+        }
+        let names: Vec<&str> = self.iter().map(Method::sdk_name).collect();
+        f.write_str(&names.join(", "))
+    }
+}
+
+impl Serialize for MethodSet {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// Who handed out a counted reference: a method, or the client's own
 /// `CoCreateInstance` of the provider object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -193,6 +257,10 @@ mod tests {
             assert_eq!(m.sdk_name(), format!("{}::{}", m.interface(), m.name()));
         }
         assert_eq!(Method::ALL.len(), 33);
+        // MethodSet keeps one bit per method.
+        assert!(Method::ALL.len() <= 64);
+        let all: MethodSet = Method::ALL.iter().copied().collect();
+        assert_eq!(all.iter().count(), Method::ALL.len());
     }
 
     #[test]

@@ -67,6 +67,7 @@ rule_ids! {
     CacheReadsMayBeStale = "CACHE-READS-MAY-BE-STALE",
     BusyInDomain = "BUSY-IN-DOMAIN",
     RefreshWhileOperations = "REFRESH-WHILE-OPERATIONS",
+    DeclarationKept = "DECLARATION-KEPT",
     LinkErrorsAsWin32 = "LINK-ERRORS-AS-WIN32",
     ArgNullPointer = "ARG-NULL-POINTER",
     PortalOneGroupPerTarget = "PORTAL-ONE-GROUP-PER-TARGET",
@@ -349,6 +350,11 @@ pub const RULES: &[Rule] = &[
         "Either answer is allowed; a refusal must still have a refresh or an operation in flight to explain it (REFUSAL-WARRANTED); what a refresh must not do to operations in flight (lose their results, report their objects wrongly) is judged by the asynchronous rules, CPG-LINEARIZABLE and REFUSAL-WARRANTED.",
     ),
     decided(
+        RuleId::DeclarationKept,
+        "A provider may declare methods it never carries out (only methods whose page lists VDS_E_NOT_SUPPORTED: IVdsAsync::Cancel, CreateTarget, SetFriendlyName, SetSharedSecret, RememberInitiatorSharedSecret, SetStatus), and that its operations end inside the call that starts them. A method declared not supported never answers a success code; with operations ending in the call, no QueryStatus made after the starting call returned reports the operation pending, and no Cancel succeeds. What a declared design cannot reach (a successful Cancel, an operation still pending, a failure reported by Wait, an operation under way at a restart, any cell of a method it does not carry out) the suite does not require; every answer it does give is judged as any provider's.",
+        "The docs let a provider answer VDS_E_NOT_SUPPORTED for these methods and let an operation be over by the time anyone looks at it; a design that does either can never reach some of the situations the suite requires of others, so it says so (ProviderFactory::declaration, the protocol's hello_ok) and is held to what it said.",
+    ),
+    decided(
         RuleId::LinkErrorsAsWin32,
         "When the array does not answer in time (loss, partition, hold), the call answers HRESULT_FROM_WIN32(ERROR_TIMEOUT) = 0x800705B4; a malformed request refused by the array is HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER) = E_INVALIDARG.",
         "The docs allow converted Win32 errors without naming them.",
@@ -370,7 +376,7 @@ pub const RULES: &[Rule] = &[
     ),
     decided(
         RuleId::RestartReloadsCache,
-        "A restarted provider remembers nothing of the array: what it reports after a restart about targets and portal groups comes from the array at or after the restart. A read answered after a restart never succeeds on a target or group the array had deleted before it, and QueryPortalGroups reports a number of groups the target had at some instant between the restart and the answer.",
+        "A restarted provider remembers nothing of the array: what it reports after a restart about targets and portal groups comes from the array at or after the restart. A read called after a restart never succeeds on a target or group the array had deleted before it (nor does QueryTargets list one), and QueryPortalGroups reports a number of groups the target had at some instant between the restart and the answer. A read under way at the restart may answer from its own round trip, true at an instant of the call (CALL-WINDOW).",
         "The docs do not cover provider restarts; a provider process that starts again has only the array to learn from.",
     ),
     decided(

@@ -84,7 +84,7 @@ fn declarations(s: &mut String) {
     use vds_sim::provider::declaration::{Declaration, LockDomain};
     let _ = writeln!(
         s,
-        "DECLARATIONS (ProviderFactory::declaration, or `hello_ok` for a provider in another process; judged by BUSY-IN-DOMAIN and REFRESH-WHILE-OPERATIONS)"
+        "DECLARATIONS (ProviderFactory::declaration, or `hello_ok` for a provider in another process; judged by BUSY-IN-DOMAIN, REFRESH-WHILE-OPERATIONS and DECLARATION-KEPT)"
     );
     let _ = writeln!(
         s,
@@ -114,6 +114,15 @@ fn declarations(s: &mut String) {
     let _ = writeln!(
         s,
         "    true: they run alongside, and calls are not refused as busy because of them"
+    );
+    let _ = writeln!(
+        s,
+        "  not_supported: methods never carried out, each answering VDS_E_NOT_SUPPORTED (Cancel also VDS_E_CANCEL_TOO_LATE), never success; their cells are not required"
+    );
+    let _ = writeln!(s, "    may be: {}", Declaration::may_decline());
+    let _ = writeln!(
+        s,
+        "  operations_end_in_call: every operation has ended when the call that starts it returns (never pending after it, never canceled); the cells of a pending operation are not required"
     );
     let _ = writeln!(s, "  undeclared: {}", Declaration::default());
     let _ = writeln!(s);
@@ -243,6 +252,11 @@ pub fn profile_json() -> serde_json::Value {
                 "default": LockDomain::default().to_string(),
             },
             "refresh_alongside": {"default": Declaration::default().refresh_alongside},
+            "not_supported": {
+                "values": Declaration::may_decline(),
+                "default": Declaration::default().not_supported,
+            },
+            "operations_end_in_call": {"default": Declaration::default().operations_end_in_call},
         },
         "fault_kinds": vds_sim::faults::FaultKind::ALL.iter().map(|k| json!({
             "kind": k.name(),

@@ -32,6 +32,12 @@ pub(crate) enum FromProvider {
         /// Whether Reenumerate and Refresh run alongside operations (default false).
         #[serde(default)]
         refresh_alongside: bool,
+        /// Methods it never carries out, by SDK name (default none).
+        #[serde(default)]
+        not_supported: Vec<String>,
+        /// Whether its operations end inside the call that starts them (default false).
+        #[serde(default)]
+        operations_end_in_call: bool,
     },
     /// The answer to a call: ends the call's turn, or answers a call left pending.
     Reply {

@@ -373,6 +373,8 @@ impl Session {
                 faults,
                 lock_domain,
                 refresh_alongside,
+                not_supported,
+                operations_end_in_call,
                 ..
             } => match opened {
                 Opened::Hello
@@ -387,9 +389,20 @@ impl Session {
                     ))
                 }
                 Opened::Hello if protocol == PROTOCOL_VERSION => {
-                    let declaration = Declaration::default()
+                    let mut declaration = Declaration::default()
                         .lock_domain(lock_domain)
-                        .refresh_alongside(refresh_alongside);
+                        .refresh_alongside(refresh_alongside)
+                        .operations_end_in_call(operations_end_in_call);
+                    for name in &not_supported {
+                        let declared = name
+                            .parse::<vds_sim::method::Method>()
+                            .map_err(|e| e.to_string())
+                            .and_then(|m| declaration.not_supported(m).map_err(|e| e.to_string()));
+                        match declared {
+                            Ok(d) => declaration = d,
+                            Err(e) => return violation(format!("`hello_ok.not_supported`: {e}")),
+                        }
+                    }
                     Ok(Some(Ending::Hello(faults, declaration)))
                 }
                 Opened::Hello => violation(format!(

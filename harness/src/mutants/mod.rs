@@ -90,6 +90,18 @@ pub const MUTANTS: &[Mutant] = &[
         "a second Wait hands out the first Wait's reference without AddRef"
     ),
     hook(Mutation::NoSerialisation, RuleId::BusyInDomain),
+    wrapper!(
+        "declares-no-cancel",
+        wrappers::DeclaresNoCancel,
+        RuleId::DeclarationKept,
+        "declares IVdsAsync::Cancel not supported, and cancels operations with S_OK"
+    ),
+    wrapper!(
+        "declares-operations-end-in-call",
+        wrappers::DeclaresOperationsEndInCall,
+        RuleId::DeclarationKept,
+        "declares that operations end inside the call that starts them, and reports them pending after it"
+    ),
     hook(
         Mutation::RestartKeepsOperations,
         RuleId::RestartAbandonsOperations,

@@ -715,3 +715,28 @@ impl Wrap for QueryGroupsOmitsFirst {
         }))
     }
 }
+
+/// Declares that it never carries out Cancel, and cancels as the reference does.
+#[derive(Clone)]
+pub(super) struct DeclaresNoCancel;
+
+#[async_trait]
+impl Wrap for DeclaresNoCancel {
+    fn declaration(&self, inner: Declaration) -> Declaration {
+        inner
+            .not_supported(Method::AsyncCancel)
+            .expect("Cancel may be declared not supported")
+    }
+}
+
+/// Declares that its operations end in the call, and runs them on after
+/// it as the reference does.
+#[derive(Clone)]
+pub(super) struct DeclaresOperationsEndInCall;
+
+#[async_trait]
+impl Wrap for DeclaresOperationsEndInCall {
+    fn declaration(&self, inner: Declaration) -> Declaration {
+        inner.operations_end_in_call(true)
+    }
+}

@@ -50,6 +50,14 @@ struct Episode {
     refreshes_until: usize,
 }
 
+/// Whether `s` is a Reenumerate that ran to its end: it succeeded, or
+/// answered VDS_E_PROVIDER_CACHE_CORRUPT (its page lists the code, and
+/// CACHE-RECOVERY-SEQUENCE counts either answer as the first step of the
+/// recovery).
+fn reenumerate_ran(s: &StepRecord) -> bool {
+    s.method == Method::HwProviderReenumerate && (s.hr.succeeded() || s.hr == CORRUPT)
+}
+
 /// The corruption episodes of a run.
 fn episodes(h: &History) -> Vec<Episode> {
     let corruptions: Vec<usize> = h
@@ -88,7 +96,7 @@ fn episodes(h: &History) -> Vec<Episode> {
         let reenums: Vec<&StepRecord> = h
             .calls
             .iter()
-            .filter(|s| ok(Method::HwProviderReenumerate, s) && s.seq_return > start)
+            .filter(|s| reenumerate_ran(s) && s.seq_return > start)
             .copied()
             .collect();
         let refreshes = || {
@@ -177,21 +185,16 @@ pub(super) fn cache_recovery_sequence(h: &History, j: &mut Judgement) {
         }) {
             // A Reenumerate that may have taken effect after the damage and
             // before this Refresh (CALL-WINDOW).
-            let reenumerated = h.calls.iter().any(|r| {
-                r.method == Method::HwProviderReenumerate
-                    && r.hr.succeeded()
-                    && r.seq_return > e.start
-                    && r.seq_call < s.seq_return
-            });
+            let reenumerated = h
+                .calls
+                .iter()
+                .any(|r| reenumerate_ran(r) && r.seq_return > e.start && r.seq_call < s.seq_return);
             if reenumerated {
                 // Reenumerate ran to its end after the damage (succeeding,
                 // or answering VDS_E_PROVIDER_CACHE_CORRUPT, which its page
                 // lists) before this Refresh was called: Refresh restores.
                 let ran = h.calls.iter().any(|r| {
-                    r.method == Method::HwProviderReenumerate
-                        && (r.hr.succeeded() || r.hr == CORRUPT)
-                        && r.seq_call > e.start
-                        && r.seq_return < s.seq_call
+                    reenumerate_ran(r) && r.seq_call > e.start && r.seq_return < s.seq_call
                 });
                 if ran && s.seq_return < e.next {
                     j.hit_at(rule, s);

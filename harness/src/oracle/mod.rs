@@ -11,6 +11,7 @@ mod busy;
 mod cache;
 mod causes;
 mod cpg;
+mod declared;
 mod history;
 mod learned;
 mod linearizability;
@@ -252,6 +253,7 @@ const JUDGES: &[(RuleId, Judge)] = &[
         targets::deleted_is_object_deleted,
     ),
     (RuleId::BusyInDomain, busy::busy_in_domain),
+    (RuleId::DeclarationKept, declared::declaration_kept),
     (RuleId::LinkErrorsAsWin32, link::link_errors_as_win32),
     (
         RuleId::RestartAbandonsOperations,

@@ -7,7 +7,7 @@ use vds_sim::faults::FaultKind;
 use vds_sim::hresult::{HResult, win32};
 use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
-use vds_sim::world::StepRecord;
+use vds_sim::world::{Seen, StepRecord};
 
 use super::{History, Judgement, Op};
 
@@ -145,8 +145,19 @@ pub(super) fn restart_abandons_operations(h: &History, j: &mut Judgement) {
 /// restart at `t_restart`, if anything: it shows an object the array had
 /// deleted by the restart, or a group count the target never had since.
 fn stale_since_restart(h: &History, call: &StepRecord, t_restart: u128) -> Option<String> {
-    let object = call.object?;
     let gone_before = |deleted: Option<u128>| deleted.is_some_and(|t| t <= t_restart);
+    if let (Method::SubSystemQueryTargets, Seen::Objects(listed)) = (call.method, &call.seen) {
+        return listed
+            .iter()
+            .flatten()
+            .find(|t| gone_before(h.target_deleted_at(**t)))
+            .map(|t| {
+                format!(
+                    "QueryTargets lists target {t}, which the array had deleted before the restart"
+                )
+            });
+    }
+    let object = call.object?;
     match call.method {
         Method::TargetGetProperties if gone_before(h.target_deleted_at(object)) => Some(format!(
             "GetProperties succeeded on target {object}, which the array had deleted before the restart"
@@ -181,15 +192,21 @@ fn stale_since_restart(h: &History, call: &StepRecord, t_restart: u128) -> Optio
 pub(super) fn restart_reloads_cache(h: &History, j: &mut Judgement) {
     let rule = RuleId::RestartReloadsCache;
     let reads = [
+        Method::SubSystemQueryTargets,
         Method::TargetGetProperties,
         Method::TargetQueryPortalGroups,
         Method::PortalGroupGetProperties,
     ];
+    // Set-up calls too: a client finds its targets by what QueryTargets lists.
     for call in h
-        .calls
+        .out
+        .steps
         .iter()
         .filter(|s| reads.contains(&s.method) && s.hr.succeeded())
     {
+        // The last restart before the call: a read under way at a restart
+        // may answer from its own round trip, true at an instant of the
+        // call (CALL-WINDOW), even if the array changed after it.
         let Some(restart) = h.restarts().filter(|r| r.seq < call.seq_call).last() else {
             continue;
         };

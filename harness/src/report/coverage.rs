@@ -9,7 +9,7 @@ use vds_sim::method::Method;
 use vds_sim::profile::RuleId;
 use vds_sim::runtime::EngineKind;
 
-use crate::checks::{CHECKS, applies_in, applies_to};
+use crate::checks::{CHECKS, applies_in};
 use crate::oracle::Situation;
 use crate::suite::SuiteReport;
 
@@ -58,12 +58,14 @@ pub fn coverage_rows(report: &SuiteReport, engines: &[EngineKind]) -> Vec<Covera
             .collect()
     };
     let mut rows = Vec::new();
-    for c in CHECKS {
-        for method in applies_to(c.id) {
+    // The cells the provider's declared design can reach (`checks::reachable`).
+    let d = &report.declaration;
+    for c in CHECKS.iter().filter(|c| crate::checks::reachable(c.id, d)) {
+        for method in crate::checks::required_methods(c.id, d) {
             rows.push(CoverageRow {
                 rule: c.id,
-                place: Place::Method(*method),
-                runs: runs(report.coverage.cells.get(&(c.id, *method))),
+                place: Place::Method(method),
+                runs: runs(report.coverage.cells.get(&(c.id, method))),
             });
         }
         for situation in applies_in(c.id) {

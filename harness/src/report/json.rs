@@ -126,6 +126,8 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
         "declaration": {
             "lock_domain": report.declaration.lock_domain.to_string(),
             "refresh_alongside": report.declaration.refresh_alongside,
+            "not_supported": report.declaration.not_supported,
+            "operations_end_in_call": report.declaration.operations_end_in_call,
             "cannot_take": report
                 .cannot_take
                 .iter()

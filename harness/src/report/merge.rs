@@ -375,7 +375,24 @@ impl Sum {
                 .field(decl, "declaration", "refresh_alongside")?
                 .as_bool()
                 .ok_or_else(|| r.bad("`declaration.refresh_alongside` is not true or false"))?,
+            not_supported: Default::default(),
+            operations_end_in_call: r
+                .field(decl, "declaration", "operations_end_in_call")?
+                .as_bool()
+                .ok_or_else(|| {
+                    r.bad("`declaration.operations_end_in_call` is not true or false")
+                })?,
         };
+        let mut declaration = declaration;
+        for m in r.array(decl, "declaration", "not_supported")? {
+            let name = m.as_str().unwrap_or("");
+            let method: vds_sim::method::Method = name
+                .parse()
+                .map_err(|e: String| r.bad(format!("`declaration.not_supported`: {e}")))?;
+            declaration = declaration
+                .not_supported(method)
+                .map_err(|e| r.bad(format!("`declaration.not_supported`: {e}")))?;
+        }
         let mut cannot_take: Vec<ProviderFaultKind> = Vec::new();
         for k in r.array(decl, "declaration", "cannot_take")? {
             let name = k.as_str().unwrap_or("");
@@ -410,8 +427,12 @@ impl Sum {
         let stopped = (!self.stopped.is_empty()).then(|| self.stopped.join("; "));
         let mut unreached_states = Vec::new();
         if !partial && stopped.is_none() {
-            crate::suite::require_exercise(&mut tallies, &self.coverage, &engines, &cannot_take);
-            unreached_states = crate::suite::unreached(&self.coverage, &engines, &cannot_take);
+            let design = crate::suite::Design {
+                cannot_take: cannot_take.clone(),
+                declaration,
+            };
+            crate::suite::require_exercise(&mut tallies, &self.coverage, &engines, &design);
+            unreached_states = crate::suite::unreached(&self.coverage, &engines, &design);
         }
         Ok(SuiteReport {
             provider: r.str(first, "", "provider")?.to_string(),

@@ -58,5 +58,9 @@ ORIG = {key: lib.HANDLERS[key] for key in OPS}
 for key in OPS:
     lib.HANDLERS[key] = syncify(ORIG[key])
 
+# Declared (DECLARATION-KEPT): operations end inside the call that starts them.
+lib.HELLO_EXTRA["operations_end_in_call"] = True
+
+
 if __name__ == "__main__":
     sys.exit(lib.main(sys.argv[1:]))

@@ -34,5 +34,9 @@ def syncify(handler):
 for key in c6.OPS:
     lib.HANDLERS[key] = syncify(c6.ORIG[key])
 
+# Declared (DECLARATION-KEPT): operations end inside the call that starts them.
+lib.HELLO_EXTRA["operations_end_in_call"] = True
+
+
 if __name__ == "__main__":
     sys.exit(lib.main(sys.argv[1:]))

@@ -39,5 +39,12 @@ for key in [("subsystem", "CreateTarget"), ("target", "SetFriendlyName"), ("targ
 lib.HANDLERS[("async", "Cancel")] = op_cancel
 lib.HANDLERS[("async", "QueryStatus")] = op_query_status
 
+# Declared (DECLARATION-KEPT): the methods this design never carries out.
+lib.HELLO_EXTRA["not_supported"] = [
+    "IVdsAsync::Cancel", "IVdsSubSystemIscsi::CreateTarget", "IVdsIscsiTarget::SetFriendlyName",
+    "IVdsIscsiTarget::SetSharedSecret", "IVdsIscsiTarget::RememberInitiatorSharedSecret",
+    "IVdsIscsiPortal::SetStatus"]
+
+
 if __name__ == "__main__":
     sys.exit(lib.main(sys.argv[1:]))

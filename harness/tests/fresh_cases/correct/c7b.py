@@ -59,5 +59,12 @@ lib.HANDLERS.update({
     ("async", "Cancel"): op_cancel,
 })
 
+# Declared (DECLARATION-KEPT): the methods this design never carries out.
+lib.HELLO_EXTRA["not_supported"] = [
+    "IVdsAsync::Cancel", "IVdsSubSystemIscsi::CreateTarget", "IVdsIscsiTarget::SetFriendlyName",
+    "IVdsIscsiTarget::SetSharedSecret", "IVdsIscsiTarget::RememberInitiatorSharedSecret",
+    "IVdsIscsiPortal::SetStatus"]
+
+
 if __name__ == "__main__":
     sys.exit(lib.main(sys.argv[1:]))

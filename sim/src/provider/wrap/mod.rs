@@ -77,6 +77,15 @@ pub trait Wrap: Clone + Send + Sync + 'static {
         Ok(())
     }
 
+    /// What the decorated provider declares of its design; by default what
+    /// the inner provider declares.
+    fn declaration(
+        &self,
+        inner: crate::provider::declaration::Declaration,
+    ) -> crate::provider::declaration::Declaration {
+        inner
+    }
+
     /// A provider-side fault; by default the inner provider suffers it.
     fn inject(&self, inner: &dyn SimProvider, fault: ProviderFault) -> bool {
         inner.inject(fault)
@@ -314,6 +323,6 @@ impl<W: Wrap> ProviderFactory for Wrapped<W> {
         self.inner.cannot_take()
     }
     fn declaration(&self) -> crate::provider::declaration::Declaration {
-        self.inner.declaration()
+        self.wrap.declaration(self.inner.declaration())
     }
 }
