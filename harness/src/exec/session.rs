@@ -394,11 +394,7 @@ impl Session {
                         .refresh_alongside(refresh_alongside)
                         .operations_end_in_call(operations_end_in_call);
                     for name in &not_supported {
-                        let declared = name
-                            .parse::<vds_sim::method::Method>()
-                            .map_err(|e| e.to_string())
-                            .and_then(|m| declaration.not_supported(m).map_err(|e| e.to_string()));
-                        match declared {
+                        match declaration.not_supported_named(name) {
                             Ok(d) => declaration = d,
                             Err(e) => return violation(format!("`hello_ok.not_supported`: {e}")),
                         }

@@ -45,28 +45,25 @@ pub(super) fn declaration_kept(h: &History, j: &mut Judgement) {
     }
     for o in h.ops.iter().filter(|o| o.call.hr.succeeded()) {
         for s in o.follow.iter().filter(|s| s.seq_call > o.call.seq_return) {
-            let broken = match s.method {
-                Method::AsyncQueryStatus => {
-                    s.hr == HResult::S_OK && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING)
+            // What the answer says of an operation declared over, if wrong.
+            let wrong = match s.method {
+                Method::AsyncQueryStatus
+                    if s.hr == HResult::S_OK
+                        && s.hr_result == Some(HResult::VDS_E_OPERATION_PENDING) =>
+                {
+                    Some(format!("pending ({})", HResult::VDS_E_OPERATION_PENDING))
                 }
-                Method::AsyncCancel => s.hr == HResult::S_OK,
+                Method::AsyncCancel if s.hr == HResult::S_OK => Some("S_OK".to_string()),
+                Method::AsyncQueryStatus | Method::AsyncCancel => None,
                 _ => continue,
             };
-            if broken {
+            if let Some(answer) = wrong {
                 j.fail(
                     rule,
                     s,
                     format!(
-                        "{} of the operation {} started ({} step {}) answered {} after that call returned, though the provider declared that operations end in the call",
-                        s.method,
-                        o.call.method,
-                        o.call.client,
-                        o.call.step,
-                        if s.method == Method::AsyncCancel {
-                            "S_OK".to_string()
-                        } else {
-                            format!("pending ({})", HResult::VDS_E_OPERATION_PENDING)
-                        }
+                        "{} of the operation {} started ({} step {}) answered {answer} after that call returned, though the provider declared that operations end in the call",
+                        s.method, o.call.method, o.call.client, o.call.step
                     ),
                 );
             } else {

@@ -365,7 +365,7 @@ impl Sum {
         keep_failures: u64,
     ) -> Result<SuiteReport, MergeError> {
         let decl = r.field(first, "", "declaration")?;
-        let declaration = Declaration {
+        let mut declaration = Declaration {
             lock_domain: r.str(decl, "declaration", "lock_domain")?.parse().map_err(
                 |e: vds_sim::provider::declaration::UnknownLockDomain| {
                     r.bad(format!("`declaration.lock_domain`: {e}"))
@@ -383,14 +383,9 @@ impl Sum {
                     r.bad("`declaration.operations_end_in_call` is not true or false")
                 })?,
         };
-        let mut declaration = declaration;
         for m in r.array(decl, "declaration", "not_supported")? {
-            let name = m.as_str().unwrap_or("");
-            let method: vds_sim::method::Method = name
-                .parse()
-                .map_err(|e: String| r.bad(format!("`declaration.not_supported`: {e}")))?;
             declaration = declaration
-                .not_supported(method)
+                .not_supported_named(m.as_str().unwrap_or(""))
                 .map_err(|e| r.bad(format!("`declaration.not_supported`: {e}")))?;
         }
         let mut cannot_take: Vec<ProviderFaultKind> = Vec::new();

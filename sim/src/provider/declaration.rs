@@ -149,6 +149,14 @@ impl Declaration {
         })
     }
 
+    /// [`not_supported`](Self::not_supported) for the method with this SDK
+    /// name, as `hello_ok` and a JSON report carry it; the error says what
+    /// is wrong with the name.
+    pub fn not_supported_named(self, name: &str) -> Result<Self, String> {
+        let method: Method = name.parse()?;
+        self.not_supported(method).map_err(|e| e.to_string())
+    }
+
     /// The same declaration, saying whether operations end inside the call
     /// that starts them.
     pub const fn operations_end_in_call(self, operations_end_in_call: bool) -> Self {
