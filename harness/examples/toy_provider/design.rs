@@ -25,6 +25,11 @@ pub struct Design {
     /// Finds the portal-group limit inside the CreatePortalGroup operation
     /// (S_OK, then Wait's pHrResult VDS_S_ALREADY_EXISTS), not in the call.
     pub limit_in_operation: bool,
+    /// Runs every operation to its end before the call that starts it
+    /// returns, and declares it (DECLARATION-KEPT holds it to that).
+    pub in_call: bool,
+    /// Answers every Cancel `VDS_E_NOT_SUPPORTED`, and declares it.
+    pub declines_cancel: bool,
 }
 
 impl Design {
@@ -36,10 +41,12 @@ impl Design {
         late_busy: false,
         refresh_alongside: false,
         limit_in_operation: false,
+        in_call: false,
+        declines_cancel: false,
     };
 
     /// Every design the harness runs as a control.
-    pub const ALL: [Design; 5] = [
+    pub const ALL: [Design; 6] = [
         Design::TOY,
         Design {
             name: "provider-lock",
@@ -65,13 +72,29 @@ impl Design {
             limit_in_operation: true,
             ..Design::TOY
         },
+        Design {
+            name: "in-call",
+            about: "every operation ends before the call that starts it returns, and Cancel is not supported (both declared)",
+            in_call: true,
+            declines_cancel: true,
+            ..Design::TOY
+        },
     ];
 
     /// What the design declares to the suite.
     pub fn declaration(&self) -> Declaration {
-        Declaration::default()
+        let declared = Declaration::default()
             .lock_domain(self.lock)
             .refresh_alongside(self.refresh_alongside)
+            .operations_end_in_call(self.in_call);
+        if self.declines_cancel {
+            // Cancel is one of the methods a provider may decline.
+            declared
+                .not_supported(Method::AsyncCancel)
+                .expect("Cancel may be declined")
+        } else {
+            declared
+        }
     }
 }
 

@@ -117,15 +117,22 @@ impl ToyOp {
         op
     }
 
-    /// Starts an operation: queued for [`QUEUE_TIME`], then `work`.
-    /// `busy` is the target claim it releases when it ends.
-    pub fn start(
+    /// Starts an operation: queued for [`QUEUE_TIME`], then `work`; or, in
+    /// a design whose operations end in the call, `work` now, before the
+    /// call returns. `busy` is the target claim it releases when it ends.
+    pub async fn start(
         shared: &Arc<Shared>,
         kind: VDS_ASYNC_OUTPUT_TYPE,
         busy: Option<(VDS_OBJECT_ID, u64)>,
         work: Work,
     ) -> Arc<Self> {
         let op = Self::new(shared, kind, busy);
+        if shared.design().in_call {
+            op.lock().phase = Phase::Sent;
+            let outcome = work.await;
+            op.finish(outcome);
+            return op;
+        }
         let runner = op.clone();
         runtime::spawn(async move {
             runtime::sleep(QUEUE_TIME).await;
@@ -212,6 +219,9 @@ impl ToyOp {
 #[async_trait]
 impl IVdsAsync for ToyOp {
     async fn Cancel(&self) -> HrResult<()> {
+        if self.shared.design().declines_cancel {
+            return Err(HResult::VDS_E_NOT_SUPPORTED);
+        }
         let s = self.lock();
         match &s.phase {
             Phase::Queued => {

@@ -54,6 +54,11 @@ fn array_error(e: &ArrayError, subject: Option<VDS_OBJECT_ID>) -> HResult {
 const BAD_DATA: HResult = HResult::VDS_E_BAD_PROVIDER_DATA;
 
 impl Shared {
+    /// The design this provider was built to.
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -414,7 +419,7 @@ impl ToySubSystem {
                 Err(hr) => Outcome::failed(hr),
             }
         });
-        let op = ToyOp::start(&self.shared, T::VDS_ASYNCOUT_CREATETARGET, busy, work);
+        let op = ToyOp::start(&self.shared, T::VDS_ASYNCOUT_CREATETARGET, busy, work).await;
         ok(self.shared.async_ptr(op, Method::SubSystemCreateTarget))
     }
 }
@@ -539,7 +544,8 @@ impl ToyTarget {
             T::VDS_ASYNCOUT_CREATEPORTALGROUP,
             Some((target, claim)),
             work,
-        );
+        )
+        .await;
         ok(self.shared.async_ptr(op, CPG))
     }
 
@@ -566,7 +572,8 @@ impl ToyTarget {
             T::VDS_ASYNCOUT_DELETETARGET,
             Some((self.id, claim)),
             work,
-        );
+        )
+        .await;
         ok(self.shared.async_ptr(op, Method::TargetDelete))
     }
 
@@ -708,7 +715,7 @@ impl ToyGroup {
     }
 
     /// Starts a change of this group, holding its target busy.
-    fn start(
+    async fn start(
         &self,
         g: &GroupRecord,
         kind: T,
@@ -716,7 +723,7 @@ impl ToyGroup {
     ) -> HrResult<ComPtr<dyn IVdsAsync>> {
         let claim = self.shared.claim(g.target)?;
         let work = self.shared.plain_work(req, self.id);
-        let op = ToyOp::start(&self.shared, kind, Some((g.target, claim)), work);
+        let op = ToyOp::start(&self.shared, kind, Some((g.target, claim)), work).await;
         let origin = match kind {
             T::VDS_ASYNCOUT_ADDPORTAL => Method::PortalGroupAddPortal,
             T::VDS_ASYNCOUT_REMOVEPORTAL => Method::PortalGroupRemovePortal,
@@ -750,7 +757,7 @@ impl ToyGroup {
             group: self.id,
             portal,
         };
-        self.start(g, T::VDS_ASYNCOUT_ADDPORTAL, req)
+        self.start(g, T::VDS_ASYNCOUT_ADDPORTAL, req).await
     }
 
     async fn remove_portal(&self, portal: VDS_OBJECT_ID) -> HrResult<ComPtr<dyn IVdsAsync>> {
@@ -762,7 +769,7 @@ impl ToyGroup {
             group: self.id,
             portal,
         };
-        self.start(&g, T::VDS_ASYNCOUT_REMOVEPORTAL, req)
+        self.start(&g, T::VDS_ASYNCOUT_REMOVEPORTAL, req).await
     }
 
     async fn delete(&self) -> HrResult<ComPtr<dyn IVdsAsync>> {
@@ -771,7 +778,7 @@ impl ToyGroup {
             return Err(HResult::VDS_E_ASSOCIATED_PORTALS_EXIST);
         }
         let req = ArrayRequest::DeletePortalGroup { group: self.id };
-        self.start(&g, T::VDS_ASYNCOUT_DELETEPORTALGROUP, req)
+        self.start(&g, T::VDS_ASYNCOUT_DELETEPORTALGROUP, req).await
     }
 }
 

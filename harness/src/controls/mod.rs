@@ -84,6 +84,7 @@ pub const CONTROLS: &[Control] = &[
     toy!(2, "control:late-busy"),
     toy!(3, "control:refresh-alongside"),
     toy!(4, "control:limit-in-operation"),
+    toy!(5, "control:in-call"),
     Control {
         name: "slow-start",
         full: "control:slow-start",
