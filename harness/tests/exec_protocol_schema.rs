@@ -66,6 +66,16 @@ fn recorded_transcripts_fit_the_schema_both_ways() {
                 panic!("{campaign} line {}: {e}", n + 1);
             }
             let v: Value = serde_json::from_str(text).unwrap();
+            for (number, decimal) in [("seed", "seed_decimal"), ("salt", "salt_decimal")] {
+                if let Some(value) = v.get(number) {
+                    assert_eq!(
+                        v[decimal].as_str(),
+                        Some(value.as_u64().unwrap().to_string().as_str()),
+                        "{campaign} line {}: {decimal} is not {number} in decimal",
+                        n + 1
+                    );
+                }
+            }
             seen.insert(format!("{}:{}", &line[..1], v["type"].as_str().unwrap()));
         }
     }
@@ -108,6 +118,14 @@ fn the_schema_refuses_what_the_protocol_does_not_allow() {
         (
             "harness_to_provider",
             r#"{"type":"array_reply","req":1,"t_us":0}"#,
+        ),
+        (
+            "harness_to_provider",
+            r#"{"type":"hello","protocol":1,"seed":7,"seed_decimal":"-7","t_us":0}"#,
+        ),
+        (
+            "harness_to_provider",
+            r#"{"type":"hello","protocol":1,"seed":7,"t_us":0}"#,
         ),
     ];
     for (name, line) in bad {

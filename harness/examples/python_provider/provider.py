@@ -205,7 +205,8 @@ class Provider:
         self.now = msg.get("t_us", self.now)
         kind = msg.get("type")
         if kind == "hello":
-            self.reset(msg.get("seed", 0))
+            # The seed as a decimal string: exact in any language.
+            self.reset(int(msg.get("seed_decimal", "0")))
             self.turn_end = {"type": "hello_ok", "protocol": PROTOCOL, "name": "python-example", "faults": self.faults}
         elif kind == "call":
             self.turn_call = msg["call"]

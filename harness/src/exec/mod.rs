@@ -218,7 +218,7 @@ impl SimProvider for ExecProvider {
     fn inject(&self, fault: ProviderFault) -> bool {
         let msg = match fault {
             ProviderFault::CorruptCache { salt } => {
-                json!({"type": "fault", "fault": "cache_corruption", "salt": salt})
+                json!({"type": "fault", "fault": "cache_corruption", "salt": salt, "salt_decimal": salt.to_string()})
             }
             ProviderFault::Restart => json!({"type": "fault", "fault": "restart"}),
             ProviderFault::FailNextAllocation => {

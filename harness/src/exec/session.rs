@@ -146,8 +146,13 @@ impl Session {
             turn_limit,
             pool,
         });
-        let hello =
-            json!({"type": "hello", "protocol": PROTOCOL_VERSION, "seed": seed, "t_us": t_us()});
+        let hello = json!({
+            "type": "hello",
+            "protocol": PROTOCOL_VERSION,
+            "seed": seed,
+            "seed_decimal": seed.to_string(),
+            "t_us": t_us(),
+        });
         if let Ok(Ending::Hello(faults, declaration)) = s.turn(hello, Opened::Hello) {
             let mut g = s.lock();
             g.faults = faults;

@@ -1,7 +1,7 @@
 //! A small validator of the subset of JSON Schema the project's schemas
 //! use (`$ref` to local `$defs`, `type`, `const`, `enum`, `properties`,
 //! `required`, `additionalProperties: false`, `items`, `minimum`,
-//! `maximum`, `oneOf`): no schema crate is in the dependency tree. Any
+//! `maximum`, `oneOf`, `pattern`): no schema crate is in the dependency tree. Any
 //! other keyword in a schema fails the test, so the subset cannot drift.
 
 use serde_json::Value;
@@ -23,6 +23,7 @@ const KNOWN: &[&str] = &[
     "minimum",
     "maximum",
     "oneOf",
+    "pattern",
 ];
 
 fn type_ok(t: &str, v: &Value) -> bool {
@@ -82,6 +83,12 @@ pub fn validate(root: &Value, s: &Value, v: &Value, at: &str) -> Result<(), Stri
     if let Some(max) = s.get("maximum").and_then(Value::as_u64) {
         if v.is_number() && v.as_u64().is_none_or(|x| x > max) {
             return Err(format!("{at}: {v} is above {max} or not a whole number"));
+        }
+    }
+    if let (Some(p), Some(text)) = (s.get("pattern").and_then(Value::as_str), v.as_str()) {
+        let re = regex::Regex::new(p).expect("a schema's pattern is a regular expression");
+        if !re.is_match(text) {
+            return Err(format!("{at}: {v} does not match {p}"));
         }
     }
     if let Some(o) = v.as_object() {
