@@ -1,20 +1,20 @@
 //! The provider process: started with `sh -c "exec COMMAND"`, written to
-//! line by line, read through a thread of its own so that a read can give
-//! up after the turn limit, and killed when dropped.
+//! and read from on the calling (world's) thread through non-blocking pipes
+//! and `poll(2)`, so that a turn costs no thread hand-over and a read can
+//! give up after the turn limit; killed when dropped.
 //!
-//! The world's thread cannot tell wall time: under madsim, `Instant::now`
-//! and every timed wait on that thread follow the *simulated* clock, which
-//! stands still while a turn blocks it. So a ticker thread of each process
-//! (outside the simulation, on the real clock) counts wall milliseconds and
-//! wakes the reader every [`TICK`]; only hang detection looks at it.
+//! The world's thread cannot ask the usual clocks for wall time: under
+//! madsim, `Instant::now` (and the `clock_gettime` symbol) follow the
+//! *simulated* clock, which stands still while a turn blocks it. So the
+//! wall clock here is the kernel's monotonic clock asked by a raw system
+//! call, which no simulator interposes; only hang detection looks at it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Read;
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
-use std::process::{ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender};
+use std::process::{ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::ExecError;
 
@@ -32,22 +32,15 @@ const EXIT_GRACE_MS: u32 = 50;
 /// How long (ms) a stopped process's standard error is given to close.
 const STDERR_DRAIN_MS: u32 = 500;
 
-/// How often the ticker wakes a waiting reader.
-const TICK: Duration = Duration::from_millis(20);
+/// How long (ms) one wait for the process lasts before the world is told
+/// that the harness is still alive (its watchdog counts beats).
+const TICK_MS: i32 = 20;
 
-/// What the reading thread saw.
-enum Read1 {
-    /// One line, without its end.
-    Line(String),
-    /// End of output (or a read error).
-    End,
-    /// A line longer than [`MAX_LINE`]; nothing more is read.
-    TooLong,
-    /// A line that is not UTF-8; nothing more is read.
-    NotUtf8,
-    /// The ticker: some wall time passed.
-    Tick,
-}
+/// How many times a read looks for output before it sleeps (see [`Child::spin`]).
+const SPINS: u32 = 200;
+
+/// How much is read from the process at once.
+const READ_CHUNK: usize = 64 * 1024;
 
 /// What reading one line gave.
 pub(crate) enum Got {
@@ -63,20 +56,78 @@ pub(crate) enum Got {
     Timeout,
 }
 
+/// How the process's output stopped being readable, once it has.
+#[derive(Clone, Copy)]
+enum Closed {
+    End,
+    TooLong,
+    NotUtf8,
+}
+
 /// A running provider process.
 pub(crate) struct Child {
     process: std::process::Child,
-    /// Lines for the writing thread; dropping it closes the process's stdin.
-    stdin: Option<Sender<String>>,
-    lines: Receiver<Read1>,
+    /// Its standard input (non-blocking); `None` once closed.
+    stdin: Option<ChildStdin>,
+    /// Bytes for standard input that the pipe had no room for yet.
+    unsent: Vec<u8>,
+    /// Its standard output (non-blocking).
+    stdout: ChildStdout,
+    /// Bytes read from standard output and not yet handed out as lines.
+    read: Vec<u8>,
+    /// Set once the output ended or broke the line rules: nothing more is read.
+    closed: Option<Closed>,
     stderr: Arc<Mutex<String>>,
     /// How it ended, once stopped (a stopped process is not signalled again:
     /// its process group id may belong to another by then).
     ended: Option<String>,
     /// The thread reading standard error (it ends when the stream closes).
     stderr_reader: Option<std::thread::JoinHandle<()>>,
-    /// Wall milliseconds since the process started, kept by the ticker.
-    wall_ms: Arc<AtomicU64>,
+    /// The wall clock when the process started.
+    started_ms: u64,
+}
+
+/// The kernel's monotonic clock in milliseconds, asked by a raw system call
+/// (see the module's comment).
+fn wall_clock_ms() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime(2) writes one timespec, which `ts` is.
+    let r = unsafe { libc::syscall(libc::SYS_clock_gettime, libc::CLOCK_MONOTONIC, &raw mut ts) };
+    if r != 0 {
+        return 0;
+    }
+    let secs = u64::try_from(ts.tv_sec).unwrap_or(0);
+    let nanos = u64::try_from(ts.tv_nsec).unwrap_or(0);
+    secs.saturating_mul(1000).saturating_add(nanos / 1_000_000)
+}
+
+/// Makes a pipe end non-blocking.
+fn non_blocking(fd: i32) {
+    // SAFETY: fcntl(2) on a descriptor this process owns; it touches no memory.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
+    }
+}
+
+/// The first line of `buf` (without its end), taken out of it; `None` when
+/// no whole line is there yet.
+fn take_line(buf: &mut Vec<u8>) -> Option<Result<String, Closed>> {
+    let end = buf.iter().position(|b| *b == b'\n')?;
+    if end > MAX_LINE + 1 {
+        return Some(Err(Closed::TooLong));
+    }
+    let mut bytes: Vec<u8> = buf.drain(..=end).collect();
+    bytes.pop();
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    Some(String::from_utf8(bytes).map_err(|_| Closed::NotUtf8))
 }
 
 impl Child {
@@ -97,42 +148,9 @@ impl Child {
                 reason: e.to_string(),
             })?;
         let stdout = process.stdout.take().expect("stdout is piped");
-        let (tx, lines) = std::sync::mpsc::channel();
-        let wall_ms = Arc::new(AtomicU64::new(0));
-        let (ticks, clock) = (tx.clone(), wall_ms.clone());
-        std::thread::spawn(move || {
-            let start = Instant::now();
-            loop {
-                std::thread::sleep(TICK);
-                let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-                clock.store(ms, Ordering::Relaxed);
-                if ticks.send(Read1::Tick).is_err() {
-                    return;
-                }
-            }
-        });
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            loop {
-                // Never more than one line's limit in memory.
-                let mut bytes = Vec::new();
-                let limit = MAX_LINE as u64 + 2;
-                let got = match (&mut r).take(limit).read_until(b'\n', &mut bytes) {
-                    Ok(0) | Err(_) => Read1::End,
-                    Ok(_) if bytes.len() > MAX_LINE + 1 && !bytes.ends_with(b"\n") => {
-                        Read1::TooLong
-                    }
-                    Ok(_) => match String::from_utf8(bytes) {
-                        Ok(line) => Read1::Line(line.trim_end_matches(['\n', '\r']).to_string()),
-                        Err(_) => Read1::NotUtf8,
-                    },
-                };
-                let last = !matches!(got, Read1::Line(_));
-                if tx.send(got).is_err() || last {
-                    return;
-                }
-            }
-        });
+        non_blocking(stdout.as_raw_fd());
+        let stdin = process.stdin.take().expect("stdin is piped");
+        non_blocking(stdin.as_raw_fd());
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut stderr_reader = None;
         if let Some(mut err) = process.stderr.take() {
@@ -147,25 +165,61 @@ impl Child {
                 }
             }));
         }
-        let stdin = process.stdin.take().map(writer);
         Ok(Self {
             process,
-            stdin,
-            lines,
+            stdin: Some(stdin),
+            unsent: Vec::new(),
+            stdout,
+            read: Vec::new(),
+            closed: None,
             stderr,
             stderr_reader,
             ended: None,
-            wall_ms,
+            started_ms: wall_clock_ms(),
         })
     }
 
-    /// Hands one line to the writing thread; `false` if the process no
-    /// longer reads. The world's thread never blocks on a full pipe: a
-    /// process that stops reading is caught by the turn limit instead.
+    /// Queues one line for the process and writes what the pipe takes now;
+    /// `false` if the process was already found to no longer read (a
+    /// process that closes its input now is still read from, so that what
+    /// it wrote before it went, which says why, is read). The world's
+    /// thread never blocks on a full pipe: the rest is written while the
+    /// next read waits, and a process that stops reading is caught by the
+    /// turn limit.
     pub(crate) fn send(&mut self, line: &str) -> bool {
-        self.stdin
-            .as_ref()
-            .is_some_and(|w| w.send(line.to_string()).is_ok())
+        if self.stdin.is_none() {
+            return false;
+        }
+        self.unsent.extend_from_slice(line.as_bytes());
+        self.unsent.push(b'\n');
+        self.write_unsent();
+        true
+    }
+
+    /// Writes as much of `unsent` as the pipe takes; once the process has
+    /// closed its input, closes the pipe here too.
+    fn write_unsent(&mut self) {
+        let Some(stdin) = self.stdin.as_ref() else {
+            return;
+        };
+        let fd = stdin.as_raw_fd();
+        while !self.unsent.is_empty() {
+            // SAFETY: write(2) reads `unsent.len()` bytes of a live buffer.
+            let n = unsafe { libc::write(fd, self.unsent.as_ptr().cast(), self.unsent.len()) };
+            if n > 0 {
+                self.unsent.drain(..n.unsigned_abs());
+                continue;
+            }
+            match std::io::Error::last_os_error().kind() {
+                std::io::ErrorKind::WouldBlock => return,
+                std::io::ErrorKind::Interrupted => {}
+                _ => {
+                    self.stdin = None;
+                    self.unsent.clear();
+                    return;
+                }
+            }
+        }
     }
 
     /// Reads one line, waiting at most `limit` of wall time. While it
@@ -173,27 +227,112 @@ impl Child {
     /// watchdog leaves the judgement of a slow provider to this limit.
     pub(crate) fn read(&mut self, limit: Duration) -> Got {
         let limit_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
-        let start = self.wall_ms.load(Ordering::Relaxed);
+        let start = wall_clock_ms();
         loop {
-            match self.lines.recv() {
-                Ok(Read1::Line(l)) => return Got::Line(l),
-                Ok(Read1::TooLong) => return Got::TooLong,
-                Ok(Read1::NotUtf8) => return Got::NotUtf8,
-                Ok(Read1::End) | Err(_) => return Got::End,
-                Ok(Read1::Tick) => {
-                    vds_sim::runtime::beat();
-                    let now = self.wall_ms.load(Ordering::Relaxed);
-                    if now.saturating_sub(start) >= limit_ms {
-                        return Got::Timeout;
-                    }
+            if let Some(closed) = self.closed {
+                return match closed {
+                    Closed::End => Got::End,
+                    Closed::TooLong => Got::TooLong,
+                    Closed::NotUtf8 => Got::NotUtf8,
+                };
+            }
+            match take_line(&mut self.read) {
+                Some(Ok(line)) => return Got::Line(line),
+                Some(Err(closed)) => {
+                    self.closed = Some(closed);
+                    continue;
                 }
+                None if self.read.len() > MAX_LINE + 1 => {
+                    self.closed = Some(Closed::TooLong);
+                    continue;
+                }
+                None => {}
+            }
+            if self.fill() || self.spin() {
+                continue;
+            }
+            if wall_clock_ms().saturating_sub(start) >= limit_ms {
+                return Got::Timeout;
+            }
+            if self.wait() == 0 {
+                vds_sim::runtime::beat();
             }
         }
     }
 
-    /// Wall milliseconds since the process started (the ticker's clock).
+    /// Looks for output again a few times before the thread goes to sleep
+    /// in `poll(2)`: a provider usually answers within microseconds, and
+    /// being woken costs far more than looking; `true` if something came.
+    fn spin(&mut self) -> bool {
+        for _ in 0..SPINS {
+            std::hint::spin_loop();
+            if self.fill() {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Reads what the process has written so far; `true` if anything came
+    /// or the output closed.
+    fn fill(&mut self) -> bool {
+        self.read.reserve(READ_CHUNK);
+        let room = self.read.capacity() - self.read.len();
+        // SAFETY: read(2) writes at most `room` bytes into the vector's
+        // spare capacity, and the length grows by exactly what it wrote.
+        let n = unsafe {
+            let end = self.read.as_mut_ptr().add(self.read.len());
+            libc::read(self.stdout.as_raw_fd(), end.cast(), room)
+        };
+        if n > 0 {
+            // SAFETY: the first `n` bytes of the spare capacity were written.
+            unsafe { self.read.set_len(self.read.len() + n.unsigned_abs()) };
+            return true;
+        }
+        if n == 0 {
+            self.closed = Some(Closed::End);
+            return true;
+        }
+        match std::io::Error::last_os_error().kind() {
+            std::io::ErrorKind::WouldBlock => false,
+            std::io::ErrorKind::Interrupted => true,
+            _ => {
+                self.closed = Some(Closed::End);
+                true
+            }
+        }
+    }
+
+    /// Waits up to one tick for output (and for room for unsent input,
+    /// which it writes); the number of ready descriptors, 0 after a tick.
+    fn wait(&mut self) -> i32 {
+        let mut fds = [
+            libc::pollfd {
+                fd: self.stdout.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: self.stdin.as_ref().map_or(-1, AsRawFd::as_raw_fd),
+                events: if self.unsent.is_empty() {
+                    0
+                } else {
+                    libc::POLLOUT
+                },
+                revents: 0,
+            },
+        ];
+        // SAFETY: poll(2) on two pollfd structs of a live array.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), 2, TICK_MS) };
+        if fds[1].revents != 0 {
+            self.write_unsent();
+        }
+        ready.max(0)
+    }
+
+    /// Wall milliseconds since the process started.
     pub(crate) fn wall_ms(&self) -> u64 {
-        self.wall_ms.load(Ordering::Relaxed)
+        wall_clock_ms().saturating_sub(self.started_ms)
     }
 
     /// What the process wrote to standard error since the last call (at
@@ -208,6 +347,7 @@ impl Child {
             return ended.clone();
         }
         self.stdin = None;
+        self.unsent.clear();
         // A process that closed its output is usually on its way out: let
         // it end on its own, so that its own exit status is reported.
         // Counted in sleeps, not read from a clock: on the world's thread
@@ -258,24 +398,6 @@ impl Child {
             std::thread::sleep(Duration::from_millis(1));
         }
     }
-}
-
-/// The writing thread: each line, then a flush; it ends when the process
-/// stops reading or the sender is dropped (which closes the pipe).
-fn writer(mut stdin: ChildStdin) -> Sender<String> {
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in rx {
-            let ok = stdin
-                .write_all(line.as_bytes())
-                .and_then(|()| stdin.write_all(b"\n"))
-                .and_then(|()| stdin.flush());
-            if ok.is_err() {
-                return;
-            }
-        }
-    });
-    tx
 }
 
 impl Drop for Child {
