@@ -227,32 +227,14 @@ impl Session {
         }
     }
 
-    /// Tells the provider that a caller released `obj`: a `release` turn
-    /// now if none is open and a world is running, else queued for later.
-    pub(crate) fn release(self: &Arc<Self>, obj: &str) {
+    /// Tells the provider that a caller released `obj`: queued, and sent
+    /// just before the next turn's message, without waiting for its `done`
+    /// first (the provider reads it as a turn of its own all the same).
+    pub(crate) fn release(&self, obj: &str) {
         self.releases
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push_back(obj.to_string());
-        let idle = self.inner.try_lock().is_ok();
-        if idle && runtime::in_world() {
-            self.flush_releases();
-        }
-    }
-
-    fn flush_releases(self: &Arc<Self>) {
-        loop {
-            let next = self
-                .releases
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .pop_front();
-            let Some(obj) = next else { return };
-            let msg = json!({"type": "release", "obj": obj, "t_us": t_us()});
-            if self.turn(msg, Opened::Other).is_err() {
-                return;
-            }
-        }
     }
 
     /// The run is over: a healthy process goes back to the pool for the
@@ -294,21 +276,16 @@ impl Session {
         }
     }
 
-    /// One turn: sends `msg`, then handles the provider's lines until the
-    /// one that ends the turn. Queued releases follow as turns of their own.
+    /// One turn: sends the queued releases and `msg` together, then handles
+    /// the provider's lines until each release's `done` and the line that
+    /// ends `msg`'s turn. A release costs no round trip of its own.
     fn turn(self: &Arc<Self>, msg: Value, opened: Opened) -> Result<Ending, ExecError> {
-        let ending = {
-            let mut g = self.lock();
-            let r = self.turn_locked(&mut g, &msg, opened);
-            if let Err(e) = &r {
-                fail(&mut g, e.clone());
-            }
-            r
-        };
-        if ending.is_ok() && runtime::in_world() {
-            self.flush_releases();
+        let mut g = self.lock();
+        let r = self.turn_locked(&mut g, &msg, opened);
+        if let Err(e) = &r {
+            fail(&mut g, e.clone());
         }
-        ending
+        r
     }
 
     fn turn_locked(
@@ -323,12 +300,36 @@ impl Session {
         if g.ended {
             return Ok(Ending::Done(None));
         }
+        let released: Vec<String> = self
+            .releases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+            .collect();
+        for obj in &released {
+            self.send(g, &json!({"type": "release", "obj": obj, "t_us": t_us()}))?;
+        }
+        self.send(g, msg)?;
+        for _ in &released {
+            self.read_turn(g, Opened::Other)?;
+        }
+        self.read_turn(g, opened)
+    }
+
+    /// Writes one message to the process, into the transcript too.
+    fn send(&self, g: &mut Inner, msg: &Value) -> Result<(), ExecError> {
         let text = msg.to_string();
         let line = record(g, format!("> {text}"));
         let child = g.child.as_mut().ok_or(ExecError::Write { line })?;
         if !child.send(&text) {
             return Err(ExecError::Write { line });
         }
+        Ok(())
+    }
+
+    /// Handles the provider's lines until the one that ends a turn opened
+    /// by `opened`.
+    fn read_turn(self: &Arc<Self>, g: &mut Inner, opened: Opened) -> Result<Ending, ExecError> {
         // The limit is for the whole turn, however many lines it takes.
         let mut left = self.turn_limit;
         loop {
