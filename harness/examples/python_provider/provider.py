@@ -103,6 +103,10 @@ def hx(hr):
     return "0x%08X" % hr
 
 
+# One encoder for every message (json.dumps with separators builds one a call).
+ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+
+
 class Fail(Exception):
     """Ends a call or an operation with a failure code."""
 
@@ -228,8 +232,8 @@ class Provider:
             self.turn_end = {"type": "done", "applied": self.suffer(msg)}
         if self.turn_end is None:
             self.turn_end = {"type": "done"}
-        for m in self.out + [self.turn_end]:
-            self.write(json.dumps(m, separators=(",", ":")) + "\n")
+        # The whole turn in one write: one wake-up of the harness, not one a line.
+        self.write("".join(ENCODE(m) + "\n" for m in self.out + [self.turn_end]))
 
     def answer(self, call, result):
         hr, out = result
