@@ -21,7 +21,7 @@
 # toy:         the toy provider of harness/examples/toy_provider/ (op.rs,
 #              provider.rs), a provider of another design than the reference
 #              (no cache, its own lock and operations). The harness compiles
-#              its files as five controls (`--provider control:NAME`), one
+#              its files as controls (`--provider control:NAME`), one
 #              per design; a mutant counts as caught when any control fails
 #              the default suite (the test every_control_passes_the_default_suite).
 # environment: sim/src/array/ (the array and the madsim link) and
