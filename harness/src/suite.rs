@@ -210,6 +210,9 @@ pub struct FailedRun {
     /// The provider process's protocol transcript (`exec:` providers;
     /// empty otherwise).
     pub transcript: Vec<String>,
+    /// The array's log, for the run's page (empty when not kept).
+    #[serde(skip)]
+    pub array_log: Vec<vds_sim::array::ArrayEvent>,
     /// The command that replays it.
     pub replay: String,
     /// True when its files were written as the run was judged
@@ -517,6 +520,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
                 findings: judgement.findings,
                 trace: outcome.trace,
                 transcript: outcome.transcript,
+                array_log: outcome.array_log,
                 replay: id.replay_command(&provider),
                 written: false,
             };
@@ -530,6 +534,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
                 if spilled {
                     failed.trace = Vec::new();
                     failed.transcript = Vec::new();
+                    failed.array_log = Vec::new();
                     failed.written = true;
                 }
                 failures.push(failed);
@@ -802,6 +807,7 @@ pub fn run_scenarios(
                     findings,
                     trace: run.outcome.trace,
                     transcript: run.outcome.transcript,
+                    array_log: run.outcome.array_log,
                     replay,
                     written: false,
                 });

@@ -36,6 +36,10 @@ pub struct ReplayArgs {
     /// Make the run twice and compare the traces instead of printing one.
     #[arg(long)]
     pub check_determinism: bool,
+    /// Also write the run's page here: one self-contained HTML file, a
+    /// timeline with a lane per client and each finding on its call.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Wall seconds the run may make no progress (or an `exec:` provider
     /// may take for one turn) before it is reported as stuck.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = super::args::parse_positive)]
@@ -63,6 +67,16 @@ impl Subject {
         vds_sim::run(&world.stuck_after(stuck_after), f)
     }
 
+    /// The command that replays this run with `provider`.
+    fn replay_command(&self, seed: u64, engine: EngineKind, provider: &str) -> String {
+        match self {
+            Subject::Campaign(id) => id.replay_command(provider),
+            Subject::Scenario(s, _) => {
+                crate::suite::scenario_replay_command(&s.file, engine, seed, provider)
+            }
+        }
+    }
+
     fn describe(&self, seed: u64, engine: EngineKind) -> String {
         match self {
             Subject::Campaign(id) => format!("{} on {engine} seed {seed}", id.campaign.name),
@@ -78,6 +92,9 @@ impl Subject {
 /// `vds-harness replay`.
 pub fn replay(a: &ReplayArgs) -> CliResult {
     let f = super::args::factory_limited(&a.run.provider, a.stuck_after)?;
+    if let Some(path) = &a.html {
+        super::run::check_output_file(path, "the run's page", "--html")?;
+    }
     let stuck_after = std::time::Duration::from_secs(a.stuck_after);
     let subject = match &a.run.scenario {
         Some(path) => Subject::Scenario(
@@ -115,11 +132,36 @@ pub fn replay(a: &ReplayArgs) -> CliResult {
     }
 
     let judgement = oracle::judge(&first);
-    let mut findings: Vec<String> = judgement.findings.iter().map(|f| f.to_string()).collect();
+    let mut found = judgement.findings;
     if let Subject::Scenario(s, _) = &subject {
-        findings.extend(s.check(&first).iter().map(|x| x.to_string()));
+        found.extend(s.check(&first).iter().map(|x| oracle::Finding {
+            check: crate::checks::CheckId::ScenarioExpectations,
+            client: String::new(),
+            step: 0,
+            seq: 0,
+            message: x.to_string(),
+        }));
     }
+    let findings: Vec<String> = found.iter().map(ToString::to_string).collect();
     panic::set_current(None);
+    if let Some(path) = &a.html {
+        let replay = subject.replay_command(a.run.seed, a.run.engine, &f.name());
+        let page = crate::report::page::run_page(&crate::report::page::RunPage {
+            title: &what,
+            provider: &f.name(),
+            seed: a.run.seed,
+            replay: &replay,
+            trace: &first.trace,
+            array_log: &first.array_log,
+            findings: &found,
+        });
+        crate::report::write_atomic(path, page.as_bytes()).map_err(|e| {
+            CliError::Usage(format!(
+                "cannot write the run's page to {}: {e}; expected a writable file path (--html FILE)",
+                path.display()
+            ))
+        })?;
+    }
     out!("{}", first.trace_text());
     if findings.is_empty() {
         errln!("replay: {what}: passed");

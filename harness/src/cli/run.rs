@@ -350,9 +350,14 @@ pub struct Outputs {
     /// Write the result as one JSON document to this file (schema: docs/report.schema.json).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Where failing runs leave their trace and findings [default: artifacts/ when a run fails].
+    /// Where failing runs leave their trace, findings and page [default: artifacts/ when a run fails].
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
+    /// Write the suite's page here: one self-contained HTML file with the
+    /// matrix, the coverage cells and each distinct failure linking to its
+    /// run's page in the artifacts.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Failing runs kept per failed check, with findings and trace files;
     /// every failing run is still counted and listed in DIR/failing-runs.txt.
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::args::parse_positive)]
@@ -368,6 +373,9 @@ impl Outputs {
         }
         if let Some(path) = &self.junit {
             check_output_file(path, "the JUnit report", "--junit")?;
+        }
+        if let Some(path) = &self.html {
+            check_output_file(path, "the suite's page", "--html")?;
         }
         if let Some(dir) = &self.artifacts {
             report::check_writable_dir(dir).map_err(|e| {
@@ -444,6 +452,7 @@ pub(super) fn finish(
                 for a in &written {
                     outln!("  {}", a.trace.display());
                     outln!("  {}", a.findings.display());
+                    outln!("  {}", a.page.display());
                     if let Some(t) = &a.transcript {
                         outln!("  {}", t.display());
                     }
@@ -464,6 +473,16 @@ pub(super) fn finish(
     }
     let json = outputs.report.as_deref().map(|path| (path, plan));
     io_errors.extend(write_reports(report, json, outputs.junit.as_deref()));
+    if let Some(path) = &outputs.html {
+        let links = report::page::link_from(path, &outputs.dir());
+        let page = report::page::suite_page(report, &links);
+        if let Err(e) = report::write_atomic(path, page.as_bytes()) {
+            io_errors.push(format!(
+                "cannot write the suite's page to {}: {e}; expected a writable file path (--html FILE)",
+                path.display()
+            ));
+        }
+    }
     verdict_of(report, io_errors)
 }
 

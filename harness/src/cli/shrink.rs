@@ -167,6 +167,7 @@ pub(super) fn distinct_bugs(
                 files.scenario.display()
             );
             outln!("      feature: {}", files.feature.display());
+            outln!("      page: {}", files.page.display());
         }
         for ((campaign, engine, seed), why) in &bug.not_shrunk {
             outln!("    not shrunk: {campaign} on {engine} seed {seed}: {why}");

@@ -14,6 +14,9 @@ pub struct Artifact {
     pub trace: PathBuf,
     /// `DIR/<campaign>-<engine>-seed<S>.findings.txt`: the findings and the replay command.
     pub findings: PathBuf,
+    /// `DIR/<campaign>-<engine>-seed<S>.html`: the run's page (a timeline
+    /// with each finding on its call; [`super::page::run_page`]).
+    pub page: PathBuf,
     /// `DIR/<campaign>-<engine>-seed<S>.transcript.jsonl`: the protocol
     /// transcript of an `exec:` provider (`> ` harness to provider, `< `
     /// provider to harness, `# ` notes after the last protocol line).
@@ -102,6 +105,7 @@ fn written(dir: &Path, run: &FailedRun) -> Artifact {
     Artifact {
         trace: dir.join(format!("{stem}.trace.jsonl")),
         findings: dir.join(format!("{stem}.findings.txt")),
+        page: dir.join(format!("{stem}.html")),
         transcript: transcript.is_file().then_some(transcript),
         replay: run.replay.clone(),
     }
@@ -118,6 +122,8 @@ pub fn write_run(dir: &Path, provider: &str, run: &FailedRun) -> io::Result<Arti
     let t = vds_sim::trace::render(&run.trace);
     super::output::write_replacing(&trace, t.as_bytes())?;
     super::output::write_replacing(&findings, findings_text(provider, run).as_bytes())?;
+    let page = dir.join(format!("{stem}.html"));
+    super::output::write_replacing(&page, run_page_of(provider, run).as_bytes())?;
     let transcript = if run.transcript.is_empty() {
         None
     } else {
@@ -130,8 +136,23 @@ pub fn write_run(dir: &Path, provider: &str, run: &FailedRun) -> io::Result<Arti
     Ok(Artifact {
         trace,
         findings,
+        page,
         transcript,
         replay: run.replay.clone(),
+    })
+}
+
+/// A failing run's page.
+pub fn run_page_of(provider: &str, run: &FailedRun) -> String {
+    let title = format!("{} on {} seed {}", run.campaign, run.engine, run.seed);
+    super::page::run_page(&super::page::RunPage {
+        title: &title,
+        provider,
+        seed: run.seed,
+        replay: &run.replay,
+        trace: &run.trace,
+        array_log: &run.array_log,
+        findings: &run.findings,
     })
 }
 

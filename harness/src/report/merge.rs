@@ -478,6 +478,7 @@ fn failed_run(r: &Reader, f: &Value, path: &str) -> Result<FailedRun, MergeError
         findings,
         trace: Vec::new(),
         transcript: Vec::new(),
+        array_log: Vec::new(),
         replay: r.str(f, path, "replay")?.to_string(),
         written: true,
     })

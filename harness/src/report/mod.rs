@@ -8,6 +8,7 @@ mod junit;
 mod matrix;
 mod merge;
 mod output;
+pub mod page;
 
 pub use artifacts::{
     Artifact, FAILING_RUNS, artifact_stem, artifact_stem_of, findings_text, spill_to,

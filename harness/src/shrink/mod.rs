@@ -266,6 +266,9 @@ pub struct ShrinkFiles {
     pub trace: PathBuf,
     /// `STEM.shrink.txt`: the account (check, calls and faults that matter).
     pub account: PathBuf,
+    /// `STEM.min.html`: the shrunk run's page (a timeline with each
+    /// finding on its call; [`crate::report::page::run_page`]).
+    pub page: PathBuf,
 }
 
 /// Writes a shrink's files into `dir` as `STEM.*` (see [`ShrinkFiles`]).
@@ -284,6 +287,7 @@ pub fn write_files(
         feature: dir.join(format!("{stem}.feature")),
         trace: dir.join(format!("{stem}.min.trace.jsonl")),
         account: dir.join(format!("{stem}.shrink.txt")),
+        page: dir.join(format!("{stem}.min.html")),
     };
     let about = format!("{origin}, shrunk: fails {}", s.check);
     let yaml = write::to_yaml(&s.world, &format!("{stem}-min"), &about);
@@ -293,5 +297,22 @@ pub fn write_files(
     crate::report::write_atomic(&files.trace, s.outcome.trace_text().as_bytes())?;
     let text = account(origin, provider, s, &files);
     crate::report::write_atomic(&files.account, text.as_bytes())?;
+    let replay = crate::suite::scenario_replay_command(
+        &files.scenario.to_string_lossy(),
+        s.outcome.engine,
+        s.outcome.seed,
+        provider,
+    );
+    let title = format!("{origin}, shrunk");
+    let page = crate::report::page::run_page(&crate::report::page::RunPage {
+        title: &title,
+        provider,
+        seed: s.outcome.seed,
+        replay: &replay,
+        trace: &s.outcome.trace,
+        array_log: &s.outcome.array_log,
+        findings: &s.findings,
+    });
+    crate::report::write_atomic(&files.page, page.as_bytes())?;
     Ok(files)
 }
