@@ -80,6 +80,7 @@ for (const file of pages) {
       const details = await page.locator("#details").innerText();
       if (!details.includes("\"ev\":\"call\"")) problems.push("focusing a call does not show its trace lines");
     }
+    if ((await page.locator("#orders").count()) !== 1) problems.push("no serial order section");
     what = `run page: ${clients} client lanes, ${n} finding(s), ${marked} marked call(s)`;
   } else if (await page.locator("#matrix").count() > 0) {
     if (!(await page.locator("#matrix").isVisible())) problems.push("the matrix is not visible");

@@ -213,6 +213,12 @@ pub struct FailedRun {
     /// The array's log, for the run's page (empty when not kept).
     #[serde(skip)]
     pub array_log: Vec<vds_sim::array::ArrayEvent>,
+    /// The calls' records, for the run's page (empty when not kept).
+    #[serde(skip)]
+    pub steps: Vec<vds_sim::world::StepRecord>,
+    /// The serial orders CPG-LINEARIZABLE found per target, for the run's page.
+    #[serde(skip)]
+    pub orders: Vec<oracle::SerialOrder>,
     /// The command that replays it.
     pub replay: String,
     /// True when its files were written as the run was judged
@@ -518,9 +524,11 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
                 seed: id.seed,
                 run: place,
                 findings: judgement.findings,
+                orders: judgement.orders,
                 trace: outcome.trace,
                 transcript: outcome.transcript,
                 array_log: outcome.array_log,
+                steps: outcome.steps,
                 replay: id.replay_command(&provider),
                 written: false,
             };
@@ -535,6 +543,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
                     failed.trace = Vec::new();
                     failed.transcript = Vec::new();
                     failed.array_log = Vec::new();
+                    failed.steps = Vec::new();
                     failed.written = true;
                 }
                 failures.push(failed);
@@ -805,9 +814,11 @@ pub fn run_scenarios(
                     seed: *seed,
                     run: runs,
                     findings,
+                    orders: judgement.orders,
                     trace: run.outcome.trace,
                     transcript: run.outcome.transcript,
                     array_log: run.outcome.array_log,
+                    steps: run.outcome.steps,
                     replay,
                     written: false,
                 });

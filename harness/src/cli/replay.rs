@@ -153,6 +153,8 @@ pub fn replay(a: &ReplayArgs) -> CliResult {
             replay: &replay,
             trace: &first.trace,
             array_log: &first.array_log,
+            steps: &first.steps,
+            orders: &judgement.orders,
             findings: &found,
         });
         crate::report::write_atomic(path, page.as_bytes()).map_err(|e| {

@@ -291,19 +291,22 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
     by
 }
 
-/// Searches for a legal serial order; `None` when the budget ran out.
-fn linearizable(ops: &[LinOp], init: Model, limit: usize) -> Option<bool> {
+/// Searches for a legal serial order: `Some(Ok(order))` with the indices
+/// of the operations placed, in order (optional ones left out are not
+/// listed), `Some(Err(()))` when there is none, `None` when the budget ran
+/// out.
+fn linearizable(ops: &[LinOp], init: Model, limit: usize) -> Option<Result<Vec<usize>, ()>> {
     let required: u64 = ops
         .iter()
         .enumerate()
         .filter(|(_, o)| o.resp.is_some())
         .fold(0, |m, (i, _)| m | 1 << i);
     let mut seen: BTreeSet<(u64, Model)> = BTreeSet::new();
-    let mut stack = vec![(0u64, init)];
+    let mut stack = vec![(0u64, init, Vec::new())];
     let mut steps = 0;
-    while let Some((done, model)) = stack.pop() {
+    while let Some((done, model, order)) = stack.pop() {
         if done & required == required {
-            return Some(true);
+            return Some(Ok(order));
         }
         steps += 1;
         if steps > BUDGET {
@@ -325,11 +328,36 @@ fn linearizable(ops: &[LinOp], init: Model, limit: usize) -> Option<bool> {
                 continue;
             }
             if let Some(next) = model.apply(&o.effect, limit) {
-                stack.push((done | 1 << i, next));
+                let mut placed = order.clone();
+                placed.push(i);
+                stack.push((done | 1 << i, next, placed));
             }
         }
     }
-    Some(false)
+    Some(Err(()))
+}
+
+/// What CPG-LINEARIZABLE found for one target, for a person to read (the
+/// run's page shows it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SerialOrder {
+    /// The target.
+    pub target: Id,
+    /// True when some serial order explains what clients saw: `operations`
+    /// is then that order; else it lists every operation, none of whose
+    /// orders does.
+    pub found: bool,
+    /// The operations, each as `who effect [call..return µs]`.
+    pub operations: Vec<String>,
+}
+
+/// An operation as the message and the page show it.
+fn shown(o: &LinOp) -> String {
+    let who = o.at.map_or("array".to_string(), |s| {
+        format!("{} step {}", s.client, s.step)
+    });
+    let until = o.resp.map_or("…".to_string(), |r| r.to_string());
+    format!("{who} {:?} [{}..{until}]", o.effect, o.inv)
 }
 
 /// CPG-LINEARIZABLE.
@@ -359,28 +387,29 @@ pub(super) fn cpg_linearizable(h: &History, j: &mut Judgement) {
         };
         match linearizable(&ops, init, limit) {
             None => {}
-            Some(true) => {
+            Some(Ok(order)) => {
                 j.hit_method(RuleId::CpgLinearizable, CPG);
                 // Each client call of the history, for its situation.
                 for s in ops.iter().filter_map(|o| o.at) {
                     j.place(RuleId::CpgLinearizable, s);
                 }
+                j.orders.push(SerialOrder {
+                    target,
+                    found: true,
+                    operations: order.iter().map(|i| shown(&ops[*i])).collect(),
+                });
             }
-            Some(false) => {
-                let shown: Vec<String> = ops
-                    .iter()
-                    .map(|o| {
-                        let who = o.at.map_or("array".to_string(), |s| {
-                            format!("{} step {}", s.client, s.step)
-                        });
-                        let until = o.resp.map_or("…".to_string(), |r| r.to_string());
-                        format!("{who} {:?} [{}..{until}]", o.effect, o.inv)
-                    })
-                    .collect();
+            Some(Err(())) => {
+                let shown: Vec<String> = ops.iter().map(shown).collect();
                 let message = format!(
                     "no serial order of the operations on target {target} explains what clients saw: {}",
                     shown.join("; ")
                 );
+                j.orders.push(SerialOrder {
+                    target,
+                    found: false,
+                    operations: shown,
+                });
                 match ops.iter().rev().find_map(|o| o.at) {
                     Some(at) => j.fail(RuleId::CpgLinearizable, at, message),
                     None => j.fail_run(RuleId::CpgLinearizable, message),
@@ -419,7 +448,10 @@ mod tests {
             op(0, Some(10), Effect::Create(id(1))),
             op(1, Some(9), Effect::AtLimit(Some(id(1)))),
         ];
-        assert_eq!(linearizable(&ops, empty(), 1), Some(true));
+        assert_eq!(
+            linearizable(&ops, empty(), 1).map(|r| r.is_ok()),
+            Some(true)
+        );
     }
 
     #[test]
@@ -428,7 +460,10 @@ mod tests {
             op(0, Some(1), Effect::AtLimit(None)),
             op(2, Some(3), Effect::Create(id(1))),
         ];
-        assert_eq!(linearizable(&ops, empty(), 1), Some(false));
+        assert_eq!(
+            linearizable(&ops, empty(), 1).map(|r| r.is_ok()),
+            Some(false)
+        );
     }
 
     #[test]
@@ -437,8 +472,14 @@ mod tests {
             op(0, Some(1), Effect::Create(id(1))),
             op(2, Some(3), Effect::Create(id(2))),
         ];
-        assert_eq!(linearizable(&ops, empty(), 1), Some(false));
-        assert_eq!(linearizable(&ops, empty(), 2), Some(true));
+        assert_eq!(
+            linearizable(&ops, empty(), 1).map(|r| r.is_ok()),
+            Some(false)
+        );
+        assert_eq!(
+            linearizable(&ops, empty(), 2).map(|r| r.is_ok()),
+            Some(true)
+        );
     }
 
     #[test]
@@ -447,7 +488,10 @@ mod tests {
             op(0, None, Effect::CreateSome),
             op(5, Some(6), Effect::Create(id(2))),
         ];
-        assert_eq!(linearizable(&ops, empty(), 1), Some(true));
+        assert_eq!(
+            linearizable(&ops, empty(), 1).map(|r| r.is_ok()),
+            Some(true)
+        );
     }
 
     #[test]
@@ -456,11 +500,17 @@ mod tests {
             op(5, Some(5), Effect::DeleteTarget),
             op(6, Some(7), Effect::Create(id(1))),
         ];
-        assert_eq!(linearizable(&ops, empty(), 4), Some(false));
+        assert_eq!(
+            linearizable(&ops, empty(), 4).map(|r| r.is_ok()),
+            Some(false)
+        );
         let ops = [
             op(5, Some(5), Effect::DeleteTarget),
             op(6, Some(7), Effect::Absent),
         ];
-        assert_eq!(linearizable(&ops, empty(), 4), Some(true));
+        assert_eq!(
+            linearizable(&ops, empty(), 4).map(|r| r.is_ok()),
+            Some(true)
+        );
     }
 }

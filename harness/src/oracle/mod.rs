@@ -38,6 +38,7 @@ use vds_sim::world::{RunOutcome, StepRecord};
 use crate::checks::CheckId;
 
 pub use history::{FaultFired, History, Op};
+pub use linearizability::SerialOrder;
 pub use situation::Situation;
 pub use states::{State, applicable as state_cells, methods as state_methods};
 
@@ -84,6 +85,10 @@ pub struct Judgement {
     pub situations: BTreeMap<(RuleId, Situation), u32>,
     /// Every violation, in the order found.
     pub findings: Vec<Finding>,
+    /// Per target, the serial order CPG-LINEARIZABLE found, or the
+    /// operations it could not order (for the run's page).
+    #[serde(skip)]
+    pub orders: Vec<SerialOrder>,
     /// The (method, state) cells the run's calls reached (see [`State`]).
     #[serde(skip)]
     pub states: std::collections::BTreeSet<(Method, State)>,

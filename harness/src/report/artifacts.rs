@@ -152,6 +152,8 @@ pub fn run_page_of(provider: &str, run: &FailedRun) -> String {
         replay: &run.replay,
         trace: &run.trace,
         array_log: &run.array_log,
+        steps: &run.steps,
+        orders: &run.orders,
         findings: &run.findings,
     })
 }

@@ -479,6 +479,8 @@ fn failed_run(r: &Reader, f: &Value, path: &str) -> Result<FailedRun, MergeError
         trace: Vec::new(),
         transcript: Vec::new(),
         array_log: Vec::new(),
+        steps: Vec::new(),
+        orders: Vec::new(),
         replay: r.str(f, path, "replay")?.to_string(),
         written: true,
     })

@@ -304,6 +304,7 @@ pub fn write_files(
         provider,
     );
     let title = format!("{origin}, shrunk");
+    let orders = crate::oracle::judge(&s.outcome).orders;
     let page = crate::report::page::run_page(&crate::report::page::RunPage {
         title: &title,
         provider,
@@ -311,6 +312,8 @@ pub fn write_files(
         replay: &replay,
         trace: &s.outcome.trace,
         array_log: &s.outcome.array_log,
+        steps: &s.outcome.steps,
+        orders: &orders,
         findings: &s.findings,
     });
     crate::report::write_atomic(&files.page, page.as_bytes())?;

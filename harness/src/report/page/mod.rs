@@ -105,6 +105,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .mark { stroke-width: 2; }
 .mark.fault { stroke: #6a1b9a; } .mark.fault.not-fired { stroke: #bbb; }
 .mark.provider { stroke: #0d47a1; } .mark.provider.not-fired { stroke: #bbb; } .mark.array { stroke: #555; } .mark.array.refused { stroke: #c62828; }
+.op rect { fill: #b3c7e6; stroke: #3d5a8a; } .op:focus rect, .op:hover rect { stroke: #000; stroke-width: 2; } .op:focus { outline: none; }
+.mark.follow { stroke: #3d5a8a; stroke-width: 2; }
+rect.span { fill: #e1bee7; opacity: .6; }
 .mark.skip { stroke: #999; stroke-dasharray: 2 2; }
 .axis { stroke: #ddd; } .axis-label { font: 10px ui-monospace, monospace; fill: #777; }
 #details { position: sticky; bottom: 0; background: #fffbe6; border: 1px solid #e0c96b; padding: .4em .7em; min-height: 2.6em; white-space: pre-wrap; }

@@ -15,9 +15,10 @@ use std::fmt::Write as _;
 use vds_sim::array::ArrayEvent;
 use vds_sim::method::Method;
 use vds_sim::trace::{Event, TraceLine};
+use vds_sim::world::StepRecord;
 
 use super::{COPY_SCRIPT, copyable, escape, frame};
-use crate::oracle::Finding;
+use crate::oracle::{Finding, SerialOrder};
 
 /// What a run's page shows.
 #[derive(Clone, Copy, Debug)]
@@ -34,6 +35,12 @@ pub struct RunPage<'a> {
     pub trace: &'a [TraceLine],
     /// The array's log (empty when not kept: no array lane then).
     pub array_log: &'a [ArrayEvent],
+    /// The calls' records, which tie each `IVdsAsync` call to the operation
+    /// it is about (empty when not kept: no operation rows then).
+    pub steps: &'a [StepRecord],
+    /// Per target, the serial order CPG-LINEARIZABLE found, or the
+    /// operations it could not order.
+    pub orders: &'a [SerialOrder],
     /// Its findings.
     pub findings: &'a [Finding],
 }
@@ -123,6 +130,75 @@ fn calls(trace: &[TraceLine]) -> BTreeMap<&str, Vec<Call<'_>>> {
     lanes
 }
 
+/// One asynchronous operation: the call that started it and the
+/// `IVdsAsync` calls made on it, in order.
+struct Operation<'a> {
+    start: &'a StepRecord,
+    follow: Vec<&'a StepRecord>,
+}
+
+impl Operation<'_> {
+    /// Its span: from the starting call's return to the last call on it.
+    fn span(&self) -> (usize, usize) {
+        let end = self
+            .follow
+            .iter()
+            .map(|f| f.seq_return)
+            .max()
+            .unwrap_or(self.start.seq_return);
+        (self.start.seq_return, end.max(self.start.seq_return))
+    }
+
+    fn describe(&self) -> String {
+        let mut s = format!(
+            "operation of {} step {}: {} \u{2192} {}",
+            self.start.client, self.start.step, self.start.method, self.start.hr
+        );
+        for f in &self.follow {
+            let _ = write!(s, "\n  step {}: {} \u{2192} {}", f.step, f.method, f.hr);
+            if let Some(r) = f.hr_result {
+                let _ = write!(s, ", pHrResult {r}");
+            }
+            let _ = write!(s, " (trace seq {} to {})", f.seq_call, f.seq_return);
+        }
+        s
+    }
+}
+
+/// The operations of the run, per client, in the order they started.
+fn operations(steps: &[StepRecord]) -> BTreeMap<&str, Vec<Operation<'_>>> {
+    let starts: BTreeMap<(&str, usize, Method), &StepRecord> = steps
+        .iter()
+        .map(|s| ((s.client.as_str(), s.step, s.method), s))
+        .collect();
+    let mut ops: BTreeMap<(&str, usize), Operation<'_>> = BTreeMap::new();
+    for s in steps {
+        let Some(o) = &s.origin else { continue };
+        let Some(start) = starts.get(&(s.client.as_str(), o.step, o.method)) else {
+            continue;
+        };
+        ops.entry((s.client.as_str(), start.seq_return))
+            .or_insert_with(|| Operation {
+                start,
+                follow: Vec::new(),
+            })
+            .follow
+            .push(s);
+    }
+    let mut by_client: BTreeMap<&str, Vec<Operation<'_>>> = BTreeMap::new();
+    for ((client, _), op) in ops {
+        by_client.entry(client).or_default().push(op);
+    }
+    by_client
+}
+
+/// How long a link fault lasts, from its trace detail (`... for N ms`).
+fn lasting_us(detail: &str) -> Option<u128> {
+    let (_, rest) = detail.rsplit_once(" for ")?;
+    let ms = rest.strip_suffix(" ms")?.parse::<u128>().ok()?;
+    Some(ms * 1000)
+}
+
 fn x(seq: usize) -> usize {
     LEFT + seq * DX
 }
@@ -157,7 +233,11 @@ pub fn run_page(p: &RunPage<'_>) -> String {
     body.push_str("<h2>Timeline</h2><p>One lane per client, each call a bar from its call to its return (hover or focus a bar for its arguments, answer and trace lines); the provider, faults and array below. The axis is the trace's order; instants in µs of simulated time.</p>");
     body.push_str("<div class=\"timeline\">");
     body.push_str(&svg(p, &lanes));
-    body.push_str("</div><div id=\"details\" aria-live=\"polite\">Focus or hover a call for its details.</div>");
+    body.push_str("</div>");
+    body.push_str(&orders_html(p.orders));
+    body.push_str(
+        "<div id=\"details\" aria-live=\"polite\">Focus or hover a call for its details.</div>",
+    );
     frame(p.title, &body, &format!("{COPY_SCRIPT}{DETAILS_SCRIPT}"))
 }
 
@@ -206,11 +286,41 @@ fn findings_html(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> Stri
     s
 }
 
+/// Per target, the serial order CPG-LINEARIZABLE found for the
+/// CreatePortalGroup calls and deletions, or the operations no order explains.
+fn orders_html(orders: &[SerialOrder]) -> String {
+    let mut s = String::from("<h2>Serial order per target</h2><section id=\"orders\">");
+    if orders.is_empty() {
+        s.push_str(
+            "<p>No target had CreatePortalGroup calls to order (or the search gave up).</p>",
+        );
+    }
+    for o in orders {
+        let _ = write!(
+            s,
+            "<p><code>{}</code>: {}</p><ol class=\"mono\">",
+            o.target,
+            if o.found {
+                "<span class=\"pass\">these operations, in this order, explain what clients saw</span>"
+            } else {
+                "<span class=\"fail\">no serial order of these operations explains what clients saw</span>"
+            }
+        );
+        for op in &o.operations {
+            let _ = write!(s, "<li>{}</li>", escape(op));
+        }
+        s.push_str("</ol>");
+    }
+    s.push_str("</section>");
+    s
+}
+
 /// The timeline.
 fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
     let last = p.trace.last().map_or(0, |l| l.seq);
     let width = x(last + 2);
-    let rows = lanes.len() + 3;
+    let ops = operations(p.steps);
+    let rows = lanes.len() + ops.len() + 3;
     let height = 24 + rows * LANE;
     let mut s = String::new();
     let _ = write!(
@@ -234,6 +344,13 @@ fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
             }
         }
         y += LANE;
+        if let Some(ops) = ops.get(client) {
+            lane_label(&mut s, y, "  its operations", "operations");
+            for op in ops {
+                operation(&mut s, op, y);
+            }
+            y += LANE;
+        }
     }
     lane_label(&mut s, y, "provider", "provider");
     for l in p.trace {
@@ -258,9 +375,26 @@ fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
     y += LANE;
     lane_label(&mut s, y, "faults", "faults");
     for l in p.trace {
-        if let Event::Fault { kind, fired, .. } = &l.event
+        if let Event::Fault {
+            kind,
+            fired,
+            detail,
+            ..
+        } = &l.event
             && kind.provider_side().is_none()
         {
+            if *fired
+                && kind.slows_the_link()
+                && let Some(us) = lasting_us(detail)
+            {
+                let (from, to) = (x(l.seq), x_at(p.trace, l.t_us + us));
+                let _ = write!(
+                    s,
+                    "<rect class=\"span\" x=\"{from}\" y=\"{y}\" width=\"{}\" height=\"{BAR}\"><title>{}</title></rect>",
+                    to.saturating_sub(from).max(2),
+                    escape(&l.to_string())
+                );
+            }
             let class = if *fired { "fault" } else { "fault not-fired" };
             mark(&mut s, x(l.seq), y, class, &l.to_string());
         }
@@ -345,6 +479,31 @@ fn bar(s: &mut String, c: &Call<'_>, y: usize, last: usize, flagged: &[usize]) {
     s.push_str("</g>");
 }
 
+/// An operation: a thin bar from its start to the last call on it, with
+/// a tick at each `IVdsAsync` call's return.
+fn operation(s: &mut String, op: &Operation<'_>, y: usize) {
+    let (from, to) = op.span();
+    let what = op.describe();
+    let _ = write!(
+        s,
+        "<g class=\"op\" tabindex=\"0\" data-details=\"{d}\"><title>{d}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"8\" rx=\"2\"/>",
+        x(from),
+        y + 6,
+        (to - from) * DX + DX - 2,
+        d = escape(&what),
+    );
+    for f in &op.follow {
+        let _ = write!(
+            s,
+            "<line class=\"mark follow\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>",
+            y + 2,
+            y + 18,
+            x = x(f.seq_return) + DX / 2
+        );
+    }
+    s.push_str("</g>");
+}
+
 fn mark(s: &mut String, x: usize, y: usize, class: &str, what: &str) {
     let _ = write!(
         s,
@@ -359,10 +518,10 @@ const DETAILS_SCRIPT: &str = r#"
 (function () {
   var panel = document.getElementById("details");
   function show(e) {
-    var g = e.target.closest ? e.target.closest("g.call") : null;
+    var g = e.target.closest ? e.target.closest("g.call, g.op") : null;
     if (g) { panel.textContent = g.getAttribute("data-details"); }
   }
-  document.querySelectorAll("g.call").forEach(function (g) {
+  document.querySelectorAll("g.call, g.op").forEach(function (g) {
     g.addEventListener("focus", show);
     g.addEventListener("mouseover", show);
   });
@@ -418,6 +577,8 @@ mod tests {
             replay: "vds-harness replay --seed 1",
             trace: &trace,
             array_log: &[],
+            steps: &[],
+            orders: &[],
             findings: &[],
         });
         assert!(page.len() < 2 * 1024 * 1024, "{} bytes", page.len());
@@ -442,6 +603,8 @@ mod tests {
             replay: "r",
             trace: &trace,
             array_log: &[],
+            steps: &[],
+            orders: &[],
             findings: std::slice::from_ref(&finding),
         });
         assert!(page.contains("data-rule=\"CPG-TAG-UNIQUE\""));
