@@ -475,7 +475,7 @@ pub(super) fn finish(
     io_errors.extend(write_reports(report, json, outputs.junit.as_deref()));
     if let Some(path) = &outputs.html {
         let links = report::page::link_from(path, &outputs.dir());
-        let page = report::page::suite_page(report, &links);
+        let page = report::page::suite_page(report, &links, &outputs.dir());
         if let Err(e) = report::write_atomic(path, page.as_bytes()) {
             io_errors.push(format!(
                 "cannot write the suite's page to {}: {e}; expected a writable file path (--html FILE)",

@@ -317,7 +317,7 @@ mod tests {
 
     #[test]
     fn catalogue_covers_every_mutation_and_names_real_checks() {
-        for m in Mutation::ALL {
+        for &m in Mutation::ALL {
             assert!(
                 MUTANTS
                     .iter()

@@ -10,8 +10,10 @@ use crate::report::{coverage_rows, distinct_failures};
 use crate::suite::{SuiteReport, Verdict};
 
 /// The page of `report`. `artifacts` is where failing runs' pages are
-/// (`STEM.html`), as a link from the page's own place.
-pub fn suite_page(report: &SuiteReport, artifacts: &Path) -> String {
+/// (`STEM.html`), as a link from the page's own place; `artifacts_dir` the
+/// same folder as this process finds it (to link shrunk worlds' files only
+/// when they were written).
+pub fn suite_page(report: &SuiteReport, artifacts: &Path, artifacts_dir: &Path) -> String {
     let (passed, failed, inconclusive) = report.counts();
     let mut body = String::new();
     let _ = write!(
@@ -37,7 +39,7 @@ pub fn suite_page(report: &SuiteReport, artifacts: &Path) -> String {
             "pass"
         },
     );
-    body.push_str(&failures(report, artifacts));
+    body.push_str(&failures(report, artifacts, artifacts_dir));
     body.push_str(&matrix(report));
     body.push_str(&coverage(report));
     frame(
@@ -70,7 +72,27 @@ fn matrix(report: &SuiteReport) -> String {
         );
         for e in &report.engines {
             let n = t.runs_by_engine.get(e).copied().unwrap_or(0);
-            let _ = write!(s, "<td class=\"num\">{n}</td>");
+            // Failing runs kept on this engine (the report keeps some per check).
+            let failing = report
+                .failures
+                .iter()
+                .filter(|f| {
+                    f.engine == *e && f.findings.iter().any(|x| x.check.rule() == Some(check.id))
+                })
+                .count();
+            let (class, cell) = if failing > 0 {
+                ("fail", format!("FAIL ({failing} kept of {n})"))
+            } else if t.unexercised_on.contains(e)
+                || t.unexercised_cells.iter().any(|(_, on)| on == e)
+                || t.unexercised_situations.iter().any(|(_, on)| on == e)
+            {
+                ("inconclusive", format!("UNTESTED ({n})"))
+            } else if n == 0 {
+                ("untested", "untested (0)".to_string())
+            } else {
+                ("pass", format!("pass ({n})"))
+            };
+            let _ = write!(s, "<td class=\"num {class}\">{cell}</td>");
         }
         let _ = write!(
             s,
@@ -114,7 +136,7 @@ fn coverage(report: &SuiteReport) -> String {
 
 /// Each distinct failure (the set of checks it breaks), its runs linking
 /// to their pages.
-fn failures(report: &SuiteReport, artifacts: &Path) -> String {
+fn failures(report: &SuiteReport, artifacts: &Path, artifacts_dir: &Path) -> String {
     let groups = distinct_failures(report);
     let mut s = String::from("<h2>Failures</h2><section id=\"failures\">");
     if groups.is_empty() {
@@ -141,6 +163,20 @@ fn failures(report: &SuiteReport, artifacts: &Path) -> String {
             );
         }
         s.push_str("</ul>");
+        let first = crate::report::artifact_stem(g.runs[0]);
+        for (file, what) in [
+            (format!("{first}.min.html"), "the shrunk world's page"),
+            (format!("{first}.feature"), "its feature"),
+            (format!("{first}.min.yaml"), "its scenario"),
+        ] {
+            if artifacts_dir.join(&file).is_file() {
+                let _ = write!(
+                    s,
+                    "<p>Shrunk: <a href=\"{}\">{what}</a></p>",
+                    escape(&artifacts.join(&file).to_string_lossy())
+                );
+            }
+        }
         s.push_str(&copyable("Replay the first:", &g.runs[0].replay));
         s.push_str("</div>");
     }
