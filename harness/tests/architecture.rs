@@ -1,7 +1,10 @@
 //! The architecture's rules, kept by tests rather than by memory: neither
 //! crate's top-level modules import each other in a cycle (the measure is
-//! `scripts/import-graph.py`, which also draws the graph), and no function
-//! grows past 160 lines (`scripts/fn-lengths.py --max`).
+//! `scripts/import-graph.py`, which also draws the graph), no function
+//! grows past 160 lines (`scripts/fn-lengths.py --max`), the runtime layer
+//! names nothing of the crate above it, and no rule id or method name is
+//! written as a string outside its table (`RuleId`, `Method`): code names
+//! them by their types, so a renamed rule cannot leave a stale spelling.
 
 use std::path::Path;
 use std::process::Command;
@@ -39,4 +42,94 @@ fn no_function_is_longer_than_160_lines() {
         let (ok, out) = script(&["scripts/fn-lengths.py", src, "--max", "160"]);
         assert!(ok, "{src}:\n{out}");
     }
+}
+
+/// Every `.rs` file under `dir`, in name order.
+fn sources(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The code of a source file: its lines before its `#[cfg(test)]` module,
+/// without comments (doc comments and doctests included).
+fn code_lines(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .take_while(|(_, l)| l.trim() != "#[cfg(test)]")
+        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+        .map(|(i, l)| (i + 1, l))
+        .collect()
+}
+
+#[test]
+fn the_runtime_names_nothing_of_the_crate_above_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sim/src/runtime");
+    let mut found = Vec::new();
+    for file in sources(&root) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in code_lines(&text) {
+            let outside = line
+                .match_indices("crate::")
+                .any(|(i, _)| !line[i..].starts_with("crate::runtime"));
+            if outside {
+                found.push(format!("{}:{n}: {}", file.display(), line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the runtime reaches up:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn no_rule_id_or_method_name_is_written_as_a_string_outside_its_table() {
+    use vds_sim::method::Method;
+    use vds_sim::profile::RULES;
+    let names: Vec<&str> = RULES
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(Method::ALL.iter().map(|m| m.sdk_name()))
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let tables = ["sim/src/profile.rs", "sim/src/method.rs"];
+    let mut found = Vec::new();
+    for dir in ["sim/src", "harness/src"] {
+        for file in sources(&root.join(dir)) {
+            let shown = file
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if tables.contains(&shown.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (n, line) in code_lines(&text) {
+                for name in &names {
+                    if line.contains(&format!("\"{name}\"")) {
+                        found.push(format!("{shown}:{n}: \"{name}\""));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "name these by their types (RuleId::..., Method::...):\n{}",
+        found.join("\n")
+    );
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use vds_sim::profile::{Basis, RULES};
+use vds_sim::profile::{Basis, RULES, RuleId};
 
 use crate::checks::{CHECKS, applies_to};
 use crate::mutants::MUTANTS;
@@ -241,8 +241,8 @@ pub fn profile_json() -> serde_json::Value {
     json!({
         "tool": "vds-harness",
         "version": env!("CARGO_PKG_VERSION"),
-        "time_rule": "CALL-WINDOW",
-        "precedence_rule": "FAILURE-PRECEDENCE",
+        "time_rule": RuleId::CallWindow.as_str(),
+        "precedence_rule": RuleId::FailurePrecedence.as_str(),
         "rules": rules,
         "any_method": ANY_METHOD.iter().map(|&c| code(None, c)).collect::<Vec<_>>(),
         "methods": methods,
