@@ -329,20 +329,9 @@ fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
         lanes.len()
     );
     axis(&mut s, p.trace, height);
-    let flagged: Vec<usize> = p.findings.iter().map(|f| f.seq).collect();
     let mut y = 20;
     for (client, calls) in lanes {
-        lane_label(&mut s, y, &format!("client {client}"), "client");
-        for c in calls {
-            bar(&mut s, c, y, last, &flagged);
-        }
-        for l in p.trace {
-            if let Event::Skip { client: who, .. } = &l.event
-                && who == client
-            {
-                mark(&mut s, x(l.seq), y, "skip", &l.to_string());
-            }
-        }
+        client_lane(&mut s, p, client, calls, y);
         y += LANE;
         if let Some(ops) = ops.get(client) {
             lane_label(&mut s, y, "  its operations", "operations");
@@ -352,8 +341,34 @@ fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
             y += LANE;
         }
     }
-    lane_label(&mut s, y, "provider", "provider");
+    provider_lane(&mut s, p.trace, y);
+    fault_lane(&mut s, p.trace, y + LANE);
+    array_lane(&mut s, p, y + 2 * LANE);
+    s.push_str("</svg>");
+    s
+}
+
+/// A client's calls, the finding's calls marked, and the steps it skipped.
+fn client_lane(s: &mut String, p: &RunPage<'_>, client: &str, calls: &[Call<'_>], y: usize) {
+    let last = p.trace.last().map_or(0, |l| l.seq);
+    let flagged: Vec<usize> = p.findings.iter().map(|f| f.seq).collect();
+    lane_label(s, y, &format!("client {client}"), "client");
+    for c in calls {
+        bar(s, c, y, last, &flagged);
+    }
     for l in p.trace {
+        if let Event::Skip { client: who, .. } = &l.event
+            && who == client
+        {
+            mark(s, x(l.seq), y, "skip", &l.to_string());
+        }
+    }
+}
+
+/// The provider's own events: its faults, its Refresh and Reenumerate calls.
+fn provider_lane(s: &mut String, trace: &[TraceLine], y: usize) {
+    lane_label(s, y, "provider", "provider");
+    for l in trace {
         match &l.event {
             Event::Fault { kind, fired, .. } if kind.provider_side().is_some() => {
                 let class = if *fired {
@@ -361,46 +376,55 @@ fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
                 } else {
                     "provider not-fired"
                 };
-                mark(&mut s, x(l.seq), y, class, &l.to_string());
+                mark(s, x(l.seq), y, class, &l.to_string());
             }
             Event::Call {
                 method: Method::HwProviderReenumerate | Method::HwProviderRefresh,
                 ..
             } => {
-                mark(&mut s, x(l.seq), y, "provider", &l.to_string());
+                mark(s, x(l.seq), y, "provider", &l.to_string());
             }
             _ => {}
         }
     }
-    y += LANE;
-    lane_label(&mut s, y, "faults", "faults");
-    for l in p.trace {
-        if let Event::Fault {
+}
+
+/// The other faults: marks, and link faults shaded over their duration.
+fn fault_lane(s: &mut String, trace: &[TraceLine], y: usize) {
+    lane_label(s, y, "faults", "faults");
+    for l in trace {
+        let Event::Fault {
             kind,
             fired,
             detail,
             ..
         } = &l.event
-            && kind.provider_side().is_none()
-        {
-            if *fired
-                && kind.slows_the_link()
-                && let Some(us) = lasting_us(detail)
-            {
-                let (from, to) = (x(l.seq), x_at(p.trace, l.t_us + us));
-                let _ = write!(
-                    s,
-                    "<rect class=\"span\" x=\"{from}\" y=\"{y}\" width=\"{}\" height=\"{BAR}\"><title>{}</title></rect>",
-                    to.saturating_sub(from).max(2),
-                    escape(&l.to_string())
-                );
-            }
-            let class = if *fired { "fault" } else { "fault not-fired" };
-            mark(&mut s, x(l.seq), y, class, &l.to_string());
+        else {
+            continue;
+        };
+        if kind.provider_side().is_some() {
+            continue;
         }
+        if *fired
+            && kind.slows_the_link()
+            && let Some(us) = lasting_us(detail)
+        {
+            let (from, to) = (x(l.seq), x_at(trace, l.t_us + us));
+            let _ = write!(
+                s,
+                "<rect class=\"span\" x=\"{from}\" y=\"{y}\" width=\"{}\" height=\"{BAR}\"><title>{}</title></rect>",
+                to.saturating_sub(from).max(2),
+                escape(&l.to_string())
+            );
+        }
+        let class = if *fired { "fault" } else { "fault not-fired" };
+        mark(s, x(l.seq), y, class, &l.to_string());
     }
-    y += LANE;
-    lane_label(&mut s, y, "array", "array");
+}
+
+/// Each request the array applied (or refused), at its instant.
+fn array_lane(s: &mut String, p: &RunPage<'_>, y: usize) {
+    lane_label(s, y, "array", "array");
     for e in p.array_log {
         let class = if e.error.is_some() {
             "array refused"
@@ -416,10 +440,8 @@ fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
                 .map_or(String::new(), |err| format!(" refused: {err:?}")),
             if e.direct { " (directly: a fault)" } else { "" }
         );
-        mark(&mut s, x_at(p.trace, e.t_us), y, class, &what);
+        mark(s, x_at(p.trace, e.t_us), y, class, &what);
     }
-    s.push_str("</svg>");
-    s
 }
 
 /// Vertical lines every 25 events, labelled with their instant.
