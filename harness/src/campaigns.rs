@@ -174,7 +174,9 @@ fn cache_corruption(seed: u64) -> WorldConfig {
             .before_call(2, Fault::CacheCorruption)
             .before_call(13, Fault::CacheCorruption)
             .before_call(21, Fault::CacheCorruption)
-            .before_call(23, Fault::LinkPartition { duration_ms: 1_000 }),
+            .before_call(23, Fault::LinkPartition { duration_ms: 1_000 })
+            .before_call(28, Fault::CacheCorruption)
+            .before_call(30, Fault::CacheCorruption),
         vec![
             Step::QueryPortalGroups {
                 target: "t1".into(),
@@ -222,6 +224,28 @@ fn cache_corruption(seed: u64) -> WorldConfig {
             Step::Refresh,
             Step::Sleep { ms: 1_500 },
             Step::GetPortalGroupProperties { group: "g".into() },
+            Step::Reenumerate,
+            Step::Refresh,
+            Step::GetPortalGroupProperties { group: "g".into() },
+            // Damaged a fourth time (before call 28: the Sleep is no call),
+            // Reenumerate, and damaged again (before call 30, the Refresh):
+            // the Reenumerate was before
+            // this damage, so the Refresh cannot cure it. Meanwhile a NULL
+            // pointer still answers E_POINTER first (ARG-NULL-POINTER).
+            Step::GetPortalGroupProperties { group: "g".into() },
+            Step::Reenumerate,
+            Step::Refresh,
+            Step::SetSharedSecret {
+                target: "t1".into(),
+                secret: None,
+                null_secret_with_size: Some(8),
+                initiator: None,
+            },
+            Step::RememberInitiatorSharedSecret {
+                target: "t1".into(),
+                initiator: None,
+                secret: Some("s3cret-s3cret".into()),
+            },
             Step::Reenumerate,
             Step::Refresh,
             Step::GetPortalGroupProperties { group: "g".into() },
@@ -578,8 +602,9 @@ fn restart_then_corrupt(seed: u64) -> WorldConfig {
 /// Faults that refuse a call at once (allocation, a malformed request, an
 /// unreachable array), then the same faults arriving while operations run,
 /// so that they end in Wait's pHrResult: a request refused as malformed, a
-/// lost message and a hold; a slow link; last, a rescan cut off by the link,
-/// after which calls are served again.
+/// lost message and a hold; a slow link; a rescan cut off by the link,
+/// after which calls are served again; last, the link cut just after
+/// AddPortal, RemovePortal and both Deletes return, under their operations.
 fn call_faults(seed: u64) -> WorldConfig {
     let create = |name: &str, op: &str| Step::CreateTarget {
         iscsi_name: None,
@@ -612,7 +637,14 @@ fn call_faults(seed: u64) -> WorldConfig {
                 },
             )
             // A rescan cut off by the link: it fails, and is over.
-            .before_call(16, Fault::LinkPartition { duration_ms: 2_000 }),
+            .before_call(16, Fault::LinkPartition { duration_ms: 2_000 })
+            // The link cut just after AddPortal, RemovePortal, a group's
+            // Delete and a target's Delete return: their own requests,
+            // sent by the operation, meet it.
+            .before_call(23, Fault::LinkPartition { duration_ms: 1_000 })
+            .before_call(27, Fault::LinkPartition { duration_ms: 1_000 })
+            .before_call(31, Fault::LinkPartition { duration_ms: 1_000 })
+            .before_call(33, Fault::LinkPartition { duration_ms: 1_000 }),
         vec![
             Step::cpg("t1", "op"),
             Step::cpg("t1", "op"),
@@ -638,6 +670,30 @@ fn call_faults(seed: u64) -> WorldConfig {
             // The link is back and nothing runs: served, not busy.
             Step::cpg("t2", "op"),
             Step::wait("op"),
+            Step::cpg("t2", "op"),
+            Step::wait_as("op", "g9"),
+            add_portal("g9", "op"),
+            Step::wait("op"),
+            Step::Sleep { ms: 1_500 },
+            add_portal("g9", "op"),
+            Step::wait("op"),
+            remove_portal("g9", "op"),
+            Step::wait("op"),
+            Step::Sleep { ms: 1_500 },
+            remove_portal("g9", "op"),
+            Step::wait("op"),
+            Step::DeletePortalGroup {
+                group: "g9".into(),
+                bind: "op".into(),
+            },
+            Step::wait("op"),
+            Step::Sleep { ms: 1_500 },
+            Step::DeleteTarget {
+                target: "t2".into(),
+                bind: "op".into(),
+            },
+            Step::wait("op"),
+            Step::Sleep { ms: 1_500 },
         ],
     )
 }
