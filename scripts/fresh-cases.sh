@@ -43,5 +43,19 @@ for set in correct correct2; do
         esac
     done
 done
+# The third set's correct providers are plain patches of the example.
+for d in "$cases"/correct3/c*.diff; do
+    n=$(basename "$d" .diff)
+    cp "$example" "$work/$n.py"
+    patch -s "$work/$n.py" < "$d"
+    status=0
+    "$bin" run --artifacts "$work/art-$n" --provider "exec:python3 $work/$n.py" > "$work/$n.out" 2>&1 || status=$?
+    correct=$((correct + 1))
+    case "$status" in
+        0) echo "$n passed" ;;
+        3) inconclusive=$((inconclusive + 1)); echo "$n inconclusive" ;;
+        *) refused=$((refused + 1)); bad=1; echo "$n REFUSED (exit $status)"; grep -m3 "^  [A-Z-]*:" "$work/$n.out" || true ;;
+    esac
+done
 echo "broken: $caught of $broken caught; correct: $refused of $correct refused, $inconclusive inconclusive"
 exit "$bad"

@@ -122,7 +122,15 @@ fn at_the_limit(seed: u64) -> WorldConfig {
     one(
         seed,
         array,
-        FaultPlan::new(),
+        // Another management client makes a group of t1 while op3 runs:
+        // the limit is reached between the call and its operation's
+        // request, which the array refuses (CPG-ALREADY-EXISTS).
+        FaultPlan::new().before_call(
+            15,
+            Fault::CreatePortalGroup {
+                target: "t1".into(),
+            },
+        ),
         vec![
             Step::cpg("t1", "op"),
             Step::wait("op"),
@@ -145,6 +153,22 @@ fn at_the_limit(seed: u64) -> WorldConfig {
             },
             Step::cpg("t1", "op2"),
             Step::wait("op2"),
+            Step::QueryPortalGroups {
+                target: "t1".into(),
+                bind: None,
+            },
+            Step::DeletePortalGroup {
+                group: "gs.1".into(),
+                bind: "del2".into(),
+            },
+            Step::wait("del2"),
+            Step::cpg("t1", "op3"),
+            Step::wait("op3"),
+            Step::QueryPortalGroups {
+                target: "t1".into(),
+                bind: None,
+            },
+            Step::Refresh,
             Step::QueryPortalGroups {
                 target: "t1".into(),
                 bind: None,

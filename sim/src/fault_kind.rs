@@ -33,6 +33,7 @@ kinds! {
     CacheCorruption = "cache_corruption",
     DeleteTarget = "delete_target",
     DeletePortalGroup = "delete_portal_group",
+    CreatePortalGroup = "create_portal_group",
     ConcurrentCalls = "concurrent_calls",
     AllocationFailure = "allocation_failure",
     InvalidArgument = "invalid_argument",

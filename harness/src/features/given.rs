@@ -232,6 +232,16 @@ fn group_deleted_behind(
     w.add_fault(Fault::DeletePortalGroup { target, tag }, Some(&when))
 }
 
+#[given(
+    regex = r#"^a portal group of target "([^"]*)" is created on the array behind the provider's back(?:,? (before call \d+|at \d+ ms))?$"#
+)]
+#[when(
+    regex = r#"^a portal group of target "([^"]*)" is created on the array behind the provider's back(?:,? (before call \d+|at \d+ ms))?$"#
+)]
+fn group_created_behind(w: &mut VdsWorld, target: String, when: String) -> Result<(), String> {
+    w.add_fault(Fault::CreatePortalGroup { target }, Some(&when))
+}
+
 #[given(regex = r"^the provider's next allocation fails(?:,? (before call \d+|at \d+ ms))?$")]
 #[when(regex = r"^the provider's next allocation fails(?:,? (before call \d+|at \d+ ms))?$")]
 fn allocation_fails(w: &mut VdsWorld, when: String) -> Result<(), String> {

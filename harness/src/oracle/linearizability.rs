@@ -280,6 +280,11 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
             (ArrayRequest::DeleteTarget { target }, true) => {
                 push(*target, fixed(Effect::DeleteTarget))
             }
+            (ArrayRequest::CreatePortalGroup { target }, true) => {
+                if let Some(g) = e.created {
+                    push(*target, fixed(Effect::Create(g)));
+                }
+            }
             (ArrayRequest::DeletePortalGroup { group }, true) => {
                 if let Some(t) = h.group_target.get(group) {
                     push(*t, fixed(Effect::RemoveGroup(*group)));

@@ -273,6 +273,7 @@ pub(crate) fn fault(f: &Fault, targets: &BTreeSet<String>) -> Result<(), Undefin
     let target = match f {
         Fault::DeleteTarget { target }
         | Fault::DeletePortalGroup { target, .. }
+        | Fault::CreatePortalGroup { target }
         | Fault::ConcurrentCalls { target, .. } => target,
         _ => return Ok(()),
     };

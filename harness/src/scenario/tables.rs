@@ -200,6 +200,10 @@ pub(crate) const KINDS: &[KindSpec] = &[
         fields: &[TARGET, req("tag", U16)],
     },
     KindSpec {
+        name: "create_portal_group",
+        fields: &[TARGET],
+    },
+    KindSpec {
         name: "concurrent_calls",
         fields: &[req("clients", Ty::Int(1, MAX_CONCURRENT_CLIENTS)), TARGET],
     },

@@ -130,6 +130,9 @@ fn fault(r: &FaultRule) -> Vec<String> {
         Fault::DeletePortalGroup { target, tag } => format!(
             "portal group {tag} of target \"{target}\" is deleted on the array behind the provider's back"
         ),
+        Fault::CreatePortalGroup { target } => format!(
+            "a portal group of target \"{target}\" is created on the array behind the provider's back"
+        ),
         Fault::ConcurrentCalls { clients, target } => format!(
             "{clients} other clients call CreatePortalGroup on target \"{target}\" at the same moment"
         ),

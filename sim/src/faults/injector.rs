@@ -150,6 +150,16 @@ async fn apply<S: FaultScope>(ctx: &Arc<S>, index: usize, fault: &Fault, salt: u
             None => format!("no target {target} on the array; nothing deleted"),
         },
         Fault::DeletePortalGroup { target, tag } => delete_group(ctx.as_ref(), target, *tag),
+        Fault::CreatePortalGroup { target } => match ctx.array().target_named(target) {
+            Some(id) => match ctx
+                .array()
+                .apply_direct(&ArrayRequest::CreatePortalGroup { target: id })
+            {
+                Ok(_) => format!("a group of target {target} created on the array"),
+                Err(e) => format!("no group of target {target} could be created: {e}"),
+            },
+            None => format!("no target {target} on the array; nothing created"),
+        },
         Fault::ConcurrentCalls { clients, target } => {
             concurrent_calls(ctx, index, *clients, target)
         }

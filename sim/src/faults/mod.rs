@@ -27,6 +27,13 @@ pub enum Fault {
         /// The group's tag.
         tag: u16,
     },
+    /// A portal group is created on a target on the array directly, behind
+    /// the provider's back (another management client did it): the
+    /// target's limit may be reached between a call and its operation.
+    CreatePortalGroup {
+        /// The target's friendly name.
+        target: String,
+    },
     /// Extra clients all call CreatePortalGroup on one target at the same moment.
     ConcurrentCalls {
         /// How many clients.
@@ -81,6 +88,7 @@ impl Fault {
             Fault::CacheCorruption => FaultKind::CacheCorruption,
             Fault::DeleteTarget { .. } => FaultKind::DeleteTarget,
             Fault::DeletePortalGroup { .. } => FaultKind::DeletePortalGroup,
+            Fault::CreatePortalGroup { .. } => FaultKind::CreatePortalGroup,
             Fault::ConcurrentCalls { .. } => FaultKind::ConcurrentCalls,
             Fault::AllocationFailure => FaultKind::AllocationFailure,
             Fault::InvalidArgument => FaultKind::InvalidArgument,
