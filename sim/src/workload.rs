@@ -138,7 +138,7 @@ fn program(rng: &mut ChaCha8Rng, name: &str) -> ClientProgram {
 fn faults(rng: &mut ChaCha8Rng) -> FaultPlan {
     let mut plan = FaultPlan::new();
     for _ in 0..rng.random_range(0..=2) {
-        let fault = match rng.random_range(0..10) {
+        let fault = match rng.random_range(0..11) {
             0 => Fault::CacheCorruption,
             1 => Fault::DeleteTarget {
                 target: pick(rng, &TARGETS).into(),
@@ -163,6 +163,9 @@ fn faults(rng: &mut ChaCha8Rng) -> FaultPlan {
             8 => Fault::LinkLoss {
                 probability: 0.3,
                 duration_ms: rng.random_range(50..500),
+            },
+            9 => Fault::CreatePortalGroup {
+                target: pick(rng, &TARGETS).into(),
             },
             _ => Fault::ProviderRestart,
         };
