@@ -253,27 +253,21 @@ fn cache_corruption(seed: u64) -> WorldConfig {
             Step::GetPortalGroupProperties { group: "g".into() },
             // Damaged a fourth time (before call 28: the Sleep is no call),
             // Reenumerate, and damaged again (before call 30, the Refresh):
-            // the Reenumerate was before
-            // this damage, so the Refresh cannot cure it. Meanwhile a NULL
-            // pointer still answers E_POINTER first (ARG-NULL-POINTER).
+            // the Reenumerate was before this damage, so the Refresh cannot
+            // cure it. Meanwhile a NULL pointer still answers E_POINTER
+            // first (ARG-NULL-POINTER).
             Step::GetPortalGroupProperties { group: "g".into() },
             Step::Reenumerate,
             Step::Refresh,
-            Step::SetSharedSecret {
-                target: "t1".into(),
-                secret: None,
-                null_secret_with_size: Some(8),
-                initiator: None,
-            },
-            Step::RememberInitiatorSharedSecret {
-                target: "t1".into(),
-                initiator: None,
-                secret: Some("s3cret-s3cret".into()),
-            },
+        ]
+        .into_iter()
+        .chain(null_pointer_calls("t1"))
+        .chain([
             Step::Reenumerate,
             Step::Refresh,
             Step::GetPortalGroupProperties { group: "g".into() },
-        ],
+        ])
+        .collect(),
     )
 }
 
@@ -748,7 +742,7 @@ fn remove_portal(group: &str, op: &str) -> Step {
 /// the array keeps; CHAP set and cleared); the NULL-pointer cases of the
 /// CHAP methods.
 fn synchronous_changes() -> Vec<Step> {
-    vec![
+    let mut steps = vec![
         Step::SetFriendlyName {
             target: "t1".into(),
             name: "t1".into(),
@@ -816,14 +810,23 @@ fn synchronous_changes() -> Vec<Step> {
             initiator: Some("iqn.1991-05.com.example:host-a".into()),
             secret: Some("s3cret-s3cret".into()),
         },
+    ];
+    steps.extend(null_pointer_calls("t1"));
+    steps
+}
+
+/// The CHAP methods given a NULL pointer they need (a NULL secret with a
+/// size, a NULL initiator name): E_POINTER, whatever the target's state.
+fn null_pointer_calls(target: &str) -> [Step; 2] {
+    [
         Step::SetSharedSecret {
-            target: "t1".into(),
+            target: target.into(),
             secret: None,
             null_secret_with_size: Some(8),
             initiator: None,
         },
         Step::RememberInitiatorSharedSecret {
-            target: "t1".into(),
+            target: target.into(),
             initiator: None,
             secret: Some("s3cret-s3cret".into()),
         },

@@ -53,7 +53,8 @@ fn the_array_answers_every_request_of_the_default_suite_as_its_model_does() {
     }
 }
 
-/// A run with groups created, so that a log has something to alter.
+/// A run with groups created, a refusal and a portal, so that a log and a
+/// final state have something to alter.
 fn a_run() -> RunOutcome {
     let cfg = SuiteConfig::new(std::sync::Arc::new(ReferenceFactory::default()));
     cfg.plan()
@@ -62,8 +63,9 @@ fn a_run() -> RunOutcome {
         .find(|out| {
             out.array_log.iter().filter(|e| e.tag.is_some()).count() >= 2
                 && out.array_log.iter().any(|e| e.error.is_some())
+                && !out.array.portals.is_empty()
         })
-        .expect("some run of the suite creates two groups and has a refusal")
+        .expect("some run of the suite creates two groups, has a refusal and a portal")
 }
 
 #[test]
