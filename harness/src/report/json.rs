@@ -31,42 +31,7 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
     } else {
         "conformant"
     };
-    let per_engine = |m: &std::collections::BTreeMap<vds_sim::runtime::EngineKind, u64>| {
-        m.iter()
-            .map(|(e, n)| (e.to_string(), json!(n)))
-            .collect::<serde_json::Map<_, _>>()
-    };
-    let checks: Vec<Value> = report
-        .rows()
-        .into_iter()
-        .map(|(check, t)| {
-            let unexercised: Vec<String> = t
-                .unexercised_on
-                .iter()
-                .map(|e| format!("on {e}"))
-                .chain(
-                    t.unexercised_cells
-                        .iter()
-                        .map(|(m, e)| format!("{m} on {e}")),
-                )
-                .chain(
-                    t.unexercised_situations
-                        .iter()
-                        .map(|(s, e)| format!("situation `{s}` on {e}")),
-                )
-                .collect();
-            json!({
-                "id": check.id.to_string(),
-                "verdict": verdict(t.verdict()),
-                "runs": t.runs,
-                "failed_runs": t.failed_runs,
-                "exercised": t.exercised,
-                "runs_by_engine": per_engine(&t.runs_by_engine),
-                "first_failing_run": t.first_failure_after,
-                "unexercised": unexercised,
-            })
-        })
-        .collect();
+    let checks = check_rows(report);
     let cov = &report.coverage;
     let cells: Vec<Value> = cov
         .cells
@@ -88,36 +53,8 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
         .iter()
         .map(|(m, s, e)| json!({"method": m.sdk_name(), "state": s.to_string(), "engine": e.to_string()}))
         .collect();
-    let failures: Vec<Value> = report
-        .failures
-        .iter()
-        .map(|f| {
-            json!({
-                "campaign": f.campaign,
-                "engine": f.engine.to_string(),
-                "seed": f.seed,
-                "run": f.run,
-                "replay": f.replay,
-                "findings": f.findings.iter().map(|x| json!({
-                    "check": x.check.to_string(),
-                    "client": x.client,
-                    "step": x.step,
-                    "seq": x.seq,
-                    "message": x.message,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let distinct: Vec<Value> = super::distinct_failures(report)
-        .iter()
-        .map(|d| {
-            json!({
-                "checks": d.checks.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-                "runs": d.runs.len(),
-                "first": {"campaign": d.runs[0].campaign, "engine": d.runs[0].engine.to_string(), "seed": d.runs[0].seed, "replay": d.runs[0].replay},
-            })
-        })
-        .collect();
+    let failures = failure_rows(report);
+    let distinct = distinct_rows(report);
     json!({
         "tool": "vds-harness",
         "version": env!("CARGO_PKG_VERSION"),
@@ -150,4 +87,84 @@ pub fn json_report(report: &SuiteReport, plan: Value) -> Value {
         "distinct_failures": distinct,
         "failing_runs_not_kept": report.unkept,
     })
+}
+
+/// Runs per engine, by engine name.
+fn per_engine(
+    m: &std::collections::BTreeMap<vds_sim::runtime::EngineKind, u64>,
+) -> serde_json::Map<String, Value> {
+    m.iter().map(|(e, n)| (e.to_string(), json!(n))).collect()
+}
+
+/// One row per check: its verdict, runs and what was left unexercised.
+fn check_rows(report: &SuiteReport) -> Vec<Value> {
+    report
+        .rows()
+        .into_iter()
+        .map(|(check, t)| {
+            let unexercised: Vec<String> = t
+                .unexercised_on
+                .iter()
+                .map(|e| format!("on {e}"))
+                .chain(
+                    t.unexercised_cells
+                        .iter()
+                        .map(|(m, e)| format!("{m} on {e}")),
+                )
+                .chain(
+                    t.unexercised_situations
+                        .iter()
+                        .map(|(s, e)| format!("situation `{s}` on {e}")),
+                )
+                .collect();
+            json!({
+                "id": check.id.to_string(),
+                "verdict": verdict(t.verdict()),
+                "runs": t.runs,
+                "failed_runs": t.failed_runs,
+                "exercised": t.exercised,
+                "runs_by_engine": per_engine(&t.runs_by_engine),
+                "first_failing_run": t.first_failure_after,
+                "unexercised": unexercised,
+            })
+        })
+        .collect()
+}
+
+/// Every failing run kept, with its findings.
+fn failure_rows(report: &SuiteReport) -> Vec<Value> {
+    report
+        .failures
+        .iter()
+        .map(|f| {
+            json!({
+                "campaign": f.campaign,
+                "engine": f.engine.to_string(),
+                "seed": f.seed,
+                "run": f.run,
+                "replay": f.replay,
+                "findings": f.findings.iter().map(|x| json!({
+                    "check": x.check.to_string(),
+                    "client": x.client,
+                    "step": x.step,
+                    "seq": x.seq,
+                    "message": x.message,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// Each distinct failure: its checks, how many runs, the first of them.
+fn distinct_rows(report: &SuiteReport) -> Vec<Value> {
+    super::distinct_failures(report)
+        .iter()
+        .map(|d| {
+            json!({
+                "checks": d.checks.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                "runs": d.runs.len(),
+                "first": {"campaign": d.runs[0].campaign, "engine": d.runs[0].engine.to_string(), "seed": d.runs[0].seed, "replay": d.runs[0].replay},
+            })
+        })
+        .collect()
 }

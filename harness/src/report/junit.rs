@@ -37,45 +37,17 @@ const FINDINGS_QUOTED: usize = 5;
 /// assert!(xml.contains(r#"failures="0""#));
 /// ```
 pub fn junit(report: &SuiteReport) -> String {
-    let mut cases = Vec::new();
-    for (check, tally) in report.rows() {
-        let verdict = tally.verdict();
-        cases.push(Case {
-            name: check.id.to_string(),
-            verdict,
-            message: match verdict {
-                Verdict::Fail => format!(
-                    "{}: violated in {} of {} runs that exercised it",
-                    check.title, tally.failed_runs, tally.runs
-                ),
-                Verdict::Untested => "not exercised by any run".to_string(),
-                Verdict::Inconclusive => format!(
-                    "{}: no run exercised it on {}; a suite run must exercise every check wherever it applies, on every engine it runs",
-                    check.title,
-                    tally
-                        .unexercised_on
-                        .iter()
-                        .map(|e| e.to_string())
-                        .chain(
-                            tally
-                                .unexercised_cells
-                                .iter()
-                                .map(|(m, e)| format!("{m} on {e}"))
-                        )
-                        .chain(
-                            tally
-                                .unexercised_situations
-                                .iter()
-                                .map(|(st, e)| format!("situation `{st}` on {e}"))
-                        )
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                Verdict::Pass => String::new(),
-            },
-            body: failure_body(report, check.id.into()),
-        });
-    }
+    render(report, &cases(report))
+}
+
+/// One test case per check, then the failing checks outside the catalogue,
+/// the unreached states and a stopped suite.
+fn cases(report: &SuiteReport) -> Vec<Case> {
+    let mut cases: Vec<Case> = report
+        .rows()
+        .into_iter()
+        .map(|(check, tally)| check_case(report, check, tally))
+        .collect();
     let extra: BTreeSet<CheckId> = report
         .failures
         .iter()
@@ -122,6 +94,55 @@ pub fn junit(report: &SuiteReport) -> String {
             body: String::new(),
         });
     }
+    cases
+}
+
+/// A check's test case.
+fn check_case(
+    report: &SuiteReport,
+    check: &crate::checks::Check,
+    tally: &crate::suite::Tally,
+) -> Case {
+    let verdict = tally.verdict();
+    Case {
+        name: check.id.to_string(),
+        verdict,
+        message: match verdict {
+            Verdict::Fail => format!(
+                "{}: violated in {} of {} runs that exercised it",
+                check.title, tally.failed_runs, tally.runs
+            ),
+            Verdict::Untested => "not exercised by any run".to_string(),
+            Verdict::Inconclusive => format!(
+                "{}: no run exercised it on {}; a suite run must exercise every check wherever it applies, on every engine it runs",
+                check.title,
+                tally
+                    .unexercised_on
+                    .iter()
+                    .map(|e| e.to_string())
+                    .chain(
+                        tally
+                            .unexercised_cells
+                            .iter()
+                            .map(|(m, e)| format!("{m} on {e}"))
+                    )
+                    .chain(
+                        tally
+                            .unexercised_situations
+                            .iter()
+                            .map(|(st, e)| format!("situation `{st}` on {e}"))
+                    )
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Verdict::Pass => String::new(),
+        },
+        body: failure_body(report, check.id.into()),
+    }
+}
+
+/// The JUnit XML of `cases`.
+fn render(report: &SuiteReport, cases: &[Case]) -> String {
     let failures = cases.iter().filter(|c| c.verdict == Verdict::Fail).count();
     let errors = cases
         .iter()
@@ -152,7 +173,7 @@ pub fn junit(report: &SuiteReport) -> String {
         report.runs
     );
     let _ = writeln!(s, "    </properties>");
-    for c in &cases {
+    for c in cases {
         let name = escape(&c.name);
         match c.verdict {
             Verdict::Pass => {
