@@ -163,15 +163,34 @@ fn target_of(h: &History, c: &StepRecord) -> Option<Id> {
     }
 }
 
-fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
-    let mut by: BTreeMap<Id, Vec<LinOp>> = BTreeMap::new();
-    let mut push = |t: Id, op: LinOp<'a>| by.entry(t).or_default().push(op);
+/// Every client call and array change about each target, in the order
+/// calls, operations, the array's own changes (a stable sort keeps it for
+/// equal instants).
+fn ops_by_target<'a>(h: &'a History<'a>) -> ByTarget<'a> {
+    let mut by = ByTarget::new();
+    call_ops(h, &mut by);
+    operation_ops(h, &mut by);
+    array_ops(h, &mut by);
+    by
+}
+
+/// The operations of a history, per target.
+type ByTarget<'a> = BTreeMap<Id, Vec<LinOp<'a>>>;
+
+fn push<'a>(by: &mut ByTarget<'a>, target: Id, op: LinOp<'a>) {
+    by.entry(target).or_default().push(op);
+}
+
+/// Calls whose own answer says what happened: refused because the target
+/// is gone, or failed without saying whether the array applied them.
+fn call_ops<'a>(h: &'a History<'a>, by: &mut ByTarget<'a>) {
     // Calls refused synchronously because the target is gone.
     for c in h.calls.iter().filter(|c| {
         (c.method == CPG || c.method == DELETE_TARGET) && c.hr == HResult::VDS_E_OBJECT_DELETED
     }) {
         if let Some(t) = c.object {
             push(
+                by,
                 t,
                 LinOp {
                     inv: c.t_call_us,
@@ -195,6 +214,7 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
             _ => Effect::RemoveGroup(object),
         };
         push(
+            by,
             target,
             LinOp {
                 inv: c.t_call_us,
@@ -204,6 +224,10 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
             },
         );
     }
+}
+
+/// Operations, by what their first successful Wait revealed.
+fn operation_ops<'a>(h: &'a History<'a>, by: &mut ByTarget<'a>) {
     for op in &h.ops {
         let call = op.call;
         let (Some(target), Some(object)) = (target_of(h, call), call.object) else {
@@ -232,6 +256,7 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
         };
         match call.method {
             CPG if call.hr == HResult::VDS_S_ALREADY_EXISTS => push(
+                by,
                 target,
                 LinOp {
                     inv: call.t_call_us,
@@ -241,28 +266,34 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
                 },
             ),
             CPG => match (result, group) {
-                (Some(HResult::S_OK), Some(g)) => push(target, revealed(Effect::Create(g))),
+                (Some(HResult::S_OK), Some(g)) => push(by, target, revealed(Effect::Create(g))),
                 (Some(HResult::VDS_S_ALREADY_EXISTS), g) => {
-                    push(target, revealed(Effect::AtLimit(g)))
+                    push(by, target, revealed(Effect::AtLimit(g)))
                 }
-                (Some(HResult::VDS_E_OBJECT_DELETED), _) => push(target, revealed(Effect::Absent)),
+                (Some(HResult::VDS_E_OBJECT_DELETED), _) => {
+                    push(by, target, revealed(Effect::Absent))
+                }
                 (Some(HResult::VDS_E_OPERATION_CANCELED), _) => {}
-                _ => push(target, optional(Effect::CreateSome)),
+                _ => push(by, target, optional(Effect::CreateSome)),
             },
             DELETE_TARGET => match result {
-                Some(HResult::S_OK) => push(target, revealed(Effect::DeleteTarget)),
-                Some(HResult::VDS_E_OBJECT_DELETED) => push(target, revealed(Effect::Absent)),
+                Some(HResult::S_OK) => push(by, target, revealed(Effect::DeleteTarget)),
+                Some(HResult::VDS_E_OBJECT_DELETED) => push(by, target, revealed(Effect::Absent)),
                 Some(r) if refused(r) => {}
-                _ => push(target, optional(Effect::DeleteTarget)),
+                _ => push(by, target, optional(Effect::DeleteTarget)),
             },
             DELETE_GROUP => match result {
-                Some(HResult::S_OK) => push(target, revealed(Effect::RemoveGroup(object))),
+                Some(HResult::S_OK) => push(by, target, revealed(Effect::RemoveGroup(object))),
                 Some(r) if refused(r) => {}
-                _ => push(target, optional(Effect::RemoveGroup(object))),
+                _ => push(by, target, optional(Effect::RemoveGroup(object))),
             },
             _ => {}
         }
     }
+}
+
+/// Ground truth from the array: targets appearing, and its own changes.
+fn array_ops<'a>(h: &'a History<'a>, by: &mut ByTarget<'a>) {
     // Ground truth from the array: targets appearing, and direct deletions.
     for e in h.applied() {
         let fixed = |effect| LinOp {
@@ -274,26 +305,25 @@ fn ops_by_target<'a>(h: &'a History<'a>) -> BTreeMap<Id, Vec<LinOp<'a>>> {
         match (&e.request, e.direct) {
             (ArrayRequest::CreateTarget { .. }, _) => {
                 if let Some(t) = e.created {
-                    push(t, fixed(Effect::Appear));
+                    push(by, t, fixed(Effect::Appear));
                 }
             }
             (ArrayRequest::DeleteTarget { target }, true) => {
-                push(*target, fixed(Effect::DeleteTarget))
+                push(by, *target, fixed(Effect::DeleteTarget))
             }
             (ArrayRequest::CreatePortalGroup { target }, true) => {
                 if let Some(g) = e.created {
-                    push(*target, fixed(Effect::Create(g)));
+                    push(by, *target, fixed(Effect::Create(g)));
                 }
             }
             (ArrayRequest::DeletePortalGroup { group }, true) => {
                 if let Some(t) = h.group_target.get(group) {
-                    push(*t, fixed(Effect::RemoveGroup(*group)));
+                    push(by, *t, fixed(Effect::RemoveGroup(*group)));
                 }
             }
             _ => {}
         }
     }
-    by
 }
 
 /// Searches for a legal serial order: `Some(Ok(order))` with the indices
