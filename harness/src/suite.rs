@@ -508,7 +508,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
     let mut hangs = 0;
     let mut keeper = Keeper::new(cfg.keep_per_check);
     let mut unkept = 0u64;
-    in_order(cfg, plan, &mut |i, outcome, judgement| {
+    in_order(cfg, plan, &mut |i, mut outcome, judgement| {
         let Some(id) = &plan.get(i) else {
             return false;
         };
@@ -518,20 +518,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         coverage.add(&judgement, id.engine);
         let passed = judgement.passed();
         if !passed {
-            let mut failed = FailedRun {
-                campaign: id.campaign.name.to_string(),
-                engine: id.engine,
-                seed: id.seed,
-                run: place,
-                findings: judgement.findings,
-                orders: judgement.orders,
-                trace: outcome.trace,
-                transcript: outcome.transcript,
-                array_log: outcome.array_log,
-                steps: outcome.steps,
-                replay: id.replay_command(&provider),
-                written: false,
-            };
+            let mut failed = FailedRun::of(id, place, &provider, judgement, &mut outcome);
             // Kept while one of its checks has room; the others are counted
             // (and listed by the spill), so memory stays bounded.
             let keep = keeper.keeps(&failed.findings);
@@ -560,31 +547,8 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         if !passed && cfg.fail_fast {
             return false;
         }
-        // A provider process that hangs run after run costs the whole turn
-        // limit each time: after a few in a row the verdict is clear.
-        hangs = match &outcome.error {
-            Some(world::RunError::Provider { hung: true, .. }) => hangs + 1,
-            _ => 0,
-        };
-        if hangs == HANGS_IN_A_ROW
-            && let Some(world::RunError::Provider { message, .. }) = &outcome.error
-        {
-            stopped = Some(format!(
-                "stopped after {runs} of {} runs: the provider hung in {HANGS_IN_A_ROW} runs in a row ({message}); fix that first",
-                plan.len()
-            ));
-            return false;
-        }
-        if let Some(e @ world::RunError::Stuck { .. }) = &outcome.error {
-            // Every further run would block another thread for the whole
-            // wall-clock limit: the verdict is already clear.
-            stopped = Some(format!(
-                "stopped after {runs} of {} runs: {e}; fix that first",
-                plan.len()
-            ));
-            return false;
-        }
-        true
+        stopped = stop_reason(&outcome, &mut hangs, runs, plan.len());
+        stopped.is_none()
     });
     let interrupted = crate::interrupt::received();
     if let Some(sig) = interrupted {
@@ -614,6 +578,56 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         partial: !cfg.require_exercise,
         interrupted,
         unkept,
+    }
+}
+
+/// Why the suite stops after this run, if it must: a provider process
+/// that hangs run after run costs the whole turn limit each time, and a
+/// stuck world would block another thread for the whole wall-clock limit;
+/// after a few hangs in a row, or one stuck run, the verdict is clear.
+/// `hangs` counts the hangs in a row so far.
+fn stop_reason(outcome: &RunOutcome, hangs: &mut u64, runs: u64, total: usize) -> Option<String> {
+    *hangs = match &outcome.error {
+        Some(world::RunError::Provider { hung: true, .. }) => *hangs + 1,
+        _ => 0,
+    };
+    match &outcome.error {
+        Some(world::RunError::Provider { message, .. }) if *hangs == HANGS_IN_A_ROW => {
+            Some(format!(
+                "stopped after {runs} of {total} runs: the provider hung in {HANGS_IN_A_ROW} runs in a row ({message}); fix that first"
+            ))
+        }
+        Some(e @ world::RunError::Stuck { .. }) => Some(format!(
+            "stopped after {runs} of {total} runs: {e}; fix that first"
+        )),
+        _ => None,
+    }
+}
+
+impl FailedRun {
+    /// The failing run `id`, at `place` in the unsharded plan, with its
+    /// findings and what its page needs, taken out of `outcome`.
+    fn of(
+        id: &RunId,
+        place: u64,
+        provider: &str,
+        judgement: oracle::Judgement,
+        outcome: &mut RunOutcome,
+    ) -> Self {
+        FailedRun {
+            campaign: id.campaign.name.to_string(),
+            engine: id.engine,
+            seed: id.seed,
+            run: place,
+            findings: judgement.findings,
+            orders: judgement.orders,
+            trace: std::mem::take(&mut outcome.trace),
+            transcript: std::mem::take(&mut outcome.transcript),
+            array_log: std::mem::take(&mut outcome.array_log),
+            steps: std::mem::take(&mut outcome.steps),
+            replay: id.replay_command(provider),
+            written: false,
+        }
     }
 }
 
