@@ -382,36 +382,18 @@ impl Session {
                 not_supported,
                 operations_end_in_call,
                 ..
-            } => match opened {
-                Opened::Hello
-                    if let Some(unknown) = faults
-                        .iter()
-                        .find(|f| !super::FAULT_NAMES.iter().any(|(_, n)| n == f)) =>
-                {
-                    let known: Vec<&str> = super::FAULT_NAMES.iter().map(|(_, n)| *n).collect();
-                    violation(format!(
-                        "`hello_ok` names the fault `{unknown}`; expected some of {}",
-                        known.join(", ")
-                    ))
-                }
-                Opened::Hello if protocol == PROTOCOL_VERSION => {
-                    let mut declaration = Declaration::default()
+            } => {
+                let greeting = Greeting {
+                    protocol,
+                    faults,
+                    declared: Declaration::default()
                         .lock_domain(lock_domain)
                         .refresh_alongside(refresh_alongside)
-                        .operations_end_in_call(operations_end_in_call);
-                    for name in &not_supported {
-                        match declaration.not_supported_named(name) {
-                            Ok(d) => declaration = d,
-                            Err(e) => return violation(format!("`hello_ok.not_supported`: {e}")),
-                        }
-                    }
-                    Ok(Some(Ending::Hello(faults, declaration)))
-                }
-                Opened::Hello => violation(format!(
-                    "protocol version {protocol}, but this harness speaks {PROTOCOL_VERSION}"
-                )),
-                _ => violation("`hello_ok` outside the hello turn".to_string()),
-            },
+                        .operations_end_in_call(operations_end_in_call),
+                    not_supported,
+                };
+                hello_ok(greeting, opened, line)
+            }
             FromProvider::Reply { call, hr, out } => {
                 let answer = Answer { hr, out, line };
                 if opened == Opened::Call(call) {
@@ -553,5 +535,53 @@ fn fail(g: &mut Inner, e: ExecError) {
     g.pending.clear();
     if let Some(child) = g.child.as_mut() {
         child.stop();
+    }
+}
+
+/// What a `hello_ok` said.
+struct Greeting {
+    protocol: u64,
+    faults: Vec<String>,
+    /// Its declaration, but for the methods it does not support.
+    declared: Declaration,
+    /// Those methods, by SDK name.
+    not_supported: Vec<String>,
+}
+
+/// Handles `hello_ok`: in the hello turn, with the protocol version and
+/// known fault names, it ends the turn with the provider's declaration.
+fn hello_ok(g: Greeting, opened: Opened, line: usize) -> Result<Option<Ending>, ExecError> {
+    let violation = |reason: String| Err(ExecError::Violation { line, reason });
+    let Greeting {
+        protocol,
+        faults,
+        mut declared,
+        not_supported,
+    } = g;
+    match opened {
+        Opened::Hello
+            if let Some(unknown) = faults
+                .iter()
+                .find(|f| !super::FAULT_NAMES.iter().any(|(_, n)| n == f)) =>
+        {
+            let known: Vec<&str> = super::FAULT_NAMES.iter().map(|(_, n)| *n).collect();
+            violation(format!(
+                "`hello_ok` names the fault `{unknown}`; expected some of {}",
+                known.join(", ")
+            ))
+        }
+        Opened::Hello if protocol == PROTOCOL_VERSION => {
+            for name in &not_supported {
+                match declared.not_supported_named(name) {
+                    Ok(d) => declared = d,
+                    Err(e) => return violation(format!("`hello_ok.not_supported`: {e}")),
+                }
+            }
+            Ok(Some(Ending::Hello(faults, declared)))
+        }
+        Opened::Hello => violation(format!(
+            "protocol version {protocol}, but this harness speaks {PROTOCOL_VERSION}"
+        )),
+        _ => violation("`hello_ok` outside the hello turn".to_string()),
     }
 }
