@@ -1,7 +1,8 @@
 //! The architecture's rules, kept by tests rather than by memory: neither
 //! crate's top-level modules import each other in a cycle (the measure is
 //! `scripts/import-graph.py`, which also draws the graph), no function
-//! grows past 160 lines (`scripts/fn-lengths.py --max`), the runtime layer
+//! but a named table grows past 100 lines (`scripts/fn-lengths.py --max`),
+//! the runtime layer
 //! names nothing of the crate above it, and no rule id or method name is
 //! written as a string outside its table (`RuleId`, `Method`): code names
 //! them by their types, so a renamed rule cannot leave a stale spelling.
@@ -36,10 +37,22 @@ fn no_module_cycle_in_either_crate() {
     }
 }
 
+/// Functions that are tables (a campaign's list of steps), not logic: the
+/// only ones allowed past 100 lines.
+const TABLES: &[&str] = &[
+    "harness/src/campaigns.rs:every_operation",
+    "harness/src/campaigns.rs:portals_and_held_pointers",
+    "harness/src/campaigns.rs:deleted_behind_back",
+];
+
 #[test]
-fn no_function_is_longer_than_160_lines() {
+fn no_function_but_a_named_table_is_longer_than_100_lines() {
     for src in ["sim/src", "harness/src"] {
-        let (ok, out) = script(&["scripts/fn-lengths.py", src, "--max", "160"]);
+        let mut args = vec!["scripts/fn-lengths.py", src, "--max", "100"];
+        for t in TABLES {
+            args.extend(["--table", t]);
+        }
+        let (ok, out) = script(&args);
         assert!(ok, "{src}:\n{out}");
     }
 }

@@ -436,25 +436,13 @@ impl Client {
                     .copied()
                     .unwrap_or(VDS_OBJECT_ID::from_u128(0xdead));
                 let args = format!("portal={portal} {pid}");
-                if matches!(s, Step::AddPortal { .. }) {
-                    let fut = g.AddPortal(pid);
-                    let started = self
-                        .start_op(step, Method::PortalGroupAddPortal, g.object_id(), args, fut)
-                        .await;
-                    self.keep_op(bind, started);
+                let (method, fut) = if matches!(s, Step::AddPortal { .. }) {
+                    (Method::PortalGroupAddPortal, g.AddPortal(pid))
                 } else {
-                    let fut = g.RemovePortal(pid);
-                    let started = self
-                        .start_op(
-                            step,
-                            Method::PortalGroupRemovePortal,
-                            g.object_id(),
-                            args,
-                            fut,
-                        )
-                        .await;
-                    self.keep_op(bind, started);
-                }
+                    (Method::PortalGroupRemovePortal, g.RemovePortal(pid))
+                };
+                let started = self.start_op(step, method, g.object_id(), args, fut).await;
+                self.keep_op(bind, started);
             }
             Step::DeletePortalGroup { group, bind } => {
                 let g = need!(self, step, group, group, "portal group");

@@ -128,27 +128,7 @@ impl Client {
         let target_probe = match &w.async_out {
             VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATETARGET {
                 pTargetUnk: Some(t),
-            } if !failed => {
-                let (hr, properties) = self
-                    .call(
-                        step,
-                        Method::TargetGetProperties,
-                        t.object_id(),
-                        "probe".into(),
-                        t.GetProperties(),
-                    )
-                    .await;
-                self.trace_return(
-                    step,
-                    Method::TargetGetProperties,
-                    hr,
-                    None,
-                    None,
-                    None,
-                    String::new(),
-                );
-                Some(TargetProbe { hr, properties })
-            }
+            } if !failed => Some(self.probe_target(step, t).await),
             _ => None,
         };
         let extra = Extra {
@@ -183,5 +163,29 @@ impl Client {
             ) => self.bind(n, Binding::Target(t)),
             (mut other, _) => other.release_pointers(),
         }
+    }
+
+    /// What a client learns by asking a target handed back by Wait about
+    /// itself (its GetProperties).
+    async fn probe_target(&mut self, step: usize, t: &ComPtr<dyn IVdsIscsiTarget>) -> TargetProbe {
+        let (hr, properties) = self
+            .call(
+                step,
+                Method::TargetGetProperties,
+                t.object_id(),
+                "probe".into(),
+                t.GetProperties(),
+            )
+            .await;
+        self.trace_return(
+            step,
+            Method::TargetGetProperties,
+            hr,
+            None,
+            None,
+            None,
+            String::new(),
+        );
+        TargetProbe { hr, properties }
     }
 }
