@@ -4,7 +4,8 @@
 Usage: scripts/import-graph.py sim/src [--depth N]
 
 A node is a module path cut to DEPTH segments (default 1: the crate's top
-modules). An edge A -> B means a file of A names `crate::B...`. Cycles are
+modules). An edge A -> B means a file of A names `crate::B...`, or names B
+through `super::` or a nested `use crate::{..}` tree. Cycles are
 the strongly connected components with more than one node. Exit 1 if any.
 """
 import re, sys, pathlib, collections
@@ -15,6 +16,60 @@ def module_of(path, root):
     if parts[-1] in ("mod", "lib", "main"):
         parts = parts[:-1]
     return parts
+
+def expand(prefix, text):
+    """The paths of a `use` tree body: `a::{b, c::{d, e}}, f` under `prefix`."""
+    out, depth, item = [], 0, ""
+    items = []
+    for ch in text:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            items.append(item)
+            item = ""
+        else:
+            item += ch
+    items.append(item)
+    for it in items:
+        it = it.strip()
+        if not it:
+            continue
+        if "{" in it:
+            head, _, rest = it.partition("{")
+            head = [p for p in head.strip().rstrip(":").split("::") if p]
+            out.extend(expand(prefix + head, rest[: rest.rfind("}")]))
+        else:
+            name = it.split(" as ")[0].strip()
+            out.append(prefix + [p for p in name.split("::") if p and p != "self"])
+    return out
+
+
+def imported_paths(src, mod):
+    """Every crate path a file names: `crate::a::b`, `use crate::{..}` trees
+    (nested too) and `super::` paths, resolved from the file's own module
+    (`mod`, as module_of gives it: `super` is one module up)."""
+    here = list(mod)
+    paths = []
+    for m in re.finditer(r"\b(crate|super)::((?:super::)*)(\{|[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*)", src):
+        kind, supers, rest = m.group(1), m.group(2), m.group(3)
+        if kind == "crate":
+            base = []
+        else:
+            ups = 1 + supers.count("super::")
+            base = here[: max(0, len(here) - ups)]
+        if rest == "{":
+            # the tree runs to its matching brace
+            start, depth, i = m.end(), 1, m.end()
+            while i < len(src) and depth:
+                depth += {"{": 1, "}": -1}.get(src[i], 0)
+                i += 1
+            paths.extend(expand(base, src[start : i - 1]))
+        else:
+            paths.append(base + rest.split("::"))
+    return paths
+
 
 def main():
     root = pathlib.Path(sys.argv[1])
@@ -33,22 +88,13 @@ def main():
         src = "\n".join(l for l in src.splitlines() if not l.lstrip().startswith("//"))
         a = "::".join(mod[:depth])
         nodes.add(a)
-        for m in re.finditer(r"crate::((?:[a-z_][a-z0-9_]*::)*[a-z_][a-z0-9_]*)", src):
-            segs = m.group(1).split("::")
+        for segs in imported_paths(src, mod):
+            if not segs or not ((root / segs[0]).exists() or (root / (segs[0] + ".rs")).exists()):
+                continue
             b = "::".join(segs[:depth])
-            if b != a and (root / segs[0]).exists() or (root / (segs[0] + ".rs")).exists():
-                if b != a:
-                    edges[a].add(b)
-                    nodes.add(b)
-        # `use crate::{a, b::c}` groups
-        for m in re.finditer(r"crate::\{([^}]*)\}", src):
-            for item in m.group(1).split(","):
-                segs = item.strip().split("::")
-                if segs and segs[0] and ((root / segs[0]).exists() or (root / (segs[0] + ".rs")).exists()):
-                    b = "::".join(segs[:depth])
-                    if b != a:
-                        edges[a].add(b)
-                        nodes.add(b)
+            if b != a:
+                edges[a].add(b)
+                nodes.add(b)
     # Tarjan
     index, low, stack, on, sccs = {}, {}, [], set(), []
     counter = [0]

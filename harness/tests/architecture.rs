@@ -146,3 +146,26 @@ fn no_rule_id_or_method_name_is_written_as_a_string_outside_its_table() {
         found.join("\n")
     );
 }
+
+/// The import-graph script reads `super::` paths and nested `use` trees:
+/// a cycle made only through them is found.
+#[test]
+fn the_import_graph_reads_super_and_nested_use_trees() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-graph-fixture");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::create_dir_all(dir.join("e")).unwrap();
+    for (file, text) in [
+        ("a/mod.rs", "use super::b::X;\n"),
+        ("b.rs", "use crate::{c::{D, e::E}, d};\n"),
+        ("c.rs", "use crate::a::Y;\n"),
+        ("d.rs", ""),
+        ("e/mod.rs", ""),
+    ] {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    let (ok, out) = script(&["scripts/import-graph.py", dir.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("CYCLE: a <-> b <-> c"), "{out}");
+    assert!(out.contains("b -> c, d\n"), "{out}");
+}
