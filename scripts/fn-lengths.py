@@ -37,15 +37,23 @@ def lengths(root):
                 if m:
                     ind = len(m.group(1))
                     j = i
-                    # find the closing brace at the same indentation
+                    opened = False
+                    declaration = False
+                    # find the closing brace at the same indentation; a
+                    # signature that ends with `;` before any `{` (a trait's
+                    # method without a body, on one line or several) is no
+                    # function body and is not counted
                     while j < len(lines) and not (
                         lines[j].startswith(' ' * ind + '}')
                         and len(lines[j]) - len(lines[j].lstrip()) == ind
                     ):
-                        if lines[j].rstrip().endswith(';') and j == i:
+                        opened = opened or '{' in lines[j]
+                        if not opened and lines[j].rstrip().endswith(';'):
+                            declaration = True
                             break
                         j += 1
-                    yield (j - i + 1, p, m.group(6))
+                    if not declaration:
+                        yield (j - i + 1, p, m.group(6))
                 i += 1
 
 

@@ -169,3 +169,23 @@ fn the_import_graph_reads_super_and_nested_use_trees() {
     assert!(out.contains("CYCLE: a <-> b <-> c"), "{out}");
     assert!(out.contains("b -> c, d\n"), "{out}");
 }
+
+/// The function-length script counts bodies, not a trait's declarations:
+/// a signature over several lines ending with `;` is no 60-line function.
+#[test]
+fn the_length_script_skips_trait_declarations() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fn-lengths-fixture");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = String::from("pub trait T {\n    fn a(\n        &self,\n    ) -> u32;\n}\n\n");
+    text.push_str("impl X {\n    fn c(&self) {\n");
+    for _ in 0..60 {
+        text.push_str("        let _y = 2;\n");
+    }
+    text.push_str("    }\n}\n");
+    std::fs::write(dir.join("x.rs"), text).unwrap();
+    let (ok, out) = script(&["scripts/fn-lengths.py", dir.to_str().unwrap(), "--min", "1"]);
+    assert!(ok, "{out}");
+    assert!(out.contains(" c\n"), "{out}");
+    assert!(!out.contains(" a\n"), "{out}");
+}
