@@ -7,8 +7,10 @@
 //! failure links lead to pages that exist. Screenshots are left in
 //! `target/tmp/browser/shots`.
 //!
-//! Needs Chromium and playwright-core: `scripts/browser-setup.sh` installs
-//! both (`.ci/run` runs it).
+//! Needs Chromium and playwright-core: when either is missing the test runs
+//! `scripts/browser-setup.sh` first (as `.ci/run` does), which installs
+//! Debian's `chromium` (as root or through sudo) and playwright-core from
+//! the npm registry.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,10 +39,19 @@ fn the_pages_of_a_failing_mutant_open_in_chromium_with_every_finding_visible() {
     let chromium =
         std::env::var_os("CHROMIUM").map_or(PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     let modules = modules();
+    let present = || chromium.is_file() && modules.join("playwright-core").is_dir();
+    if !present() {
+        // What the test needs is installed as .ci/run installs it, so that
+        // `cargo test` alone sets a fresh machine up.
+        let setup = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/browser-setup.sh");
+        let status = Command::new("bash").arg(setup).status();
+        eprintln!("scripts/browser-setup.sh: {status:?}");
+    }
     assert!(
-        chromium.is_file() && modules.join("playwright-core").is_dir(),
-        "this test needs Chromium at {} and playwright-core in {}: run scripts/browser-setup.sh \
-         (Debian's chromium package and playwright-core from the npm registry)",
+        present(),
+        "this test needs Chromium at {} and playwright-core in {}, and scripts/browser-setup.sh \
+         could not install them (Debian's chromium package, as root or through sudo, and \
+         playwright-core from the npm registry)",
         chromium.display(),
         modules.display()
     );
