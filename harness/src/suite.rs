@@ -518,7 +518,15 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
         coverage.add(&judgement, id.engine);
         let passed = judgement.passed();
         if !passed {
-            let mut failed = FailedRun::of(id, place, &provider, judgement, &mut outcome);
+            let mut failed = FailedRun::of(
+                id.campaign.name.to_string(),
+                id.engine,
+                id.seed,
+                place,
+                id.replay_command(&provider),
+                judgement,
+                &mut outcome,
+            );
             // Kept while one of its checks has room; the others are counted
             // (and listed by the spill), so memory stays bounded.
             let keep = keeper.keeps(&failed.findings);
@@ -527,11 +535,7 @@ pub fn run_plan(cfg: &SuiteConfig, plan: &Plan, progress: &mut dyn FnMut(Progres
             let spilled = cfg.spill.as_ref().is_some_and(|spill| spill(&failed, keep));
             if keep {
                 if spilled {
-                    failed.trace = Vec::new();
-                    failed.transcript = Vec::new();
-                    failed.array_log = Vec::new();
-                    failed.steps = Vec::new();
-                    failed.written = true;
+                    failed.written_out();
                 }
                 failures.push(failed);
             } else {
@@ -605,29 +609,41 @@ fn stop_reason(outcome: &RunOutcome, hangs: &mut u64, runs: u64, total: usize) -
 }
 
 impl FailedRun {
-    /// The failing run `id`, at `place` in the unsharded plan, with its
-    /// findings and what its page needs, taken out of `outcome`.
+    /// A failing run of `campaign` (or scenario file), the `run`-th, with
+    /// its judgement's findings and serial orders and what its page needs,
+    /// taken out of `outcome`.
     fn of(
-        id: &RunId,
-        place: u64,
-        provider: &str,
+        campaign: String,
+        engine: EngineKind,
+        seed: u64,
+        run: u64,
+        replay: String,
         judgement: oracle::Judgement,
         outcome: &mut RunOutcome,
     ) -> Self {
         FailedRun {
-            campaign: id.campaign.name.to_string(),
-            engine: id.engine,
-            seed: id.seed,
-            run: place,
+            campaign,
+            engine,
+            seed,
+            run,
             findings: judgement.findings,
             orders: judgement.orders,
             trace: std::mem::take(&mut outcome.trace),
             transcript: std::mem::take(&mut outcome.transcript),
             array_log: std::mem::take(&mut outcome.array_log),
             steps: std::mem::take(&mut outcome.steps),
-            replay: id.replay_command(provider),
+            replay,
             written: false,
         }
+    }
+
+    /// Its files are written: the trace and what its page needs leave memory.
+    fn written_out(&mut self) {
+        self.trace = Vec::new();
+        self.transcript = Vec::new();
+        self.array_log = Vec::new();
+        self.steps = Vec::new();
+        self.written = true;
     }
 }
 
@@ -807,35 +823,31 @@ pub fn run_scenarios(
                 "scenario {} on {engine} seed {seed} (replay: {replay})",
                 s.name
             ));
-            let run = s.run(*seed, *engine, factory);
-            let judgement = oracle::judge(&run.outcome);
+            let mut run = s.run(*seed, *engine, factory);
+            let mut judgement = oracle::judge(&run.outcome);
             runs += 1;
             tally(&mut tallies, &judgement, *engine, runs);
             coverage.add(&judgement, *engine);
-            let mut findings = judgement.findings;
-            findings.extend(run.failures.iter().map(|x| Finding {
-                check: SCENARIO_EXPECTATIONS,
-                client: String::new(),
-                step: 0,
-                seq: 0,
-                message: x.to_string(),
-            }));
-            if !findings.is_empty() {
+            judgement
+                .findings
+                .extend(run.failures.iter().map(|x| Finding {
+                    check: SCENARIO_EXPECTATIONS,
+                    client: String::new(),
+                    step: 0,
+                    seq: 0,
+                    message: x.to_string(),
+                }));
+            if !judgement.findings.is_empty() {
                 failed += 1;
-                failures.push(FailedRun {
-                    campaign: s.name.clone(),
-                    engine: *engine,
-                    seed: *seed,
-                    run: runs,
-                    findings,
-                    orders: judgement.orders,
-                    trace: run.outcome.trace,
-                    transcript: run.outcome.transcript,
-                    array_log: run.outcome.array_log,
-                    steps: run.outcome.steps,
+                failures.push(FailedRun::of(
+                    s.name.clone(),
+                    *engine,
+                    *seed,
+                    runs,
                     replay,
-                    written: false,
-                });
+                    judgement,
+                    &mut run.outcome,
+                ));
             }
         }
         per_file.push(ScenarioTally {

@@ -79,6 +79,8 @@ pub struct Shrunk {
     pub outcome: RunOutcome,
     /// That run's findings of the check.
     pub findings: Vec<Finding>,
+    /// That run's serial orders per target (CPG-LINEARIZABLE), for its page.
+    pub orders: Vec<oracle::SerialOrder>,
     /// How many candidate worlds were run.
     pub runs: usize,
 }
@@ -155,21 +157,26 @@ impl<'a> Shrinker<'a> {
         }
         let small = passes::shrink(start, &mut t);
         // The smallest world is the last one accepted: its run is at hand.
-        let (outcome, findings) = match t.last.take() {
-            Some((w, outcome, findings)) if w == small => (outcome, findings),
+        let (outcome, judgement) = match t.last.take() {
+            Some((w, outcome, judgement)) if w == small => (outcome, judgement),
             _ => {
                 let outcome = vds_sim::run(&small, self.factory);
-                let findings = oracle::judge(&outcome).findings;
-                (outcome, findings)
+                let judgement = oracle::judge(&outcome);
+                (outcome, judgement)
             }
         };
-        let findings = findings.into_iter().filter(|f| f.check == check).collect();
+        let findings = judgement
+            .findings
+            .into_iter()
+            .filter(|f| f.check == check)
+            .collect();
         Ok(Shrunk {
             original: world.clone(),
             world: small,
             check,
             outcome,
             findings,
+            orders: judgement.orders,
             runs: t.runs,
         })
     }
@@ -225,8 +232,8 @@ pub(crate) struct Tester<'a> {
     max_runs: usize,
     /// Candidates accepted so far (a round that accepts none ends shrinking).
     accepted: usize,
-    /// The last candidate accepted, with its run and findings.
-    last: Option<(WorldConfig, RunOutcome, Vec<Finding>)>,
+    /// The last candidate accepted, with its run and its judgement.
+    last: Option<(WorldConfig, RunOutcome, oracle::Judgement)>,
 }
 
 impl Tester<'_> {
@@ -240,11 +247,11 @@ impl Tester<'_> {
         }
         self.runs += 1;
         let out = vds_sim::run(w, self.factory);
-        let findings = oracle::judge(&out).findings;
-        let fails = findings.iter().any(|f| f.check == self.check);
+        let judgement = oracle::judge(&out);
+        let fails = judgement.findings.iter().any(|f| f.check == self.check);
         if fails {
             self.accepted += 1;
-            self.last = Some((w.clone(), out, findings));
+            self.last = Some((w.clone(), out, judgement));
         }
         fails
     }
@@ -304,7 +311,6 @@ pub fn write_files(
         provider,
     );
     let title = format!("{origin}, shrunk");
-    let orders = crate::oracle::judge(&s.outcome).orders;
     let page = crate::report::page::run_page(&crate::report::page::RunPage {
         title: &title,
         provider,
@@ -313,7 +319,7 @@ pub fn write_files(
         trace: &s.outcome.trace,
         array_log: &s.outcome.array_log,
         steps: &s.outcome.steps,
-        orders: &orders,
+        orders: &s.orders,
         findings: &s.findings,
     });
     crate::report::write_atomic(&files.page, page.as_bytes())?;

@@ -329,9 +329,10 @@ fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
         lanes.len()
     );
     axis(&mut s, p.trace, height);
+    let flagged: Vec<usize> = p.findings.iter().map(|f| f.seq).collect();
     let mut y = 20;
     for (client, calls) in lanes {
-        client_lane(&mut s, p, client, calls, y);
+        client_lane(&mut s, p, client, calls, y, &flagged);
         y += LANE;
         if let Some(ops) = ops.get(client) {
             lane_label(&mut s, y, "  its operations", "operations");
@@ -348,13 +349,19 @@ fn svg(p: &RunPage<'_>, lanes: &BTreeMap<&str, Vec<Call<'_>>>) -> String {
     s
 }
 
-/// A client's calls, the finding's calls marked, and the steps it skipped.
-fn client_lane(s: &mut String, p: &RunPage<'_>, client: &str, calls: &[Call<'_>], y: usize) {
+/// A client's calls, those at a `flagged` return marked, and the steps it skipped.
+fn client_lane(
+    s: &mut String,
+    p: &RunPage<'_>,
+    client: &str,
+    calls: &[Call<'_>],
+    y: usize,
+    flagged: &[usize],
+) {
     let last = p.trace.last().map_or(0, |l| l.seq);
-    let flagged: Vec<usize> = p.findings.iter().map(|f| f.seq).collect();
     lane_label(s, y, &format!("client {client}"), "client");
     for c in calls {
-        bar(s, c, y, last, &flagged);
+        bar(s, c, y, last, flagged);
     }
     for l in p.trace {
         if let Event::Skip { client: who, .. } = &l.event
