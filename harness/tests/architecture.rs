@@ -189,3 +189,29 @@ fn the_length_script_skips_trait_declarations() {
     assert!(out.contains(" c\n"), "{out}");
     assert!(!out.contains(" a\n"), "{out}");
 }
+
+/// Items (fields aside) `vds-sim` makes public to other crates, at most.
+/// Lower it when an item closes; raise it only with the reason in the commit.
+const SIM_PUBLIC_ITEMS: usize = 355;
+
+#[test]
+fn the_simulators_public_surface_does_not_grow() {
+    let item = regex::Regex::new(
+        r"^pub\s+(async\s+|const\s+|unsafe\s+)*(fn|struct|enum|trait|type|const|static|mod|use|macro)\b",
+    )
+    .unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sim/src");
+    let mut count = 0;
+    for file in sources(&root) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        count += code_lines(&text)
+            .iter()
+            .filter(|(_, l)| item.is_match(l.trim_start()))
+            .count();
+    }
+    assert!(
+        count <= SIM_PUBLIC_ITEMS,
+        "sim/src makes {count} items public, more than {SIM_PUBLIC_ITEMS}: make the new ones \
+         pub(crate) unless another crate names them"
+    );
+}

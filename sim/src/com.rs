@@ -139,12 +139,12 @@ impl<I: ?Sized + Interface> ComPtr<I> {
     }
 
     /// The ledger's id of this reference.
-    pub fn ref_id(&self) -> RefId {
+    pub(crate) fn ref_id(&self) -> RefId {
         self.id
     }
 
     /// The VDS object id behind the pointer, if the object has one.
-    pub fn object_id(&self) -> Option<VDS_OBJECT_ID> {
+    pub(crate) fn object_id(&self) -> Option<VDS_OBJECT_ID> {
         self.object_id
     }
 

@@ -24,7 +24,7 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub mod advice;
+pub(crate) mod advice;
 pub use advice::Advice;
 
 /// Facility number 4 (`FACILITY_ITF`): interface-specific codes. Every VDS code

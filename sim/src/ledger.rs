@@ -35,16 +35,16 @@ pub struct RefRecord {
     /// The COM interface the pointer is typed as, e.g. `IVdsIscsiPortalGroup`.
     pub interface: &'static str,
     /// The VDS object behind the pointer, if it has an id (`IVdsAsync` has none).
-    pub object: Option<VDS_OBJECT_ID>,
+    pub(crate) object: Option<VDS_OBJECT_ID>,
     /// The call that handed the pointer out, e.g. `IVdsAsync::Wait`.
     pub origin: Issuer,
     /// Where the reference is in its life.
-    pub state: RefState,
+    pub(crate) state: RefState,
 }
 
 /// The life of one counted reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum RefState {
+pub(crate) enum RefState {
     /// Handed out and not yet released.
     Live,
     /// Released once, as it should be.
@@ -198,7 +198,7 @@ impl Ledger {
     }
 
     /// Records that a holder dropped a reference without releasing it.
-    pub fn forget(&self, id: RefId) {
+    pub(crate) fn forget(&self, id: RefId) {
         let mut s = self.lock();
         if let Some(record) = s.refs.get_mut(&id)
             && record.state == RefState::Live
@@ -208,7 +208,7 @@ impl Ledger {
     }
 
     /// Records a method call through a reference; a released one is a violation.
-    pub fn touch(&self, id: RefId, method: Option<Method>) {
+    pub(crate) fn touch(&self, id: RefId, method: Option<Method>) {
         let mut s = self.lock();
         let Some(record) = s.refs.get(&id) else {
             return;
@@ -221,7 +221,7 @@ impl Ledger {
     }
 
     /// Records a pointer found in the output of a failed `Wait`.
-    pub fn pointer_in_failed_wait(&self, id: RefId, wait_hr: HResult, hr_result: HResult) {
+    pub(crate) fn pointer_in_failed_wait(&self, id: RefId, wait_hr: HResult, hr_result: HResult) {
         self.lock().violations.push(Violation::PointerInFailedWait {
             id,
             wait_hr,

@@ -401,7 +401,7 @@ impl VDS_IPADDRESS {
     }
 
     /// A textual address (DNS name or address text).
-    pub fn text(address: impl Into<String>, port: u32) -> Self {
+    pub(crate) fn text(address: impl Into<String>, port: u32) -> Self {
         VDS_IPADDRESS {
             wszTextAddress: address.into(),
             ..Self::blank(VDS_IPADDRESS_TYPE::VDS_IPT_TEXT, port)
@@ -576,21 +576,21 @@ pub struct VDS_PORTAL_GROUP_NOTIFICATION {
 // ---------------------------------------------------------------------------
 
 /// Notification event: a portal appeared.
-pub const VDS_NF_PORTAL_ARRIVE: u32 = 123;
+pub(crate) const VDS_NF_PORTAL_ARRIVE: u32 = 123;
 /// Notification event: a portal went away.
-pub const VDS_NF_PORTAL_DEPART: u32 = 124;
+pub(crate) const VDS_NF_PORTAL_DEPART: u32 = 124;
 /// Notification event: a portal changed.
-pub const VDS_NF_PORTAL_MODIFY: u32 = 125;
+pub(crate) const VDS_NF_PORTAL_MODIFY: u32 = 125;
 /// Notification event: a target appeared.
-pub const VDS_NF_TARGET_ARRIVE: u32 = 126;
+pub(crate) const VDS_NF_TARGET_ARRIVE: u32 = 126;
 /// Notification event: a target went away.
-pub const VDS_NF_TARGET_DEPART: u32 = 127;
+pub(crate) const VDS_NF_TARGET_DEPART: u32 = 127;
 /// Notification event: a target changed.
 pub const VDS_NF_TARGET_MODIFY: u32 = 128;
 /// Notification event: a portal group appeared.
 pub const VDS_NF_PORTAL_GROUP_ARRIVE: u32 = 129;
 /// Notification event: a portal group went away.
-pub const VDS_NF_PORTAL_GROUP_DEPART: u32 = 130;
+pub(crate) const VDS_NF_PORTAL_GROUP_DEPART: u32 = 130;
 /// Notification event: a portal group changed.
 pub const VDS_NF_PORTAL_GROUP_MODIFY: u32 = 131;
 
@@ -612,9 +612,9 @@ pub const NOTIFICATION_EVENTS: &[(&str, u32)] = &[
 // ---------------------------------------------------------------------------
 
 /// `VDS_OBJECT_TYPE` of an iSCSI portal.
-pub const VDS_OT_PORTAL: i32 = 36;
+pub(crate) const VDS_OT_PORTAL: i32 = 36;
 /// `VDS_OBJECT_TYPE` of an iSCSI target.
-pub const VDS_OT_TARGET: i32 = 37;
+pub(crate) const VDS_OT_TARGET: i32 = 37;
 /// `VDS_OBJECT_TYPE` of an iSCSI portal group.
 pub const VDS_OT_PORTAL_GROUP: i32 = 38;
 /// `VDS_OBJECT_TYPE` of an asynchronous-operation object.
@@ -630,10 +630,10 @@ pub const OBJECT_TYPES: &[(&str, i32)] = &[
 
 /// `VDS_NOTIFICATION_TARGET_TYPE` for portal events (same number as
 /// [`VDS_OT_PORTAL`]).
-pub const VDS_NTT_PORTAL: i32 = 36;
+pub(crate) const VDS_NTT_PORTAL: i32 = 36;
 /// `VDS_NOTIFICATION_TARGET_TYPE` for target events (same number as
 /// [`VDS_OT_TARGET`]).
-pub const VDS_NTT_TARGET: i32 = 37;
+pub(crate) const VDS_NTT_TARGET: i32 = 37;
 /// `VDS_NOTIFICATION_TARGET_TYPE` for portal-group events (same number as
 /// [`VDS_OT_PORTAL_GROUP`]).
 pub const VDS_NTT_PORTAL_GROUP: i32 = 38;
@@ -651,9 +651,9 @@ pub const NOTIFICATION_TARGET_TYPES: &[(&str, i32)] = &[
 
 /// Subsystem flag: targets support CHAP authentication. (The SDK enum is
 /// `i32`; these are `u32` because they are OR-ed into a `ULONG ulFlags`.)
-pub const VDS_SF_SUPPORTS_AUTH_CHAP: u32 = 0x1_0000;
+pub(crate) const VDS_SF_SUPPORTS_AUTH_CHAP: u32 = 0x1_0000;
 /// Subsystem flag: targets support mutual CHAP authentication.
-pub const VDS_SF_SUPPORTS_AUTH_MUTUAL_CHAP: u32 = 0x2_0000;
+pub(crate) const VDS_SF_SUPPORTS_AUTH_MUTUAL_CHAP: u32 = 0x2_0000;
 /// Subsystem flag: the subsystem manages targets on its own ("simple target
 /// configuration"), so `CreateTarget` answers `VDS_E_NOT_SUPPORTED`.
 pub const VDS_SF_SUPPORTS_SIMPLE_TARGET_CONFIG: u32 = 0x4_0000;

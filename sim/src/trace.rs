@@ -23,7 +23,7 @@ pub struct PointerRecord {
     pub interface: &'static str,
     /// The ledger reference number.
     #[serde(rename = "ref")]
-    pub ref_id: u64,
+    pub(crate) ref_id: u64,
     /// The object behind it.
     pub object: Option<VDS_OBJECT_ID>,
 }
@@ -181,7 +181,7 @@ impl Trace {
     }
 
     /// Records an event at the current simulated time; returns its sequence number.
-    pub fn record(&self, event: Event) -> usize {
+    pub(crate) fn record(&self, event: Event) -> usize {
         let t_us = runtime::now().as_micros();
         runtime::beat();
         self.record_at(t_us, event)
@@ -203,7 +203,7 @@ impl Trace {
     }
 
     /// The lines so far, leaving the trace empty (the end of a run).
-    pub fn take(&self) -> Vec<TraceLine> {
+    pub(crate) fn take(&self) -> Vec<TraceLine> {
         std::mem::take(&mut *self.lines.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }

@@ -29,7 +29,7 @@ pub trait ArrayLink: Send + Sync {
 }
 
 /// The fault injector's handle on a link.
-pub trait LinkControl: Send + Sync {
+pub(crate) trait LinkControl: Send + Sync {
     /// Drops every message both ways until [`LinkControl::repair`].
     fn partition(&self);
     /// Ends a partition.
@@ -58,7 +58,7 @@ struct LocalState {
 /// An in-process link with seeded latency, loss, partition and hold: the
 /// madsim engine's link.
 #[derive(Clone)]
-pub struct LocalLink {
+pub(crate) struct LocalLink {
     array: Array,
     state: Arc<Mutex<LocalState>>,
     min_latency: Duration,

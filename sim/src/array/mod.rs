@@ -3,8 +3,8 @@
 //! [`ArrayLink`](link::ArrayLink); operations on it take simulated time.
 
 pub mod link;
-pub mod protocol;
-pub mod state;
+pub(crate) mod protocol;
+pub(crate) mod state;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -233,7 +233,7 @@ impl Array {
 
     /// Serves one request: waits the operation's simulated time (mutating
     /// requests only), then applies it.
-    pub async fn execute(&self, req: ArrayRequest) -> ArrayResult {
+    pub(crate) async fn execute(&self, req: ArrayRequest) -> ArrayResult {
         runtime::note_array_request();
         if req.mutates() {
             let delay = {
@@ -253,7 +253,7 @@ impl Array {
 
     /// Applies a request on the array directly, at once, as an administrator
     /// at the array's own console would: behind every provider's back.
-    pub fn apply_direct(&self, req: &ArrayRequest) -> ArrayResult {
+    pub(crate) fn apply_direct(&self, req: &ArrayRequest) -> ArrayResult {
         self.apply(req, true)
     }
 
@@ -305,7 +305,7 @@ impl Array {
     }
 
     /// The id of the target with this friendly name, if any.
-    pub fn target_named(&self, name: &str) -> Option<VDS_OBJECT_ID> {
+    pub(crate) fn target_named(&self, name: &str) -> Option<VDS_OBJECT_ID> {
         self.lock()
             .state
             .targets
@@ -315,12 +315,12 @@ impl Array {
     }
 
     /// Fault: refuse the next request, of any kind, as malformed.
-    pub fn reject_next_request(&self) {
+    pub(crate) fn reject_next_request(&self) {
         self.lock().reject_next = true;
     }
 
     /// Fault: make operations `factor` times slower (1 restores).
-    pub fn set_slow_factor(&self, factor: u32) {
+    pub(crate) fn set_slow_factor(&self, factor: u32) {
         self.lock().slow_factor = factor.max(1);
     }
 }

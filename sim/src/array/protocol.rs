@@ -97,7 +97,7 @@ pub enum ArrayRequest {
 
 impl ArrayRequest {
     /// True for requests that change the array.
-    pub fn mutates(&self) -> bool {
+    pub(crate) fn mutates(&self) -> bool {
         !matches!(
             self,
             ArrayRequest::Discover

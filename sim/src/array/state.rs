@@ -63,7 +63,7 @@ pub struct ArraySnapshot {
     /// The subsystem's id.
     pub subsystem: VDS_OBJECT_ID,
     /// The subsystem's name.
-    pub subsystem_name: String,
+    pub(crate) subsystem_name: String,
     /// How many portal groups a target may have.
     pub group_limit: u16,
     /// Targets by id.
@@ -105,7 +105,7 @@ impl ArraySnapshot {
 
     /// Applies one request. `new_id` supplies ids for created objects.
     /// The array's invariants are asserted after every change.
-    pub fn apply(
+    pub(crate) fn apply(
         &mut self,
         req: &ArrayRequest,
         new_id: &mut dyn FnMut() -> VDS_OBJECT_ID,
@@ -318,7 +318,7 @@ impl ArraySnapshot {
 
     /// Architecture invariant: the array never holds a state that breaks the
     /// iSCSI object model. Panics (a bug in the simulator) if it does.
-    pub fn assert_invariants(&self) {
+    pub(crate) fn assert_invariants(&self) {
         let mut tags: BTreeSet<(VDS_OBJECT_ID, u16)> = BTreeSet::new();
         let mut portal_in_target: BTreeSet<(VDS_OBJECT_ID, VDS_OBJECT_ID)> = BTreeSet::new();
         let mut per_target: BTreeMap<VDS_OBJECT_ID, usize> = BTreeMap::new();

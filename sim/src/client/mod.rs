@@ -69,7 +69,7 @@ struct Extra {
 }
 
 /// Describes an output for the trace.
-pub fn output_record(out: &VDS_ASYNC_OUTPUT) -> OutputRecord {
+pub(crate) fn output_record(out: &VDS_ASYNC_OUTPUT) -> OutputRecord {
     OutputRecord {
         output_type: out.r#type(),
         pointer: out.pointer().map(|p| PointerRecord {
@@ -110,7 +110,7 @@ struct Client {
 }
 
 /// Runs a program to its end.
-pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
+pub(crate) async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
     let root = ComPtr::issue(
         &ctx.ledger,
         ctx.provider.root(),
@@ -152,13 +152,13 @@ pub async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
 /// clients that faults started, so that the world does not end before them.
 /// (Clients that faults start do not wait for one another: one of them
 /// waiting on the others' and its own completion would never end.)
-pub async fn run_client(ctx: Arc<RunContext>, program: ClientProgram) {
+pub(crate) async fn run_client(ctx: Arc<RunContext>, program: ClientProgram) {
     run_program(ctx.clone(), program).await;
     world::drain_extra_clients(&ctx).await;
 }
 
 /// Runs a program as a task of its own (for clients a fault adds).
-pub fn spawn_program(ctx: Arc<RunContext>, program: ClientProgram) {
+pub(crate) fn spawn_program(ctx: Arc<RunContext>, program: ClientProgram) {
     let (tx, rx) = futures::channel::oneshot::channel();
     ctx.extra_clients
         .lock()

@@ -19,7 +19,6 @@ use crate::world::{RunContext, RunError, RunOutcome, WorldConfig};
 
 pub use self::floor::{Shape, floor_run};
 pub use self::prepared::{PreparedRun, RunWatch, prepare};
-pub use self::turmoil::{ARRAY_HOST, ARRAY_PORT, VDS_HOST};
 
 /// An engine's run of a prepared world: how it ended, and the simulated time then.
 type Runner = Box<dyn FnOnce() -> (Option<RunError>, Duration) + Send>;

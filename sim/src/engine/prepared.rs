@@ -119,7 +119,7 @@ impl RunWatch {
 
     /// How often a watchdog should look: often enough to see a stuck run
     /// soon after its limit, rarely enough to cost nothing.
-    pub fn poll(&self) -> Duration {
+    pub(crate) fn poll(&self) -> Duration {
         self.stuck_after
             .clamp(Duration::from_millis(1), Duration::from_millis(50))
     }
@@ -132,7 +132,7 @@ impl RunWatch {
     }
 
     /// The outcome of a run whose thread ended without a verdict.
-    pub fn lost(&self) -> RunOutcome {
+    pub(crate) fn lost(&self) -> RunOutcome {
         let message = "the world's thread ended without a verdict".to_string();
         self.ended(RunError::Engine { message })
     }

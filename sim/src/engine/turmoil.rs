@@ -25,11 +25,11 @@ use crate::seeds::{Stream, derive};
 use crate::world::{self, RunContext, RunError, WorldConfig};
 
 /// The array's host name.
-pub const ARRAY_HOST: &str = "array";
+pub(crate) const ARRAY_HOST: &str = "array";
 /// The provider's host name.
-pub const VDS_HOST: &str = "vds";
+pub(crate) const VDS_HOST: &str = "vds";
 /// The array's management port (the iSCSI well-known port, for flavour).
-pub const ARRAY_PORT: u16 = 3260;
+pub(crate) const ARRAY_PORT: u16 = 3260;
 
 /// turmoil's step: every host runs this much simulated time per step, and
 /// messages are delivered on its boundaries. Each step costs every running

@@ -19,7 +19,7 @@ use crate::trace::{Event, Trace};
 
 /// The parts of a running world that faults act on. The world's run
 /// context implements it; the injector needs nothing else of the world.
-pub trait FaultScope: Send + Sync + 'static {
+pub(crate) trait FaultScope: Send + Sync + 'static {
     /// The provider under test, for provider-side faults.
     fn provider(&self) -> &dyn SimProvider;
     /// The array, for faults that change it behind the provider's back.
@@ -33,7 +33,7 @@ pub trait FaultScope: Send + Sync + 'static {
 }
 
 /// The fault plan of one run, with its seeded stream and call counter.
-pub struct Injector {
+pub(crate) struct Injector {
     plan: FaultPlan,
     rng: Mutex<ChaCha8Rng>,
     calls: AtomicU64,
@@ -60,7 +60,7 @@ impl Injector {
     }
 
     /// Fires the timed faults at their moments; returns when the last has fired.
-    pub async fn run_timed<S: FaultScope>(&self, ctx: &Arc<S>) {
+    pub(crate) async fn run_timed<S: FaultScope>(&self, ctx: &Arc<S>) {
         let mut timed: Vec<(u64, usize)> = self
             .plan
             .rules

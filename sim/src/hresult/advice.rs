@@ -49,7 +49,7 @@ impl HResult {
 }
 
 /// Advice for the named codes this project uses.
-pub const NAMED: &[(HResult, Advice)] = &[
+pub(crate) const NAMED: &[(HResult, Advice)] = &[
     (
         HResult::S_OK,
         Advice {
@@ -340,7 +340,7 @@ pub const NAMED: &[(HResult, Advice)] = &[
 ];
 
 /// Advice for the converted Win32 errors this project knows, by number.
-pub const WIN32: &[(u32, Advice)] = &[
+pub(crate) const WIN32: &[(u32, Advice)] = &[
     (
         win32::ERROR_TIMEOUT,
         Advice {

@@ -113,15 +113,15 @@ pub enum VDS_ASYNC_OUTPUT {
 
 /// A pointer found in an output's union arm, without its interface type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ArmPointer {
+pub(crate) struct ArmPointer {
     /// The arm's field name, e.g. `cpg.pPortalGroupUnk`.
-    pub field: &'static str,
+    pub(crate) field: &'static str,
     /// The interface the pointer is typed as.
-    pub interface: &'static str,
+    pub(crate) interface: &'static str,
     /// The ledger reference.
-    pub ref_id: RefId,
+    pub(crate) ref_id: RefId,
     /// The object behind it, if it has an id.
-    pub object: Option<VDS_OBJECT_ID>,
+    pub(crate) object: Option<VDS_OBJECT_ID>,
 }
 
 fn arm<I: ?Sized + Interface>(field: &'static str, p: &Option<ComPtr<I>>) -> Option<ArmPointer> {
@@ -231,7 +231,7 @@ impl VDS_ASYNC_OUTPUT {
     }
 
     /// The non-null interface pointer in the union arm, if any.
-    pub fn pointer(&self) -> Option<ArmPointer> {
+    pub(crate) fn pointer(&self) -> Option<ArmPointer> {
         use VDS_ASYNC_OUTPUT as O;
         match self {
             O::VDS_ASYNCOUT_CREATEVOLUME { pVolumeUnk } => arm("cv.pVolumeUnk", pVolumeUnk),

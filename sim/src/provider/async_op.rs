@@ -24,7 +24,7 @@ use crate::runtime;
 
 /// The object an operation produced, handed out afresh by each Wait.
 #[derive(Clone)]
-pub enum Produced {
+pub(crate) enum Produced {
     /// Nothing (delete, add, remove).
     Nothing,
     /// A portal group (CreatePortalGroup).
@@ -34,7 +34,7 @@ pub enum Produced {
 }
 
 /// The work an operation does once it is past the point of no return.
-pub type Work = Pin<Box<dyn Future<Output = (HResult, Produced)> + Send>>;
+pub(crate) type Work = Pin<Box<dyn Future<Output = (HResult, Produced)> + Send>>;
 
 #[derive(Clone)]
 enum Phase {
@@ -54,7 +54,7 @@ struct OpState {
 }
 
 /// One asynchronous operation of the reference provider.
-pub struct AsyncOp {
+pub(crate) struct AsyncOp {
     shared: Weak<Shared>,
     output_type: VDS_ASYNC_OUTPUT_TYPE,
     state: Mutex<OpState>,
@@ -87,7 +87,7 @@ impl AsyncOp {
 
     /// An operation that is already finished (for example the
     /// `VDS_S_ALREADY_EXISTS` case, where nothing needs doing).
-    pub fn finished(
+    pub(crate) fn finished(
         shared: &Arc<Shared>,
         output_type: VDS_ASYNC_OUTPUT_TYPE,
         hr: HResult,
@@ -100,7 +100,7 @@ impl AsyncOp {
 
     /// Starts an operation: it waits in the provider for the configured
     /// cancel window, then runs `work`. `lock` is the target it holds busy.
-    pub fn start(
+    pub(crate) fn start(
         shared: &Arc<Shared>,
         output_type: VDS_ASYNC_OUTPUT_TYPE,
         lock: Option<VDS_OBJECT_ID>,
@@ -137,7 +137,7 @@ impl AsyncOp {
     }
 
     /// Ends the operation with `hr` (the first end wins) and frees its target.
-    pub fn finish(&self, hr: HResult, produced: Produced) {
+    pub(crate) fn finish(&self, hr: HResult, produced: Produced) {
         let lock = {
             let mut s = self.lock();
             if matches!(s.phase, Phase::Done(..)) {

@@ -63,7 +63,7 @@ impl Hasher for SealHasher {
 
 /// What the provider believes the array holds.
 #[derive(Debug, Clone)]
-pub struct Cache {
+pub(crate) struct Cache {
     data: Option<ArraySnapshot>,
     seal: u64,
     /// True once the contents may differ from what was sealed: changed
@@ -99,12 +99,12 @@ impl Cache {
     }
 
     /// True once the cache holds a copy of the array.
-    pub fn loaded(&self) -> bool {
+    pub(crate) fn loaded(&self) -> bool {
         self.data.is_some()
     }
 
     /// True when the contents still match their seal.
-    pub fn intact(&self) -> bool {
+    pub(crate) fn intact(&self) -> bool {
         match &self.data {
             Some(d) => !self.touched || seal_of(d) == self.seal,
             None => self.damaged_empty.is_none(),
@@ -113,7 +113,7 @@ impl Cache {
 
     /// The targets and groups the cache knows of now: what a copy of the
     /// array asked for now can be compared with when it arrives ([`Cache::load_since`]).
-    pub fn known(&self) -> BTreeSet<VDS_OBJECT_ID> {
+    pub(crate) fn known(&self) -> BTreeSet<VDS_OBJECT_ID> {
         self.data
             .as_ref()
             .map(|d| d.targets.keys().chain(d.groups.keys()).copied().collect())
@@ -122,7 +122,7 @@ impl Cache {
 
     /// Replaces the contents with a fresh copy of the array, sealed. Objects
     /// that were cached but are not in the copy are remembered as deleted.
-    pub fn load(&mut self, snapshot: ArraySnapshot) {
+    pub(crate) fn load(&mut self, snapshot: ArraySnapshot) {
         let known = self.known();
         self.load_since(snapshot, &known);
     }
@@ -135,7 +135,11 @@ impl Cache {
     ///   copy) is kept, and so is a group learned since while the cache is
     ///   intact (a damaged group must not survive the cure);
     /// - an object the cache knows to be deleted is not revived by the copy.
-    pub fn load_since(&mut self, mut snapshot: ArraySnapshot, known: &BTreeSet<VDS_OBJECT_ID>) {
+    pub(crate) fn load_since(
+        &mut self,
+        mut snapshot: ArraySnapshot,
+        known: &BTreeSet<VDS_OBJECT_ID>,
+    ) {
         let intact = self.intact();
         if let Some(old) = &self.data {
             let absent = |id: &VDS_OBJECT_ID| {
@@ -170,7 +174,7 @@ impl Cache {
     /// installed damaged: the damage stands until Reenumerate then Refresh,
     /// and the objects in the copy are still there (a damaged cache must
     /// be reported as corrupt, never make present objects look deleted).
-    pub fn fill(&mut self, snapshot: ArraySnapshot) {
+    pub(crate) fn fill(&mut self, snapshot: ArraySnapshot) {
         let damage = self.damaged_empty.take();
         self.load(snapshot);
         if let Some(salt) = damage {
@@ -179,7 +183,7 @@ impl Cache {
     }
 
     /// Forgets everything (the provider restarted).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.data = None;
         self.seal = 0;
         self.touched = false;
@@ -187,12 +191,12 @@ impl Cache {
     }
 
     /// The cached copy. Panics if not loaded: callers load first.
-    pub fn data(&self) -> &ArraySnapshot {
+    pub(crate) fn data(&self) -> &ArraySnapshot {
         self.data.as_ref().expect("cache used before it was loaded")
     }
 
     /// Changes the contents through `f` and seals the result.
-    pub fn update(&mut self, f: impl FnOnce(&mut ArraySnapshot)) {
+    pub(crate) fn update(&mut self, f: impl FnOnce(&mut ArraySnapshot)) {
         if !self.intact() {
             return; // a corrupt cache stays corrupt until reloaded
         }
@@ -206,7 +210,7 @@ impl Cache {
     /// Seals the contents as they are, damaged or not, and forgets damage
     /// suffered while empty (only a broken provider does this without
     /// reloading).
-    pub fn reseal(&mut self) {
+    pub(crate) fn reseal(&mut self) {
         if let Some(d) = &self.data {
             self.seal = seal_of(d);
         }
@@ -215,7 +219,7 @@ impl Cache {
     }
 
     /// Fault: damages the contents without resealing them.
-    pub fn corrupt(&mut self, salt: u64) {
+    pub(crate) fn corrupt(&mut self, salt: u64) {
         if let Some(d) = self.data.as_mut() {
             self.touched = true;
             d.subsystem_name = format!("{}\u{fffd}{salt:x}", d.subsystem_name);
@@ -231,7 +235,7 @@ impl Cache {
     }
 
     /// Records that an object is gone, and drops it (and a target's groups) from the cache.
-    pub fn mark_deleted(&mut self, id: VDS_OBJECT_ID) {
+    pub(crate) fn mark_deleted(&mut self, id: VDS_OBJECT_ID) {
         self.deleted.insert(id);
         let groups: Vec<_> = self
             .data
@@ -249,17 +253,17 @@ impl Cache {
     }
 
     /// A cached target.
-    pub fn target(&self, id: VDS_OBJECT_ID) -> Option<&TargetRecord> {
+    pub(crate) fn target(&self, id: VDS_OBJECT_ID) -> Option<&TargetRecord> {
         self.data.as_ref()?.targets.get(&id)
     }
 
     /// A cached group.
-    pub fn group(&self, id: VDS_OBJECT_ID) -> Option<&GroupRecord> {
+    pub(crate) fn group(&self, id: VDS_OBJECT_ID) -> Option<&GroupRecord> {
         self.data.as_ref()?.groups.get(&id)
     }
 
     /// Puts a target's fresh record and groups into the cache.
-    pub fn put_target(&mut self, target: TargetRecord, groups: Vec<GroupRecord>) {
+    pub(crate) fn put_target(&mut self, target: TargetRecord, groups: Vec<GroupRecord>) {
         self.update(|d| {
             d.groups.retain(|_, g| g.target != target.id);
             for g in groups {
@@ -270,7 +274,7 @@ impl Cache {
     }
 
     /// Puts a group's fresh record into the cache.
-    pub fn put_group(&mut self, group: GroupRecord) {
+    pub(crate) fn put_group(&mut self, group: GroupRecord) {
         self.update(|d| {
             d.groups.insert(group.id, group);
         });

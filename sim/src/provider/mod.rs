@@ -5,8 +5,8 @@
 pub mod async_op;
 pub mod cache;
 pub mod declaration;
-pub mod mutation;
-pub mod objects;
+pub(crate) mod mutation;
+pub(crate) mod objects;
 pub mod wrap;
 
 use std::sync::{Arc, Mutex, Weak};
@@ -125,14 +125,14 @@ pub trait ProviderFactory: Send + Sync {
 
 /// Timing choices of the reference provider.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProviderConfig {
+pub(crate) struct ProviderConfig {
     /// How long an operation waits in the provider before it is sent to the
     /// array; Cancel succeeds only in this window. Default 5 ms.
-    pub cancel_window: Duration,
+    pub(crate) cancel_window: Duration,
     /// The duration QueryStatus's percentage is scaled to. Default 60 ms.
-    pub progress_estimate: Duration,
+    pub(crate) progress_estimate: Duration,
     /// A deliberate breakage, for the mutant catalogue. Default none.
-    pub mutation: Option<Mutation>,
+    pub(crate) mutation: Option<Mutation>,
 }
 
 impl Default for ProviderConfig {
@@ -146,7 +146,7 @@ impl Default for ProviderConfig {
 }
 
 /// How the reference provider turns a lost request into an HRESULT.
-pub fn link_error_hresult(e: LinkError) -> HResult {
+pub(crate) fn link_error_hresult(e: LinkError) -> HResult {
     match e {
         LinkError::Timeout => HResult::from_win32(win32::ERROR_TIMEOUT),
     }
@@ -154,7 +154,7 @@ pub fn link_error_hresult(e: LinkError) -> HResult {
 
 /// How the reference provider turns an array refusal into an HRESULT.
 /// `NotFound` of the object the call was made on means it was deleted.
-pub fn array_error_hresult(e: &ArrayError) -> HResult {
+pub(crate) fn array_error_hresult(e: &ArrayError) -> HResult {
     match e {
         ArrayError::NotFound { .. } => HResult::VDS_E_OBJECT_DELETED,
         ArrayError::GroupLimitReached { .. } => HResult::VDS_S_ALREADY_EXISTS,
@@ -185,7 +185,7 @@ pub(crate) struct State {
 }
 
 /// The state all of the reference provider's objects share.
-pub struct Shared {
+pub(crate) struct Shared {
     pub(crate) ledger: Ledger,
     pub(crate) link: Arc<dyn ArrayLink>,
     pub(crate) config: ProviderConfig,
@@ -300,7 +300,7 @@ impl ReferenceProvider {
     }
 
     /// A reference provider with the given timing.
-    pub fn with_config(ctx: ProviderContext, config: ProviderConfig) -> Self {
+    pub(crate) fn with_config(ctx: ProviderContext, config: ProviderConfig) -> Self {
         Self {
             shared: Arc::new(Shared {
                 ledger: ctx.ledger,
@@ -360,7 +360,7 @@ impl SimProvider for ReferenceProvider {
 #[derive(Clone, Debug, Default)]
 pub struct ReferenceFactory {
     /// Timing of the providers it makes.
-    pub config: ProviderConfig,
+    pub(crate) config: ProviderConfig,
 }
 
 impl ReferenceFactory {

@@ -17,10 +17,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 /// A boxed task.
-pub type Task = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+pub(crate) type Task = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 /// A boxed timer, as an engine's [`Engine::sleep`] hands it out.
-pub type Timer = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+pub(crate) type Timer = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 /// Which simulation engine runs a world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -65,7 +65,7 @@ impl std::str::FromStr for EngineKind {
 }
 
 /// What an engine provides to the world.
-pub trait Engine: Send + Sync {
+pub(crate) trait Engine: Send + Sync {
     /// Which engine this is.
     fn kind(&self) -> EngineKind;
     /// Runs a task concurrently with the caller, in the provider's place.
@@ -84,15 +84,15 @@ pub trait Engine: Send + Sync {
 /// has a task that blocks its thread. Only that judgement uses the wall
 /// clock, and it never depends on how long a healthy run takes.
 #[derive(Clone, Debug, Default)]
-pub struct Progress(Arc<AtomicU64>);
+pub(crate) struct Progress(Arc<AtomicU64>);
 
 impl Progress {
     /// Counts one step forward.
-    pub fn beat(&self) {
+    pub(crate) fn beat(&self) {
         self.0.fetch_add(1, Ordering::Relaxed);
     }
     /// The count so far.
-    pub fn count(&self) -> u64 {
+    pub(crate) fn count(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }
 }
@@ -117,13 +117,13 @@ pub struct Census {
 }
 
 /// Counts one request served by the array, in this thread's [`Census`].
-pub fn note_array_request() {
+pub(crate) fn note_array_request() {
     count(|c| c.array_requests += 1);
 }
 
 impl Census {
     /// What was counted since `earlier`, a census of the same thread.
-    pub fn since(self, earlier: Census) -> Census {
+    pub(crate) fn since(self, earlier: Census) -> Census {
         Census {
             tasks: self.tasks - earlier.tasks,
             sleeps: self.sleeps - earlier.sleeps,
@@ -133,7 +133,7 @@ impl Census {
 }
 
 /// This thread's [`Census`] so far.
-pub fn census() -> Census {
+pub(crate) fn census() -> Census {
     CENSUS.with(std::cell::Cell::get)
 }
 
@@ -146,12 +146,12 @@ fn count(f: impl FnOnce(&mut Census)) {
 }
 
 /// Makes `engine` the engine of the world running on this thread.
-pub fn enter(engine: Arc<dyn Engine>) {
+pub(crate) fn enter(engine: Arc<dyn Engine>) {
     CURRENT.with(|c| *c.borrow_mut() = Some(engine));
 }
 
 /// Clears the engine of this thread when a world ends.
-pub fn exit() {
+pub(crate) fn exit() {
     CURRENT.with(|c| *c.borrow_mut() = None);
 }
 
@@ -203,7 +203,7 @@ pub fn beat() {
 }
 
 /// Runs `fut` for at most `d` of simulated time; `None` if it did not finish.
-pub async fn timeout<T>(d: Duration, fut: impl Future<Output = T>) -> Option<T> {
+pub(crate) async fn timeout<T>(d: Duration, fut: impl Future<Output = T>) -> Option<T> {
     let fut = std::pin::pin!(fut);
     let timer = std::pin::pin!(sleep(d));
     match futures::future::select(fut, timer).await {
@@ -216,14 +216,14 @@ pub async fn timeout<T>(d: Duration, fut: impl Future<Output = T>) -> Option<T> 
 /// panicking provider ends the run as a `RunError::Panic`
 /// instead of unwinding through the engine.
 #[derive(Clone, Default)]
-pub struct PanicSlot {
+pub(crate) struct PanicSlot {
     message: Arc<std::sync::Mutex<Option<String>>>,
     raised: Arc<tokio::sync::Notify>,
 }
 
 impl PanicSlot {
     /// The first panic's message, if any task panicked.
-    pub fn message(&self) -> Option<String> {
+    pub(crate) fn message(&self) -> Option<String> {
         self.message
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -231,7 +231,7 @@ impl PanicSlot {
     }
 
     /// Runs `fut`, catching a panic into the slot.
-    pub async fn guard(&self, fut: impl Future<Output = ()>) {
+    pub(crate) async fn guard(&self, fut: impl Future<Output = ()>) {
         use futures::FutureExt;
         if let Err(payload) = std::panic::AssertUnwindSafe(fut).catch_unwind().await {
             let mut m = self.message.lock().unwrap_or_else(|e| e.into_inner());
@@ -242,7 +242,7 @@ impl PanicSlot {
     }
 
     /// Runs `fut` until it ends or any task of the world panics.
-    pub async fn until_panic(&self, fut: impl Future<Output = ()>) {
+    pub(crate) async fn until_panic(&self, fut: impl Future<Output = ()>) {
         if self.message().is_some() {
             return;
         }

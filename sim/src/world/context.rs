@@ -17,37 +17,37 @@ use super::{RunError, RunOutcome, StepRecord, WorldConfig};
 /// What every part of a running world shares.
 pub struct RunContext {
     /// The run's trace.
-    pub trace: Trace,
+    pub(crate) trace: Trace,
     /// The interface ledger.
-    pub ledger: Ledger,
+    pub(crate) ledger: Ledger,
     /// The array.
-    pub array: Array,
+    pub(crate) array: Array,
     /// The array as it was when the run started.
-    pub initial_array: ArraySnapshot,
+    pub(crate) initial_array: ArraySnapshot,
     /// The provider under test.
-    pub provider: Arc<dyn SimProvider>,
+    pub(crate) provider: Arc<dyn SimProvider>,
     /// The fault injector's handle on the link.
-    pub link: Arc<dyn LinkControl>,
+    pub(crate) link: Arc<dyn LinkControl>,
     /// The fault plan being fired.
-    pub injector: Injector,
+    pub(crate) injector: Injector,
     /// Step records, in return order.
-    pub steps: Mutex<Vec<StepRecord>>,
+    pub(crate) steps: Mutex<Vec<StepRecord>>,
     /// The first panic of any task of the world.
-    pub panics: crate::runtime::PanicSlot,
+    pub(crate) panics: crate::runtime::PanicSlot,
     /// Client tasks started by faults, still running.
-    pub extra_clients: Mutex<Vec<futures::channel::oneshot::Receiver<()>>>,
+    pub(crate) extra_clients: Mutex<Vec<futures::channel::oneshot::Receiver<()>>>,
     /// How the engine starts a client that a fault adds.
-    pub start_client: ClientStarter,
+    pub(crate) start_client: ClientStarter,
     /// What the provider declared of its design.
-    pub declaration: crate::provider::declaration::Declaration,
+    pub(crate) declaration: crate::provider::declaration::Declaration,
 }
 
 /// How an engine starts one more client during a run (as a task of its own).
-pub type ClientStarter = fn(Arc<RunContext>, ClientProgram);
+pub(crate) type ClientStarter = fn(Arc<RunContext>, ClientProgram);
 
 impl RunContext {
     /// Takes the records and verdicts at the end of a run.
-    pub fn finish(
+    pub(crate) fn finish(
         &self,
         seed: u64,
         engine: crate::runtime::EngineKind,
@@ -91,7 +91,7 @@ impl RunContext {
 }
 
 /// Builds the parts of a world that do not depend on the engine.
-pub fn build_context(
+pub(crate) fn build_context(
     cfg: &WorldConfig,
     factory: &dyn ProviderFactory,
     array: Array,

@@ -10,6 +10,6 @@ mod outcome;
 mod records;
 
 pub use config::WorldConfig;
-pub use context::{ClientStarter, RunContext, build_context, drain_extra_clients};
+pub(crate) use context::{RunContext, build_context, drain_extra_clients};
 pub use outcome::{RunError, RunOutcome};
 pub use records::{GroupProbe, Observe, Origin, Seen, StepRecord, TargetProbe};

@@ -148,9 +148,9 @@ pub struct Origin {
     /// `Interface::Method`.
     pub method: Method,
     /// The object it was called on.
-    pub object: Option<VDS_OBJECT_ID>,
+    pub(crate) object: Option<VDS_OBJECT_ID>,
     /// What the call itself returned.
-    pub hr: HResult,
+    pub(crate) hr: HResult,
 }
 
 /// What a client learns by asking a portal group handed back by Wait about

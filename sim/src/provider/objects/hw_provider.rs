@@ -3,7 +3,7 @@
 use super::*;
 
 /// The provider's `IVdsHwProvider`.
-pub struct HwProvider {
+pub(crate) struct HwProvider {
     pub(super) shared: Arc<Shared>,
 }
 
@@ -40,7 +40,7 @@ fn mutated_after_refresh(
 }
 
 impl HwProvider {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+    pub fn new(shared: Arc<Shared>) -> Self {
         Self { shared }
     }
 

@@ -132,8 +132,8 @@ mod portal_group;
 mod subsystem;
 mod target;
 
-pub use hw_provider::HwProvider;
-pub use portal::Portal;
-pub use portal_group::PortalGroup;
-pub use subsystem::SubSystem;
-pub use target::Target;
+pub(crate) use hw_provider::HwProvider;
+pub(crate) use portal::Portal;
+pub(crate) use portal_group::PortalGroup;
+pub(crate) use subsystem::SubSystem;
+pub(crate) use target::Target;

@@ -3,7 +3,7 @@
 use super::*;
 
 /// The provider's `IVdsIscsiPortal`.
-pub struct Portal {
+pub(crate) struct Portal {
     pub(super) shared: Arc<Shared>,
     pub(super) id: VDS_OBJECT_ID,
 }

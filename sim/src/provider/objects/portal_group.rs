@@ -3,19 +3,19 @@
 use super::*;
 
 /// The provider's `IVdsIscsiPortalGroup`.
-pub struct PortalGroup {
+pub(crate) struct PortalGroup {
     pub(super) shared: Arc<Shared>,
     pub(super) id: VDS_OBJECT_ID,
 }
 
 impl PortalGroup {
     /// A handle on the group with this id (which may not exist).
-    pub(crate) fn new(shared: Arc<Shared>, id: VDS_OBJECT_ID) -> Self {
+    pub fn new(shared: Arc<Shared>, id: VDS_OBJECT_ID) -> Self {
         Self { shared, id }
     }
 
     /// The group's id.
-    pub fn id(&self) -> VDS_OBJECT_ID {
+    pub(crate) fn id(&self) -> VDS_OBJECT_ID {
         self.id
     }
 

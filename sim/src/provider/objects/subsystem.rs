@@ -3,7 +3,7 @@
 use super::*;
 
 /// The provider's `IVdsSubSystemIscsi`.
-pub struct SubSystem {
+pub(crate) struct SubSystem {
     pub(super) shared: Arc<Shared>,
 }
 

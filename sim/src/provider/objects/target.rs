@@ -3,19 +3,19 @@
 use super::*;
 
 /// The provider's `IVdsIscsiTarget`.
-pub struct Target {
+pub(crate) struct Target {
     pub(super) shared: Arc<Shared>,
     pub(super) id: VDS_OBJECT_ID,
 }
 
 impl Target {
     /// A handle on the target with this id (which may not exist).
-    pub(crate) fn new(shared: Arc<Shared>, id: VDS_OBJECT_ID) -> Self {
+    pub fn new(shared: Arc<Shared>, id: VDS_OBJECT_ID) -> Self {
         Self { shared, id }
     }
 
     /// The target's id.
-    pub fn id(&self) -> VDS_OBJECT_ID {
+    pub(crate) fn id(&self) -> VDS_OBJECT_ID {
         self.id
     }
 
