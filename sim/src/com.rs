@@ -148,6 +148,14 @@ impl<I: ?Sized + Interface> ComPtr<I> {
         self.object_id
     }
 
+    /// The object itself, shown to the ledger as a use of this pointer (as
+    /// [`Deref`] does), for a caller that must hold it while it also changes
+    /// where the pointer is kept.
+    pub(crate) fn object(&self) -> Arc<I> {
+        self.ledger.touch(self.id, None);
+        self.object.clone()
+    }
+
     /// Reaches the object, telling the ledger which method is being called.
     pub fn call(&self, method: Method) -> &I {
         self.ledger.touch(self.id, Some(method));

@@ -48,4 +48,22 @@ impl Client {
     pub(super) fn subsystem(&self) -> Option<&ComPtr<dyn IVdsSubSystemIscsi>> {
         self.subsystem_named("subsystem")
     }
+
+    /// Takes a pointer the client holds out of its environment and hands it
+    /// to `then` (to release or leak it); skips the step if none is held.
+    pub(super) fn unbind(&mut self, step: usize, name: &str, then: fn(Binding)) {
+        match self.env.remove(name) {
+            Some(b) => then(b),
+            None => self.skip(step, format!("nothing named `{name}` is held")),
+        }
+    }
+
+    /// The id of the portal at an address; an unknown address stands for a
+    /// portal id nobody has (the OBJECT_NOT_FOUND case).
+    pub(super) fn portal_id(&self, address: &str) -> VDS_OBJECT_ID {
+        self.portals
+            .get(address)
+            .copied()
+            .unwrap_or(VDS_OBJECT_ID::from_u128(0xdead))
+    }
 }

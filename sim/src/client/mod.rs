@@ -16,7 +16,7 @@ use crate::interfaces::{
 };
 use crate::method::{Issuer, Method};
 use crate::program::{ClientProgram, Step};
-use crate::props::{VDS_ISCSI_SHARED_SECRET, VDS_OBJECT_ID};
+use crate::props::{VDS_ISCSI_PORTAL_STATUS, VDS_ISCSI_SHARED_SECRET, VDS_OBJECT_ID};
 use crate::runtime;
 use crate::trace::{Event, OutputRecord, PointerRecord};
 use crate::world::{self, GroupProbe, Origin, RunContext, StepRecord, TargetProbe};
@@ -44,28 +44,6 @@ impl Binding {
         // Dropping without Release is exactly what the ledger must notice.
         drop(self);
     }
-}
-
-/// What a step returned besides its HRESULT.
-#[derive(Default)]
-struct Extra {
-    hr_result: Option<HResult>,
-    percent: Option<u32>,
-    output: Option<OutputRecord>,
-    out: String,
-    origin: Option<Origin>,
-    probe: Option<GroupProbe>,
-    target_probe: Option<TargetProbe>,
-    /// What the oracle keeps of the out-parameters.
-    seen: crate::world::Seen,
-    /// The call's time, when other calls were made before the record was taken.
-    called: Option<u128>,
-    /// The call's and return's trace sequence numbers, in the same case.
-    seqs: Option<(usize, usize)>,
-    /// Whether the answer was inconsistent, in the same case.
-    inconsistent: Option<bool>,
-    /// The call's rendered arguments, in the same case.
-    args: Option<String>,
 }
 
 /// Describes an output for the trace.
@@ -98,15 +76,6 @@ struct Client {
     portals: BTreeMap<String, VDS_OBJECT_ID>,
     /// For each async object held, the call that started it.
     origins: BTreeMap<String, Origin>,
-    /// When the call in progress was made, in µs.
-    called_at: std::sync::atomic::AtomicU64,
-    /// Whether the last call answered a success code in `Err` or a failure code in `Ok`.
-    inconsistent: std::sync::atomic::AtomicBool,
-    /// Trace sequence numbers of the last call and return events.
-    call_seq: std::sync::atomic::AtomicUsize,
-    return_seq: std::sync::atomic::AtomicUsize,
-    /// The rendered arguments of the call in progress.
-    call_args: std::sync::Mutex<String>,
 }
 
 /// Runs a program to its end.
@@ -124,11 +93,6 @@ pub(crate) async fn run_program(ctx: Arc<RunContext>, program: ClientProgram) {
         env: BTreeMap::new(),
         portals: BTreeMap::new(),
         origins: BTreeMap::new(),
-        called_at: Default::default(),
-        inconsistent: Default::default(),
-        call_seq: Default::default(),
-        return_seq: Default::default(),
-        call_args: Default::default(),
     };
     client.setup().await;
     for (i, step) in program.steps.iter().enumerate() {
@@ -170,8 +134,24 @@ pub(crate) fn spawn_program(ctx: Arc<RunContext>, program: ClientProgram) {
     });
 }
 
+/// The object behind the pointer a step names, and its id; or the step is
+/// skipped (and the function using it returns).
+macro_rules! need {
+    ($self:ident, $step:ident, $getter:ident, $name:expr, $what:literal) => {
+        match $self.$getter($name) {
+            Some(p) => (p.object(), p.object_id()),
+            None => {
+                $self.skip($step, format!("no {} named `{}` is held", $what, $name));
+                return;
+            }
+        }
+    };
+}
+
 mod calls;
 mod env;
+
+use calls::{Ask, Extra, nothing};
 mod setup;
 mod steps;
 mod wait;

@@ -10,28 +10,10 @@ impl Client {
         let Some(sub) = self.subsystem() else {
             return;
         };
-        let (id, fut) = (sub.object_id(), sub.QueryTargets());
-        let (_, targets) = self
-            .invoke(
-                0,
-                Method::SubSystemQueryTargets,
-                id,
-                String::new(),
-                fut,
-                |_| String::new(),
-            )
-            .await;
-        let (id, fut) = (sub.object_id(), sub.QueryPortals());
-        let (_, portals) = self
-            .invoke(
-                0,
-                Method::SubSystemQueryPortals,
-                id,
-                String::new(),
-                fut,
-                |_| String::new(),
-            )
-            .await;
+        let ask = Ask::new(0, Method::SubSystemQueryTargets).on(sub.object_id());
+        let (_, targets) = self.invoke(ask, sub.QueryTargets(), nothing).await;
+        let ask = Ask::new(0, Method::SubSystemQueryPortals).on(sub.object_id());
+        let (_, portals) = self.invoke(ask, sub.QueryPortals(), nothing).await;
         for t in targets.unwrap_or_default() {
             self.name_target(t).await;
         }
@@ -43,17 +25,8 @@ impl Client {
     /// Binds the first subsystem the provider reports as `subsystem` and
     /// releases any others.
     async fn find_subsystem(&mut self) {
-        let fut = self.root.QuerySubSystems();
-        let (_, subsystems) = self
-            .invoke(
-                0,
-                Method::HwProviderQuerySubSystems,
-                None,
-                String::new(),
-                fut,
-                |_| String::new(),
-            )
-            .await;
+        let ask = Ask::new(0, Method::HwProviderQuerySubSystems);
+        let (_, subsystems) = self.invoke(ask, self.root.QuerySubSystems(), nothing).await;
         let mut subsystems = subsystems.unwrap_or_default().into_iter();
         if let Some(s) = subsystems.next() {
             self.bind("subsystem", Binding::SubSystem(s));
@@ -64,17 +37,9 @@ impl Client {
     /// Binds a target under its friendly name, unless it has none or the
     /// name is taken; otherwise releases it.
     async fn name_target(&mut self, t: ComPtr<dyn IVdsIscsiTarget>) {
-        let (id, fut) = (t.object_id(), t.GetProperties());
-        let (_, props) = self
-            .invoke(
-                0,
-                Method::TargetGetProperties,
-                id,
-                String::new(),
-                fut,
-                |p| p.pwszFriendlyName.clone(),
-            )
-            .await;
+        let ask = Ask::new(0, Method::TargetGetProperties).on(t.object_id());
+        let fut = t.GetProperties();
+        let (_, props) = self.invoke(ask, fut, |p| p.pwszFriendlyName.clone()).await;
         match props.map(|p| p.pwszFriendlyName) {
             Some(name) if !name.is_empty() && !self.env.contains_key(&name) => {
                 self.bind(&name, Binding::Target(t))
@@ -86,17 +51,9 @@ impl Client {
     /// Learns a portal's id by its address and binds it under the address,
     /// unless the name is taken; otherwise releases it.
     async fn learn_portal(&mut self, p: ComPtr<dyn IVdsIscsiPortal>) {
-        let (id, fut) = (p.object_id(), p.GetProperties());
-        let (_, props) = self
-            .invoke(
-                0,
-                Method::PortalGetProperties,
-                id,
-                String::new(),
-                fut,
-                |p| p.address.to_string(),
-            )
-            .await;
+        let ask = Ask::new(0, Method::PortalGetProperties).on(p.object_id());
+        let fut = p.GetProperties();
+        let (_, props) = self.invoke(ask, fut, |p| p.address.to_string()).await;
         if let Some(props) = props {
             let address = props.address.to_string();
             self.portals.insert(address.clone(), props.id);

@@ -1,4 +1,4 @@
-//! `IVdsAsync::Wait`, and probing what it hands back.
+//! The `IVdsAsync` calls: QueryStatus, Cancel, and Wait with the probing of what it hands back.
 
 use super::*;
 
@@ -9,50 +9,14 @@ impl Client {
         step: usize,
         g: &ComPtr<dyn IVdsIscsiPortalGroup>,
     ) -> GroupProbe {
-        let (properties_hr, props) = self
-            .call(
-                step,
-                Method::PortalGroupGetProperties,
-                g.object_id(),
-                "probe".into(),
-                g.GetProperties(),
-            )
-            .await;
-        let out = props
-            .as_ref()
-            .map(|p| format!("tag={}", p.tag))
-            .unwrap_or_default();
-        self.trace_return(
-            step,
-            Method::PortalGroupGetProperties,
-            properties_hr,
-            None,
-            None,
-            None,
-            out,
-        );
-        let (target_hr, target) = self
-            .call(
-                step,
-                Method::PortalGroupGetTarget,
-                g.object_id(),
-                "probe".into(),
-                g.GetTarget(),
-            )
-            .await;
-        let out = target
-            .as_ref()
-            .map(|t| format!("{t:?}"))
-            .unwrap_or_default();
-        self.trace_return(
-            step,
-            Method::PortalGroupGetTarget,
-            target_hr,
-            None,
-            None,
-            None,
-            out,
-        );
+        let ask = Ask::new(step, Method::PortalGroupGetProperties).on(g.object_id());
+        let (call, properties_hr, props) = self.call(ask.args("probe"), g.GetProperties()).await;
+        let out = props.as_ref().map(|p| format!("tag={}", p.tag));
+        self.trace_return(&call, properties_hr, &Extra::out(out.unwrap_or_default()));
+        let ask = Ask::new(step, Method::PortalGroupGetTarget).on(g.object_id());
+        let (call, target_hr, target) = self.call(ask.args("probe"), g.GetTarget()).await;
+        let out = target.as_ref().map(|t| format!("{t:?}"));
+        self.trace_return(&call, target_hr, &Extra::out(out.unwrap_or_default()));
         let target_id = target.as_ref().and_then(|t| t.object_id());
         if let Some(t) = target {
             t.release();
@@ -66,6 +30,32 @@ impl Client {
         }
     }
 
+    /// `IVdsAsync::QueryStatus` on the async object named `op`.
+    pub(super) async fn query_status(&self, step: usize, op: &str) {
+        let (a, _) = need!(self, step, op, op, "async object");
+        let ask = Ask::new(step, Method::AsyncQueryStatus).args(op);
+        let (call, hr, st) = self.call(ask, a.QueryStatus()).await;
+        let extra = Extra {
+            hr_result: st.map(|s| s.hr_result),
+            percent: st.map(|s| s.percent_completed),
+            origin: self.origins.get(op).cloned(),
+            ..Extra::default()
+        };
+        self.end(call, hr, extra);
+    }
+
+    /// `IVdsAsync::Cancel` on the async object named `op`.
+    pub(super) async fn cancel(&self, step: usize, op: &str) {
+        let (a, _) = need!(self, step, op, op, "async object");
+        let ask = Ask::new(step, Method::AsyncCancel).args(op);
+        let (call, hr, _) = self.call(ask, a.Cancel()).await;
+        let extra = Extra {
+            origin: self.origins.get(op).cloned(),
+            ..Extra::default()
+        };
+        self.end(call, hr, extra);
+    }
+
     /// `IVdsAsync::Wait` on the async object named `op`: records the
     /// output, reports a pointer left in a failed Wait's output to the
     /// ledger, probes a returned portal group or target, and keeps what it
@@ -75,21 +65,15 @@ impl Client {
             self.skip(step, format!("no async object named `{op}` is held"));
             return;
         };
-        let (hr, w) = self
-            .call(step, Method::AsyncWait, None, op.to_string(), a.Wait())
-            .await;
+        let ask = Ask::new(step, Method::AsyncWait).args(op);
+        let (call, hr, w) = self.call(ask, a.Wait()).await;
         let origin = self.origins.get(op).cloned();
         let Some(w) = w else {
-            self.end(
-                step,
-                Method::AsyncWait,
-                None,
-                hr,
-                Extra {
-                    origin,
-                    ..Extra::default()
-                },
-            );
+            let extra = Extra {
+                origin,
+                ..Extra::default()
+            };
+            self.end(call, hr, extra);
             return;
         };
         let record = output_record(&w.async_out);
@@ -99,26 +83,13 @@ impl Client {
                 .ledger
                 .pointer_in_failed_wait(p.ref_id, hr, w.hr_result);
         }
-        let called = u128::from(self.called_at.load(std::sync::atomic::Ordering::Relaxed));
-        self.trace_return(
-            step,
-            Method::AsyncWait,
-            hr,
-            Some(w.hr_result),
-            None,
-            Some(record.clone()),
-            String::new(),
-        );
-        let seqs = (
-            self.call_seq.load(std::sync::atomic::Ordering::Relaxed),
-            self.return_seq.load(std::sync::atomic::Ordering::Relaxed),
-        );
-        let inconsistent = self.inconsistent.load(std::sync::atomic::Ordering::Relaxed);
-        let args = self
-            .call_args
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let mut extra = Extra {
+            hr_result: Some(w.hr_result),
+            output: Some(record),
+            origin,
+            ..Extra::default()
+        };
+        let seq_return = self.trace_return(&call, hr, &extra);
         let probe = match &w.async_out {
             VDS_ASYNC_OUTPUT::VDS_ASYNCOUT_CREATEPORTALGROUP {
                 pPortalGroupUnk: Some(g),
@@ -131,19 +102,9 @@ impl Client {
             } if !failed => Some(self.probe_target(step, t).await),
             _ => None,
         };
-        let extra = Extra {
-            hr_result: Some(w.hr_result),
-            output: Some(record),
-            origin,
-            probe,
-            target_probe,
-            called: Some(called),
-            seqs: Some(seqs),
-            inconsistent: Some(inconsistent),
-            args: Some(args),
-            ..Extra::default()
-        };
-        self.push_record(step, Method::AsyncWait, None, hr, extra);
+        extra.probe = probe;
+        extra.target_probe = target_probe;
+        self.push_record(call, seq_return, hr, extra);
         if failed {
             // The contract says the pointers are NULL: a caller releases nothing.
             return;
@@ -168,24 +129,9 @@ impl Client {
     /// What a client learns by asking a target handed back by Wait about
     /// itself (its GetProperties).
     async fn probe_target(&mut self, step: usize, t: &ComPtr<dyn IVdsIscsiTarget>) -> TargetProbe {
-        let (hr, properties) = self
-            .call(
-                step,
-                Method::TargetGetProperties,
-                t.object_id(),
-                "probe".into(),
-                t.GetProperties(),
-            )
-            .await;
-        self.trace_return(
-            step,
-            Method::TargetGetProperties,
-            hr,
-            None,
-            None,
-            None,
-            String::new(),
-        );
+        let ask = Ask::new(step, Method::TargetGetProperties).on(t.object_id());
+        let (call, hr, properties) = self.call(ask.args("probe"), t.GetProperties()).await;
+        self.trace_return(&call, hr, &Extra::default());
         TargetProbe { hr, properties }
     }
 }
