@@ -192,7 +192,7 @@ fn the_length_script_skips_trait_declarations() {
 
 /// Items (fields aside) `vds-sim` makes public to other crates, at most.
 /// Lower it when an item closes; raise it only with the reason in the commit.
-const SIM_PUBLIC_ITEMS: usize = 355;
+const SIM_PUBLIC_ITEMS: usize = 356;
 
 #[test]
 fn the_simulators_public_surface_does_not_grow() {

@@ -305,7 +305,7 @@ impl Array {
     }
 
     /// The id of the target with this friendly name, if any.
-    pub(crate) fn target_named(&self, name: &str) -> Option<VDS_OBJECT_ID> {
+    pub fn target_named(&self, name: &str) -> Option<VDS_OBJECT_ID> {
         self.lock()
             .state
             .targets
