@@ -39,6 +39,9 @@ pub struct Measurement {
     /// What the runs asked of their engine, summed (an average run's
     /// shape is this over `runs`: [`Measurement::shape`]).
     pub asked: Shape,
+    /// The first run that ended in an error (a provider that fails or
+    /// hangs, a stuck world), described with its seed; measuring stops there.
+    pub failed: Option<String>,
 }
 
 impl Measurement {
@@ -114,8 +117,16 @@ pub fn measure(factory: &Arc<dyn ProviderFactory>, plan: &Plan, jobs: usize) -> 
         stuck_after,
         jobs,
         plan,
-        &mut |_, out, j| {
+        &mut |i, out, j| {
             std::hint::black_box(j);
+            if let Some(e) = &out.error {
+                let seed = plan.get(i).map_or(0, |id| id.seed);
+                m.failed = Some(format!(
+                    "`replay --campaign mixed --engine {} --seed {seed}`: {e}",
+                    out.engine
+                ));
+                return false;
+            }
             m.add(&out);
             true
         },
@@ -148,6 +159,10 @@ fn one_job_and_floor(
         let n = slice.min(seeds - start);
         let part = measure(factory, &plan(engine, start, n), 1);
         m.merge(&part);
+        if part.failed.is_some() {
+            m.failed = part.failed;
+            break;
+        }
         let shape = shape.get_or_insert_with(|| part.shape());
         floor += floor_time(engine, shape, start..start + n);
         start += n;
@@ -171,10 +186,10 @@ fn row(s: &mut String, engine: EngineKind, jobs: usize, m: &Measurement) {
 }
 
 /// The bench report for `engines`, against the reference provider, with
-/// `seeds` seeds per engine and job count.
+/// `seeds` seeds per engine and job count (or why a run failed).
 pub fn report(seeds: u64, engines: &[EngineKind]) -> String {
     let factory: Arc<dyn ProviderFactory> = Arc::new(ReferenceFactory::default());
-    report_for(factory, seeds, engines, cores())
+    report_for(factory, seeds, engines, cores()).unwrap_or_else(|e| e)
 }
 
 /// The machine's cores, as `--jobs` defaults to.
@@ -184,13 +199,14 @@ pub fn cores() -> usize {
 
 /// The bench report for `engines` against the provider `factory` makes:
 /// per engine one job (alternating with the floor), then `jobs` (if more
-/// than one); then the floor and the ratio.
+/// than one); then the floor and the ratio. `Err` at the first run that
+/// ends in an error: a failing provider measures nothing worth printing.
 pub fn report_for(
     factory: Arc<dyn ProviderFactory>,
     seeds: u64,
     engines: &[EngineKind],
     jobs: usize,
-) -> String {
+) -> Result<String, String> {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -206,14 +222,18 @@ pub fn report_for(
     let mut floors = Vec::new();
     for &e in engines {
         let (m, shape, floor) = one_job_and_floor(&factory, e, seeds);
+        let failed = |m: &Measurement| match &m.failed {
+            Some(why) => Err(format!(
+                "bench stopped at the run {why}; expected every run to end without error"
+            )),
+            None => Ok(()),
+        };
+        failed(&m)?;
         row(&mut s, e, 1, &m);
         if jobs > 1 {
-            row(
-                &mut s,
-                e,
-                jobs,
-                &measure(&factory, &plan(e, 0, seeds), jobs),
-            );
+            let m = measure(&factory, &plan(e, 0, seeds), jobs);
+            failed(&m)?;
+            row(&mut s, e, jobs, &m);
         }
         let floor_rate = per_sec(seeds as f64, floor);
         floors.push((
@@ -255,5 +275,5 @@ pub fn report_for(
             ratio,
         );
     }
-    s
+    Ok(s)
 }

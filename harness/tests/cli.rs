@@ -816,3 +816,31 @@ fn shard_auto_reads_the_ci_systems_variables_and_the_shards_cover_the_sweep() {
         assert!(err.starts_with("error: "), "{err}");
     }
 }
+
+#[test]
+fn bench_stops_at_the_first_failing_run_and_names_it() {
+    let out = harness(&[
+        "bench",
+        "--engine",
+        "madsim",
+        "--jobs",
+        "1",
+        "--seeds",
+        "5",
+        "--provider",
+        "exec:false",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout.is_empty(),
+        "no figures for a failing provider: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(
+            "bench stopped at the run `replay --campaign mixed --engine madsim --seed 0`"
+        ),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,8 +1,8 @@
 //! `bench`: the flags of [`crate::bench::report`], which does the work.
 
-use super::CliResult;
 use super::args::{EngineChoice, check_seed_range, parse_count};
 use super::panic;
+use super::{CliError, CliResult};
 
 /// `vds-harness bench`.
 #[derive(Debug, clap::Args)]
@@ -44,6 +44,14 @@ pub fn command(a: &BenchArgs) -> CliResult {
     panic::set_current(Some(format!("bench of provider `{provider}`")));
     let text = crate::bench::report_for(factory, a.seeds.max(1), &engines, jobs);
     panic::set_current(None);
-    out!("{text}");
-    Ok(())
+    match text {
+        Ok(text) => {
+            out!("{text}");
+            Ok(())
+        }
+        Err(why) => {
+            errln!("{why}");
+            Err(CliError::Violations)
+        }
+    }
 }
